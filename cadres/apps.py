@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CadresConfig(AppConfig):
+    name = "cadres"
+    verbose_name = _("后备干部")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from core.registry import HomePanel, home_panel, nav
+        from core.roles import Role
+
+        staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
+                 Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}
+        nav(label=_("后备干部"), url_name="cadres:list", roles=staff, order=10, icon="people")
+
+        @home_panel(order=10)
+        def vacancies(request, scope):
+            if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+                return None
+            from core.selectors import vacancy_list
+
+            qs = vacancy_list(user=request.user)
+            rows = list(qs[:8])
+            return HomePanel(
+                title=str(_("空缺村（需补充后备干部）")),
+                items=[{"text": f"{v.township.name} · {v.name}", "note": _("在岗 %(a)s / 名额 %(q)s") % {
+                    "a": v.active, "q": v.quota}, "url": reverse("cadres:vacancies") + f"?township={v.township_id}"}
+                       for v in rows],
+                count=qs.count(), level="warning", empty_text=str(_("各村均已配齐后备干部。")),
+                more_url=reverse("cadres:vacancies"),
+            )
+
+        @home_panel(order=90)
+        def my_profile(request, scope):
+            if not scope.cadre_ids:
+                return None
+            from cadres.models import Cadre
+
+            cadre = Cadre.objects.select_related("village", "village__township").filter(pk__in=scope.cadre_ids).first()
+            return HomePanel(title=str(_("我的档案")), items=[{
+                "text": f"{cadre.name} · {cadre.village.township.name}{cadre.village.name} · {cadre.get_post_display()}",
+                "url": reverse("cadres:detail", args=[cadre.pk])}])

@@ -1,0 +1,59 @@
+"""Scoped reads of cadres and discipline cases."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Cadre, DisciplineCase, Education, Post
+from core.models import Township, Village
+from core.roles import Role
+from core.scope import get_scope
+
+#: who may create, edit, disqualify and record resignation of a cadre (at the cadre's village)
+CADRE_MANAGERS = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
+
+
+def cadre_list(*, user):
+    scope = get_scope(user)
+    return Cadre.objects.filter(scope.q(village="village", cadre="self")).select_related(
+        "village", "village__township", "village__township__county"
+    )
+
+
+def discipline_case_list(*, user):
+    scope = get_scope(user)
+    return DisciplineCase.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+        "cadre", "cadre__village", "cadre__village__township", "cadre__village__township__county"
+    )
+
+
+class CadreFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="village__township",
+                                                queryset=Township.objects.none())
+    village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none())
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Cadre.Status.choices)
+    education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices)
+    post = django_filters.ChoiceFilter(label=_("岗位"), choices=Post.choices)
+    is_serving_village_cadre = django_filters.BooleanFilter(label=_("在职村干部"))
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "township", "village", "status", "education", "post", "is_serving_village_cadre"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.selectors import township_list, village_list
+
+        if user is not None:
+            self.filters["township"].queryset = township_list(user=user)
+            self.filters["village"].queryset = village_list(user=user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(id_number__icontains=value) | Q(phone__icontains=value)
+                               | Q(village__name__icontains=value))

@@ -1,0 +1,190 @@
+"""Every write on cadres and discipline cases (R-02…R-05, R-30, R-31)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, DisciplineCase
+from core import idcard
+from core.dates import add_years
+from core.errors import Conflict
+
+BAN_YEARS = 5  # 第十一条：被取消资格的，原则上5年内不得参加选拔
+
+EDITABLE_FIELDS = (
+    "name", "id_number", "education", "political_status", "phone", "village", "post", "appointed_on",
+    "is_serving_village_cadre", "previous_round", "user",
+)
+
+
+def _derive(cadre: Cadre) -> None:
+    """R-03: gender and birth date come from the ID number, never typed twice."""
+    cadre.id_number = idcard.normalize(cadre.id_number)
+    try:
+        idcard.validate_id_number(cadre.id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    cadre.gender = idcard.gender(cadre.id_number)
+    cadre.birth_date = idcard.birth_date(cadre.id_number)
+
+
+def _check_unique_active(cadre: Cadre) -> None:
+    if cadre.status != Cadre.Status.ACTIVE:
+        return
+    clash = Cadre.objects.filter(id_number=cadre.id_number, status=Cadre.Status.ACTIVE).exclude(pk=cadre.pk).first()
+    if clash:
+        raise ValidationError({"id_number": _("此身份证号已是%(v)s的在岗后备干部“%(n)s”，不能重复登记。") % {
+            "v": clash.village, "n": clash.name}})
+
+
+def _save(cadre: Cadre, *, by) -> Cadre:
+    cadre._history_user = by
+    cadre.full_clean()
+    try:
+        with transaction.atomic():
+            cadre.save()
+    except IntegrityError as exc:
+        raise ValidationError({"id_number": _("此身份证号已是在岗后备干部，不能重复登记。")}) from exc
+    return cadre
+
+
+@transaction.atomic
+def cadre_create(*, by, **data) -> Cadre:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    cadre = Cadre(**data)
+    _derive(cadre)
+    if active_ban(cadre.id_number, on=cadre.appointed_on):
+        ban = active_ban(cadre.id_number, on=cadre.appointed_on)
+        raise ValidationError({"id_number": _("此人于%(d)s被取消资格，%(u)s前不得再任后备干部。") % {
+            "d": ban.disqualified_on, "u": ban.banned_until}})
+    _check_unique_active(cadre)
+    return _save(cadre, by=by)
+
+
+@transaction.atomic
+def cadre_update(*, cadre: Cadre, by, **data) -> Cadre:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for key, value in data.items():
+        setattr(cadre, key, value)
+    _derive(cadre)
+    _check_unique_active(cadre)
+    return _save(cadre, by=by)
+
+
+def _lock_active(cadre: Cadre) -> Cadre:
+    locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if locked.status != Cadre.Status.ACTIVE:
+        raise Conflict(_("%(n)s当前状态为“%(s)s”，不能再办理此操作。") % {
+            "n": locked.name, "s": locked.get_status_display()})
+    return locked
+
+
+def _check_leave_date(cadre: Cadre, date: dt.date) -> None:
+    if date < cadre.appointed_on:
+        raise ValidationError({"date": _("日期不能早于聘任日期 %(d)s。") % {"d": cadre.appointed_on}})
+
+
+@transaction.atomic
+def cadre_disqualify(*, cadre: Cadre, date: dt.date, category: str, reason: str, by) -> Cadre:
+    """R-31: disqualified on ``date``; stipends stop from the next month (R-41), a 5-year ban starts
+    (R-13), and the village becomes a vacancy (R-01) because it counts active cadres only."""
+    from cadres.models import DisqualifyCategory
+
+    if category not in DisqualifyCategory.values:
+        raise ValidationError({"category": _("请选择取消资格的情形。")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写取消资格的事实和理由。")})
+    cadre = _lock_active(cadre)
+    _check_leave_date(cadre, date)
+    cadre.status = Cadre.Status.DISQUALIFIED
+    cadre.disqualified_on = date
+    cadre.left_on = date
+    cadre.disqualify_category = category
+    cadre.banned_until = add_years(date, BAN_YEARS)
+    cadre.leave_reason = reason.strip()
+    return _save(cadre, by=by)
+
+
+@transaction.atomic
+def cadre_resign(*, cadre: Cadre, date: dt.date, reason: str, by) -> Cadre:
+    """R-31: resignation stops stipends from the next month like disqualification, with no ban."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写辞职原因。")})
+    cadre = _lock_active(cadre)
+    _check_leave_date(cadre, date)
+    cadre.status = Cadre.Status.RESIGNED
+    cadre.left_on = date
+    cadre.leave_reason = reason.strip()
+    return _save(cadre, by=by)
+
+
+@transaction.atomic
+def cadre_promote(*, cadre: Cadre, date: dt.date, reason: str, by) -> Cadre:
+    """R-04: elected into 村“两委” — leaves the pool with no ban."""
+    cadre = _lock_active(cadre)
+    _check_leave_date(cadre, date)
+    cadre.status = Cadre.Status.PROMOTED
+    cadre.left_on = date
+    cadre.leave_reason = (reason or "").strip()
+    return _save(cadre, by=by)
+
+
+def active_ban(id_number: str, *, on: dt.date):
+    """R-13: the disqualification that still bars this person on ``on`` (ban ends the day before
+    ``banned_until``), or None."""
+    return (
+        Cadre.objects.filter(id_number=idcard.normalize(id_number), status=Cadre.Status.DISQUALIFIED,
+                             banned_until__gt=on)
+        .order_by("-banned_until")
+        .first()
+    )
+
+
+@transaction.atomic
+def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, details: str, by=None,
+                         source: str = "manual", key: str = "") -> tuple[DisciplineCase, bool]:
+    """R-30: open a case. With ``key`` the same case is never opened twice (R-25 reruns)."""
+    if key:
+        existing = DisciplineCase.objects.filter(cadre=cadre, key=key).first()
+        if existing:
+            return existing, False
+    case = DisciplineCase(cadre=cadre, category=category, opened_on=opened_on, details=details,
+                          opened_by=by, source=source, key=key)
+    case._history_user = by
+    case.full_clean()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        return DisciplineCase.objects.get(cadre=cadre, key=key), False
+    return case, True
+
+
+@transaction.atomic
+def discipline_case_decide(*, case: DisciplineCase, decision: str, note: str, decided_on: dt.date, by) -> DisciplineCase:
+    """R-30/R-31: close a case with its handling decision; 取消资格 runs the one disqualification."""
+    case = DisciplineCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == DisciplineCase.Status.CLOSED:
+        raise Conflict(_("此案件已办结，不能再次处理。"))
+    if decision not in DisciplineCase.Decision.values or not decision:
+        raise ValidationError({"decision": _("请选择处理决定。")})
+    if not (note or "").strip():
+        raise ValidationError({"decision_note": _("请填写处理意见。")})
+    if decision == DisciplineCase.Decision.DISQUALIFY:
+        cadre_disqualify(cadre=case.cadre, date=decided_on, category=case.category, reason=note, by=by)
+    case.decision = decision
+    case.decision_note = note.strip()
+    case.status = DisciplineCase.Status.CLOSED
+    case.closed_on = decided_on
+    case._history_user = by
+    case.full_clean()
+    case.save()
+    return case

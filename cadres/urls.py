@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cadres import views
+
+app_name = "cadres"
+
+urlpatterns = [
+    path("", views.cadre_index, name="list"),
+    path("new/", views.cadre_create, name="create"),
+    path("vacancies/", views.vacancies, name="vacancies"),
+    path("<int:pk>/", views.cadre_detail, name="detail"),
+    path("<int:pk>/edit/", views.cadre_edit, name="edit"),
+    path("<int:pk>/disqualify/", views.cadre_disqualify, name="disqualify"),
+    path("<int:pk>/resign/", views.cadre_resign, name="resign"),
+    path("<int:pk>/promote/", views.cadre_promote, name="promote"),
+]

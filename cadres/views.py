@@ -1,0 +1,138 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from cadres import services
+from cadres.forms import CadreForm, DisqualifyForm, LeaveForm
+from cadres.models import Cadre
+from cadres.selectors import CADRE_MANAGERS, CadreFilter, cadre_list, discipline_case_list
+from core.audit import history_rows
+from core.errors import Conflict
+from core.roles import Role
+from core.scope import get_scope
+from core.selectors import vacancy_list, village_list
+from core.web import apply_errors
+
+
+@login_required
+def cadre_index(request):
+    qs = cadre_list(user=request.user).order_by("village__code", "name", "pk")
+    flt = CadreFilter(request.GET or None, queryset=qs, user=request.user)
+    page = Paginator(flt.qs if flt.is_bound else qs, 25).get_page(request.GET.get("page"))
+    scope = get_scope(request.user)
+    return render(request, "cadres/cadre_list.html", {
+        "filter": flt, "page_obj": page, "can_create": scope.has_any(*CADRE_MANAGERS),
+    })
+
+
+@login_required
+def cadre_detail(request, pk):
+    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    can_manage = scope.can(CADRE_MANAGERS, village=cadre.village)
+    ctx = {"cadre": cadre, "can_manage": can_manage and cadre.status == Cadre.Status.ACTIVE,
+           "cases": discipline_case_list(user=request.user).filter(cadre=cadre)}
+    if scope.can({Role.COUNTY_ORG}, village=cadre.village):
+        ctx["history"] = history_rows(cadre)
+    return render(request, "cadres/cadre_detail.html", ctx)
+
+
+def scope_manage_q(scope):
+    """Villages where the user may manage cadres: their county (county_org) or township (township_party)."""
+    from django.db.models import Q
+
+    if scope.is_superuser:
+        return Q()
+    counties = [c for c, r in scope.county_roles.items() if Role.COUNTY_ORG in r]
+    townships = [t for t, r in scope.township_roles.items() if Role.TOWNSHIP_PARTY in r]
+    return Q(township__county_id__in=counties) | Q(township_id__in=townships)
+
+
+@login_required
+def cadre_create(request):
+    scope = get_scope(request.user)
+    if not scope.has_any(*CADRE_MANAGERS):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("只有县委组织部和乡（镇）党委可以登记后备干部。"))
+    villages = village_list(user=request.user).filter(scope_manage_q(scope))
+    initial = {"village": request.GET.get("village")} if request.GET.get("village") else None
+    form = CadreForm(request.POST or None, villages=villages, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = services.cadre_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记后备干部“%(n)s”。") % {"n": cadre.name})
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form, "title": _("登记后备干部")})
+
+
+@login_required
+def cadre_edit(request, pk):
+    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    scope.require(CADRE_MANAGERS, village=cadre.village)
+    villages = village_list(user=request.user).filter(scope_manage_q(scope))
+    form = CadreForm(request.POST or None, instance=cadre, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        fresh = Cadre.objects.get(pk=cadre.pk)
+        try:
+            services.cadre_update(cadre=fresh, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "title": _("编辑后备干部")})
+
+
+def _leave_view(request, pk, *, form_class, action, title, template="cadres/cadre_action.html"):
+    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+    get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(cadre=cadre, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("cadres:detail", pk=cadre.pk)
+        else:
+            messages.success(request, _("已办理：%(t)s。") % {"t": title})
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, template, {"form": form, "cadre": cadre, "title": title})
+
+
+@login_required
+def cadre_disqualify(request, pk):
+    return _leave_view(request, pk, form_class=DisqualifyForm, action=services.cadre_disqualify,
+                       title=_("取消资格"))
+
+
+@login_required
+def cadre_resign(request, pk):
+    return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_resign, title=_("主动辞职"))
+
+
+@login_required
+def cadre_promote(request, pk):
+    return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_promote,
+                       title=_("进入村“两委”"))
+
+
+@login_required
+def vacancies(request):
+    qs = vacancy_list(user=request.user, township_id=request.GET.get("township") or None)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    from core.selectors import township_list
+
+    return render(request, "cadres/vacancies.html", {
+        "page_obj": page, "townships": township_list(user=request.user),
+        "can_create": get_scope(request.user).has_any(*CADRE_MANAGERS),
+    })

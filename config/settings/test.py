@@ -1,0 +1,46 @@
+"""Test settings. PostgreSQL and Redis when reachable (always in CI); SQLite otherwise."""
+
+import os
+import socket
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+SECRET_KEY = "test-only-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+POSTGRES_AVAILABLE = _reachable("127.0.0.1", 5432)
+REDIS_AVAILABLE = _reachable("127.0.0.1", 6379)
+
+if "DATABASE_URL" in os.environ:
+    DATABASES = {"default": env.db("DATABASE_URL")}
+elif POSTGRES_AVAILABLE or REQUIRE_SERVICES:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "reserve_cadres",
+            "USER": env("PGUSER", default="postgres"),
+            "HOST": "127.0.0.1",
+            "PORT": 5432,
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+LANGUAGE_CODE = "zh-hans"

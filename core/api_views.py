@@ -1,0 +1,205 @@
+"""/api/v1/ for auth, org units, users and role assignments (API.md "Org and users")."""
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from core import selectors, services
+from core.api import router
+from core.models import County, Township, Village
+from core.roles import Role
+from core.scope import get_scope
+from core.serializers import (
+    CountySerializer,
+    PasswordChangeSerializer,
+    RoleAssignmentSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    TownshipSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+    VacancySerializer,
+    VillageSerializer,
+)
+
+
+@extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+@api_view(["POST"])
+@permission_classes([permissions.AllowAny])
+def token(request):
+    ser = TokenRequestSerializer(data=request.data)
+    ser.is_valid(raise_exception=True)
+    user = authenticate(request._request, username=ser.validated_data["username"],
+                        password=ser.validated_data["password"])
+    if user is None:
+        raise ValidationError({"detail": _("用户名或密码不正确。")})
+    tok, _created = Token.objects.get_or_create(user=user)
+    return Response({"token": tok.key})
+
+
+@extend_schema(request=PasswordChangeSerializer, responses={200: None})
+@api_view(["POST"])
+def password(request):
+    ser = PasswordChangeSerializer(data=request.data)
+    ser.is_valid(raise_exception=True)
+    if not request.user.check_password(ser.validated_data["old_password"]):
+        raise ValidationError({"old_password": [_("原密码不正确。")]})
+    services.user_set_password(user=request.user, password=ser.validated_data["new_password"], by=request.user)
+    return Response({"detail": _("密码已修改。")})
+
+
+extra_urlpatterns = [
+    path("auth/token/", token, name="api-token"),
+    path("auth/password/", password, name="api-password"),
+]
+
+
+def _require_county_org(user, county):
+    scope = get_scope(user)
+    if not scope.can({Role.COUNTY_ORG}, county=county):
+        raise PermissionDenied(_("只有本县县委组织部可以维护区划和账号。"))
+
+
+class CountyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    serializer_class = CountySerializer
+
+    def get_queryset(self):
+        return selectors.county_list(user=self.request.user).order_by("code")
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied(_("只有系统管理员可以新建县。"))
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        county = services.county_create(by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(county).data, status=status.HTTP_201_CREATED)
+
+
+class TownshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    serializer_class = TownshipSerializer
+    filterset_fields = ["county"]
+
+    def get_queryset(self):
+        return selectors.township_list(user=self.request.user).order_by("code")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        county = ser.validated_data["county"]
+        if not selectors.county_list(user=request.user).filter(pk=county.pk).exists():
+            raise ValidationError({"county": [_("县不存在或不在您的管辖范围内。")]})
+        _require_county_org(request.user, county)
+        township = services.township_create(by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(township).data, status=status.HTTP_201_CREATED)
+
+
+class VillageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = VillageSerializer
+    filterset_fields = ["township"]
+
+    def get_queryset(self):
+        return selectors.village_list(user=self.request.user).order_by("code")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        township = ser.validated_data["township"]
+        if not selectors.township_list(user=request.user).filter(pk=township.pk).exists():
+            raise ValidationError({"township": [_("乡（镇）不存在或不在您的管辖范围内。")]})
+        _require_county_org(request.user, township.county)
+        village = services.village_create(by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(village).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        village = self.get_object()
+        _require_county_org(request.user, village.township.county)
+        ser = self.get_serializer(village, data=request.data, partial=kwargs.get("partial", False))
+        ser.is_valid(raise_exception=True)
+        data = {k: v for k, v in ser.validated_data.items() if k in {"name", "quota", "kind"}}
+        village = services.village_update(village=village, by=request.user, **data)
+        return Response(self.get_serializer(village).data)
+
+    @extend_schema(responses=VacancySerializer(many=True))
+    @action(detail=False)
+    def vacancies(self, request):
+        qs = selectors.vacancy_list(user=request.user, township_id=request.query_params.get("township") or None)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(VacancySerializer(page, many=True).data)
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  viewsets.GenericViewSet):
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return selectors.user_list(user=self.request.user).order_by("pk")
+
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    def create(self, request, *args, **kwargs):
+        scope = get_scope(request.user)
+        if not scope.has_any(Role.COUNTY_ORG):
+            raise PermissionDenied(_("只有县委组织部可以创建账号。"))
+        ser = UserCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        user = services.user_create(by=request.user, **ser.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                            viewsets.GenericViewSet):
+    serializer_class = RoleAssignmentSerializer
+    filterset_fields = ["user", "role", "is_active"]
+
+    def get_queryset(self):
+        return selectors.role_assignment_list(user=self.request.user).order_by("pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        unit_county = self._unit_county(d)
+        if unit_county is None or not get_scope(request.user).can({Role.COUNTY_ORG}, county=unit_county):
+            raise PermissionDenied(_("只有本县县委组织部可以分配本县的角色。"))
+        target = d["user"]
+        assignment = services.role_assign(user=target, role=d["role"], county=d.get("county"),
+                                          township=d.get("township"), village=d.get("village"), by=request.user)
+        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _unit_county(d):
+        if d.get("county"):
+            return d["county"]
+        if d.get("township"):
+            return d["township"].county
+        if d.get("village"):
+            return d["village"].township.county
+        raise ValidationError({"detail": _("请指定角色所在的县、乡（镇）或村。")})
+
+    @extend_schema(request=None, responses=RoleAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        assignment = self.get_object()
+        if not get_scope(request.user).can({Role.COUNTY_ORG}, county=self._unit_county(
+                {"county": assignment.county, "township": assignment.township, "village": assignment.village})):
+            raise PermissionDenied(_("只有本县县委组织部可以撤销角色。"))
+        assignment = services.role_revoke(assignment=assignment, by=request.user)
+        return Response(self.get_serializer(assignment).data)
+
+
+router.register("counties", CountyViewSet, basename="county")
+router.register("townships", TownshipViewSet, basename="township")
+router.register("villages", VillageViewSet, basename="village")
+router.register("users", UserViewSet, basename="user")
+router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
+
+__all__ = ["extra_urlpatterns", "get_object_or_404", "County", "Township", "Village"]

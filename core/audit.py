@@ -1,0 +1,69 @@
+"""Audit: security events, and the readable per-object history of django-simple-history."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from core.models import AuditEvent
+
+
+def client_address(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_event(request, action: str, outcome: str, *, user=None, username: str = "", detail: str = "") -> None:
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            user = request.user
+    AuditEvent.objects.create(
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        action=action,
+        path=(request.path[:300] if request is not None else ""),
+        address=client_address(request),
+        outcome=outcome,
+        detail=detail[:2000],
+    )
+
+
+def history_rows(obj, limit: int = 50) -> list[dict]:
+    """Each recorded change of ``obj``: who, when, what kind, and old → new per field."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for i, rec in enumerate(records[:limit]):
+        prev = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if prev is not None and rec.history_type == "~":
+            delta = rec.diff_against(prev)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append({
+                    "field": str(getattr(field, "verbose_name", change.field)),
+                    "old": _display(field, change.old),
+                    "new": _display(field, change.new),
+                })
+        rows.append({
+            "when": rec.history_date,
+            "who": rec.history_user or _("系统"),
+            "kind": {"+": _("创建"), "~": _("修改"), "-": _("删除")}[rec.history_type],
+            "changes": changes,
+            "reason": rec.history_change_reason or "",
+        })
+    return rows
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return "—"
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if getattr(field, "is_relation", False):
+        model = field.related_model
+        obj = model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else value
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return value

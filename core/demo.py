@@ -1,0 +1,201 @@
+"""The demo county 清流县: real townships and villages, a user for every role, ~110 cadres.
+
+Other apps add their own demo data by registering a step::
+
+    from core.demo import demo_step
+
+    @demo_step(order=30)
+    def leave(ctx):   # ctx: DemoContext
+        ...
+
+Every step must be idempotent: running ``seed_demo`` twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+DEMO_PASSWORD = "Qingliu@2026"
+DATA = Path(__file__).parent / "data" / "qingliu_divisions.csv"
+
+_STEPS: list[tuple[int, object]] = []
+
+
+def demo_step(order: int = 50):
+    def deco(fn):
+        if all(f is not fn for _, f in _STEPS):
+            _STEPS.append((order, fn))
+        return fn
+
+    return deco
+
+
+@dataclass
+class DemoContext:
+    county: object
+    today: dt.date
+    rng: random.Random
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, unit, username)
+    out: object = None
+
+    def say(self, text: str) -> None:
+        if self.out is not None:
+            self.out.write(text)
+
+
+SURNAMES = "张王李刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严赖覃洪武莫孔"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
+         "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "志强", "晓东", "海燕", "雪", "婷", "丹", "俊", "斌", "鑫",
+         "宇", "浩", "凯", "琳", "慧", "佳", "瑶", "晨", "阳", "欣", "梦", "子涵", "思远", "嘉怡", "家豪", "雨萱",
+         "清华", "龙飞", "春燕", "国庆", "金凤", "永福", "荣华", "建平", "小燕"]
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN)[0] if rng.random() < 0.3 else "")
+
+
+_HASH = []
+
+
+def _demo_hash() -> str:
+    """One hash for the shared demo password (hashing it for 250 users would take a minute)."""
+    if not _HASH:
+        from django.contrib.auth.hashers import make_password
+
+        _HASH.append(make_password(DEMO_PASSWORD))
+    return _HASH[0]
+
+
+def _user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
+    from core.models import User
+    from core.services import role_assign
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, full_name=full_name, must_change_password=False,
+                    password=_demo_hash())
+        user.save()
+    if role is not None:
+        tier = unit._meta.model_name
+        role_assign(user=user, role=role, **{tier: unit})
+    return user
+
+
+@transaction.atomic
+def build_org(ctx_out=None, *, today: dt.date | None = None) -> DemoContext:
+    from core.models import County, Township, Village
+
+    county, _c = County.objects.get_or_create(code="350423", defaults={"name": "清流县"})
+    with DATA.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    townships = {}
+    for row in rows:
+        t = townships.get(row["township_code"])
+        if t is None:
+            t, _c = Township.objects.get_or_create(
+                code=row["township_code"],
+                defaults={"county": county, "name": row["township_name"],
+                          "kind": Township.Kind.TOWN if row["township_kind"] == "镇" else Township.Kind.TOWNSHIP})
+            townships[row["township_code"]] = t
+        Village.objects.get_or_create(
+            code=row["unit_code"],
+            defaults={"township": t, "name": row["unit_name"],
+                      "kind": Village.Kind.VILLAGE if row["unit_kind"] == "village" else Village.Kind.COMMUNITY})
+    from django.utils import timezone
+
+    return DemoContext(county=county, today=today or timezone.localdate(), rng=random.Random(350423), out=ctx_out)
+
+
+@transaction.atomic
+def build_users(ctx: DemoContext) -> None:
+    from core.models import Village
+    from core.roles import Role
+
+    county = ctx.county
+    for role, username, label in [(Role.COUNTY_ORG, "org", "县委组织部"), (Role.COUNTY_FINANCE, "finance", "县财政局"),
+                                  (Role.COUNTY_HRSS, "hrss", "县人社局")]:
+        _user(username, f"{label}工作人员", ctx, role=role, unit=county)
+        ctx.logins.append((role.label, county.name, username))
+    rng = random.Random(7)
+    for t in county.townships.order_by("code"):
+        suffix = t.code[-3:]
+        _user(f"party_{suffix}", f"{person_name(rng)}（{t.name}党委）", ctx, role=Role.TOWNSHIP_PARTY, unit=t)
+        ctx.logins.append((Role.TOWNSHIP_PARTY.label, t.name, f"party_{suffix}"))
+    for v in Village.objects.filter(township__county=county).select_related("township").order_by("code"):
+        suffix = v.code[-6:]
+        _user(f"liaison_{suffix}", f"{person_name(rng)}（{v.name}包村）", ctx, role=Role.TOWNSHIP_LIAISON, unit=v)
+        _user(f"secretary_{suffix}", f"{person_name(rng)}（{v.name}书记）", ctx, role=Role.VILLAGE_SECRETARY, unit=v)
+        ctx.logins.append((Role.TOWNSHIP_LIAISON.label, f"{v.township.name}{v.name}", f"liaison_{suffix}"))
+        ctx.logins.append((Role.VILLAGE_SECRETARY.label, f"{v.township.name}{v.name}", f"secretary_{suffix}"))
+
+
+@transaction.atomic
+def build_cadres(ctx: DemoContext) -> None:
+    """~110 cadres: most villages filled, a few vacant, some who left (disqualified, resigned)."""
+    from cadres import services
+    from cadres.models import Cadre, DisqualifyCategory, Education, PoliticalStatus, Post
+    from core import idcard
+    from core.models import Village
+    from core.roles import Role
+
+    rng = ctx.rng
+    villages = list(Village.objects.filter(township__county=ctx.county).select_related("township").order_by("code"))
+    vacant = {v.code for v in rng.sample(villages, 9)}
+    educations = [Education.BELOW_HIGH_SCHOOL] * 3 + [Education.HIGH_SCHOOL] * 30 + [Education.COLLEGE] * 35 + \
+                 [Education.BACHELOR] * 28 + [Education.POSTGRADUATE] * 4
+    first_round = dt.date(2022, 11, 15)
+
+    def new_cadre(v, appointed):
+        born = dt.date(rng.randint(1984, 2002), rng.randint(1, 12), rng.randint(1, 28))
+        female = rng.random() < 0.45
+        number = idcard.make_id_number("350423", born, rng.randint(0, 499) * 2 + (0 if female else 1))
+        cadre = Cadre(
+            name=person_name(rng), id_number=number, gender=idcard.gender(number),
+            birth_date=idcard.birth_date(number), education=rng.choice(educations),
+            political_status=rng.choice([PoliticalStatus.PARTY_MEMBER] * 3 + [
+                PoliticalStatus.PROBATIONARY, PoliticalStatus.LEAGUE_MEMBER, PoliticalStatus.MASSES]),
+            phone=f"1{rng.choice('35789')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+            village=v, post=rng.choice([Post.SECRETARY_ASSISTANT] * 3 + [Post.CLERK, Post.PARTY_WORKER]),
+            appointed_on=appointed, is_serving_village_cadre=rng.random() < 0.08,
+            previous_round=rng.random() < 0.3,
+        )
+        cadre.full_clean()
+        cadre.save()
+        return cadre
+
+    for v in villages:
+        if Cadre.objects.filter(village=v).exists():
+            continue
+        appointed = first_round
+        if v.code in vacant or rng.random() < 0.12:
+            # someone held the post and left: the village is vacant, or was refilled after
+            former = new_cadre(v, first_round)
+            left = first_round + dt.timedelta(days=rng.randint(150, 900))
+            left = min(left, ctx.today - dt.timedelta(days=60))
+            if rng.random() < 0.5:
+                services.cadre_disqualify(cadre=former, date=left, by=None, reason="演示数据：按管理办法第十一条取消资格",
+                                          category=rng.choice([DisqualifyCategory.ABSENCE,
+                                                               DisqualifyCategory.ASSESSMENT_INCOMPETENT,
+                                                               DisqualifyCategory.TIME_NOT_GUARANTEED]))
+            else:
+                services.cadre_resign(cadre=former, date=left, reason="演示数据：外出务工，本人申请辞职", by=None)
+            appointed = left + dt.timedelta(days=rng.randint(20, 50))
+        if v.code in vacant:
+            continue
+        cadre = new_cadre(v, appointed)
+        suffix = v.code[-6:]
+        cadre.user = _user(f"cadre_{suffix}", cadre.name, ctx)
+        cadre.save(update_fields=["user"])
+        ctx.logins.append((Role.CADRE.label, f"{v.township.name}{v.name}", f"cadre_{suffix}"))
+
+
+def run_steps(ctx: DemoContext) -> None:
+    for _order, fn in sorted(_STEPS, key=lambda s: s[0]):
+        with transaction.atomic():
+            fn(ctx)

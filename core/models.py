@@ -1,0 +1,192 @@
+"""Org tree (R-01), users, role assignments, notifications and the audit event log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from core.roles import Role
+
+phone_validator = RegexValidator(
+    r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$",
+    _("请输入11位手机号（如 13812345678）或带区号的固定电话（如 0598-5321234）。"),
+)
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[phone_validator])
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class County(models.Model):
+    name = models.CharField(_("名称"), max_length=50)
+    code = models.CharField(_("区划代码"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("县")
+        verbose_name_plural = _("县")
+        ordering = ["code"]
+        permissions = [
+            (Role.COUNTY_ORG.value, _("县委组织部")),
+            (Role.COUNTY_FINANCE.value, _("县财政局")),
+            (Role.COUNTY_HRSS.value, _("县人社局")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    class Kind(models.TextChoices):
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="townships")
+    name = models.CharField(_("名称"), max_length=50)
+    code = models.CharField(_("区划代码"), max_length=9, unique=True, validators=[RegexValidator(r"^\d{9}$")])
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("乡（镇）")
+        verbose_name_plural = _("乡（镇）")
+        ordering = ["code"]
+        permissions = [(Role.TOWNSHIP_PARTY.value, _("乡（镇）党委"))]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("村")
+        COMMUNITY = "community", _("社区")
+
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="villages")
+    name = models.CharField(_("名称"), max_length=50)
+    code = models.CharField(_("区划代码"), max_length=12, unique=True, validators=[RegexValidator(r"^\d{12}$")])
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
+    quota = models.PositiveSmallIntegerField(_("后备干部储备名额"), default=1, help_text=_("R-01：每个村储备1名"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("村（社区）")
+        verbose_name_plural = _("村（社区）")
+        ordering = ["code"]
+        permissions = [
+            (Role.TOWNSHIP_LIAISON.value, _("乡镇包村领导")),
+            (Role.VILLAGE_SECRETARY.value, _("村党组织书记")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# Direct-foreign-key guardian permission tables: one row per (user, unit, role), never per cadre.
+class CountyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(County, on_delete=models.CASCADE)
+
+
+class TownshipUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Township, on_delete=models.CASCADE)
+
+
+class VillageUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Village, on_delete=models.CASCADE)
+
+
+class RoleAssignment(models.Model):
+    """The record of a role given to a user on one org unit; the guardian permission is its effect."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=30, choices=[c for c in Role.choices if c[0] != Role.CADRE])
+    county = models.ForeignKey(County, verbose_name=_("县"), null=True, blank=True, on_delete=models.PROTECT)
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), null=True, blank=True, on_delete=models.PROTECT)
+    village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.CheckConstraint(
+                name="role_assignment_one_unit",
+                condition=(
+                    models.Q(county__isnull=False, township__isnull=True, village__isnull=True)
+                    | models.Q(county__isnull=True, township__isnull=False, village__isnull=True)
+                    | models.Q(county__isnull=True, township__isnull=True, village__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    @property
+    def unit(self):
+        return self.county or self.township or self.village
+
+
+class Notification(models.Model):
+    """In-app inbox. ``key`` makes a job's notice idempotent: the same key for a user is sent once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类别"), max_length=40)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    key = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notification_key_once"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class AuditEvent(models.Model):
+    """Security events (logins, failures, denials) beside the per-model history of simple-history."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+        DENIED = "denied", _("拒绝")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=60)
+    path = models.CharField(_("路径"), max_length=300, blank=True)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    detail = models.TextField(_("详情"), blank=True)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-at", "-id"]

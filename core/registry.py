@@ -1,0 +1,65 @@
+"""Where apps plug into the shared layout without editing it: navigation entries and home panels.
+
+Each app registers in its ``AppConfig.ready()``::
+
+    from core.registry import nav, home_panel
+    nav(section="leave", label=_("请销假"), url_name="attendance:leave_list", roles={...}, order=30)
+
+    @home_panel(order=20)
+    def pending_leave(request, scope):  # -> HomePanel | None
+        ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+_NAV: list["NavItem"] = []
+_PANELS: list[tuple[int, Callable]] = []
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None = None  # None: everyone signed in
+    order: int = 50
+    icon: str = "circle"
+    badge: Callable | None = None  # badge(request, scope) -> int | None
+
+
+@dataclass
+class HomePanel:
+    """A box on the home page: what this person must do today."""
+
+    title: str
+    items: list[dict] = field(default_factory=list)  # {"text", "url", "note"?}
+    empty_text: str = ""
+    more_url: str = ""
+    count: int | None = None
+    level: str = "primary"  # bootstrap colour of the count badge
+
+
+def nav(*, label, url_name, roles=None, order=50, icon="circle", badge=None) -> None:
+    item = NavItem(label=label, url_name=url_name, roles=frozenset(roles) if roles else None, order=order,
+                   icon=icon, badge=badge)
+    if item not in _NAV:
+        _NAV.append(item)
+
+
+def nav_items():
+    return sorted(_NAV, key=lambda i: i.order)
+
+
+def home_panel(order: int = 50):
+    def deco(fn):
+        if all(f is not fn for _, f in _PANELS):
+            _PANELS.append((order, fn))
+        return fn
+
+    return deco
+
+
+def home_panels():
+    return [fn for _, fn in sorted(_PANELS, key=lambda p: p[0])]

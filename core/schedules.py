@@ -1,0 +1,32 @@
+"""The scheduled jobs of SPEC "Scheduled jobs", as django-celery-beat rows (county_org may edit them
+in the UI; ``manage.py setup_schedules`` creates missing ones and leaves edited ones alone)."""
+
+from django.utils.translation import gettext_lazy as _
+
+SCHEDULES = [
+    {"name": "monthly-payroll", "task": "payroll.tasks.run_monthly_payroll",
+     "crontab": {"minute": "0", "hour": "2", "day_of_month": "1"},
+     "description": _("每月1日 02:00 生成上月报酬发放（R-42）")},
+    {"name": "daily-absence-thresholds", "task": "attendance.tasks.check_absence_thresholds",
+     "crontab": {"minute": "30", "hour": "1"},
+     "description": _("每日 01:30 检查旷工天数（R-25）")},
+    {"name": "daily-overdue", "task": "supervision.tasks.check_overdue",
+     "crontab": {"minute": "0", "hour": "3"},
+     "description": _("每日 03:00 检查逾期事项（R-26、R-44、R-52、R-53、R-56）")},
+]
+
+
+def ensure_schedules() -> int:
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created = 0
+    for item in SCHEDULES:
+        if PeriodicTask.objects.filter(name=item["name"]).exists():
+            continue
+        cron, _c = CrontabSchedule.objects.get_or_create(
+            timezone="Asia/Shanghai", day_of_week="*", month_of_year="*",
+            **{"day_of_month": "*", **item["crontab"]})
+        PeriodicTask.objects.create(name=item["name"], task=item["task"], crontab=cron,
+                                    description=str(item["description"]))
+        created += 1
+    return created

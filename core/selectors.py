@@ -1,0 +1,94 @@
+"""Scoped reads of org units and users."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q
+
+from core.models import County, Notification, RoleAssignment, Township, User, Village
+from core.roles import Role
+from core.scope import get_scope
+
+
+def county_list(*, user):
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return County.objects.all()
+    return County.objects.filter(pk__in=scope.visible_county_ids())
+
+
+def township_list(*, user):
+    scope = get_scope(user)
+    qs = Township.objects.select_related("county")
+    if scope.is_superuser:
+        return qs
+    cond = Q(county_id__in=sorted(scope.county_roles)) | Q(pk__in=sorted(scope.township_roles))
+    if scope.village_roles:
+        cond |= Q(villages__in=sorted(scope.village_roles))
+    return qs.filter(cond).distinct()
+
+
+def village_list(*, user):
+    scope = get_scope(user)
+    qs = Village.objects.select_related("township", "township__county")
+    if scope.is_superuser:
+        return qs
+    cond = (
+        Q(township__county_id__in=sorted(scope.county_roles))
+        | Q(township_id__in=sorted(scope.township_roles))
+        | Q(pk__in=sorted(scope.village_roles))
+    )
+    return qs.filter(cond)
+
+
+def vacancy_list(*, user, township_id=None):
+    """R-01: villages in scope with fewer active cadres than their quota."""
+    from cadres.models import Cadre
+
+    qs = village_list(user=user).annotate(
+        active=Count("cadres", filter=Q(cadres__status=Cadre.Status.ACTIVE))
+    ).filter(active__lt=F("quota"))
+    if township_id:
+        qs = qs.filter(township_id=township_id)
+    return qs.order_by("code")
+
+
+def users_with_role(role: str, *, village=None, township=None, county=None):
+    """Users who hold ``role`` at exactly the given unit (for notifying the right desk)."""
+    qs = RoleAssignment.objects.filter(role=role, is_active=True)
+    if village is not None:
+        qs = qs.filter(village=village)
+    elif township is not None:
+        qs = qs.filter(township=township)
+    elif county is not None:
+        qs = qs.filter(county=county)
+    return User.objects.filter(pk__in=qs.values("user_id"), is_active=True)
+
+
+def user_list(*, user):
+    """Users a county_org may manage: those with a role in one of their counties."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    counties = sorted(cid for cid, r in scope.county_roles.items() if Role.COUNTY_ORG in r)
+    ra = RoleAssignment.objects.filter(
+        Q(county_id__in=counties) | Q(township__county_id__in=counties) | Q(village__township__county_id__in=counties)
+    )
+    from cadres.models import Cadre
+
+    cadre_users = Cadre.objects.filter(village__township__county_id__in=counties, user__isnull=False)
+    return User.objects.filter(Q(pk__in=ra.values("user_id")) | Q(pk__in=cadre_users.values("user_id")))
+
+
+def role_assignment_list(*, user):
+    scope = get_scope(user)
+    qs = RoleAssignment.objects.select_related("user", "county", "township", "village")
+    if scope.is_superuser:
+        return qs
+    counties = sorted(cid for cid, r in scope.county_roles.items() if Role.COUNTY_ORG in r)
+    return qs.filter(
+        Q(county_id__in=counties) | Q(township__county_id__in=counties) | Q(village__township__county_id__in=counties)
+    )
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,146 @@
+"""Writes on org units, users, roles and the inbox. Every write records who did it (``by``)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from core.models import County, Notification, RoleAssignment, Township, User, Village
+from core.roles import ROLE_TIER, Role, Tier
+from core.scope import clear_scope
+
+
+def _save(obj, *, by):
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def county_create(*, name: str, code: str, by=None) -> County:
+    return _save(County(name=name, code=code), by=by)
+
+
+@transaction.atomic
+def township_create(*, county: County, name: str, code: str, kind: str = Township.Kind.TOWN, by=None) -> Township:
+    if not code.startswith(county.code):
+        raise ValidationError({"code": _("乡（镇）区划代码须以所属县代码 %(c)s 开头。") % {"c": county.code}})
+    return _save(Township(county=county, name=name, code=code, kind=kind), by=by)
+
+
+@transaction.atomic
+def village_create(*, township: Township, name: str, code: str, quota: int = 1,
+                   kind: str = Village.Kind.VILLAGE, by=None) -> Village:
+    if not code.startswith(township.code):
+        raise ValidationError({"code": _("村区划代码须以所属乡（镇）代码 %(c)s 开头。") % {"c": township.code}})
+    return _save(Village(township=township, name=name, code=code, quota=quota, kind=kind), by=by)
+
+
+@transaction.atomic
+def village_update(*, village: Village, by=None, **fields) -> Village:
+    for k, v in fields.items():
+        setattr(village, k, v)
+    return _save(village, by=by)
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, full_name: str = "", phone: str = "",
+                must_change_password: bool = True, by=None) -> User:
+    from django.contrib.auth.password_validation import validate_password
+
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("用户名“%(u)s”已被使用，请换一个。") % {"u": username}})
+    user = User(username=username, full_name=full_name, phone=phone, must_change_password=must_change_password)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    return _save(user, by=by)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, by=None) -> User:
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(password)
+    user.must_change_password = False
+    return _save(user, by=by)
+
+
+def _unit_for(role, county, township, village):
+    tier = ROLE_TIER.get(role)
+    if tier is None:
+        raise ValidationError({"role": _("未知角色。")})
+    given = {Tier.COUNTY: county, Tier.TOWNSHIP: township, Tier.VILLAGE: village}
+    unit = given[tier]
+    others = [u for t, u in given.items() if t != tier and u is not None]
+    if unit is None or others:
+        field = {Tier.COUNTY: "county", Tier.TOWNSHIP: "township", Tier.VILLAGE: "village"}[tier]
+        raise ValidationError({field: _("角色“%(r)s”须且只须指定一个%(t)s。") % {
+            "r": Role(role).label, "t": Tier(tier).label}})
+    return tier, unit
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: str, county=None, township=None, village=None, by=None) -> RoleAssignment:
+    """Give ``role`` on one unit: the RoleAssignment record plus its guardian object permission."""
+    tier, unit = _unit_for(role, county, township, village)
+    existing = RoleAssignment.objects.filter(
+        user=user, role=role, is_active=True, **{tier.value: unit}
+    ).first()
+    if existing:
+        return existing
+    assignment = RoleAssignment(user=user, role=role, **{tier.value: unit})
+    _save(assignment, by=by)
+    assign_perm(f"core.{role}", user, unit)
+    clear_scope(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
+    assignment.is_active = False
+    assignment.ended_at = timezone.now()
+    _save(assignment, by=by)
+    still = RoleAssignment.objects.filter(
+        user=assignment.user, role=assignment.role, is_active=True,
+        county=assignment.county, township=assignment.township, village=assignment.village,
+    ).exists()
+    if not still:
+        remove_perm(f"core.{assignment.role}", assignment.user, assignment.unit)
+    clear_scope(assignment.user)
+    return assignment
+
+
+def notify(*, users, kind: str, title: str, body: str = "", url: str = "", key: str = "") -> int:
+    """Put a notice in each user's inbox. With ``key``, a user gets that notice once only.
+
+    Returns how many notices were newly created.
+    """
+    users = list({u.pk: u for u in users}.values())
+    if not users:
+        return 0
+    if key:
+        already = set(
+            Notification.objects.filter(user__in=users, key=key).values_list("user_id", flat=True)
+        )
+        users = [u for u in users if u.pk not in already]
+    rows = [Notification(user=u, kind=kind, title=title, body=body, url=url, key=key) for u in users]
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    return len(rows)
+
+
+def notification_mark_read(*, user: User, ids=None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

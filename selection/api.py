@@ -1,0 +1,3 @@
+"""API of the selection app: register viewsets on core.api.router."""
+
+from core.api import router  # noqa: F401

@@ -1,0 +1,88 @@
+"""Fixtures shared by every test: a small county with two townships and a user for every role."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from tests.factories import CadreFactory, CountyFactory, TownshipFactory, VillageFactory, cadre_user, user_with_role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``services`` need the real PostgreSQL and Redis: skip them when absent,
+    except in CI (REQUIRE_SERVICES=1), where their absence is a failure."""
+    if settings.REQUIRE_SERVICES:
+        return
+    missing = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        missing.append("PostgreSQL")
+    if not settings.REDIS_AVAILABLE:
+        missing.append("Redis")
+    if missing:
+        skip = pytest.mark.skip(reason="needs " + " and ".join(missing))
+        for item in items:
+            if "services" in item.keywords:
+                item.add_marker(skip)
+
+
+@dataclass
+class World:
+    county: object
+    township: object
+    other_township: object
+    village: object
+    village2: object
+    other_village: object
+    cadre: object
+    other_cadre: object
+    users: dict
+
+
+@pytest.fixture
+def world(db):
+    """县 → 乡 A (村 1, 村 2) and 乡 B (村 3); a cadre in 村 1 and in 村 3; a user per role.
+
+    users: county_org, county_finance, county_hrss, township_party (A), township_liaison (村 1),
+    village_secretary (村 1), cadre (the cadre of 村 1), and *_b twins for 乡 B / 村 3, and
+    ``stranger`` with a role in another county.
+    """
+    county = CountyFactory(name="清流县", code="350423")
+    a = TownshipFactory(county=county, name="龙津镇", code="350423100")
+    b = TownshipFactory(county=county, name="嵩溪镇", code="350423101")
+    v1 = VillageFactory(township=a, name="城东村", code="350423100201")
+    v2 = VillageFactory(township=a, name="城南村", code="350423100202")
+    v3 = VillageFactory(township=b, name="嵩溪村", code="350423101201")
+    cadre = CadreFactory(village=v1, name="张三")
+    other = CadreFactory(village=v3, name="李四")
+    other_county = CountyFactory(name="明溪县", code="350421")
+    users = {
+        Role.COUNTY_ORG: user_with_role(Role.COUNTY_ORG, county, username="org"),
+        Role.COUNTY_FINANCE: user_with_role(Role.COUNTY_FINANCE, county, username="finance"),
+        Role.COUNTY_HRSS: user_with_role(Role.COUNTY_HRSS, county, username="hrss"),
+        Role.TOWNSHIP_PARTY: user_with_role(Role.TOWNSHIP_PARTY, a, username="party_a"),
+        Role.TOWNSHIP_LIAISON: user_with_role(Role.TOWNSHIP_LIAISON, v1, username="liaison_1"),
+        Role.VILLAGE_SECRETARY: user_with_role(Role.VILLAGE_SECRETARY, v1, username="secretary_1"),
+        Role.CADRE: cadre_user(cadre, username="cadre_1"),
+        "township_party_b": user_with_role(Role.TOWNSHIP_PARTY, b, username="party_b"),
+        "village_secretary_b": user_with_role(Role.VILLAGE_SECRETARY, v3, username="secretary_3"),
+        "stranger": user_with_role(Role.COUNTY_ORG, other_county, username="other_county_org"),
+    }
+    return World(county, a, b, v1, v2, v3, cadre, other, users)
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` → an APIClient authenticated as ``user`` (None: anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
