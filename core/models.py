@@ -190,3 +190,23 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-at", "-id"]
+
+
+class CalendarOverride(models.Model):
+    """R-20: a county's own change to the official calendar (a local holiday, an extra duty day)."""
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.CASCADE, related_name="calendar_overrides")
+    date = models.DateField(_("日期"))
+    is_workday = models.BooleanField(_("是否工作日"), help_text=_("勾选：当天上班；不勾选：当天放假"))
+    note = models.CharField(_("说明"), max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["county", "date"], name="calendar_override_once")]
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_workday else '放假'}（{self.note}）"

@@ -86,3 +86,55 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker (subprocess) consuming from Redis and writing to the test database.
+
+    Yields ``run(task_name, *args, timeout=120, **kwargs)`` which sends the task through Redis and
+    returns the worker's result. Use with committed data (this fixture implies transactional_db).
+    """
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from celery import Celery
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the real worker needs PostgreSQL (a separate process cannot see an in-memory SQLite)")
+    db = connection.settings_dict
+    broker = "redis://127.0.0.1:6379/15"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_EAGER": "0",
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+    }
+    root = Path(__file__).resolve().parent.parent
+    log = open(root / "var" / f"celery-{queue}.log", "w") if (root / "var").is_dir() else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    client = Celery("test-client", broker=broker, backend=broker)
+
+    def run(task_name, *args, timeout=120, **kwargs):
+        result = client.send_task(task_name, args=args, kwargs=kwargs, queue=queue)
+        return result.get(timeout=timeout)
+
+    try:
+        yield run
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        client.close()

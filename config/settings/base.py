@@ -179,3 +179,4 @@ LOGGING = {
 # The county-level defaults of SPEC that a county may change live on the County model;
 # these are only the values given to a new county.
 PDF_FONT_PATH = BASE_DIR / "static" / "fonts" / "SourceHanSansSC-Regular.otf"
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)

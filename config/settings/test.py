@@ -40,7 +40,9 @@ elif POSTGRES_AVAILABLE or REQUIRE_SERVICES:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run tasks in-process; the real-worker tests start a worker subprocess with CELERY_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,95 @@
+"""Headless Chromium (Debian's) driven by Playwright against pytest-django's live_server.
+
+Screenshots go to test-artifacts/screenshots/. ``login(page, username)`` signs a user in.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "screenshots"
+PASSWORD = "Passw0rd!2026"  # tests.factories.UserFactory's password
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if settings.REQUIRE_SERVICES:
+        return  # CI: fail loudly in the fixture rather than skip
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--disable-quic"],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A phone-sized page (390×844, touch), as a village secretary or cadre would use."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                   locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(chromium):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    def do(page, username, password=PASSWORD):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return do
+
+
+@pytest.fixture
+def shot():
+    """``shot(page, "name")`` saves a full-page screenshot under test-artifacts/screenshots/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
