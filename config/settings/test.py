@@ -31,7 +31,7 @@ elif POSTGRES_AVAILABLE or REQUIRE_SERVICES:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": "reserve_cadres",
+            "NAME": env("TEST_DB_BASENAME", default="reserve_cadres"),  # test DB: test_<this>
             "USER": env("PGUSER", default="postgres"),
             "HOST": "127.0.0.1",
             "PORT": 5432,
