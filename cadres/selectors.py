@@ -47,6 +47,11 @@ class CadreFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         from core.selectors import township_list, village_list
 
+        if user is None and self.request is not None:
+            user = self.request.user
+        self.user = user
+        for name in ("township", "village", "status", "education", "post"):
+            self.filters[name].extra["empty_label"] = _("全部")
         if user is not None:
             self.filters["township"].queryset = township_list(user=user)
             self.filters["village"].queryset = village_list(user=user)
@@ -55,5 +60,8 @@ class CadreFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(id_number__icontains=value) | Q(phone__icontains=value)
-                               | Q(village__name__icontains=value))
+        cond = Q(name__icontains=value) | Q(village__name__icontains=value)
+        if self.user is not None and get_scope(self.user).sees_personal_data():
+            # only those who see ID numbers and phones may search by them
+            cond |= Q(id_number__icontains=value) | Q(phone__icontains=value)
+        return queryset.filter(cond)
