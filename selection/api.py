@@ -1,3 +1,116 @@
-"""API of the selection app: register viewsets on core.api.router."""
+"""/api/v1/selection-rounds/ and /api/v1/applications/ (API.md "Selection")."""
 
-from core.api import router  # noqa: F401
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.api import router
+from core.scope import get_scope
+from core.selectors import village_list
+from selection import services
+from selection.selectors import (
+    APPLICATION_ENTRY,
+    CO_REVIEWERS,
+    DECIDERS,
+    REVIEWERS,
+    ROUND_MANAGERS,
+    SCORERS,
+    ApplicationFilter,
+    RoundFilter,
+    application_list,
+    round_list,
+)
+from selection.serializers import (
+    ApplicationSerializer,
+    CoReviewSerializer,
+    DecideSerializer,
+    ReviewSerializer,
+    RoundSerializer,
+    ScoresSerializer,
+)
+
+
+class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   viewsets.GenericViewSet):
+    """R-10: selection rounds; county_org of the county announces them, everyone in the county reads."""
+
+    serializer_class = RoundSerializer
+    filterset_class = RoundFilter
+
+    def get_queryset(self):
+        return round_list(user=self.request.user).order_by("-year", "-announced_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        county = ser.validated_data["county"]
+        scope = get_scope(request.user)
+        if not scope.is_superuser and county.pk not in scope.visible_county_ids():
+            raise ValidationError({"county": [_("县不存在或不在您的管辖范围内。")]})
+        scope.require(ROUND_MANAGERS, county=county, message=_("只有县委组织部可以发布选拔公告。"))
+        rnd = services.round_create(by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(rnd).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                         viewsets.GenericViewSet):
+    """R-11…R-15: applications and each step after them, one action per step."""
+
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+
+    def get_queryset(self):
+        return application_list(user=self.request.user).order_by("round_id", "village__code", "rank", "pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        rnd = get_object_or_404(round_list(user=request.user), pk=data.pop("round").pk)
+        village = data["village"]
+        if not village_list(user=request.user).filter(pk=village.pk).exists():
+            raise ValidationError({"village": [_("村不存在或不在您的管辖范围内。")]})
+        get_scope(request.user).require(APPLICATION_ENTRY, village=village,
+                                        message=_("只有县委组织部或本乡（镇）党委可以登记报名。"))
+        app = services.application_submit(round=rnd, by=request.user, **data)
+        return Response(self.get_serializer(app).data, status=status.HTTP_201_CREATED)
+
+    def _step(self, request, roles, message, serializer_class, service):
+        app = self.get_object()
+        get_scope(request.user).require(roles, village=app.village, message=message)
+        ser = serializer_class(data=request.data)
+        ser.is_valid(raise_exception=True)
+        app = service(application=app, by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(app).data)
+
+    @extend_schema(request=ReviewSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._step(request, REVIEWERS, _("只有该村所在乡（镇）党委可以初审。"), ReviewSerializer,
+                          services.application_review)
+
+    @extend_schema(request=ScoresSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def scores(self, request, pk=None):
+        return self._step(request, SCORERS, _("只有县委组织部或该村所在乡（镇）党委可以录入成绩。"), ScoresSerializer,
+                          services.application_score)
+
+    @extend_schema(request=CoReviewSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="co-review")
+    def co_review(self, request, pk=None):
+        return self._step(request, CO_REVIEWERS, _("只有县委组织部可以登记有关部门协审结果。"), CoReviewSerializer,
+                          services.application_co_review)
+
+    @extend_schema(request=DecideSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        return self._step(request, DECIDERS, _("只有县委组织部可以登记县委人才工作领导小组的决定。"), DecideSerializer,
+                          services.application_decide)
+
+
+router.register("selection-rounds", RoundViewSet, basename="selection-round")
+router.register("applications", ApplicationViewSet, basename="application")

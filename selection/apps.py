@@ -5,3 +5,56 @@ from django.utils.translation import gettext_lazy as _
 class SelectionConfig(AppConfig):
     name = "selection"
     verbose_name = _("选拔")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from core.registry import HomePanel, home_panel, nav
+        from core.roles import Role
+
+        staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
+                 Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}
+
+        def waiting_review_badge(request, scope):
+            if not scope.has_any(Role.TOWNSHIP_PARTY):
+                return None
+            from selection.selectors import waiting_for_review
+
+            return waiting_for_review(user=request.user).count() or None
+
+        nav(label=_("选拔"), url_name="selection:rounds", roles=staff, order=20, icon="megaphone",
+            badge=waiting_review_badge)
+
+        @home_panel(order=20)
+        def applications_to_review(request, scope):
+            """Township party committee: applications waiting for its preliminary review (R-11)."""
+            if not scope.has_any(Role.TOWNSHIP_PARTY):
+                return None
+            from selection.selectors import waiting_for_review
+
+            qs = waiting_for_review(user=request.user).order_by("applied_on", "pk")
+            rows = list(qs[:8])
+            return HomePanel(
+                title=str(_("待初审的报名")),
+                items=[{"text": f"{a.name} · {a.village.township.name}{a.village.name}",
+                        "note": a.round.title, "url": reverse("selection:application", args=[a.pk])} for a in rows],
+                count=qs.count(), level="warning", empty_text=str(_("没有待初审的报名。")),
+                more_url=reverse("selection:applications") + "?status=submitted",
+            )
+
+        @home_panel(order=21)
+        def rounds_to_decide(request, scope):
+            """County organisation department: rounds with applicants waiting for co-review or decision."""
+            if not scope.has_any(Role.COUNTY_ORG):
+                return None
+            from selection.selectors import rounds_waiting_for_county
+
+            rows = list(rounds_waiting_for_county(user=request.user)[:8])
+            return HomePanel(
+                title=str(_("待县级协审、研究决定的选拔")),
+                items=[{"text": r.title, "note": _("待协审 %(a)s 人，待决定 %(b)s 人") % {
+                    "a": r.n_scored, "b": r.n_co_reviewed}, "url": reverse("selection:round", args=[r.pk])}
+                       for r in rows],
+                count=len(rows), level="warning", empty_text=str(_("没有等待县级办理的选拔。")),
+                more_url=reverse("selection:rounds"),
+            )

@@ -87,7 +87,12 @@ class RoundFilter(django_filters.FilterSet):
 
     class Meta:
         model = Round
-        fields = ["q", "year", "kind", "status", "county"]
+        fields = ["q", "year", "kind", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "status"):
+            self.filters[name].extra["empty_label"] = _("全部")
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -111,6 +116,11 @@ class ApplicationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         from core.selectors import township_list, village_list
 
+        if user is None and self.request is not None:
+            user = self.request.user
+        self.user = user
+        for name in ("round", "township", "village", "status", "education"):
+            self.filters[name].extra["empty_label"] = _("全部")
         if user is not None:
             self.filters["round"].queryset = round_list(user=user)
             townships = township_list(user=user)
@@ -126,5 +136,25 @@ class ApplicationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(id_number__icontains=value)
-                               | Q(village__name__icontains=value))
+        cond = Q(name__icontains=value) | Q(village__name__icontains=value)
+        if self.user is not None and get_scope(self.user).sees_personal_data():
+            # R-03: only those who see ID numbers and phones may search by them
+            cond |= Q(id_number__icontains=value) | Q(phone__icontains=value)
+        return queryset.filter(cond)
+
+
+def waiting_for_review(*, user):
+    """Applications waiting for the preliminary review of a township the user is party committee of."""
+    return application_list(user=user).filter(
+        status=Application.Status.SUBMITTED, round__status=Round.Status.ANNOUNCED,
+        village__in=villages_for(user=user, roles=REVIEWERS))
+
+
+def rounds_waiting_for_county(*, user):
+    """Running rounds of the user's counties with applicants waiting for co-review or the decision."""
+    scored = Q(applications__status=Application.Status.SCORED)
+    co_reviewed = Q(applications__status=Application.Status.CO_REVIEWED)
+    return (round_list(user=user).filter(county__in=managed_counties(user=user), status=Round.Status.ANNOUNCED)
+            .annotate(n_scored=Count("applications", filter=scored),
+                      n_co_reviewed=Count("applications", filter=co_reviewed))
+            .filter(Q(n_scored__gt=0) | Q(n_co_reviewed__gt=0)).order_by("-announced_on"))

@@ -357,7 +357,7 @@ def error_messages(exc) -> list[str]:
     if not hasattr(exc, "error_dict"):
         return list(exc.messages)
     labels = {f.name: str(f.verbose_name) for f in Application._meta.fields}
-    labels.update({"written": str(_("笔试成绩")), "interview": str(_("面试成绩"))})
+    labels.update({"written": str(_("笔试成绩")), "interview": str(_("面试成绩")), "number": str(_("报名编号"))})
     out = []
     for field, errs in exc.error_dict.items():
         for e in errs:
@@ -445,18 +445,18 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
 
 def scores_import(*, round: Round, by, result, applications) -> list[Application]:
     """Bulk 笔试、面试 scores; ``applications``: the round's applications ``by`` may score.
-    Rows are matched by ID number (and the name must agree). Any bad row → nothing changes."""
-    apps = {a.id_number: a for a in applications.filter(round=round)}
+    Rows are matched by 报名编号 (and the name must agree). Any bad row → nothing changes."""
+    apps = {a.pk: a for a in applications.filter(round=round)}
 
     def handle(number, row):
-        id_number = idcard.normalize(_cell(row["id_number"]))
-        app = apps.get(id_number)
+        raw = _cell(row["number"])
+        app = apps.get(int(raw)) if raw.isdigit() else None
         if app is None:
-            raise ValidationError({"id_number": _("本批次没有身份证号为“%(i)s”的报名，或不在您的管辖范围。") % {
-                "i": id_number}})
+            raise ValidationError({"number": _("本批次没有报名编号为“%(i)s”的报名，或不在您的管辖范围。请使用下载的成绩模板。") % {
+                "i": raw}})
         if _cell(row["name"]) != app.name:
-            raise ValidationError({"name": _("姓名“%(a)s”与报名登记的“%(b)s”不一致，请核对。") % {
-                "a": _cell(row["name"]), "b": app.name}})
+            raise ValidationError({"name": _("姓名“%(a)s”与报名编号%(i)s登记的“%(b)s”不一致，请核对。") % {
+                "a": _cell(row["name"]), "i": app.pk, "b": app.name}})
         return application_score(application=app, by=by, written=row["written"], interview=row["interview"])
 
     return _run_all_or_nothing(result, handle)

@@ -1,0 +1,138 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cadres.forms import BootstrapMixin, DateInput
+from core.idcard import normalize, validate_id_number
+from selection import policies
+from selection.models import Application, Round
+
+PASS_CHOICES = [("1", _("通过")), ("0", _("不通过"))]
+
+
+class RoundForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["county", "year", "kind", "title", "announced_on", "apply_until", "announcement",
+                  "written_weight", "college_bonus", "previous_round_bonus"]
+        widgets = {"announced_on": DateInput(), "apply_until": DateInput(),
+                   "announcement": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, counties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if counties is not None:
+            self.fields["county"].queryset = counties
+            if counties.count() == 1 and not self.instance.pk:
+                self.fields["county"].initial = counties.first()
+        if self.instance.pk:
+            del self.fields["county"]
+        self._style()
+
+    def _post_clean(self):
+        # the service validates (one supplement a year, dates) and answers field by field
+        pass
+
+
+class ApplicationForm(BootstrapMixin, forms.ModelForm):
+    """个人申请: the ten items of 第七条 are declared one by one, each with its full text (R-12)."""
+
+    class Meta:
+        model = Application
+        fields = ["village", "name", "id_number", "phone", "education", "political_status", "previous_round",
+                  "applied_on"]
+        widgets = {"applied_on": DateInput()}
+        help_texts = {"id_number": _("18位居民身份证号；系统据此核对5年内是否被取消过后备干部资格（第十一条）。")}
+
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if villages is not None:
+            self.fields["village"].queryset = villages
+        self.fields["applied_on"].required = False
+        self.fields["applied_on"].help_text = _("不填则为今天")
+        for key, text in policies.NEGATIVE_LIST.items():
+            self.fields[f"neg_{key}"] = forms.BooleanField(
+                label=_("（%(k)s）%(t)s") % {"k": key, "t": text}, required=False)
+        self._style()
+
+    def clean_id_number(self):
+        value = normalize(self.cleaned_data["id_number"])
+        validate_id_number(value)
+        return value
+
+    def negative_fields(self):
+        return [self[f"neg_{k}"] for k in policies.NEGATIVE_KEYS]
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def service_data(self):
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["negative_list"] = {k: bool(self.cleaned_data.get(f"neg_{k}")) for k in policies.NEGATIVE_KEYS}
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    passed = forms.TypedChoiceField(label=_("初审结果"), choices=PASS_CHOICES, coerce=lambda v: v == "1",
+                                    widget=forms.RadioSelect)
+    negative_items_found = forms.MultipleChoiceField(
+        label=_("核实发现的负面清单情形（第七条）"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(k, _("（%(k)s）%(t)s") % {"k": k, "t": t}) for k, t in policies.NEGATIVE_LIST.items()],
+        help_text=_("核实发现任何一项即不能通过初审"))
+    education_exception = forms.CharField(
+        label=_("学历破格理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("R-14：学历低于高中（中专）的，通过初审须写明破格理由"))
+    comment = forms.CharField(label=_("初审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        for name in ("passed", "negative_items_found"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class ScoresForm(BootstrapMixin, forms.Form):
+    written = forms.DecimalField(label=_("笔试成绩"), max_digits=5, decimal_places=2, min_value=0, max_value=100,
+                                 help_text=_("0至100分，最多两位小数"))
+    interview = forms.DecimalField(label=_("面试成绩"), max_digits=5, decimal_places=2, min_value=0, max_value=100,
+                                   help_text=_("0至100分，最多两位小数"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        for f in self.fields.values():
+            f.widget.attrs.update({"step": "0.01", "inputmode": "decimal"})
+
+
+class CoReviewForm(BootstrapMixin, forms.Form):
+    passed = forms.TypedChoiceField(label=_("协审结果"), choices=PASS_CHOICES, coerce=lambda v: v == "1",
+                                    widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("协审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("如：纪检监察、公安、信访等部门意见"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["passed"].widget.attrs["class"] = "form-check-input"
+
+
+class DecideForm(BootstrapMixin, forms.Form):
+    appointed = forms.TypedChoiceField(label=_("研究决定"), choices=[("1", _("聘任为村级后备干部")), ("0", _("不予聘任"))],
+                                       coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
+    document_no = forms.CharField(label=_("决定文号"), max_length=100,
+                                  widget=forms.TextInput(attrs={"placeholder": "清委人才〔2026〕5号"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["appointed"].widget.attrs["class"] = "form-check-input"
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -1,0 +1,89 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.idcard import mask_id_number, mask_phone
+from core.scope import get_scope
+from selection import policies
+from selection.models import Application, Round
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ["id", "county", "year", "kind", "title", "announcement", "announced_on", "apply_until",
+                  "written_weight", "college_bonus", "previous_round_bonus", "status"]
+        validators = []  # the one-supplement-a-year rule answers in services with a clear message
+
+
+class NegativeListField(serializers.JSONField):
+    """第七条: {"1": false, …, "10": false} — every item declared."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return policies.normalize_negative_list(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    negative_list = NegativeListField(help_text=_("第七条十种情形，逐项声明：{\"1\": false, …, \"10\": false}"))
+    status = serializers.CharField(read_only=True)
+    composite_score = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    rank = serializers.IntegerField(read_only=True, allow_null=True)
+    written_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    bonus = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    rejection_reason = serializers.CharField(read_only=True)
+    education_exception = serializers.CharField(read_only=True)
+    decided_on = serializers.DateField(read_only=True)
+    document_no = serializers.CharField(read_only=True)
+    cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    applied_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = Application
+        fields = ["id", "round", "village", "name", "id_number", "education", "phone", "previous_round",
+                  "negative_list", "political_status", "applied_on", "status", "written_score", "interview_score",
+                  "bonus", "composite_score", "rank", "rejection_reason", "education_exception", "decided_on",
+                  "document_no", "cadre"]
+        extra_kwargs = {"id_number": {"validators": []}, "political_status": {"required": False}}
+        validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            county_id = instance.round.county_id
+            if not get_scope(request.user).sees_personal_data(county_id):
+                data["id_number"] = mask_id_number(data["id_number"])
+                data["phone"] = mask_phone(data["phone"])
+        return data
+
+
+class ReviewSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    education_exception = serializers.CharField(required=False, allow_blank=True, default="",
+                                                help_text=_("R-14：高中（中专）以下学历通过初审时必填"))
+    negative_items_found = serializers.ListField(
+        child=serializers.ChoiceField(choices=policies.NEGATIVE_KEYS), required=False, default=list,
+        help_text=_("初审核实发现的第七条情形项号（可选）；有任何一项即不通过"))
+
+
+class ScoresSerializer(serializers.Serializer):
+    written = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    interview = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+
+
+class CoReviewSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(serializers.Serializer):
+    appointed = serializers.BooleanField()
+    decided_on = serializers.DateField()
+    document_no = serializers.CharField()

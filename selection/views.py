@@ -1,0 +1,341 @@
+"""HTML pages of selection: rounds, the round page, applications and each step, imports and exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import excel
+from core.audit import history_rows
+from core.errors import Conflict
+from core.pdf import pdf_response
+from core.roles import Role
+from core.scope import get_scope
+from core.web import apply_errors
+from selection import exports, policies, services
+from selection.forms import (
+    ApplicationForm,
+    CoReviewForm,
+    DecideForm,
+    ReviewForm,
+    RoundForm,
+    ScoresForm,
+    UploadForm,
+)
+from selection.models import Application, Round
+from selection.selectors import (
+    APPLICATION_ENTRY,
+    CO_REVIEWERS,
+    DECIDERS,
+    REVIEWERS,
+    ROUND_MANAGERS,
+    SCORERS,
+    ApplicationFilter,
+    RoundFilter,
+    application_list,
+    managed_counties,
+    round_list,
+    round_list_with_counts,
+    round_vacancies,
+    villages_for,
+)
+
+
+def _round(request, pk) -> Round:
+    return get_object_or_404(round_list(user=request.user), pk=pk)
+
+
+@login_required
+def round_index(request):
+    qs = round_list_with_counts(user=request.user).order_by("-year", "-announced_on", "-pk")
+    flt = RoundFilter(request.GET or None, queryset=qs)
+    page = Paginator(flt.qs if flt.is_bound else qs, 20).get_page(request.GET.get("page"))
+    return render(request, "selection/round_list.html", {
+        "filter": flt, "page_obj": page, "can_create": managed_counties(user=request.user).exists()})
+
+
+@login_required
+def round_create(request):
+    counties = managed_counties(user=request.user)
+    if not counties.exists():
+        raise PermissionDenied(_("只有县委组织部可以发布选拔公告。"))
+    form = RoundForm(request.POST or None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rnd = services.round_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已发布选拔公告“%(t)s”。") % {"t": rnd.title})
+            return redirect("selection:round", pk=rnd.pk)
+    return render(request, "selection/form.html", {"form": form, "title": _("发布选拔公告"),
+                                                   "back": "selection:rounds"})
+
+
+@login_required
+def round_edit(request, pk):
+    rnd = _round(request, pk)
+    get_scope(request.user).require(ROUND_MANAGERS, county=rnd.county)
+    form = RoundForm(request.POST or None, instance=rnd)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(round=Round.objects.get(pk=rnd.pk), by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("selection:round", pk=rnd.pk)
+    return render(request, "selection/form.html", {"form": form, "title": _("修改选拔批次"), "round": rnd})
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    rnd = _round(request, pk)
+    get_scope(request.user).require(ROUND_MANAGERS, county=rnd.county)
+    try:
+        services.round_close(round=rnd, by=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("选拔批次已结束。"))
+    return redirect("selection:round", pk=rnd.pk)
+
+
+@login_required
+def round_detail(request, pk):
+    """R-10: where every applicant stands, and the villages still without a reserve cadre (R-01)."""
+    rnd = _round(request, pk)
+    scope = get_scope(request.user)
+    qs = application_list(user=request.user).filter(round=rnd).order_by(
+        "village__township__code", "village__code", "rank", "pk")
+    flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user, rnd=rnd)
+    page = Paginator(flt.qs if flt.is_bound else qs, 30).get_page(request.GET.get("page"))
+    counts = services.round_counts(rnd) if scope.can(ROUND_MANAGERS, county=rnd.county) else \
+        application_list(user=request.user).filter(round=rnd).aggregate(**_count_kwargs())
+    ctx = {
+        "round": rnd, "filter": flt, "page_obj": page,
+        "counts": [(s, label, counts.get(s, 0)) for s, label in Application.Status.choices],
+        "total": counts.get("total", 0),
+        "vacancies": list(round_vacancies(user=request.user, rnd=rnd)[:200]),
+        "is_manager": scope.can(ROUND_MANAGERS, county=rnd.county) and rnd.status == Round.Status.ANNOUNCED,
+        "can_enter": rnd.status == Round.Status.ANNOUNCED and villages_for(
+            user=request.user, roles=APPLICATION_ENTRY, county_id=rnd.county_id).exists(),
+        "can_score": rnd.status == Round.Status.ANNOUNCED and villages_for(
+            user=request.user, roles=SCORERS, county_id=rnd.county_id).exists(),
+        "interview_weight": 1 - rnd.written_weight,
+    }
+    if scope.can({Role.COUNTY_ORG}, county=rnd.county):
+        ctx["history"] = history_rows(rnd)
+    return render(request, "selection/round_detail.html", ctx)
+
+
+def _count_kwargs():
+    from django.db.models import Count, Q
+
+    return {"total": Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in Application.Status.values}}
+
+
+@login_required
+def application_index(request):
+    qs = application_list(user=request.user).order_by("-round__year", "round_id", "village__code", "rank", "pk")
+    flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user)
+    page = Paginator(flt.qs if flt.is_bound else qs, 30).get_page(request.GET.get("page"))
+    return render(request, "selection/application_list.html", {"filter": flt, "page_obj": page})
+
+
+@login_required
+def application_create(request, pk):
+    rnd = _round(request, pk)
+    villages = villages_for(user=request.user, roles=APPLICATION_ENTRY, county_id=rnd.county_id).order_by("code")
+    if not villages.exists():
+        raise PermissionDenied(_("只有县委组织部或乡（镇）党委可以登记报名。"))
+    initial = {"village": request.GET.get("village")} if request.GET.get("village") else None
+    form = ApplicationForm(request.POST or None, villages=villages, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_submit(round=rnd, by=request.user, **form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记%(n)s的报名（%(v)s），等待乡（镇）党委初审。") % {
+                "n": app.name, "v": app.village})
+            return redirect("selection:application", pk=app.pk)
+    return render(request, "selection/application_form.html", {"form": form, "round": rnd})
+
+
+def _steps(app):
+    """The R-11 steps of one application with who and when, for the timeline."""
+    return [
+        (_("个人申请"), app.submitted_by, app.submitted_at, _("报名日期 %(d)s") % {"d": app.applied_on}),
+        (_("乡（镇）党委初审"), app.reviewed_by, app.reviewed_at,
+         "" if app.review_passed is None else (_("通过") if app.review_passed else _("不通过"))),
+        (_("笔试、面试"), app.scored_by, app.scored_at,
+         _("笔试 %(w)s，面试 %(i)s，综合 %(c)s") % {"w": app.written_score, "i": app.interview_score,
+                                                 "c": app.composite_score} if app.scored_at else ""),
+        (_("有关部门协审"), app.co_reviewed_by, app.co_reviewed_at,
+         "" if app.co_review_passed is None else (_("通过") if app.co_review_passed else _("不通过"))),
+        (_("县委人才工作领导小组研究决定"), app.decided_by, app.decided_at,
+         f"{app.get_status_display()} · {app.decided_on} · {app.document_no}" if app.decided_at else ""),
+    ]
+
+
+STEP_VIEWS = {
+    Application.Status.SUBMITTED: ("selection:review", REVIEWERS, _("初审")),
+    Application.Status.REVIEWED: ("selection:scores", SCORERS, _("录入成绩")),
+    Application.Status.SCORED: ("selection:co_review", CO_REVIEWERS, _("登记协审结果")),
+    Application.Status.CO_REVIEWED: ("selection:decide", DECIDERS, _("登记研究决定")),
+}
+
+
+@login_required
+def application_detail(request, pk):
+    app = get_object_or_404(application_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    next_step = None
+    step = STEP_VIEWS.get(app.status)
+    if step and app.round.status == Round.Status.ANNOUNCED and scope.can(step[1], village=app.village):
+        next_step = {"url_name": step[0], "label": step[2]}
+    ctx = {"app": app, "steps": _steps(app), "next_step": next_step,
+           "negative": [(k, t, bool(app.negative_list.get(k))) for k, t in policies.NEGATIVE_LIST.items()],
+           "waiting_for": Application.NEXT_STEP.get(app.status)}
+    if scope.can({Role.COUNTY_ORG}, village=app.village):
+        ctx["history"] = history_rows(app)
+    return render(request, "selection/application_detail.html", ctx)
+
+
+def _step_view(request, pk, *, roles, form_class, service, title, message, template="selection/step.html"):
+    app = get_object_or_404(application_list(user=request.user), pk=pk)
+    get_scope(request.user).require(roles, village=app.village, message=message)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(application=app, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("selection:application", pk=app.pk)
+        else:
+            messages.success(request, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name})
+            return redirect("selection:application", pk=app.pk)
+    return render(request, template, {"form": form, "app": app, "title": title,
+                                      "below_standard": app.education in policies.BELOW_STANDARD})
+
+
+@login_required
+def application_review(request, pk):
+    return _step_view(request, pk, roles=REVIEWERS, form_class=ReviewForm, service=services.application_review,
+                      title=_("乡（镇）党委初审"), message=_("只有该村所在乡（镇）党委可以初审。"))
+
+
+@login_required
+def application_scores(request, pk):
+    return _step_view(request, pk, roles=SCORERS, form_class=ScoresForm, service=services.application_score,
+                      title=_("录入笔试、面试成绩"), message=_("只有县委组织部或该村所在乡（镇）党委可以录入成绩。"))
+
+
+@login_required
+def application_co_review(request, pk):
+    return _step_view(request, pk, roles=CO_REVIEWERS, form_class=CoReviewForm,
+                      service=services.application_co_review, title=_("有关部门协审"),
+                      message=_("只有县委组织部可以登记有关部门协审结果。"))
+
+
+@login_required
+def application_decide(request, pk):
+    return _step_view(request, pk, roles=DECIDERS, form_class=DecideForm, service=services.application_decide,
+                      title=_("县委人才工作领导小组研究决定"),
+                      message=_("只有县委组织部可以登记县委人才工作领导小组的决定。"))
+
+
+# -- bulk ------------------------------------------------------------------------------------
+
+def _import_view(request, pk, *, kind):
+    rnd = _round(request, pk)
+    roles = APPLICATION_ENTRY if kind == "applicants" else SCORERS
+    villages = villages_for(user=request.user, roles=roles, county_id=rnd.county_id)
+    if not villages.exists():
+        raise PermissionDenied(_("您的角色无权导入。"))
+    title = _("导入报名人员") if kind == "applicants" else _("导入笔试、面试成绩")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        columns = exports.APPLICANT_COLUMNS if kind == "applicants" else exports.SCORE_COLUMNS
+        try:
+            result = excel.read_upload(upload, columns)
+            if kind == "applicants":
+                done = services.applications_import(round=rnd, by=request.user, result=result, villages=villages)
+            else:
+                apps = application_list(user=request.user).filter(village__in=villages)
+                done = services.scores_import(round=rnd, by=request.user, result=result, applications=apps)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            if result.errors:
+                # nothing was imported: show why row by row, and hand back the sheet with the bad rows marked
+                import base64
+
+                marked = excel.error_workbook(upload, result)
+                return render(request, "selection/import.html", {
+                    "form": UploadForm(), "round": rnd, "kind": kind, "title": title,
+                    "error_rows": sorted(result.errors.items()), "error_file": marked,
+                    "error_file_b64": base64.b64encode(marked).decode(),
+                    "error_filename": _("导入未成功-请按标红说明修改-%(n)s") % {"n": upload.name},
+                }, status=400)
+            messages.success(request, _("导入成功：共 %(n)s 行。") % {"n": len(done)})
+            return redirect("selection:round", pk=rnd.pk)
+    return render(request, "selection/import.html", {"form": form, "round": rnd, "kind": kind, "title": title})
+
+
+@login_required
+def import_applicants(request, pk):
+    return _import_view(request, pk, kind="applicants")
+
+
+@login_required
+def import_scores(request, pk):
+    return _import_view(request, pk, kind="scores")
+
+
+@login_required
+def template_download(request, pk, kind):
+    rnd = _round(request, pk)
+    if kind == "applicants":
+        return excel.xlsx_response(exports.applicant_template(rnd), _("报名人员导入模板-%(t)s.xlsx") % {"t": rnd.title})
+    villages = villages_for(user=request.user, roles=SCORERS, county_id=rnd.county_id)
+    apps = application_list(user=request.user).filter(village__in=villages)
+    full = get_scope(request.user).sees_personal_data(rnd.county_id)
+    return excel.xlsx_response(exports.score_template(rnd, apps, full_id=full),
+                               _("成绩导入模板-%(t)s.xlsx") % {"t": rnd.title})
+
+
+@login_required
+def export(request, pk, what, fmt):
+    rnd = _round(request, pk)
+    apps = application_list(user=request.user).filter(round=rnd)
+    if what == "ranking":
+        rows = exports.ranking_rows(apps)
+        name = _("综合成绩排名-%(t)s") % {"t": rnd.title}
+        builder = exports.ranking_xlsx if fmt == "xlsx" else exports.ranking_pdf
+    else:
+        rows = exports.publicity_rows(apps)
+        name = _("公示名单-%(t)s") % {"t": rnd.title}
+        builder = exports.publicity_xlsx if fmt == "xlsx" else exports.publicity_pdf
+    content = builder(rnd, rows)
+    if fmt == "xlsx":
+        return excel.xlsx_response(content, f"{name}.xlsx")
+    return pdf_response(content, f"{name}.pdf")
+
+
+__all__ = ["HttpResponse"]
