@@ -54,7 +54,16 @@ class CadreFilter(django_filters.FilterSet):
             self.filters[name].extra["empty_label"] = _("全部")
         if user is not None:
             self.filters["township"].queryset = township_list(user=user)
-            self.filters["village"].queryset = village_list(user=user)
+            villages = village_list(user=user)
+            township = (self.data or {}).get("township")
+            scope = get_scope(user)
+            if township and str(township).isdigit():
+                villages = villages.filter(township_id=int(township))
+            elif scope.county_roles or scope.is_superuser:
+                # a county has hundreds of villages (a province thousands): choose the township first
+                villages = villages.none() if not (self.data or {}).get("village") else villages.filter(
+                    pk=(self.data or {}).get("village") if str((self.data or {}).get("village")).isdigit() else None)
+            self.filters["village"].queryset = villages
 
     def search(self, queryset, name, value):
         value = value.strip()

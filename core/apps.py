@@ -8,3 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import signals  # noqa: F401
+        from core.registry import nav
+        from core.roles import Role
+
+        nav(label=_("区划与名额"), url_name="org_tree", order=80, icon="diagram-3",
+            roles={Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY})
+        nav(label=_("账号"), url_name="accounts", order=90, icon="person-gear", roles={Role.COUNTY_ORG})

@@ -12,3 +12,13 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("health/", views.health, name="health"),
 ]
+
+from core import views_org  # noqa: E402
+
+urlpatterns += [
+    path("org/", views_org.org_tree, name="org_tree"),
+    path("org/villages/<int:pk>/quota/", views_org.village_quota, name="village_quota"),
+    path("org/accounts/", views_org.accounts, name="accounts"),
+    path("org/accounts/new/", views_org.account_create, name="account_create"),
+    path("org/roles/<int:pk>/revoke/", views_org.role_revoke, name="role_revoke"),
+]

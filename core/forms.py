@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Township, Village
+from core.roles import Role
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            w = field.widget
+            css = "form-check-input" if isinstance(w, forms.CheckboxInput) else (
+                "form-select" if isinstance(w, forms.Select) else "form-control")
+            w.attrs.setdefault("class", css)
+
+
+class UserCreateForm(StyledForm):
+    username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("登录用，建议用拼音或工号"))
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(render_value=True),
+                               help_text=_("至少8位，含字母和数字；用户首次登录时须修改。"))
+    role = forms.ChoiceField(label=_("角色"), choices=[c for c in Role.choices if c[0] != Role.CADRE])
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=Township.objects.none(), required=False,
+                                      help_text=_("乡（镇）党委填写"))
+    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
+                                     help_text=_("包村领导、村党组织书记填写"))
+
+    def __init__(self, *args, townships=None, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if townships is not None:
+            self.fields["township"].queryset = townships
+        if villages is not None:
+            self.fields["village"].queryset = villages.select_related("township")
+            self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+
+
+class QuotaForm(StyledForm):
+    quota = forms.IntegerField(label=_("名额"), min_value=0, max_value=20)

@@ -1,0 +1,115 @@
+"""County_org pages: the org tree with quotas, and accounts with their roles."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import Cadre
+from core import selectors, services
+from core.forms import QuotaForm, UserCreateForm
+from core.models import RoleAssignment
+from core.roles import Role
+from core.scope import get_scope
+from core.web import apply_errors
+
+
+def _require_org(user):
+    if not get_scope(user).has_any(Role.COUNTY_ORG):
+        raise PermissionDenied(_("只有县委组织部可以维护区划和账号。"))
+
+
+@login_required
+def org_tree(request):
+    scope = get_scope(request.user)
+    if not scope.has_any(Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY):
+        raise PermissionDenied(_("您的角色无权查看区划。"))
+    villages = selectors.village_list(user=request.user).annotate(
+        active=Count("cadres", filter=Q(cadres__status=Cadre.Status.ACTIVE)))
+    q = request.GET.get("q", "").strip()
+    if q:
+        villages = villages.filter(Q(name__icontains=q) | Q(township__name__icontains=q) | Q(code__startswith=q))
+    townships = selectors.township_list(user=request.user).prefetch_related(
+        Prefetch("villages", queryset=villages.order_by("code"), to_attr="shown"))
+    return render(request, "core/org_tree.html", {"townships": townships, "can_edit": scope.has_any(Role.COUNTY_ORG)})
+
+
+@login_required
+@require_POST
+def village_quota(request, pk):
+    village = get_object_or_404(selectors.village_list(user=request.user), pk=pk)
+    get_scope(request.user).require({Role.COUNTY_ORG}, village=village)
+    form = QuotaForm(request.POST)
+    if form.is_valid():
+        services.village_update(village=village, quota=form.cleaned_data["quota"], by=request.user)
+        messages.success(request, _("%(v)s的名额已改为 %(q)s。") % {"v": village, "q": form.cleaned_data["quota"]})
+    else:
+        messages.error(request, _("名额须为 0 到 20 之间的整数。"))
+    return redirect(f"{request.POST.get('next') or '/org/'}#v{village.pk}")
+
+
+@login_required
+def accounts(request):
+    _require_org(request.user)
+    qs = selectors.user_list(user=request.user).prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.filter(is_active=True).select_related(
+            "county", "township", "village"), to_attr="active_roles")).order_by("username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    role = request.GET.get("role")
+    if role:
+        qs = qs.filter(role_assignments__role=role, role_assignments__is_active=True).distinct()
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    form = UserCreateForm(townships=selectors.township_list(user=request.user),
+                          villages=selectors.village_list(user=request.user))
+    return render(request, "core/accounts.html", {"page_obj": page, "form": form, "roles": Role.choices})
+
+
+@login_required
+def account_create(request):
+    _require_org(request.user)
+    townships = selectors.township_list(user=request.user)
+    villages = selectors.village_list(user=request.user)
+    form = UserCreateForm(request.POST or None, townships=townships, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        scope = get_scope(request.user)
+        county = next(iter(c for c, r in scope.county_roles.items() if Role.COUNTY_ORG in r), None)
+        try:
+            with transaction.atomic():
+                user = services.user_create(username=d["username"], password=d["password"], full_name=d["full_name"],
+                                            phone=d["phone"], by=request.user)
+                services.role_assign(user=user, role=d["role"], by=request.user,
+                                     county=_county_obj(county) if d["role"] in (
+                                         Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS) else None,
+                                     township=d["township"] if d["role"] == Role.TOWNSHIP_PARTY else None,
+                                     village=d["village"] if d["role"] in (
+                                         Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY) else None)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已创建账号“%(u)s”。首次登录时须修改初始密码。") % {"u": user.username})
+            return redirect("accounts")
+    return render(request, "core/account_form.html", {"form": form})
+
+
+def _county_obj(county_id):
+    from core.models import County
+
+    return County.objects.get(pk=county_id) if county_id else None
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk):
+    _require_org(request.user)
+    assignment = get_object_or_404(selectors.role_assignment_list(user=request.user), pk=pk)
+    services.role_revoke(assignment=assignment, by=request.user)
+    messages.success(request, _("已撤销：%(a)s。") % {"a": assignment})
+    return redirect("accounts")
