@@ -1,0 +1,304 @@
+"""Stipends (第十三条, 第十四条): pay policies, bonuses, pay runs and lines, and paid state (R-40…R-44)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import County, Township, Village
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class FundingSource(models.TextChoices):
+    """Who pays a component (第十三条)."""
+
+    COUNTY = "county", _("县人才工作经费")
+    TOWNSHIP = "township", _("乡镇财政")
+    VILLAGE = "village", _("村财")
+
+
+class Component(models.TextChoices):
+    """The five parts of a monthly stipend (R-40), in pay-sheet order."""
+
+    COUNTY_SUBSIDY = "county_subsidy", _("县级补助")
+    TOWNSHIP_SUBSIDY = "township_subsidy", _("乡镇补助")
+    PERFORMANCE_BONUS = "performance_bonus", _("业绩考核奖")
+    PENSION_SUBSIDY = "pension_subsidy", _("养老保险补助")
+    ACCIDENT_INSURANCE = "accident_insurance", _("人身意外伤害保险")
+
+
+#: 第十三条: where each component is paid from unless a county's policy says otherwise
+DEFAULT_SOURCES = {
+    Component.COUNTY_SUBSIDY: FundingSource.COUNTY,
+    Component.TOWNSHIP_SUBSIDY: FundingSource.TOWNSHIP,
+    Component.PERFORMANCE_BONUS: FundingSource.VILLAGE,
+    Component.PENSION_SUBSIDY: FundingSource.VILLAGE,
+    Component.ACCIDENT_INSURANCE: FundingSource.VILLAGE,
+}
+
+
+def _source_field(component):
+    return models.CharField(_("%(c)s经费来源") % {"c": component.label}, max_length=10,
+                            choices=FundingSource.choices, default=DEFAULT_SOURCES[component])
+
+
+class PayPolicy(models.Model):
+    """R-40: the amounts a county pays each month, valid from a date until the next policy's date."""
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="pay_policies")
+    valid_from = models.DateField(_("执行日期"), help_text=_("从该日所在月份起执行，直到下一条标准的执行日期。"))
+    county_subsidy = models.DecimalField(_("县级补助（元/月）"), **MONEY, default=Decimal("1000.00"),
+                                         validators=[MinValueValidator(Decimal("0"))])
+    township_subsidy = models.DecimalField(_("乡镇补助（元/月）"), **MONEY, default=Decimal("1000.00"),
+                                           validators=[MinValueValidator(Decimal("0"))])
+    pension_subsidy = models.DecimalField(_("养老保险补助（元/月）"), **MONEY, default=Decimal("0.00"),
+                                          validators=[MinValueValidator(Decimal("0"))])
+    accident_insurance = models.DecimalField(_("人身意外伤害保险（元/月）"), **MONEY, default=Decimal("0.00"),
+                                             validators=[MinValueValidator(Decimal("0"))])
+    county_subsidy_source = _source_field(Component.COUNTY_SUBSIDY)
+    township_subsidy_source = _source_field(Component.TOWNSHIP_SUBSIDY)
+    performance_bonus_source = _source_field(Component.PERFORMANCE_BONUS)
+    pension_subsidy_source = _source_field(Component.PENSION_SUBSIDY)
+    accident_insurance_source = _source_field(Component.ACCIDENT_INSURANCE)
+    note = models.CharField(_("依据或说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报酬标准")
+        verbose_name_plural = _("报酬标准")
+        ordering = ["county", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["county", "valid_from"], name="pay_policy_once_per_day")]
+
+    def __str__(self):
+        return _("%(c)s报酬标准（%(d)s起）") % {"c": self.county, "d": self.valid_from}
+
+    def source_of(self, component: str) -> str:
+        return getattr(self, f"{component}_source")
+
+
+class PayrollSetting(models.Model):
+    """Per-county settings of the county's check (R-44): lines unpaid this many days after month end."""
+
+    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
+                                  related_name="payroll_setting")
+    unpaid_days = models.PositiveSmallIntegerField(
+        _("未发放提醒天数"), default=15,
+        help_text=_("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单（R-44）。"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报酬检查设置")
+        verbose_name_plural = _("报酬检查设置")
+
+    def __str__(self):
+        return str(self.county)
+
+
+class PerformanceBonus(models.Model):
+    """R-40: 业绩考核奖 of one cadre for one month, entered by the township."""
+
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="performance_bonuses")
+    month = models.DateField(_("月份"), help_text=_("当月1日"))
+    amount = models.DecimalField(_("业绩考核奖（元）"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("业绩考核奖")
+        verbose_name_plural = _("业绩考核奖")
+        ordering = ["-month", "cadre__village__code", "cadre__name"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "month"], name="bonus_once_per_month")]
+        indexes = [models.Index(fields=["month", "cadre"])]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.month:%Y-%m} {self.amount}"
+
+
+class PayAdjustment(models.Model):
+    """R-42: a correction to an approved month, paid in a later month's run as an adjustment line."""
+
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="pay_adjustments")
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("补发/扣回月份"), help_text=_("计入哪个月的发放（当月1日）"))
+    corrects_month = models.DateField(_("更正月份"), help_text=_("被更正的已审定月份（当月1日）"))
+    county_subsidy = models.DecimalField(_("县级补助"), **MONEY, default=Decimal("0.00"))
+    township_subsidy = models.DecimalField(_("乡镇补助"), **MONEY, default=Decimal("0.00"))
+    performance_bonus = models.DecimalField(_("业绩考核奖"), **MONEY, default=Decimal("0.00"))
+    pension_subsidy = models.DecimalField(_("养老保险补助"), **MONEY, default=Decimal("0.00"))
+    accident_insurance = models.DecimalField(_("人身意外伤害保险"), **MONEY, default=Decimal("0.00"))
+    reason = models.TextField(_("更正原因"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报酬更正")
+        verbose_name_plural = _("报酬更正")
+        ordering = ["-month", "-pk"]
+        indexes = [models.Index(fields=["county", "month"])]
+
+    def __str__(self):
+        return _("%(n)s %(m)s更正（计入%(t)s）") % {"n": self.cadre.name, "m": f"{self.corrects_month:%Y-%m}",
+                                                 "t": f"{self.month:%Y-%m}"}
+
+
+class PayRun(models.Model):
+    """R-42: one county, one month. Draft → approved (locked)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        APPROVED = "approved", _("已审定")
+
+    class BuildState(models.TextChoices):
+        IDLE = "", _("—")
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="pay_runs")
+    month = models.DateField(_("月份"), help_text=_("当月1日"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = models.DecimalField(_("合计（元）"), **MONEY, default=Decimal("0.00"))
+    lines_count = models.PositiveIntegerField(_("人数（行数）"), default=0)
+    county_fund_total = models.DecimalField(_("县人才工作经费合计"), **MONEY, default=Decimal("0.00"))
+    township_fund_total = models.DecimalField(_("乡镇财政合计"), **MONEY, default=Decimal("0.00"))
+    village_fund_total = models.DecimalField(_("村财合计"), **MONEY, default=Decimal("0.00"))
+    policy = models.ForeignKey(PayPolicy, verbose_name=_("适用标准"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审定人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    build_state = models.CharField(_("生成进度"), max_length=10, choices=BuildState.choices, blank=True,
+                                   default=BuildState.IDLE)
+    build_message = models.CharField(_("生成说明"), max_length=300, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["build_state", "build_message"])
+
+    class Meta:
+        verbose_name = _("报酬发放")
+        verbose_name_plural = _("报酬发放")
+        ordering = ["-month", "county__code"]
+        constraints = [models.UniqueConstraint(fields=["county", "month"], name="pay_run_once_per_month")]
+
+    def __str__(self):
+        return _("%(c)s%(y)s年%(m)s月报酬发放") % {"c": self.county, "y": self.month.year, "m": self.month.month}
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def month_end(self) -> dt.date:
+        from core.dates import month_bounds
+
+        return month_bounds(self.month.year, self.month.month)[1]
+
+
+class PayLine(models.Model):
+    """One cadre's pay in a run (or one adjustment). Written in bulk by the build, never one by one.
+
+    ``*_fund`` are the amounts each funding source owes for this line; ``*_paid_on`` when it paid (R-44).
+    No per-row history here (a rebuild deletes and re-inserts draft lines); paid dates are audited in
+    :class:`LinePayment`.
+    """
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("当月")
+        ADJUSTMENT = "adjustment", _("更正")
+
+    run = models.ForeignKey(PayRun, verbose_name=_("发放批次"), on_delete=models.CASCADE, related_name="lines")
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="pay_lines")
+    village = models.ForeignKey(Village, verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    adjustment = models.ForeignKey(PayAdjustment, verbose_name=_("更正"), null=True, blank=True,
+                                   on_delete=models.DO_NOTHING, related_name="+")
+    county_subsidy = models.DecimalField(_("县级补助"), **MONEY)
+    township_subsidy = models.DecimalField(_("乡镇补助"), **MONEY)
+    performance_bonus = models.DecimalField(_("业绩考核奖"), **MONEY)
+    pension_subsidy = models.DecimalField(_("养老保险补助"), **MONEY)
+    accident_insurance = models.DecimalField(_("人身意外伤害保险"), **MONEY)
+    total = models.DecimalField(_("合计"), **MONEY)
+    county_fund = models.DecimalField(_("县人才工作经费"), **MONEY)
+    township_fund = models.DecimalField(_("乡镇财政"), **MONEY)
+    village_fund = models.DecimalField(_("村财"), **MONEY)
+    county_paid_on = models.DateField(_("县人才工作经费发放日期"), null=True, blank=True)
+    township_paid_on = models.DateField(_("乡镇财政发放日期"), null=True, blank=True)
+    village_paid_on = models.DateField(_("村财发放日期"), null=True, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("报酬明细")
+        verbose_name_plural = _("报酬明细")
+        ordering = ["township_id", "village_id", "kind", "cadre_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "cadre"], condition=models.Q(kind="regular"),
+                                    name="pay_line_once_per_cadre"),
+            models.UniqueConstraint(fields=["run", "adjustment"], condition=models.Q(kind="adjustment"),
+                                    name="pay_line_adjustment_once"),
+        ]
+        indexes = [
+            models.Index(fields=["run", "township", "village"]),
+            models.Index(fields=["cadre", "run"]),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.run_id} {self.total}"
+
+    def fund(self, source: str) -> Decimal:
+        return getattr(self, f"{source}_fund")
+
+    def paid_on(self, source: str):
+        return getattr(self, f"{source}_paid_on")
+
+    @property
+    def is_fully_paid(self) -> bool:
+        return all(self.fund(s) == 0 or self.paid_on(s) for s in FundingSource.values)
+
+
+class LinePayment(models.Model):
+    """R-44: the date a funding source actually paid a line, with who recorded it (audited)."""
+
+    line = models.ForeignKey(PayLine, verbose_name=_("报酬明细"), on_delete=models.DO_NOTHING,
+                             related_name="payments")
+    source = models.CharField(_("经费来源"), max_length=10, choices=FundingSource.choices)
+    paid_on = models.DateField(_("发放日期"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("发放记录")
+        verbose_name_plural = _("发放记录")
+        constraints = [models.UniqueConstraint(fields=["line", "source"], name="line_payment_once_per_source")]
+
+    def __str__(self):
+        return f"{self.line_id} {self.get_source_display()} {self.paid_on}"

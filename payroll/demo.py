@@ -1,0 +1,66 @@
+"""Demo data for the stipends (R-40…R-44): 清流县's policy, bonuses, approved months mostly paid (some
+villages late, so the county's check lists them), and last month built by the real monthly job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core.demo import demo_step
+
+
+@demo_step(order=40)
+def payroll_demo(ctx):
+    from cadres.models import Cadre
+    from payroll import policies, services
+    from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, PerformanceBonus
+    from payroll.tasks import run_monthly_payroll
+
+    county, rng, today = ctx.county, ctx.rng, ctx.today
+    if not PayPolicy.objects.filter(county=county, valid_from=dt.date(2022, 11, 1)).exists():
+        services.pay_policy_create(county=county, valid_from=dt.date(2022, 11, 1), by=None,
+                                   county_subsidy=Decimal("1000.00"), township_subsidy=Decimal("1000.00"),
+                                   pension_subsidy=Decimal("150.00"), accident_insurance=Decimal("10.00"),
+                                   note="清流县“双百计划”村级后备干部管理办法第十三条")
+    change = dt.date(today.year, 7, 1) if today.month > 7 else dt.date(today.year, 1, 1)
+    if not PayPolicy.objects.filter(county=county, valid_from=change).exists():
+        services.pay_policy_create(county=county, valid_from=change, by=None,
+                                   county_subsidy=Decimal("1000.00"), township_subsidy=Decimal("1000.00"),
+                                   pension_subsidy=Decimal("180.00"), accident_insurance=Decimal("10.00"),
+                                   note="养老保险补助参照村“两委”干部调整")
+    this_month = policies.first_of_month(today)
+    last_month = policies.add_months(this_month, -1)
+    approved_months = [policies.add_months(this_month, -k) for k in range(7, 1, -1)]
+    cadres = Cadre.objects.filter(village__township__county=county)
+    for month in approved_months + [last_month]:
+        if PerformanceBonus.objects.filter(cadre__in=cadres, month=month).exists():
+            continue
+        paid = list(cadres.filter(policies.eligible_q(month)).order_by("pk"))
+        rows = [PerformanceBonus(cadre=c, month=month, amount=Decimal(rng.choice([300, 400, 500, 600, 800])),
+                                 note="月度实绩考核") for c in paid if rng.random() < 0.6]
+        from simple_history.utils import bulk_create_with_history
+
+        bulk_create_with_history(rows, PerformanceBonus)
+    # late villages: a couple of villages whose township or village has not paid yet
+    villages = list(cadres.order_by("village__code").values_list("village_id", flat=True).distinct())
+    late = set(rng.sample(villages, 2)) if len(villages) >= 2 else set()
+    for i, month in enumerate(approved_months):
+        run = PayRun.objects.filter(county=county, month=month).first()
+        if run is None or not run.is_locked:
+            run = services.pay_run_build(county=county, month=month, by=None)
+            run = services.pay_run_approve(run=run, by=None)
+        recent = i >= len(approved_months) - 2
+        pay_day = policies.month_end(month) + dt.timedelta(days=rng.randint(3, 10))
+        updates = {}
+        for line in PayLine.objects.filter(run=run).order_by("pk"):
+            for source in FundingSource.values:
+                if line.fund(source) == 0 or line.paid_on(source):
+                    continue
+                if recent and line.village_id in late and source != FundingSource.COUNTY:
+                    continue  # R-44: township/village funds of these villages are late
+                updates.setdefault(line.pk, {})[source] = min(pay_day, today)
+        if updates:
+            services.apply_payments(updates, by=None)
+    # last month: what the 1st-of-month job would have done
+    run_monthly_payroll(month=f"{last_month:%Y-%m}")
+    ctx.say(f"payroll: {len(approved_months)} approved months, {last_month:%Y-%m} draft\n")

@@ -1,0 +1,124 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cadres.forms import BootstrapMixin, DateInput
+from payroll import policies
+from payroll.models import Component, FundingSource, PayPolicy, PayrollSetting
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class MonthField(forms.CharField):
+    """"YYYY-MM" (the browser's month picker) → first day of the month."""
+
+    widget = MonthInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        from django.core.exceptions import ValidationError
+
+        try:
+            return policies.month_from_text(value)
+        except ValidationError:
+            raise forms.ValidationError(_("月份格式应为“年-月”，如 2026-03。")) from None
+
+    def prepare_value(self, value):
+        return f"{value:%Y-%m}" if hasattr(value, "year") else value
+
+
+class BuildForm(BootstrapMixin, forms.Form):
+    county = forms.ModelChoiceField(label=_("县"), queryset=None)
+    month = MonthField(label=_("月份"))
+
+    def __init__(self, *args, counties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        if counties is not None and len(counties) == 1:
+            self.fields["county"].initial = counties[0].pk
+        self._style()
+
+
+class PayPolicyForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PayPolicy
+        fields = ["county", "valid_from", "county_subsidy", "township_subsidy", "pension_subsidy",
+                  "accident_insurance", "county_subsidy_source", "township_subsidy_source",
+                  "performance_bonus_source", "pension_subsidy_source", "accident_insurance_source", "note"]
+        widgets = {"valid_from": DateInput()}
+
+    def __init__(self, *args, counties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if counties is not None:
+            self.fields["county"].queryset = counties
+        self._style()
+
+    def _post_clean(self):
+        pass  # the service validates (duplicate dates answered on the field)
+
+
+class PayrollSettingForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PayrollSetting
+        fields = ["unpaid_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class BonusForm(BootstrapMixin, forms.Form):
+    cadre = forms.ModelChoiceField(label=_("后备干部"), queryset=None)
+    month = MonthField(label=_("月份"))
+    amount = forms.DecimalField(label=_("业绩考核奖（元）"), max_digits=12, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self._style()
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class PaidForm(BootstrapMixin, forms.Form):
+    """R-44: one date per funding source the user may record; empty clears it."""
+
+    def __init__(self, *args, line=None, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for source in sources:
+            self.fields[source] = forms.DateField(
+                label=_("%(s)s发放日期（应发 %(a)s 元）") % {"s": FundingSource(source).label, "a": line.fund(source)},
+                required=False, widget=DateInput(), initial=line.paid_on(source))
+        self._style()
+
+
+class AdjustmentForm(BootstrapMixin, forms.Form):
+    cadre = forms.ModelChoiceField(label=_("后备干部"), queryset=None)
+    corrects_month = MonthField(label=_("更正哪个月（已审定）"))
+    month = MonthField(label=_("计入哪个月发放"))
+    county_subsidy = forms.DecimalField(label=Component.COUNTY_SUBSIDY.label, max_digits=12, decimal_places=2,
+                                        initial=0, help_text=_("补发填正数，扣回填负数"))
+    township_subsidy = forms.DecimalField(label=Component.TOWNSHIP_SUBSIDY.label, max_digits=12, decimal_places=2,
+                                          initial=0)
+    performance_bonus = forms.DecimalField(label=Component.PERFORMANCE_BONUS.label, max_digits=12,
+                                           decimal_places=2, initial=0)
+    pension_subsidy = forms.DecimalField(label=Component.PENSION_SUBSIDY.label, max_digits=12, decimal_places=2,
+                                         initial=0)
+    accident_insurance = forms.DecimalField(label=Component.ACCIDENT_INSURANCE.label, max_digits=12,
+                                            decimal_places=2, initial=0)
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self._style()

@@ -1,0 +1,184 @@
+"""Scoped reads of the stipend data (R-40…R-44). Every list is filtered by tier scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import django_filters
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import today as local_today
+from core.models import Township, Village
+from core.roles import Role
+from core.scope import get_scope
+from payroll import policies
+from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayrollSetting, PayRun, PerformanceBonus
+
+#: county roles that read everything about pay in their county
+COUNTY_READERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS)
+DEFAULT_UNPAID_DAYS = PayrollSetting._meta.get_field("unpaid_days").default
+
+
+def _line_scope_q(scope) -> Q:
+    """Lines in scope: by the line's village (county, township, village roles) or own lines (cadre)."""
+    return scope.q(village="village", cadre="cadre")
+
+
+def pay_line_list(*, user):
+    """Contract: scoped pay lines, each with ``cadre``, ``run`` (``county``, ``month`` first of month,
+    ``status``), the five component amounts and ``total``."""
+    scope = get_scope(user)
+    return PayLine.objects.filter(_line_scope_q(scope)).select_related(
+        "run", "run__county", "cadre", "village", "township")
+
+
+def unpaid_line_list(*, user, as_of: dt.date | None = None):
+    """Contract (R-44): scoped lines of approved runs still unpaid by some funding source when
+    N days (per county, default 15) have passed since their month end."""
+    as_of = as_of or local_today()
+    return pay_line_list(user=user).filter(unpaid_lines_q(as_of))
+
+
+def unpaid_lines_q(as_of: dt.date) -> Q:
+    """All lines (any scope) unpaid N days after month end, N per county. One query for the settings."""
+    cond = Q(pk__in=[])
+    by_days: dict[int, list[int]] = defaultdict(list)
+    for county_id, days in PayrollSetting.objects.values_list("county_id", "unpaid_days"):
+        by_days[days].append(county_id)
+    custom = [cid for ids in by_days.values() for cid in ids]
+    for days, ids in by_days.items():
+        cond |= Q(run__county_id__in=ids, run__month__lt=policies.unpaid_due_before(as_of, days))
+    cond |= ~Q(run__county_id__in=custom) & Q(
+        run__month__lt=policies.unpaid_due_before(as_of, DEFAULT_UNPAID_DAYS))
+    return cond & Q(run__status=PayRun.Status.APPROVED) & policies.unpaid_q(as_of)
+
+
+def unpaid_summary(qs):
+    """Unpaid lines grouped by township and village: one row each with count, amount owed, months."""
+    return list(
+        qs.order_by().values("township_id", "township__name", "township__code", "village_id", "village__name",
+                             "village__code")
+        .annotate(lines=Count("pk"), amount=Sum("total"))
+        .order_by("township__code", "village__code")
+    )
+
+
+def unpaid_months(qs) -> dict[int, list[str]]:
+    """village id → sorted months ("YYYY-MM") with unpaid lines (one query)."""
+    out: dict[int, set] = defaultdict(set)
+    for village_id, month in qs.order_by().values_list("village_id", "run__month").distinct():
+        out[village_id].add(f"{month:%Y-%m}")
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def pay_run_list(*, user):
+    """Runs a user may open: county roles see their county's runs; township and village roles see the
+    runs of their county (but only their own lines and totals); a cadre sees runs holding own lines.
+
+    ``visible_total`` / ``visible_count``: the stored totals for county readers, else the sum of the
+    lines in scope."""
+    scope = get_scope(user)
+    qs = PayRun.objects.select_related("county", "approved_by", "built_by")
+    if scope.is_superuser:
+        return qs.annotate(visible_total=F("total"), visible_count=F("lines_count"))
+    county_ids = sorted(scope.county_roles)
+    cond = Q(county_id__in=county_ids)
+    lower = bool(scope.township_roles or scope.village_roles)
+    if lower:
+        cond |= Q(county_id__in=sorted(scope.visible_county_ids() - set(county_ids)))
+    if scope.cadre_ids:
+        cond |= Q(pk__in=PayLine.objects.filter(cadre_id__in=sorted(scope.cadre_ids)).values("run_id"))
+    qs = qs.filter(cond)
+    if not (lower or scope.cadre_ids):
+        return qs.annotate(visible_total=F("total"), visible_count=F("lines_count"))
+    lines = PayLine.objects.filter(_line_scope_q(scope), run=OuterRef("pk")).order_by().values("run")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    own_total = Subquery(lines.annotate(s=Sum("total")).values("s"), output_field=money)
+    own_count = Subquery(lines.annotate(c=Count("pk")).values("c"))
+    from django.db.models import Case, When
+
+    return qs.annotate(
+        visible_total=Case(When(county_id__in=county_ids, then=F("total")),
+                           default=Coalesce(own_total, Value(0), output_field=money), output_field=money),
+        visible_count=Case(When(county_id__in=county_ids, then=F("lines_count")),
+                           default=Coalesce(own_count, Value(0))),
+    )
+
+
+def pay_policy_list(*, user):
+    scope = get_scope(user)
+    qs = PayPolicy.objects.select_related("county")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(county_id__in=sorted(scope.visible_county_ids()))
+
+
+def payroll_setting_for(county) -> PayrollSetting:
+    """The county's setting, or an unsaved default (N = 15)."""
+    return PayrollSetting.objects.filter(county=county).first() or PayrollSetting(county=county)
+
+
+def bonus_list(*, user):
+    scope = get_scope(user)
+    return PerformanceBonus.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+        "cadre", "cadre__village", "cadre__village__township")
+
+
+def adjustment_list(*, user):
+    scope = get_scope(user)
+    return PayAdjustment.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+        "cadre", "cadre__village", "cadre__village__township", "created_by")
+
+
+def run_summary(lines) -> list[dict]:
+    """R-43 county summary: per township, the people count and what each funding source owes (one query)."""
+    rows = list(
+        lines.order_by().values("township_id", "township__name", "township__code")
+        .annotate(people=Count("cadre_id", distinct=True), lines=Count("pk"),
+                  county_fund=Sum("county_fund"), township_fund=Sum("township_fund"),
+                  village_fund=Sum("village_fund"), total=Sum("total"),
+                  **{f"{c}_sum": Sum(c) for c in policies.COMPONENTS})
+        .order_by("township__code")
+    )
+    return rows
+
+
+def totals(lines) -> dict:
+    """Sums of a set of lines: each component, each funding source, and the total (one query)."""
+    fields = policies.COMPONENTS + [f"{s}_fund" for s in FundingSource.values] + ["total"]
+    agg = lines.order_by().aggregate(count=Count("pk"), **{f: Sum(f) for f in fields})
+    from payroll.money import money
+
+    return {k: (v if k == "count" else money(v)) for k, v in agg.items()}
+
+
+class PayLineFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none())
+    village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none())
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=PayLine.Kind.choices)
+    paid = django_filters.ChoiceFilter(label=_("发放情况"), method="filter_paid",
+                                       choices=[("paid", _("已全部发放")), ("unpaid", _("尚未全部发放"))])
+
+    class Meta:
+        model = PayLine
+        fields = ["q", "township", "village", "kind", "paid"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.selectors import township_list, village_list
+
+        if user is not None:
+            self.filters["township"].queryset = township_list(user=user)
+            self.filters["village"].queryset = village_list(user=user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(cadre__name__icontains=value) | Q(village__name__icontains=value)) if value else queryset
+
+    def filter_paid(self, queryset, name, value):
+        cond = policies.unpaid_q(dt.date.max)
+        return queryset.exclude(cond) if value == "paid" else queryset.filter(cond) if value else queryset

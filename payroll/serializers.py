@@ -1,0 +1,100 @@
+"""API shapes of API.md "Stipends": money as strings with two decimals, months as "YYYY-MM"."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from payroll import policies
+from payroll.models import LinePayment, PayLine, PayPolicy, PayRun, PerformanceBonus
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
+class MonthField(serializers.Field):
+    default_error_messages = {"invalid": "月份格式应为“年-月”，如 2026-03。"}
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return policies.month_from_text(data)
+        except ValidationError:
+            self.fail("invalid")
+
+
+def money_field(**kwargs):
+    return serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, **kwargs)
+
+
+class PayPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PayPolicy
+        fields = ["id", "county", "valid_from", "county_subsidy", "township_subsidy", "pension_subsidy",
+                  "accident_insurance", "county_subsidy_source", "township_subsidy_source",
+                  "performance_bonus_source", "pension_subsidy_source", "accident_insurance_source", "note"]
+        validators = []  # the service answers the duplicate date with a field message
+
+
+class PerformanceBonusSerializer(serializers.ModelSerializer):
+    month = MonthField()
+    amount = money_field(min_value=0)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+
+    class Meta:
+        model = PerformanceBonus
+        fields = ["id", "cadre", "cadre_name", "month", "amount", "note"]
+        validators = []
+        extra_kwargs = {"note": {"required": False}}
+
+
+class PayRunSerializer(serializers.ModelSerializer):
+    month = MonthField()
+    total = serializers.SerializerMethodField()
+    lines_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PayRun
+        fields = ["id", "county", "month", "status", "total", "lines_count", "county_fund_total",
+                  "township_fund_total", "village_fund_total", "built_at", "approved_at", "build_state",
+                  "build_message"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_total(self, run) -> str:
+        return f"{getattr(run, 'visible_total', run.total):.2f}"
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_lines_count(self, run) -> int:
+        return getattr(run, "visible_count", run.lines_count)
+
+
+class PayRunBuildSerializer(serializers.Serializer):
+    county = serializers.IntegerField()
+    month = MonthField()
+
+
+class PayLineSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    month = MonthField(source="run.month", read_only=True)
+
+    class Meta:
+        model = PayLine
+        fields = ["id", "run", "month", "cadre", "cadre_name", "village", "village_name", "township",
+                  "township_name", "kind", "reason", *policies.COMPONENTS, "total", "county_fund",
+                  "township_fund", "village_fund", "county_paid_on", "township_paid_on", "village_paid_on"]
+        read_only_fields = fields
+
+
+class LinePaymentSerializer(serializers.ModelSerializer):
+    paid_on = serializers.DateField(allow_null=True)
+
+    class Meta:
+        model = LinePayment
+        fields = ["source", "paid_on", "note"]
+        extra_kwargs = {"note": {"required": False}}
