@@ -1,3 +1,219 @@
-"""API of the supervision app: register viewsets on core.api.router."""
+"""/api/v1/talks/, /assessments/, /attachments/, /notices/ and /reports/ledger/ (API.md "Supervision").
 
-from core.api import router  # noqa: F401
+Outside the caller's scope: 404. In scope but the role may not record it: 403.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from cadres.selectors import cadre_list
+from core.api import router
+from core.dates import today
+from core.scope import get_scope
+from core.selectors import county_list, township_list
+from supervision import selectors, services
+from supervision.models import Talk
+from supervision.serializers import (
+    AssessmentSerializer,
+    AttachmentSerializer,
+    LedgerRowSerializer,
+    NoticeAnswerSerializer,
+    NoticeCloseSerializer,
+    NoticeSerializer,
+    TalkSerializer,
+)
+
+
+class _CreateListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                         viewsets.GenericViewSet):
+    def _cadre_in_scope(self, cadre):
+        """404 for a cadre the caller cannot see (its existence is not leaked)."""
+        return get_object_or_404(cadre_list(user=self.request.user).select_related("village__township"), pk=cadre.pk)
+
+
+class TalkViewSet(_CreateListViewSet):
+    """R-53: township_party records individual and collective talks; the village secretary heart-to-heart."""
+
+    serializer_class = TalkSerializer
+    filterset_fields = ["kind", "cadre", "township"]
+
+    def get_queryset(self):
+        return selectors.talk_list(user=self.request.user).order_by("-held_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        scope = get_scope(request.user)
+        kind, cadre, township = d["kind"], d.get("cadre"), d.get("township")
+        if kind == Talk.Kind.COLLECTIVE:
+            if township is None:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"township": [_("集体谈话请选择乡（镇）。")]})
+            township = get_object_or_404(township_list(user=request.user), pk=township.pk)
+            scope.require(selectors.TOWNSHIP_RECORDERS, township=township,
+                          message=_("只有本乡（镇）党委可以登记集体谈话。"))
+        else:
+            if cadre is None:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"cadre": [_("请选择谈话的后备干部。")]})
+            cadre = self._cadre_in_scope(cadre)
+            if kind == Talk.Kind.HEART_TO_HEART:
+                scope.require(selectors.VILLAGE_RECORDERS, village=cadre.village,
+                              message=_("谈心谈话由本村党组织书记登记。"))
+            else:
+                scope.require(selectors.TOWNSHIP_RECORDERS, village=cadre.village,
+                              message=_("谈话考察由本乡（镇）党委登记。"))
+        talk = services.talk_record(kind=kind, cadre=cadre, township=township, held_on=d["held_on"],
+                                    interviewer=d["interviewer"], record=d["record"], by=request.user)
+        return Response(self.get_serializer(talk).data, status=status.HTTP_201_CREATED)
+
+
+class AssessmentViewSet(_CreateListViewSet):
+    """R-55: township_party records the year-end assessment; 不称职 disqualifies (R-31)."""
+
+    serializer_class = AssessmentSerializer
+    filterset_fields = ["year", "result", "cadre"]
+
+    def get_queryset(self):
+        return selectors.assessment_list(user=self.request.user).order_by("-year", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        cadre = self._cadre_in_scope(d.pop("cadre"))
+        get_scope(request.user).require(selectors.TOWNSHIP_RECORDERS, village=cadre.village,
+                                        message=_("年底资格评估由本乡（镇）党委登记。"))
+        row = services.assessment_record(cadre=cadre, by=request.user, **d)
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentViewSet(_CreateListViewSet):
+    """R-52: township_party records 跟班学习 periods; ``days`` is computed."""
+
+    serializer_class = AttachmentSerializer
+    filterset_fields = ["cadre"]
+
+    def get_queryset(self):
+        return selectors.attachment_list(user=self.request.user).order_by("-start_date", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        cadre = self._cadre_in_scope(d.pop("cadre"))
+        get_scope(request.user).require(selectors.TOWNSHIP_RECORDERS, village=cadre.village,
+                                        message=_("跟班学习由本乡（镇）党委登记。"))
+        row = services.attachment_record(cadre=cadre, by=request.user, **d)
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeViewSet(_CreateListViewSet):
+    """R-56: county_org issues and closes; the township (party committee) or village (secretary) answers."""
+
+    serializer_class = NoticeSerializer
+    filterset_fields = ["status", "township", "village"]
+
+    def get_queryset(self):
+        return selectors.notice_list(user=self.request.user).order_by("-issued_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        county = get_object_or_404(county_list(user=request.user), pk=d.pop("county").pk)
+        get_scope(request.user).require(selectors.COUNTY_RECORDERS, county=county,
+                                        message=_("只有县委组织部可以发出通报。"))
+        notice = services.notice_issue(county=county, by=request.user, **d)
+        return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoticeAnswerSerializer, responses=NoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        notice = self.get_object()
+        roles, unit = selectors.notice_recipient_roles(notice)
+        get_scope(request.user).require(roles, **unit, message=_("只有被通报的单位可以反馈整改情况。"))
+        ser = NoticeAnswerSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        notice = services.notice_answer(notice=notice, answer=ser.validated_data["answer"], by=request.user)
+        return Response(self.get_serializer(notice).data)
+
+    @extend_schema(request=NoticeCloseSerializer, responses=NoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        notice = self.get_object()
+        get_scope(request.user).require(selectors.COUNTY_RECORDERS, county=notice.county,
+                                        message=_("只有县委组织部可以销号。"))
+        ser = NoticeCloseSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        notice = services.notice_close(notice=notice, note=ser.validated_data.get("note", ""), by=request.user)
+        return Response(self.get_serializer(notice).data)
+
+
+class XlsxRenderer(BaseRenderer):
+    """Lets DRF accept ``?format=xlsx`` (its URL_FORMAT_OVERRIDE); the view returns the file itself."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class PdfRenderer(XlsxRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class LedgerViewSet(viewsets.ViewSet):
+    """R-06: the county information ledger — JSON (paginated), ``?format=xlsx`` or ``?format=pdf``."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, XlsxRenderer, PdfRenderer]
+    serializer_class = LedgerRowSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("township", OpenApiTypes.INT, description="乡（镇）id"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["active", "disqualified", "resigned", "promoted"]),
+            OpenApiParameter("year", OpenApiTypes.INT, description="统计年度，默认今年"),
+            OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses={200: LedgerRowSerializer(many=True)},
+    )
+    def list(self, request):
+        from supervision.views import ledger_params, ledger_export
+
+        params = ledger_params(request)
+        fmt = getattr(request, "accepted_renderer", None)
+        fmt = fmt.format if fmt is not None else "json"
+        if fmt in ("xlsx", "pdf"):
+            return ledger_export(request, params, fmt)
+        rows = selectors.ledger_rows(user=request.user, **params)
+        from core.api import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        pay = selectors.pay_summary(user=request.user, cadre_ids=[c.pk for c in page], year=params["year"]) \
+            if selectors.pay_available() else None
+        data = LedgerRowSerializer(page, many=True, context={"pay": pay}).data
+        return paginator.get_paginated_response(data)
+
+
+router.register("talks", TalkViewSet, basename="talk")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("reports/ledger", LedgerViewSet, basename="report-ledger")
+
+__all__ = ["today"]

@@ -1,0 +1,326 @@
+"""Cultivation and supervision (第十二条, 第十五条): pairing, area groups, training, attachment, talks,
+commitments, year-end assessment, notices (R-50…R-56), and the county's settings for their flags."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cadres.models import Cadre
+from core.models import County, Township, Village
+
+
+class SupervisionSetting(models.Model):
+    """The county's own values for the vague parts of 第十五条 (SPEC: every default is a setting)."""
+
+    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
+                                  related_name="supervision_setting")
+    attachment_min_days = models.PositiveSmallIntegerField(
+        _("每年跟班学习最少天数"), default=30,
+        help_text=_("R-52：“不少于1个月”按自然日计，默认30天；少于此数即为不足"))
+    attachment_check_month = models.PositiveSmallIntegerField(
+        _("跟班学习不足提醒起始月份"), default=10, help_text=_("R-52：默认从10月1日起提醒"))
+    talk_warning_days = models.PositiveSmallIntegerField(
+        _("谈话到期前提醒天数"), default=30,
+        help_text=_("R-53：半年（或全年）结束前多少天起提醒尚未谈话"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("培养监督设置")
+        verbose_name_plural = _("培养监督设置")
+
+    def __str__(self):
+        return f"{self.county} · {self._meta.verbose_name}"
+
+
+class Pairing(models.Model):
+    """R-50: 一名乡镇领导联系，一名村干部结对."""
+
+    cadre = models.OneToOneField(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="pairing")
+    contact_leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("联系乡镇领导"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    paired_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结对村干部（系统账号）"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    paired_name = models.CharField(_("结对村干部姓名"), max_length=50, blank=True)
+    paired_post = models.CharField(_("结对村干部职务"), max_length=50, blank=True)
+    note = models.TextField(_("帮带情况"), blank=True)
+    updated_on = models.DateField(_("更新日期"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("结对帮带")
+        verbose_name_plural = _("结对帮带")
+
+    def __str__(self):
+        return f"{self.cadre.name} · {self._meta.verbose_name}"
+
+    @property
+    def paired_display(self) -> str:
+        if self.paired_name:
+            return f"{self.paired_name}（{self.paired_post}）" if self.paired_post else self.paired_name
+        return str(self.paired_user) if self.paired_user_id else ""
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.contact_leader_id) and bool(self.paired_name or self.paired_user_id)
+
+
+class AreaGroup(models.Model):
+    """R-50: 片区小组 of a township, with its members and activities."""
+
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT,
+                                 related_name="area_groups")
+    name = models.CharField(_("小组名称"), max_length=60)
+    leader = models.CharField(_("组长"), max_length=50, blank=True)
+    members = models.ManyToManyField(Cadre, verbose_name=_("成员"), related_name="area_groups", blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("片区小组")
+        verbose_name_plural = _("片区小组")
+        ordering = ["township__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="area_group_name_once")]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupActivity(models.Model):
+    group = models.ForeignKey(AreaGroup, verbose_name=_("片区小组"), on_delete=models.PROTECT,
+                              related_name="activities")
+    held_on = models.DateField(_("活动日期"))
+    topic = models.CharField(_("活动主题"), max_length=100)
+    record = models.TextField(_("活动记录"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("片区小组活动")
+        verbose_name_plural = _("片区小组活动")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.topic}"
+
+
+class TrainingKind(models.TextChoices):
+    THEORY = "theory", _("理论知识")
+    SANNONG = "sannong", _("三农知识")
+    OFFICE = "office", _("村级办公知识")
+    FIELD_VISIT = "field_visit", _("实地参观考察")
+
+
+class TrainingSession(models.Model):
+    """R-51: a 清雁竞飞 session held by a township."""
+
+    township = models.ForeignKey(Township, verbose_name=_("组织乡（镇）"), on_delete=models.PROTECT,
+                                 related_name="training_sessions")
+    kind = models.CharField(_("培训类别"), max_length=20, choices=TrainingKind.choices)
+    title = models.CharField(_("培训主题"), max_length=100)
+    held_on = models.DateField(_("培训日期"))
+    place = models.CharField(_("地点"), max_length=100)
+    note = models.TextField(_("内容摘要"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("“清雁竞飞”培训")
+        verbose_name_plural = _("“清雁竞飞”培训")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+class TrainingAttendance(models.Model):
+    session = models.ForeignKey(TrainingSession, verbose_name=_("培训"), on_delete=models.CASCADE,
+                                related_name="attendance")
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="training_attendance")
+    present = models.BooleanField(_("到场"), default=True)
+    note = models.CharField(_("备注"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("培训出勤")
+        verbose_name_plural = _("培训出勤")
+        constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="training_attendance_once")]
+
+
+class Attachment(models.Model):
+    """R-52: a 跟班学习 period at the township; ``days`` are calendar days, start and end included."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="attachments")
+    township = models.ForeignKey(Township, verbose_name=_("跟班乡（镇）"), on_delete=models.PROTECT,
+                                 related_name="+")
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    days = models.PositiveSmallIntegerField(_("天数"), editable=False)
+    department = models.CharField(_("跟班科室/岗位"), max_length=100, blank=True)
+    note = models.TextField(_("表现情况"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("跟班学习")
+        verbose_name_plural = _("跟班学习")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["cadre", "start_date"])]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.start_date}—{self.end_date}"
+
+
+class Talk(models.Model):
+    """R-53: 谈话考察 (individual, per half-year), 集体谈话 (per township per year), 谈心谈话 (village)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("谈话考察（个别）")
+        COLLECTIVE = "collective", _("集体谈话")
+        HEART_TO_HEART = "heart_to_heart", _("谈心谈话")
+
+    kind = models.CharField(_("谈话类别"), max_length=20, choices=Kind.choices)
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="talks")
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    held_on = models.DateField(_("谈话日期"))
+    interviewer = models.CharField(_("谈话人"), max_length=100)
+    record = models.TextField(_("谈话记录"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("谈话记录")
+        verbose_name_plural = _("谈话记录")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["kind", "held_on"]), models.Index(fields=["cadre", "kind", "held_on"])]
+        constraints = [
+            models.CheckConstraint(
+                name="talk_cadre_unless_collective",
+                condition=(models.Q(kind="collective", cadre__isnull=True)
+                           | (~models.Q(kind="collective") & models.Q(cadre__isnull=False))),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on} {self.get_kind_display()}"
+
+
+class Commitment(models.Model):
+    """R-54: 亮承诺 晒成绩 评实效 — one row per cadre per year."""
+
+    class Evaluation(models.TextChoices):
+        NONE = "", _("未评议")
+        GOOD = "good", _("好")
+        FAIR = "fair", _("较好")
+        AVERAGE = "average", _("一般")
+        POOR = "poor", _("差")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="commitments")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    promises = models.TextField(_("承诺事项（亮承诺）"))
+    results = models.TextField(_("工作成绩（晒成绩）"), blank=True)
+    evaluation = models.CharField(_("评议结果（评实效）"), max_length=10, choices=Evaluation.choices, blank=True,
+                                  default="")
+    evaluation_note = models.TextField(_("评议意见"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("承诺践诺")
+        verbose_name_plural = _("承诺践诺")
+        ordering = ["-year", "cadre__village__code"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_once_a_year")]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.year}"
+
+
+class Assessment(models.Model):
+    """R-55: 年底资格评估. 不称职 disqualifies (R-31) in the same transaction."""
+
+    class Result(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        COMPETENT = "competent", _("称职")
+        INCOMPETENT = "incompetent", _("不称职")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    result = models.CharField(_("评估结果"), max_length=15, choices=Result.choices)
+    assessed_on = models.DateField(_("评估日期"))
+    notes = models.TextField(_("评估意见"), blank=True)
+    commended = models.BooleanField(_("评为优秀予以表彰"), default=False)
+    recommend_party = models.BooleanField(_("发展党员优先推荐"), default=False)
+    recommend_committee = models.BooleanField(_("村“两委”空缺优先推荐"), default=False)
+    recommend_eight = models.BooleanField(_("推荐担任“八大员”"), default=False)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年底资格评估")
+        verbose_name_plural = _("年底资格评估")
+        ordering = ["-year", "cadre__village__code"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="assessment_once_a_year")]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.year} {self.get_result_display()}"
+
+
+class Notice(models.Model):
+    """R-56: 通报 from the county to a township or a village, with a rectification deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待整改")
+        ANSWERED = "answered", _("已反馈")
+        CLOSED = "closed", _("已销号")
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("通报内容"))
+    issued_on = models.DateField(_("通报日期"))
+    due_on = models.DateField(_("整改期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("通报人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    answer = models.TextField(_("整改情况反馈"), blank=True)
+    answered_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    close_note = models.TextField(_("销号意见"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def recipient(self):
+        return self.village or self.township
+
+    @property
+    def recipient_display(self) -> str:
+        if self.village_id:
+            return f"{self.village.township.name}{self.village.name}"
+        return self.township.name if self.township_id else ""

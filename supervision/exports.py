@@ -1,0 +1,103 @@
+"""The county information ledger (R-06) in Excel and PDF, and the per-cadre dossier (一人一档) in PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from decimal import Decimal
+
+from django.http import FileResponse
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from cadres.models import Cadre
+from core.excel import BORDER, XLSX
+from core.idcard import mask_id_number, mask_phone
+from supervision.models import Assessment
+
+LEDGER_HEADERS = [
+    _("序号"), _("乡（镇）"), _("村（社区）"), _("姓名"), _("性别"), _("出生日期"), _("学历"), _("身份证号"), _("手机号"),
+    _("岗位"), _("聘任日期"), _("状态"), _("在职村干部"), _("联系乡镇领导"), _("结对村干部"),
+    _("本年谈话考察次数"), _("最近谈话日期"), _("本年培训次数"), _("本年跟班学习天数"), _("最近评估"),
+    _("待处理案件"), _("本年报酬合计（元）"), _("未发放笔数"),
+]
+LEDGER_WIDTHS = [6, 12, 14, 10, 6, 12, 10, 22, 14, 16, 12, 10, 10, 14, 18, 10, 12, 10, 10, 14, 8, 14, 8]
+
+RESULT_LABELS = dict(Assessment.Result.choices)
+STATUS_LABELS = dict(Cadre.Status.choices)
+
+
+def ledger_values(cadre, index: int, *, pay: dict, full_personal: bool, pay_known: bool) -> list:
+    """One ledger row as cell values (R-06). ID number and phone masked below county_org (R-03)."""
+    pairing = getattr(cadre, "pairing", None) if _has_pairing(cadre) else None
+    leader = str(pairing.contact_leader) if pairing and pairing.contact_leader_id else _("未落实")
+    paired = (pairing.paired_display if pairing else "") or _("未落实")
+    assessment = (f"{cadre.assessment_year}年 {RESULT_LABELS.get(cadre.assessment_result, '')}"
+                  if cadre.assessment_year else "")
+    p = pay.get(cadre.pk, {})
+    return [
+        index, cadre.village.township.name, cadre.village.name, cadre.name, cadre.get_gender_display(),
+        cadre.birth_date, cadre.get_education_display(),
+        cadre.id_number if full_personal else mask_id_number(cadre.id_number),
+        cadre.phone if full_personal else mask_phone(cadre.phone),
+        cadre.get_post_display(), cadre.appointed_on, STATUS_LABELS.get(cadre.status, cadre.status),
+        _("是") if cadre.is_serving_village_cadre else _("否"), leader, paired,
+        cadre.talks_year, cadre.last_talk_on, cadre.training_year, cadre.year_days, assessment, cadre.open_cases,
+        (p.get("total", Decimal("0.00")) if pay_known else ""), (p.get("unpaid", 0) if pay_known else ""),
+    ]
+
+
+def _has_pairing(cadre) -> bool:
+    try:
+        cadre.pairing
+    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+        return False
+    return True
+
+
+def ledger_xlsx_response(rows, *, year: int, title: str, pay: dict, full_personal: bool, pay_known: bool,
+                         filename: str) -> FileResponse:
+    """A write-only workbook (rows streamed from the queryset, constant memory), streamed back from a
+    temporary file."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_("信息台账"))
+    for i, w in enumerate(LEDGER_WIDTHS, start=1):
+        from openpyxl.utils import get_column_letter
+
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A3"
+    head = WriteOnlyCell(ws, value=title)
+    head.font = Font(size=14, bold=True)
+    ws.append([head])
+    header_cells = []
+    for text in LEDGER_HEADERS:
+        c = WriteOnlyCell(ws, value=str(text))
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="F2F2F2")
+        c.border = BORDER
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cells.append(c)
+    ws.append(header_cells)
+    n = 0
+    for n, cadre in enumerate(rows.iterator(chunk_size=500), start=1):
+        values = ledger_values(cadre, n, pay=pay, full_personal=full_personal, pay_known=pay_known)
+        cells = []
+        for col, v in enumerate(values, start=1):
+            c = WriteOnlyCell(ws, value=v)
+            c.border = BORDER
+            if isinstance(v, dt.date):
+                c.number_format = "yyyy-mm-dd"
+            if col == 22 and v != "":
+                c.number_format = "#,##0.00"
+            cells.append(c)
+        ws.append(cells)
+    ws.append([_("合计：%(n)s 人（%(y)s年度）") % {"n": n, "y": year}])
+    tmp = tempfile.TemporaryFile()
+    wb.save(tmp)
+    tmp.seek(0)
+    response = FileResponse(tmp, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response

@@ -1,0 +1,226 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cadres.forms import BootstrapMixin, DateInput
+from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
+from supervision.models import (
+    AreaGroup,
+    Assessment,
+    Commitment,
+    Notice,
+    SupervisionSetting,
+    Talk,
+    TrainingKind,
+)
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.village.township.name}{obj.village.name}）"
+
+
+class _Form(BootstrapMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class TalkForm(_Form):
+    kind = forms.ChoiceField(label=_("谈话类别"), choices=Talk.Kind.choices)
+    cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none(), required=False,
+                             help_text=_("个别谈话考察、谈心谈话须选择；集体谈话不选"))
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None, required=False,
+                                      help_text=_("集体谈话须选择"))
+    held_on = forms.DateField(label=_("谈话日期"), widget=DateInput())
+    interviewer = forms.CharField(label=_("谈话人"), max_length=100, help_text=_("姓名和职务，如：王明（镇党委副书记）"))
+    record = forms.CharField(label=_("谈话记录"), widget=forms.Textarea(attrs={"rows": 5}),
+                             help_text=_("谈话内容、本人表态、下一步要求"))
+
+    def __init__(self, *args, cadres=None, townships=None, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self.fields["township"].queryset = townships
+        if kinds is not None:
+            self.fields["kind"].choices = [c for c in Talk.Kind.choices if c[0] in kinds]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Talk.Kind.COLLECTIVE and not data.get("township"):
+            self.add_error("township", _("集体谈话请选择乡（镇）。"))
+        if kind and kind != Talk.Kind.COLLECTIVE and not data.get("cadre"):
+            self.add_error("cadre", _("请选择谈话的后备干部。"))
+        return data
+
+
+class AttachmentForm(_Form):
+    cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
+    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput(), help_text=_("天数按自然日计，含首尾两天"))
+    department = forms.CharField(label=_("跟班科室/岗位"), max_length=100, required=False)
+    note = forms.CharField(label=_("表现情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+
+
+class AssessmentForm(_Form):
+    cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
+    year = forms.IntegerField(label=_("评估年度"), min_value=2000, max_value=2100)
+    result = forms.ChoiceField(label=_("评估结果"), choices=Assessment.Result.choices, widget=forms.RadioSelect,
+                               help_text=_("评为“不称职”将立即取消其后备干部资格（第十五条），该村出现空缺，报酬次月起停发。"))
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
+    notes = forms.CharField(label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    commended = forms.BooleanField(label=_("评为优秀予以表彰"), required=False)
+    recommend_party = forms.BooleanField(label=_("发展党员优先推荐"), required=False)
+    recommend_committee = forms.BooleanField(label=_("村“两委”空缺优先推荐"), required=False)
+    recommend_eight = forms.BooleanField(label=_("推荐担任“八大员”"), required=False)
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        self.fields["result"].widget.attrs["class"] = "form-check-input"
+
+
+class CommitmentForm(_Form):
+    promises = forms.CharField(label=_("承诺事项（亮承诺）"), widget=forms.Textarea(attrs={"rows": 4}))
+    results = forms.CharField(label=_("工作成绩（晒成绩）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    evaluation = forms.ChoiceField(label=_("评议结果（评实效）"), choices=Commitment.Evaluation.choices, required=False)
+    evaluation_note = forms.CharField(label=_("评议意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CommitmentNewForm(CommitmentForm):
+    cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    field_order = ["cadre", "year"]
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+
+
+class PairingForm(_Form):
+    contact_leader = forms.ModelChoiceField(label=_("联系乡镇领导"), queryset=None, required=False,
+                                            help_text=_("本乡（镇）党委成员或包村领导"))
+    paired_name = forms.CharField(label=_("结对村干部姓名"), max_length=50, required=False)
+    paired_post = forms.CharField(label=_("结对村干部职务"), max_length=50, required=False,
+                                  help_text=_("如：村党支部书记、村委会主任"))
+    note = forms.CharField(label=_("帮带情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, leaders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_leader"].queryset = leaders
+        self.fields["contact_leader"].label_from_instance = lambda u: u.full_name or u.username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("paired_post") and not data.get("paired_name"):
+            self.add_error("paired_name", _("填写了职务，请同时填写结对村干部姓名。"))
+        return data
+
+
+class AreaGroupForm(_Form):
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None)
+    name = forms.CharField(label=_("小组名称"), max_length=60)
+    leader = forms.CharField(label=_("组长"), max_length=50, required=False)
+    members = forms.ModelMultipleChoiceField(label=_("成员"), queryset=Cadre.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, townships=None, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["members"].queryset = cadres
+        self.fields["members"].label_from_instance = lambda c: f"{c.name}（{c.village.name}）"
+        self.fields["members"].widget.attrs["class"] = "form-check-input"
+
+
+class GroupActivityForm(_Form):
+    held_on = forms.DateField(label=_("活动日期"), widget=DateInput())
+    topic = forms.CharField(label=_("活动主题"), max_length=100)
+    record = forms.CharField(label=_("活动记录"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TrainingForm(_Form):
+    township = forms.ModelChoiceField(label=_("组织乡（镇）"), queryset=None)
+    kind = forms.ChoiceField(label=_("培训类别"), choices=TrainingKind.choices)
+    title = forms.CharField(label=_("培训主题"), max_length=100)
+    held_on = forms.DateField(label=_("培训日期"), widget=DateInput())
+    place = forms.CharField(label=_("地点"), max_length=100)
+    note = forms.CharField(label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, townships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+
+
+class CaseOpenForm(_Form):
+    cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
+    category = forms.ChoiceField(label=_("情形（第十一条）"), choices=CASE_CATEGORIES)
+    opened_on = forms.DateField(label=_("立案日期"), widget=DateInput())
+    details = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("写明时间、经过和依据"))
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+
+
+class CaseDecideForm(_Form):
+    decision = forms.ChoiceField(label=_("处理决定"), choices=[c for c in DisciplineCase.Decision.choices if c[0]],
+                                 help_text=_("选择“取消资格”将按第十一条取消其资格：该村出现空缺，报酬次月起停发，5年内不得再参加选拔。"))
+    note = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = forms.DateField(label=_("处理日期"), widget=DateInput())
+
+
+class NoticeForm(_Form):
+    township = forms.ModelChoiceField(label=_("被通报乡（镇）"), queryset=None, required=False)
+    village = forms.ModelChoiceField(label=_("被通报村（可选）"), queryset=None, required=False,
+                                     help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    due_on = forms.DateField(label=_("整改期限"), widget=DateInput())
+
+    def __init__(self, *args, townships=None, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+
+    def clean(self):
+        data = super().clean()
+        t, v = data.get("township"), data.get("village")
+        if not t and not v:
+            self.add_error("township", _("请选择被通报的乡（镇）或村。"))
+        if t and v and v.township_id != t.pk:
+            self.add_error("village", _("所选村不属于所选乡（镇），请重新选择。"))
+        return data
+
+
+class NoticeAnswerForm(_Form):
+    answer = forms.CharField(label=_("整改情况反馈"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NoticeCloseForm(_Form):
+    note = forms.CharField(label=_("销号意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SettingForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = SupervisionSetting
+        fields = ["attachment_min_days", "attachment_check_month", "talk_warning_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+def default_year(today: dt.date) -> int:
+    """The assessment year offered by default: last year until the end of November, then this year."""
+    return today.year if today.month >= 12 else today.year - 1
+
+
+__all__ = ["AreaGroup", "Notice"]

@@ -1,0 +1,103 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cadres.models import Cadre
+from core.models import County, Township, Village
+from supervision.models import Assessment, Attachment, Notice, Talk
+
+
+class TalkSerializer(serializers.ModelSerializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), allow_null=True, required=False,
+                                               label=_("后备干部"))
+    township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.all(), allow_null=True, required=False,
+                                                  label=_("乡（镇）"))
+
+    class Meta:
+        model = Talk
+        fields = ["id", "kind", "cadre", "township", "village", "held_on", "interviewer", "record"]
+        read_only_fields = ["village"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = ["id", "cadre", "year", "result", "assessed_on", "notes", "commended", "recommend_party",
+                  "recommend_committee", "recommend_eight"]
+        validators = []  # the service answers "already assessed" in Chinese, field by field
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "cadre", "start_date", "end_date", "days", "department", "note"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all(), label=_("县"))
+    township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.all(), allow_null=True, required=False)
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
+    issued_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "county", "township", "village", "title", "body", "issued_on", "due_on", "status", "answer",
+                  "answered_on", "closed_on", "close_note"]
+        read_only_fields = ["status", "answer", "answered_on", "closed_on", "close_note"]
+
+
+class NoticeAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(label=_("整改情况反馈"))
+
+
+class NoticeCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(label=_("销号意见"), required=False, allow_blank=True)
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    """R-06: one cadre in the county information ledger."""
+
+    cadre = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    township = serializers.CharField(source="village.township.name")
+    village = serializers.CharField(source="village.name")
+    post = serializers.CharField()
+    status = serializers.CharField()
+    contact_leader = serializers.SerializerMethodField()
+    paired_cadre = serializers.SerializerMethodField()
+    talks_year = serializers.IntegerField()
+    last_talk_on = serializers.DateField(allow_null=True)
+    training_year = serializers.IntegerField()
+    attachment_days = serializers.IntegerField(source="year_days")
+    assessment_year = serializers.IntegerField(allow_null=True)
+    assessment_result = serializers.CharField(allow_null=True)
+    open_cases = serializers.IntegerField()
+    pay_total = serializers.SerializerMethodField()
+    unpaid_lines = serializers.SerializerMethodField()
+
+    def _pairing(self, obj):
+        try:
+            return obj.pairing
+        except Exception:  # noqa: BLE001 - no pairing yet
+            return None
+
+    def get_contact_leader(self, obj) -> str | None:
+        p = self._pairing(obj)
+        return str(p.contact_leader) if p and p.contact_leader_id else None
+
+    def get_paired_cadre(self, obj) -> str | None:
+        p = self._pairing(obj)
+        return (p.paired_display or None) if p else None
+
+    def get_pay_total(self, obj) -> str | None:
+        pay = self.context.get("pay")
+        if pay is None:
+            return None
+        return f"{pay.get(obj.pk, {}).get('total', 0):.2f}"
+
+    def get_unpaid_lines(self, obj) -> int | None:
+        pay = self.context.get("pay")
+        if pay is None:
+            return None
+        return pay.get(obj.pk, {}).get("unpaid", 0)
