@@ -1,0 +1,166 @@
+"""Leave (R-21…R-23), daily attendance and absences (R-24), incapacity reports (R-26)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cadres.models import Cadre
+from core.roles import Role
+
+
+class Half(models.TextChoices):
+    AM = "am", _("上午")
+    PM = "pm", _("下午")
+
+
+class LeaveRequest(models.Model):
+    """R-21/R-22/R-23: a request for leave, its fixed approver, the decision and the return (销假)."""
+
+    class Channel(models.TextChoices):
+        WRITTEN = "written", _("书面请假审批表")
+        WECHAT = "wechat", _("微信")
+        SMS = "sms", _("短信")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未批准")
+        CANCELLED = "cancelled", _("已撤回")
+        RETURNED = "returned", _("已销假")
+
+    APPROVER_ROLES = [
+        (Role.VILLAGE_SECRETARY.value, Role.VILLAGE_SECRETARY.label),
+        (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
+    ]
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("请假人"), on_delete=models.PROTECT, related_name="leave_requests")
+    start_date = models.DateField(_("开始日期"))
+    start_half = models.CharField(_("开始时段"), max_length=2, choices=Half.choices, default=Half.AM)
+    end_date = models.DateField(_("结束日期"))
+    end_half = models.CharField(_("结束时段"), max_length=2, choices=Half.choices, default=Half.PM)
+    reason = models.TextField(_("请假事由"))
+    channel = models.CharField(_("请假方式"), max_length=10, choices=Channel.choices, default=Channel.WRITTEN)
+    channel_note = models.CharField(_("未能书面请假的原因"), max_length=300, blank=True)
+    days = models.DecimalField(_("请假天数（工作日）"), max_digits=5, decimal_places=1, editable=False)
+    approver_role = models.CharField(_("审批人"), max_length=30, choices=APPROVER_ROLES, editable=False)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              editable=False, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True, editable=False)
+    decision_comment = models.TextField(_("审批意见"), blank=True, editable=False)
+    returned_on = models.DateField(_("销假日期"), null=True, blank=True, editable=False)
+    return_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("销假登记人"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    return_recorded_at = models.DateTimeField(_("销假登记时间"), null=True, blank=True, editable=False)
+    overstay_reason = models.TextField(_("逾期正当理由"), blank=True, editable=False,
+                                       help_text=_("R-23：登记正当理由后，逾期天数不计入旷工"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("请假申请")
+        verbose_name_plural = _("请假申请")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["cadre", "status", "start_date"])]
+        constraints = [
+            models.CheckConstraint(name="leave_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.start_date}～{self.end_date}（{self.days}天）"
+
+    @property
+    def period_display(self) -> str:
+        return f"{self.start_date:%Y-%m-%d} {self.get_start_half_display()} 至 {self.end_date:%Y-%m-%d} {self.get_end_half_display()}"
+
+
+class AttendanceDay(models.Model):
+    """R-24: the village secretary's mark for one cadre on one working day. Leave is not stored here:
+    it comes from approved requests."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("出勤")
+        OFFICIAL = "official", _("因公外出")
+        ABSENT = "absent", _("旷工")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="attendance")
+    date = models.DateField(_("日期"))
+    status = models.CharField(_("考勤"), max_length=10, choices=Status.choices)
+    excused = models.BooleanField(_("有正当理由"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考勤记录")
+        verbose_name_plural = _("考勤记录")
+        ordering = ["date", "cadre_id"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="attendance_once_per_day")]
+        indexes = [models.Index(fields=["date", "status"])]
+
+
+class Absence(models.Model):
+    """R-24: a range of absence (旷工 or 逾期不归), possibly excused with a valid reason (正当理由)."""
+
+    class Kind(models.TextChoices):
+        ABSENT = "absent", _("旷工")
+        OVERSTAY = "overstay", _("逾期不归")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="absences")
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.ABSENT)
+    excused = models.BooleanField(_("有正当理由"), default=False,
+                                  help_text=_("勾选并在说明中写明理由后，这些天不计入旷工天数"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    days = models.DecimalField(_("天数（工作日）"), max_digits=5, decimal_places=1, editable=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("缺勤记录")
+        verbose_name_plural = _("缺勤记录")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["cadre", "start_date"])]
+        constraints = [
+            models.CheckConstraint(name="absence_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.get_kind_display()} {self.start_date}～{self.end_date}"
+
+
+class IncapacityReport(models.Model):
+    """R-26 (第十五条): the village found a cadre unable to perform duties and reports to the township
+    within 5 days of discovery."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="incapacity_reports")
+    discovered_on = models.DateField(_("发现日期"))
+    reported_on = models.DateField(_("报告乡（镇）日期"), null=True, blank=True)
+    description = models.TextField(_("情况说明"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    flagged_on = models.DateField(_("提醒日期"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("无法正常履职报告")
+        verbose_name_plural = _("无法正常履职报告")
+        ordering = ["-discovered_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.discovered_on}"

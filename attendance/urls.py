@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from attendance import views
 
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.leave_index, name="leave_list"),
+    path("leave/new/", views.leave_create, name="leave_create"),
+    path("leave/days/", views.leave_days_preview, name="leave_days"),
+    path("leave/register/", views.leave_register, name="leave_register"),
+    path("leave/<int:pk>/", views.leave_detail, name="leave_detail"),
+    path("leave/<int:pk>/approve/", views.leave_approve, name="leave_approve"),
+    path("leave/<int:pk>/reject/", views.leave_reject, name="leave_reject"),
+    path("leave/<int:pk>/cancel/", views.leave_cancel, name="leave_cancel"),
+    path("leave/<int:pk>/return/", views.leave_return, name="leave_return"),
+    path("leave/<int:pk>/excuse/", views.leave_excuse, name="leave_excuse"),
+    path("leave/<int:pk>/pdf/", views.leave_pdf, name="leave_pdf"),
+    path("grid/", views.attendance_grid, name="grid"),
+    path("grid/mark/", views.attendance_mark, name="mark"),
+    path("absences/", views.absence_index, name="absences"),
+    path("incapacity/", views.incapacity_index, name="incapacity_list"),
+    path("incapacity/new/", views.incapacity_edit, name="incapacity_create"),
+    path("incapacity/<int:pk>/", views.incapacity_edit, name="incapacity_edit"),
+    path("calendar/", views.calendar_index, name="calendar"),
+]

@@ -1,0 +1,100 @@
+"""Demo data for leave and attendance (runs inside ``manage.py seed_demo``; idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.demo import DemoContext, demo_step
+
+
+def _workdays_before(today, n, county_id):
+    from core import calendar
+
+    days = calendar.working_days(today - dt.timedelta(days=n * 2 + 20), today - dt.timedelta(days=1),
+                                 county=county_id)
+    return days[-n:]
+
+
+def _workdays_after(today, n, county_id):
+    from core import calendar
+
+    return calendar.working_days(today + dt.timedelta(days=1), today + dt.timedelta(days=n * 2 + 20),
+                                 county=county_id)[:n]
+
+
+@demo_step(order=30)
+def leave_and_attendance(ctx: DemoContext) -> None:
+    from attendance import services
+    from attendance.models import AttendanceDay, LeaveRequest
+    from cadres.models import Cadre
+    from core.roles import Role
+    from core.selectors import users_with_role
+
+    county_id = ctx.county.pk
+    today = ctx.today
+    cadres = list(Cadre.objects.filter(village__township__county=ctx.county, status=Cadre.Status.ACTIVE,
+                                       user__isnull=False).select_related("village__township", "user")
+                  .order_by("village__code")[:12])
+    if len(cadres) < 8:
+        return
+
+    def approver(leave):
+        return users_with_role(leave.approver_role, village=leave.cadre.village).first()
+
+    def secretary(cadre):
+        return users_with_role(Role.VILLAGE_SECRETARY, village=cadre.village).first()
+
+    if not LeaveRequest.objects.filter(cadre__village__township__county=ctx.county).exists():
+        ahead = _workdays_after(today, 6, county_id)
+        back = _workdays_before(today, 15, county_id)
+        c = cadres
+        # pending, 1 day: the village secretary approves
+        services.leave_submit(cadre=c[0], by=c[0].user, start_date=ahead[1], end_date=ahead[1],
+                              reason="家中老人住院，需陪护一天")
+        # pending, 2.5 days: the township liaison approves
+        services.leave_submit(cadre=c[1], by=c[1].user, start_date=ahead[2], start_half="pm", end_date=ahead[4],
+                              reason="参加县农业农村局电商培训（自费）")
+        # pending half day, received by WeChat and recorded by the secretary
+        services.leave_submit(cadre=c[2], by=secretary(c[2]), start_date=ahead[0], end_date=ahead[0],
+                              end_half="am", reason="孩子学校家长会", channel="wechat",
+                              channel_note="本人在外办事，微信向书记请假")
+        # approved and returned (last month's leave, on record)
+        lv = services.leave_submit(cadre=c[3], by=c[3].user, start_date=back[0], end_date=back[2],
+                                   reason="回老家办理宅基地手续")
+        services.leave_approve(leave=lv, by=approver(lv), comment="同意，注意安全，按时销假")
+        services.leave_return(leave=lv, by=secretary(c[3]), returned_on=back[3])
+        # approved, ended three working days ago, not returned: overdue (R-23)
+        lv = services.leave_submit(cadre=c[4], by=c[4].user, start_date=back[9], end_date=back[11],
+                                   reason="外出务工亲属婚礼")
+        services.leave_approve(leave=lv, by=approver(lv), comment="同意")
+        # approved, on leave today or soon
+        lv = services.leave_submit(cadre=c[5], by=c[5].user, start_date=ahead[0], end_date=ahead[0],
+                                   reason="到县医院体检")
+        services.leave_approve(leave=lv, by=approver(lv), comment="同意")
+        # rejected
+        lv = services.leave_submit(cadre=c[6], by=c[6].user, start_date=ahead[1], end_date=ahead[3],
+                                   reason="个人事务")
+        services.leave_reject(leave=lv, by=approver(lv), comment="近期防汛任务重，请改期")
+        ctx.say("  请销假演示数据：7 条请假（待审批 3、已批准 2、已销假 1、未批准 1）\n")
+
+    # attendance for the last three weeks in the villages of the first six cadres
+    recent = _workdays_before(today + dt.timedelta(days=1), 15, county_id)
+    recent = [d for d in recent if d <= today]
+    for cadre in cadres[:6]:
+        sec = secretary(cadre)
+        if sec is None or AttendanceDay.objects.filter(cadre=cadre).exists():
+            continue
+        services.attendance_mark(cadre=cadre, dates=recent, status="present", by=sec)
+        if cadre == cadres[1]:
+            services.attendance_mark(cadre=cadre, dates=recent[3:4], status="official", by=sec,
+                                     note="县里开会")
+    # one cadre absent for 17 working days: the R-25 job opens a case for the township
+    absent = cadres[7]
+    if not AttendanceDay.objects.filter(cadre=absent).exists():
+        days = _workdays_before(today, 17, county_id)
+        services.attendance_mark(cadre=absent, dates=days, status="absent", by=secretary(absent),
+                                 note="联系不上，未到岗")
+    opened = services.check_absence_thresholds(as_of=today)
+    services.notify_overdue_returns(as_of=today)
+    if opened:
+        ctx.say(f"  旷工超过规定天数：新立案 {opened} 件\n")

@@ -1,0 +1,56 @@
+"""The printable 请假审批表 (PDF) and the monthly leave register per village (Excel, 记录备案, R-23)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from attendance.models import LeaveRequest
+from attendance.selectors import leave_list
+from core.dates import month_bounds
+from core.excel import workbook_bytes, write_header, write_row, write_title
+
+
+def leave_form_context(leave: LeaveRequest) -> dict:
+    return {"leave": leave, "cadre": leave.cadre, "village": leave.cadre.village,
+            "township": leave.cadre.village.township, "printed_on": timezone.localdate()}
+
+
+REGISTER_HEADERS = ["序号", "姓名", "岗位", "请假起止", "天数（工作日）", "请假事由", "请假方式", "审批人",
+                    "审批意见", "审批时间", "状态", "销假日期", "备注"]
+
+
+def register_rows(*, user, village, year: int, month: int) -> list[list]:
+    first, last = month_bounds(year, month)
+    qs = (leave_list(user=user).filter(cadre__village=village, start_date__lte=last, end_date__gte=first)
+          .exclude(status=LeaveRequest.Status.CANCELLED).order_by("start_date", "pk"))
+    rows = []
+    for i, lv in enumerate(qs, start=1):
+        note = lv.channel_note
+        if lv.overstay_reason:
+            note = f"{note}；逾期理由：{lv.overstay_reason}" if note else f"逾期理由：{lv.overstay_reason}"
+        rows.append([
+            i, lv.cadre.name, lv.cadre.get_post_display(), lv.period_display, float(lv.days), lv.reason,
+            lv.get_channel_display(),
+            f"{lv.get_approver_role_display()}{('（' + str(lv.decided_by) + '）') if lv.decided_by else ''}",
+            lv.decision_comment, timezone.localtime(lv.decided_at).strftime("%Y-%m-%d %H:%M") if lv.decided_at else "",
+            lv.get_status_display(), lv.returned_on.isoformat() if lv.returned_on else "", note,
+        ])
+    return rows
+
+
+def leave_register_xlsx(*, user, village, year: int, month: int) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}-{month:02d}"
+    write_title(ws, _("%(t)s%(v)s村级后备干部请销假登记簿（%(y)s年%(m)s月）") % {
+        "t": village.township.name, "v": village.name, "y": year, "m": month}, len(REGISTER_HEADERS))
+    write_header(ws, REGISTER_HEADERS, row=2, widths=[6, 10, 14, 34, 10, 24, 12, 22, 18, 17, 9, 12, 24])
+    rows = register_rows(user=user, village=village, year=year, month=month)
+    for n, values in enumerate(rows, start=3):
+        write_row(ws, n, values)
+    total = len(rows) + 3
+    write_row(ws, total, ["", _("合计"), "", _("%(n)s 人次") % {"n": len(rows)},
+                          sum(r[4] for r in rows), "", "", "", "", "", "", "", ""], bold=True)
+    return workbook_bytes(wb)

@@ -1,0 +1,120 @@
+"""Home-page panels ("what must I do today") and the navigation badge of the attendance app."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.registry import HomePanel, home_panel
+from core.roles import Role
+
+
+def pending_badge(request, scope):
+    """R-22: requests waiting for this user's decision (None when there are none or they approve nothing)."""
+    if not scope.village_roles:
+        return None
+    from attendance.selectors import leave_pending_for
+
+    return leave_pending_for(user=request.user).count() or None
+
+
+def _leave_item(lv, note=""):
+    return {"text": f"{lv.cadre.name} · {lv.start_date:%m-%d}～{lv.end_date:%m-%d} · {lv.days}{_('天')}",
+            "url": reverse("attendance:leave_detail", args=[lv.pk]), "note": note}
+
+
+def register():
+    @home_panel(order=20)
+    def leave_approvals(request, scope):
+        if not (scope.village_roles and scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON)):
+            return None
+        from attendance.selectors import leave_pending_for
+
+        qs = leave_pending_for(user=request.user).order_by("start_date", "pk")
+        rows = list(qs[:8])
+        return HomePanel(title=_("待我审批的请假"), items=[_leave_item(lv, lv.cadre.village.name) for lv in rows],
+                         count=qs.count(), level="warning", empty_text=_("没有等待您审批的请假。"),
+                         more_url=reverse("attendance:leave_list") + "?mine=pending")
+
+    @home_panel(order=21)
+    def my_leave(request, scope):
+        if not scope.cadre_ids:
+            return None
+        from attendance.selectors import leave_list
+
+        today = timezone.localdate()
+        rows = list(leave_list(user=request.user).filter(cadre_id__in=scope.cadre_ids).order_by("-start_date")[:5])
+        items = [{"text": _("我要请假"), "url": reverse("attendance:leave_create"), "note": _("手机上即可提交")}]
+        for lv in rows:
+            note = lv.get_status_display()
+            if lv.status == "approved" and lv.end_date < today:
+                note = _("已到期，请尽快销假")
+            elif lv.status == "approved":
+                note = _("已批准，回岗后请销假")
+            items.append(_leave_item(lv, note))
+        return HomePanel(title=_("我的请假"), items=items, more_url=reverse("attendance:leave_list"))
+
+    @home_panel(order=22)
+    def overdue_returns(request, scope):
+        if not scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG):
+            return None
+        from attendance.selectors import leave_overdue
+
+        qs = leave_overdue(user=request.user, as_of=timezone.localdate()).order_by("end_date", "pk")
+        count = qs.count()
+        if not count:
+            return None
+        return HomePanel(title=_("请假到期未销假（逾期不归）"),
+                         items=[_leave_item(lv, _("%(d)s 到期") % {"d": lv.end_date}) for lv in qs[:8]],
+                         count=count, level="danger", more_url=reverse("attendance:leave_list") + "?status=approved")
+
+    @home_panel(order=23)
+    def absence_cases(request, scope):
+        if not scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG):
+            return None
+        from cadres.selectors import discipline_case_list
+
+        qs = discipline_case_list(user=request.user).filter(category="absence", status="open").order_by("-opened_on")
+        count = qs.count()
+        if not count:
+            return None
+        return HomePanel(title=_("旷工超过规定天数（待处理案件）"), count=count, level="danger", items=[
+            {"text": f"{c.cadre.village.township.name}{c.cadre.village.name} · {c.cadre.name}",
+             "note": _("%(d)s 立案") % {"d": c.opened_on}, "url": reverse("cadres:detail", args=[c.cadre_id])}
+            for c in qs[:8]])
+
+    @home_panel(order=24)
+    def attendance_today(request, scope):
+        villages = [vid for vid, roles in scope.village_roles.items() if Role.VILLAGE_SECRETARY in roles]
+        if not villages:
+            return None
+        from attendance.models import AttendanceDay
+        from cadres.models import Cadre
+        from core import calendar
+
+        today = timezone.localdate()
+        cadres = list(Cadre.objects.filter(village_id__in=villages, status=Cadre.Status.ACTIVE)
+                      .select_related("village__township"))
+        if not cadres:
+            return None
+        workday = calendar.is_workday(today, county=cadres[0].village.township.county_id)
+        marked = AttendanceDay.objects.filter(cadre__in=cadres, date=today).count()
+        url = reverse("attendance:grid")
+        text = (_("今天已记考勤 %(m)s / %(n)s 人") % {"m": marked, "n": len(cadres)}) if workday else _("今天不是工作日")
+        return HomePanel(title=_("考勤"), items=[{"text": text, "url": url, "note": _("可一次标记整周")}],
+                         count=(len(cadres) - marked) if workday and marked < len(cadres) else None, level="info")
+
+    @home_panel(order=25)
+    def incapacity_flags(request, scope):
+        if not scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG, Role.VILLAGE_SECRETARY):
+            return None
+        from attendance.selectors import incapacity_list
+
+        qs = incapacity_list(user=request.user).filter(flagged_on__isnull=False).order_by("-discovered_on")
+        count = qs.count()
+        if not count:
+            return None
+        return HomePanel(title=_("无法正常履职：迟报或未报告"), count=count, level="danger", items=[
+            {"text": f"{r.cadre.village.name} · {r.cadre.name}", "note": _("%(d)s 发现") % {"d": r.discovered_on},
+             "url": reverse("attendance:incapacity_list")} for r in qs[:8]])

@@ -1,0 +1,182 @@
+"""Scoped reads for leave, attendance, absences and incapacity reports, and the set-based read of
+absence data that the R-25 job runs on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import django_filters
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from attendance import policies
+from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveRequest
+from cadres.models import Cadre
+from core import calendar
+from core.models import CalendarOverride, Township, Village
+from core.scope import get_scope
+
+S = LeaveRequest.Status
+
+_CADRE_PATHS = ("cadre", "cadre__village", "cadre__village__township")
+
+
+def leave_list(*, user):
+    """R-21: leave requests in the caller's scope; a cadre sees only their own."""
+    scope = get_scope(user)
+    return LeaveRequest.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+        *_CADRE_PATHS, "submitted_by", "decided_by", "return_recorded_by")
+
+
+def leave_pending_for(*, user):
+    """R-22: requests waiting for *this* user's decision (the approver role they hold at the village)."""
+    scope = get_scope(user)
+    cond = Q(pk__in=[])
+    for village_id, roles in scope.village_roles.items():
+        cond |= Q(cadre__village_id=village_id, approver_role__in=sorted(roles))
+    return leave_list(user=user).filter(cond, status=S.PENDING)
+
+
+def leave_overdue(*, user, as_of: dt.date):
+    """R-23: approved leave in scope whose end has passed without a return."""
+    return leave_list(user=user).filter(status=S.APPROVED, end_date__lt=as_of)
+
+
+def absence_list(*, user):
+    scope = get_scope(user)
+    return Absence.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+        *_CADRE_PATHS, "recorded_by")
+
+
+def attendance_list(*, user):
+    scope = get_scope(user)
+    return AttendanceDay.objects.filter(scope.q(village="cadre__village", cadre="cadre"))
+
+
+def incapacity_list(*, user):
+    scope = get_scope(user)
+    return IncapacityReport.objects.filter(scope.q(village="cadre__village", cadre=None)).select_related(
+        *_CADRE_PATHS, "recorded_by")
+
+
+def calendar_override_list(*, user):
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return CalendarOverride.objects.select_related("county")
+    return CalendarOverride.objects.filter(county_id__in=sorted(scope.visible_county_ids())).select_related("county")
+
+
+class _ScopedFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="cadre__village__township",
+                                                queryset=Township.objects.none())
+    village = django_filters.ModelChoiceFilter(label=_("村"), field_name="cadre__village",
+                                               queryset=Village.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.selectors import township_list, village_list
+
+        if user is not None:
+            self.filters["township"].queryset = township_list(user=user)
+            self.filters["village"].queryset = village_list(user=user)
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(cadre__name__icontains=value) | Q(cadre__village__name__icontains=value))
+
+
+class LeaveFilter(_ScopedFilter):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=S.choices)
+    channel = django_filters.ChoiceFilter(label=_("请假方式"), choices=LeaveRequest.Channel.choices)
+    date_from = django_filters.DateFilter(label=_("日期从"), field_name="end_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("日期到"), field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["q", "status", "township", "village", "channel", "date_from", "date_to", "cadre"]
+
+
+class AbsenceFilter(_ScopedFilter):
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=Absence.Kind.choices)
+    excused = django_filters.BooleanFilter(label=_("有正当理由"))
+
+    class Meta:
+        model = Absence
+        fields = ["q", "township", "village", "kind", "excused", "cadre"]
+
+
+class IncapacityFilter(_ScopedFilter):
+    class Meta:
+        model = IncapacityReport
+        fields = ["q", "township", "village"]
+
+
+# -- R-24/R-25: what each working day was, for many cadres at once ------------------------
+
+def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
+    """For each cadre (with village__township loaded): ``(cadre, workdays, {date: status})`` over the
+    working days from ``start`` to ``end`` — a constant number of queries, whatever the number of
+    cadres or days (R-24)."""
+    cadres = list(cadres)
+    ids = [c.pk for c in cadres]
+    if not ids:
+        return []
+    county_ids = {c.village.township.county_id for c in cadres}
+    overrides: dict[int, dict] = defaultdict(dict)
+    for county_id, day, work in CalendarOverride.objects.filter(
+            county_id__in=county_ids, date__gte=start, date__lte=end).values_list("county_id", "date", "is_workday"):
+        overrides[county_id][day] = work
+    workdays_by_county = {cid: calendar.working_days(start, end, county_overrides=overrides[cid]) for cid in county_ids}
+
+    facts: dict[int, policies.DayFacts] = defaultdict(policies.DayFacts)
+    for cadre_id, day, status, excused in AttendanceDay.objects.filter(
+            cadre_id__in=ids, date__gte=start, date__lte=end).values_list("cadre_id", "date", "status", "excused"):
+        f = facts[cadre_id]
+        if status != AttendanceDay.Status.ABSENT:
+            f.present.add(day)
+        elif excused:
+            f.excused.add(day)
+        else:
+            f.absent.add(day)
+    ranges = list(Absence.objects.filter(cadre_id__in=ids, start_date__lte=end, end_date__gte=start)
+                  .values_list("cadre_id", "start_date", "end_date", "excused"))
+    leaves = list(LeaveRequest.objects.filter(cadre_id__in=ids, status__in=[S.APPROVED, S.RETURNED],
+                                              start_date__lte=end)
+                  .filter(Q(end_date__gte=start) | Q(status=S.APPROVED) | Q(returned_on__gte=start))
+                  .values_list("cadre_id", "start_date", "end_date", "returned_on", "overstay_reason"))
+    by_cadre = {c.pk: c for c in cadres}
+    for cadre_id, a, b, excused in ranges:
+        workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
+        days = {d for d in workdays if a <= d <= b}
+        (facts[cadre_id].excused if excused else facts[cadre_id].absent).update(days)
+    for cadre_id, a, b, returned_on, overstay_reason in leaves:
+        workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
+        f = facts[cadre_id]
+        f.leave |= policies.leave_covered_days(workdays, start=a, end=b, returned_on=returned_on)
+        over = policies.overstay_days(workdays, end=b, returned_on=returned_on, as_of=as_of)
+        (f.excused if overstay_reason else f.absent).update(over)
+    out = []
+    for cadre in cadres:
+        workdays = [d for d in workdays_by_county[cadre.village.township.county_id]
+                    if d >= cadre.appointed_on and (cadre.left_on is None or d <= cadre.left_on)]
+        out.append((cadre, workdays, policies.classify_days(workdays, facts[cadre.pk])))
+    return out
+
+
+def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date):
+    """R-25: day statuses of every active cadre who has any absence signal in the window: a 旷工 mark,
+    an absence range, or an approved leave past its end (overstay). Constant number of queries."""
+    marked = AttendanceDay.objects.filter(status=AttendanceDay.Status.ABSENT, date__gte=start, date__lte=end,
+                                          excused=False).values("cadre_id")
+    ranged = Absence.objects.filter(start_date__lte=end, end_date__gte=start, excused=False).values("cadre_id")
+    overstayed = LeaveRequest.objects.filter(
+        Q(status=S.APPROVED, end_date__lt=as_of)
+        | Q(status=S.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start)
+    ).filter(overstay_reason="").values("cadre_id")
+    cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).filter(
+        Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed)).select_related("village__township__county")
+    return day_statuses(cadres, start=start, end=end, as_of=as_of)
