@@ -1,7 +1,14 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 _ALLOWED_PREFIXES = ("/static/", "/api/", "/logout", "/health", "/i18n/")
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class PasswordChangeRequiredMiddleware:
@@ -17,3 +24,51 @@ class PasswordChangeRequiredMiddleware:
             if request.path != target and not request.path.startswith(_ALLOWED_PREFIXES):
                 return redirect(f"{target}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Absolute session lifetime (the idle timeout is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST),
+    and the "my sessions" record's last-seen time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            started = request.session.get("signed_in_at")
+            now = time.time()
+            if started is None:
+                request.session["signed_in_at"] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("登录已超过规定时长，请重新登录。"))
+                return redirect(f"{reverse('login')}?next={request.path}")
+            else:
+                from core.sessions import touch
+
+                touch(request, now)
+        return self.get_response(request)
+
+
+class AuditMiddleware:
+    """等保/ASVS: every write (POST/PUT/PATCH/DELETE) and every refusal (401/403) is an audit event with
+    user, time, address and outcome. The old and new values of each change are in simple-history."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        status = response.status_code
+        if request.method in _UNSAFE or status == 401 or (status == 403 and request.path.startswith("/api/")):
+            if request.path.startswith(("/static/", "/login/")):
+                return response  # login outcomes are recorded by the auth signals
+            from core.audit import record_event
+
+            outcome = "success" if status < 400 else ("denied" if status in (401, 403) else "failure")
+            user = getattr(request, "user", None)
+            record_event(request, f"{request.method}", outcome,
+                         user=user if user is not None and user.is_authenticated else None,
+                         detail=f"HTTP {status}")
+        return response

@@ -210,3 +210,14 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {'上班' if self.is_workday else '放假'}（{self.note}）"
+
+
+class UserSession(models.Model):
+    """Where a user is signed in (for the "my sessions" page); the session itself is Django's."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("最近活动"))

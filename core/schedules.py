@@ -13,6 +13,9 @@ SCHEDULES = [
     {"name": "daily-overdue", "task": "supervision.tasks.check_overdue",
      "crontab": {"minute": "0", "hour": "3"},
      "description": _("每日 03:00 检查逾期事项（R-26、R-44、R-52、R-53、R-56）")},
+    {"name": "daily-audit-retention", "task": "core.tasks.purge_audit_events",
+     "crontab": {"minute": "30", "hour": "3"},
+     "description": _("每日 03:30 删除超过保存期限（默认180天）的安全审计事件")},
 ]
 
 

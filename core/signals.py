@@ -8,7 +8,14 @@ from core.audit import record_event
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    from core.sessions import record_login
+
     record_event(request, "login", "success", user=user)
+    if request is not None and hasattr(request, "session"):
+        import time
+
+        request.session["signed_in_at"] = time.time()
+        record_login(request, user)
 
 
 @receiver(user_logged_out)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("health/", views.health, name="health"),
+    path("account/sessions/", views.my_sessions, name="my_sessions"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]
 
 from core import views_org  # noqa: E402

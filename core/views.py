@@ -79,3 +79,68 @@ def health(request):
     healthy = checks["database"] == "ok"
     return JsonResponse({"status": "ok" if healthy and checks["broker"] == "ok" else "degraded", **checks},
                         status=200 if healthy else 503)
+
+
+@login_required
+def my_sessions(request):
+    from core.sessions import end_session, live_sessions
+
+    if request.method == "POST":
+        key = request.POST.get("session_key", "")
+        if key == request.session.session_key:
+            messages.error(request, _("这是您当前使用的登录，请用“退出登录”结束。"))
+        elif end_session(request.user, key):
+            messages.success(request, _("已结束该登录。"))
+        return redirect("my_sessions")
+    return render(request, "core/sessions.html", {"sessions": live_sessions(request.user),
+                                                  "current": request.session.session_key})
+
+
+@login_required
+def audit_log(request):
+    """County_org searches security events of the users of their county."""
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Q
+
+    from core.models import AuditEvent
+    from core.roles import Role
+    from core.selectors import user_list
+
+    scope = get_scope(request.user)
+    if not scope.has_any(Role.COUNTY_ORG):
+        raise PermissionDenied(_("只有县委组织部可以查看审计日志。"))
+    qs = AuditEvent.objects.select_related("user")
+    if not scope.is_superuser:
+        users = user_list(user=request.user)
+        qs = qs.filter(Q(user__in=users) | Q(user__isnull=True, username__in=users.values("username")))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(path__icontains=q) | Q(address__startswith=q))
+    if request.GET.get("outcome"):
+        qs = qs.filter(outcome=request.GET["outcome"])
+    if request.GET.get("action"):
+        qs = qs.filter(action=request.GET["action"])
+    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
+        value = request.GET.get(key)
+        if value:
+            try:
+                qs = qs.filter(**{lookup: value})
+            except Exception:  # noqa: BLE001 - a bad date filter shows nothing rather than failing
+                messages.error(request, _("日期格式应为 YYYY-MM-DD。"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page_obj": page, "outcomes": AuditEvent.Outcome.choices})
+
+
+def permission_denied(request, exception=None):
+    from core.audit import record_event
+
+    record_event(request, "denied", "denied", detail=str(exception or ""))
+    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

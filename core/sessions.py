@@ -1,0 +1,43 @@
+"""A user's own sign-ins: see where they are signed in and end the others (ASVS V3)."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from core.models import UserSession
+
+TOUCH_EVERY = 60  # seconds between last-seen updates
+
+
+def record_login(request, user) -> None:
+    if not hasattr(request, "session"):
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={"user": user, "address": request.META.get("REMOTE_ADDR"),
+                  "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300], "last_seen": timezone.now()},
+    )
+
+
+def touch(request, now: float) -> None:
+    last = request.session.get("last_seen_at", 0)
+    if now - last >= TOUCH_EVERY and request.session.session_key:
+        request.session["last_seen_at"] = now
+        UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=timezone.now())
+
+
+def live_sessions(user):
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=user, session_key__in=live).order_by("-last_seen")
+
+
+def end_session(user, session_key: str) -> bool:
+    row = UserSession.objects.filter(user=user, session_key=session_key).first()
+    if row is None:
+        return False
+    Session.objects.filter(session_key=session_key).delete()
+    row.delete()
+    return True
