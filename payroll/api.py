@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,9 +23,9 @@ from core.models import County
 from core.roles import Role
 from core.scope import get_scope
 from payroll import exports, selectors, services
-from payroll.models import PayLine, PayRun
+from payroll.models import FundingSource, PayLine, PayRun
 from payroll.serializers import (
-    LinePaymentSerializer,
+    LinePaidSerializer,
     PayLineSerializer,
     PayPolicySerializer,
     PayRunBuildSerializer,
@@ -211,17 +213,25 @@ class PayLineViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.pay_line_list(user=self.request.user)
 
-    @extend_schema(request=LinePaymentSerializer, responses=PayLineSerializer)
+    @extend_schema(request=LinePaidSerializer, responses=PayLineSerializer)
     @action(detail=True, methods=["post"])
     def paid(self, request, pk=None):
         line = self.get_object()
-        ser = LinePaymentSerializer(data=request.data)
+        ser = LinePaidSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        if not get_scope(request.user).can(services.PAID_RECORDERS[d["source"]], village=line.village):
-            raise PermissionDenied(_("您无权登记此项经费的发放日期。"))
-        line = services.line_mark_paid(line=line, source=d["source"], paid_on=d["paid_on"],
-                                       note=d.get("note", ""), by=request.user)
+        scope = get_scope(request.user)
+        dates = {key.removesuffix("_paid_on"): value for key, value in ser.validated_data.items()}
+        for source in dates:
+            if not scope.can(services.PAID_RECORDERS[source], village=line.village):
+                raise PermissionDenied(_("您无权登记“%(s)s”的发放日期。") % {"s": FundingSource(source).label})
+        from django.db import transaction
+
+        with transaction.atomic():
+            for source, paid_on in dates.items():
+                try:
+                    line = services.line_mark_paid(line=line, source=source, paid_on=paid_on, by=request.user)
+                except DjangoValidationError as exc:
+                    raise ValidationError({f"{source}_paid_on": exc.messages}) from exc
         return Response(PayLineSerializer(line).data)
 
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payroll import policies
-from payroll.models import LinePayment, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, PerformanceBonus
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
@@ -30,12 +30,31 @@ def money_field(**kwargs):
     return serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
+class SourcesField(serializers.DictField):
+    """R-40: the funding source of each component, as one object ``{"county_subsidy": "county", …}``.
+    Keys left out keep the 第十三条 default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices=FundingSource.choices), source="*", **kwargs)
+
+    def to_representation(self, policy):
+        return {c: policy.source_of(c) for c in policies.COMPONENTS}
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        unknown = set(data) - set(policies.COMPONENTS)
+        if unknown:
+            raise serializers.ValidationError("未知的报酬项目：%s" % "、".join(sorted(unknown)))
+        return {f"{c}_source": v for c, v in data.items()}
+
+
 class PayPolicySerializer(serializers.ModelSerializer):
+    sources = SourcesField(required=False)
+
     class Meta:
         model = PayPolicy
         fields = ["id", "county", "valid_from", "county_subsidy", "township_subsidy", "pension_subsidy",
-                  "accident_insurance", "county_subsidy_source", "township_subsidy_source",
-                  "performance_bonus_source", "pension_subsidy_source", "accident_insurance_source", "note"]
+                  "accident_insurance", "sources", "note"]
         validators = []  # the service answers the duplicate date with a field message
 
 
@@ -91,10 +110,14 @@ class PayLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LinePaymentSerializer(serializers.ModelSerializer):
-    paid_on = serializers.DateField(allow_null=True)
+class LinePaidSerializer(serializers.Serializer):
+    """R-44: the dates funding sources paid a line; give the ones to record (null clears one)."""
 
-    class Meta:
-        model = LinePayment
-        fields = ["source", "paid_on", "note"]
-        extra_kwargs = {"note": {"required": False}}
+    county_paid_on = serializers.DateField(required=False, allow_null=True)
+    township_paid_on = serializers.DateField(required=False, allow_null=True)
+    village_paid_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError({"detail": "请至少填写一个发放日期。"})
+        return attrs
