@@ -427,11 +427,9 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
         if previous is None:
             problems["previous_round"] = _("“上轮后备干部”请填“是”或“否”。")
         declared = _cell(row["negative_items"]).replace("，", ",").replace("、", ",").replace(" ", "")
-        items = [x for x in declared.split(",") if x]
+        items = [x for x in declared.split(",") if x and x not in ("无", "否")]
         if any(x not in policies.NEGATIVE_LIST for x in items):
             problems["negative_list"] = _("“负面清单情形”填写第七条的项号（1至10，多项用逗号隔开），无则填“无”或留空。")
-            items = []
-        if items == ["无"]:
             items = []
         if problems:
             raise ValidationError(problems)
