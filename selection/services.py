@@ -196,7 +196,7 @@ def application_submit(*, round: Round, by, **data) -> Application:
 
 
 def _lock(application: Application) -> Application:
-    app = Application.objects.select_for_update().select_related("round", "village").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("round", "village").get(pk=application.pk)
     if app.round.status != Round.Status.ANNOUNCED:
         raise Conflict(_("选拔批次“%(t)s”已结束，不能再办理。") % {"t": app.round.title})
     return app
