@@ -11,6 +11,7 @@ class SelectionConfig(AppConfig):
 
         from core.registry import HomePanel, home_panel, nav
         from core.roles import Role
+        from selection import demo  # noqa: F401  (registers the demo step)
 
         staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
                  Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}
