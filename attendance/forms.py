@@ -89,7 +89,8 @@ class CalendarOverrideForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     is_workday = forms.TypedChoiceField(label=_("当天"), choices=[("1", _("上班（工作日）")), ("0", _("放假（休息日）"))],
                                         coerce=lambda v: v == "1")
-    note = forms.CharField(label=_("说明"), max_length=100, help_text=_("例如：县里统一安排防汛值班"))
+    note = forms.CharField(label=_("说明"), max_length=100, required=False,
+                           help_text=_("必填，例如：县里统一安排防汛值班"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,177 @@
+"""The HTML pages: asking for leave, deciding, the attendance grid (R-24), calendar overrides (R-20)."""
+
+import datetime as dt
+
+import pytest
+
+from attendance import services
+from attendance.models import AttendanceDay, LeaveRequest
+from core.models import CalendarOverride
+from core.roles import Role
+from tests.factories import CadreFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def test_cadre_asks_on_the_page_and_sees_field_errors(world, client):  # R-21/R-22
+    client.force_login(world.users[Role.CADRE])
+    r = client.post("/attendance/leave/new/", {"start_date": "2026-10-03", "start_half": "am",
+                                                "end_date": "2026-10-04", "end_half": "pm", "reason": "探亲"})
+    assert r.status_code == 200
+    assert "没有工作日" in r.content.decode()
+    r = client.post("/attendance/leave/new/", {"start_date": "2026-03-04", "start_half": "pm",
+                                                "end_date": "2026-03-05", "end_half": "pm", "reason": ""})
+    assert 'data-field="reason"' in r.content.decode()
+    r = client.post("/attendance/leave/new/", {"start_date": "2026-03-04", "start_half": "pm",
+                                                "end_date": "2026-03-05", "end_half": "pm", "reason": "探亲"})
+    leave = LeaveRequest.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/attendance/leave/{leave.pk}/"
+    page = client.get(r["Location"]).content.decode()
+    assert "1.5" in page and "乡镇包村领导" in page and "撤回请假" in page
+
+
+def test_days_preview_tells_who_approves(world, client):  # R-22
+    client.force_login(world.users[Role.CADRE])
+    r = client.get("/attendance/leave/days/", {"start_date": "2026-03-04", "end_date": "2026-03-04",
+                                               "start_half": "am", "end_half": "pm"})
+    assert "共 1.0 个工作日，由村党组织书记审批" in r.content.decode()
+    r = client.get("/attendance/leave/days/", {"start_date": "2026-03-04", "end_date": "2026-03-05",
+                                               "start_half": "pm", "end_half": "pm"})
+    assert "共 1.5 个工作日，由乡镇包村领导审批" in r.content.decode()
+
+
+def test_only_the_approver_sees_the_decision_form_and_can_decide(world, client):  # R-22
+    leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=D(2026, 3, 4),
+                                  end_date=D(2026, 3, 5), reason="探亲")
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    page = client.get(f"/attendance/leave/{leave.pk}/").content.decode()
+    assert "decide-form" not in page
+    r = client.post(f"/attendance/leave/{leave.pk}/approve/", {"comment": "同意"})
+    assert r.status_code == 403
+    client.force_login(world.users[Role.TOWNSHIP_LIAISON])
+    assert "decide-form" in client.get(f"/attendance/leave/{leave.pk}/").content.decode()
+    r = client.post(f"/attendance/leave/{leave.pk}/approve/", {"comment": "同意"}, follow=True)
+    assert "已批准" in r.content.decode()
+    client.force_login(world.users["township_party_b"])
+    assert client.get(f"/attendance/leave/{leave.pk}/").status_code == 404
+
+
+def test_home_panels_show_the_work_of_each_role(world, client):
+    services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=D(2026, 3, 4),
+                          end_date=D(2026, 3, 5), reason="探亲")
+    client.force_login(world.users[Role.TOWNSHIP_LIAISON])
+    page = client.get("/").content.decode()
+    assert "待我审批的请假" in page and "张三" in page
+    client.force_login(world.users[Role.CADRE])
+    page = client.get("/").content.decode()
+    assert "我的请假" in page and "待审批" in page
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    page = client.get("/").content.decode()
+    assert "考勤" in page
+
+
+def test_leave_list_page_queries_do_not_grow(world, client, django_assert_max_num_queries):
+    client.force_login(world.users[Role.COUNTY_ORG])
+    for _ in range(2):
+        services.leave_submit(cadre=CadreFactory(village=world.village2), by=None, start_date=D(2026, 3, 4),
+                              end_date=D(2026, 3, 4), reason="x")
+    with django_assert_max_num_queries(40) as few:
+        assert client.get("/attendance/").status_code == 200
+    for _ in range(20):
+        services.leave_submit(cadre=CadreFactory(village=world.other_village), by=None, start_date=D(2026, 3, 4),
+                              end_date=D(2026, 3, 4), reason="x")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        r = client.get("/attendance/", {"q": "干部"})
+    assert r.status_code == 200
+
+
+def test_secretary_marks_a_whole_week_with_htmx(world, client):  # R-24
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    leave = services.leave_submit(cadre=world.cadre, by=None, start_date=D(2026, 3, 4), end_date=D(2026, 3, 4),
+                                  reason="体检")
+    services.leave_approve(leave=leave, by=None)
+    services.leave_return(leave=leave, by=None, returned_on=D(2026, 3, 5))
+    week = ",".join(f"2026-03-{d:02d}" for d in range(2, 9))  # Mon–Sun
+    r = client.post("/attendance/grid/mark/", {"village": world.village.pk, "status": "present",
+                                               "target": f"{world.cadre.pk}:{week}"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert f'id="cadre-{world.cadre.pk}"' in html
+    # four working days present; Wednesday stays leave (from the approved request); the weekend untouched
+    marks = dict(AttendanceDay.objects.filter(cadre=world.cadre).values_list("date", "status"))
+    assert marks == {D(2026, 3, d): "present" for d in (2, 3, 5, 6)}
+    assert "出勤 4 · 公出 0 · 请假 1 · 旷工 0" in html
+    r = client.post("/attendance/grid/mark/", {"village": world.village.pk, "status": "absent",
+                                               "target": f"{world.cadre.pk}:2026-03-05", "excused": "on"},
+                    HTTP_HX_REQUEST="true")
+    assert "请写明理由" in r.content.decode()
+    r = client.post("/attendance/grid/mark/", {"village": world.village.pk, "status": "absent",
+                                               "target": f"{world.cadre.pk}:2026-03-05"})
+    assert r.status_code == 302
+    assert AttendanceDay.objects.get(cadre=world.cadre, date=D(2026, 3, 5)).status == "absent"
+    page = client.get("/attendance/grid/", {"month": "2026-03"}).content.decode()
+    assert "出勤 3 · 公出 0 · 请假 1 · 旷工 1" in page
+
+
+def test_grid_marking_is_for_the_village_only(world, client):  # R-24
+    body = {"village": world.village.pk, "status": "present", "target": f"{world.cadre.pk}:2026-03-02"}
+    for who, code in [(Role.CADRE, 404), (Role.COUNTY_FINANCE, 403), (Role.TOWNSHIP_LIAISON, 403)]:
+        client.force_login(world.users[who])
+        assert client.post("/attendance/grid/mark/", body).status_code == code, who
+    client.force_login(world.users["village_secretary_b"])
+    r = client.post("/attendance/grid/mark/", {"village": world.village.pk, "status": "present",
+                                               "target": f"{world.cadre.pk}:2026-03-02"})
+    assert r.status_code == 404
+    assert not AttendanceDay.objects.exists()
+
+
+def test_grid_queries_do_not_grow_with_cadres(world, client, django_assert_max_num_queries):  # R-24
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    with django_assert_max_num_queries(40) as few:
+        assert client.get("/attendance/grid/", {"month": "2026-03"}).status_code == 200
+    days = [D(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10)]
+    for _ in range(10):
+        c = CadreFactory(village=world.village)
+        AttendanceDay.objects.bulk_create([AttendanceDay(cadre=c, date=d, status="present") for d in days])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/attendance/grid/", {"month": "2026-03"}).content.decode()
+    assert page.count('class="card mb-2" id="cadre-') == 11
+
+
+def test_absence_api_by_secretary_or_township(world, api):  # R-24
+    body = {"cadre": world.cadre.pk, "start_date": "2026-03-06", "end_date": "2026-03-10", "kind": "absent"}
+    r = api(world.users[Role.VILLAGE_SECRETARY]).post("/api/v1/absences/", body, format="json")
+    assert r.status_code == 201 and r.json()["days"] == "3.0" and r.json()["excused"] is False
+    assert api(world.users[Role.CADRE]).post("/api/v1/absences/", body, format="json").status_code == 403
+    assert api(world.users[Role.COUNTY_FINANCE]).post("/api/v1/absences/", body, format="json").status_code == 403
+    assert api(world.users["township_party_b"]).post("/api/v1/absences/", body, format="json").status_code == 400
+    r = api(world.users[Role.TOWNSHIP_PARTY]).post("/api/v1/absences/", {**body, "excused": True}, format="json")
+    assert r.status_code == 400 and "理由" in r.json()["note"][0]
+    r = api(world.users[Role.TOWNSHIP_PARTY]).post("/api/v1/absences/", {**body, "kind": "overstay", "excused": True,
+                                                                         "note": "洪水封路"}, format="json")
+    assert r.status_code == 201
+    assert api(world.users[Role.CADRE]).get("/api/v1/absences/").json()["count"] == 2
+    assert api(world.users["township_party_b"]).get("/api/v1/absences/").json()["count"] == 0
+
+
+def test_county_edits_calendar_overrides(world, client):  # R-20
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    assert client.get("/attendance/calendar/").status_code == 200  # may read
+    r = client.post("/attendance/calendar/", {"county": world.county.pk, "date": "2026-10-09", "is_workday": "0",
+                                              "note": "县庆"})
+    assert r.status_code == 403
+    client.force_login(world.users[Role.COUNTY_ORG])
+    r = client.post("/attendance/calendar/", {"county": world.county.pk, "date": "2026-10-09", "is_workday": "0",
+                                              "note": ""})
+    assert "请写明调整原因" in r.content.decode()
+    r = client.post("/attendance/calendar/", {"county": world.county.pk, "date": "2026-10-09", "is_workday": "0",
+                                              "note": "县庆放假"}, follow=True)
+    page = r.content.decode()
+    assert "县庆放假" in page and "国庆节" in page
+    o = CalendarOverride.objects.get()
+    assert not o.is_workday and o.history.first().history_user == world.users[Role.COUNTY_ORG]
+    client.post("/attendance/calendar/", {"county": world.county.pk, "delete": o.pk})
+    assert not CalendarOverride.objects.exists()
+    page = client.get("/attendance/calendar/", {"year": "2099"}).content.decode()
+    assert "尚未收录" in page
