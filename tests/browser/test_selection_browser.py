@@ -1,0 +1,98 @@
+"""Browser: a township official reviews an application; a county official imports scores and decides,
+which fills the vacant village (R-11, R-01)."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from cadres.models import Cadre
+from core.dates import today
+from core.roles import Role
+from selection import policies, services
+from selection.models import Application
+from tests.factories import id_number_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def running_round(world):
+    org = world.users[Role.COUNTY_ORG]
+    day = today()
+    rnd = services.round_create(by=org, county=world.county, year=day.year, kind="supplement",
+                                title=f"{day.year}年村级后备干部增补选拔", announced_on=max(dt.date(day.year, 1, 1),
+                                                                                  day - dt.timedelta(days=7)),
+                                apply_until=day + dt.timedelta(days=7))
+    app = services.application_submit(round=rnd, by=org, village=world.village2, name="林晓东",
+                                      id_number=id_number_for(), education="below_high_school",
+                                      phone="13912345678", previous_round=False,
+                                      negative_list={k: False for k in policies.NEGATIVE_KEYS})
+    return rnd, app
+
+
+def test_township_reviews_and_county_decides(world, running_round, live_server, desktop, login, shot):
+    rnd, app = running_round
+    page = desktop
+    # -- the township party committee finds the application on its home page and reviews it
+    login(page, world.users[Role.TOWNSHIP_PARTY].username)
+    panel = page.locator("[data-panel='待初审的报名']")
+    assert panel.locator("text=林晓东").count() == 1
+    panel.locator("text=林晓东").click()
+    page.click("[data-testid=next-step]")
+    page.check("#id_passed_0")
+    page.fill("#id_comment", "符合资格条件")
+    page.click("main button[type=submit]")
+    # R-14: below 高中/中专 without an exception reason is refused on the field
+    assert page.locator(".field-error[data-field=education_exception]").count() == 1
+    shot(page, "selection-review-needs-exception")
+    page.check("#id_passed_0")
+    page.fill("#id_education_exception", "退役军人，在村服务多年，群众公认")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=status]").inner_text() == "初审通过"
+    shot(page, "selection-reviewed-by-township")
+
+    # -- the county downloads the score template, fills it in and imports it
+    login(page, world.users[Role.COUNTY_ORG].username)
+    page.goto(f"{live_server.url}/selection/{rnd.pk}/")
+    page.click("text=导入成绩")
+    with page.expect_download() as info:
+        page.click("text=下载模板")
+    wb = load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    ws = wb.worksheets[0]
+    assert ws.cell(row=2, column=2).value == "林晓东"
+    ws.cell(row=2, column=3, value=86.5)
+    ws.cell(row=2, column=4, value=91)
+    buf = io.BytesIO()
+    wb.save(buf)
+    page.set_input_files("#id_file", files=[{"name": "成绩.xlsx", "buffer": buf.getvalue(),
+                                             "mimeType": "application/octet-stream"}])
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=导入成功").count() == 1
+    assert page.locator("#applications >> text=88.75").count() == 1  # 86.5×0.5 + 91×0.5
+
+    # -- co-review and the county decision
+    page.click("#applications >> text=林晓东")
+    page.click("[data-testid=next-step]")
+    page.check("#id_passed_0")
+    page.fill("#id_comment", "纪检、公安、信访无异议")
+    page.click("main button[type=submit]")
+    page.click("[data-testid=next-step]")
+    page.check("#id_appointed_0")
+    page.fill("#id_decided_on", today().isoformat())
+    page.fill("#id_document_no", "清委人才〔2026〕7号")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=status]").inner_text() == "决定聘任"
+    assert page.locator("text=已聘任为村级后备干部").count() == 1
+    shot(page, "selection-decided-by-county")
+    cadre = Cadre.objects.get(village=world.village2, status=Cadre.Status.ACTIVE)
+    assert cadre.name == "林晓东"
+    assert Application.objects.get(pk=app.pk).decided_by == world.users[Role.COUNTY_ORG]
+    # the village no longer appears among the vacancies of the round page
+    page.goto(f"{live_server.url}/selection/{rnd.pk}/")
+    assert page.locator("#vacancies >> text=城南村").count() == 0
+    shot(page, "selection-round-page-county")
