@@ -157,10 +157,11 @@ def totals(lines) -> dict:
 
 class PayLineFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none())
-    village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none())
-    kind = django_filters.ChoiceFilter(label=_("类别"), choices=PayLine.Kind.choices)
-    paid = django_filters.ChoiceFilter(label=_("发放情况"), method="filter_paid",
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none(),
+                                                empty_label=_("全部"))
+    village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none(), empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=PayLine.Kind.choices, empty_label=_("全部"))
+    paid = django_filters.ChoiceFilter(label=_("发放情况"), method="filter_paid", empty_label=_("全部"),
                                        choices=[("paid", _("已全部发放")), ("unpaid", _("尚未全部发放"))])
 
     class Meta:
