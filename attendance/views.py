@@ -85,6 +85,7 @@ def leave_index(request):
         "filter": flt, "page_obj": page, "mine": mine, "today": timezone.localdate(),
         "pending_count": leave_pending_for(user=request.user).count() if scope.village_roles else 0,
         "can_ask": bool(scope.cadre_ids) or _recorder_cadres(request.user).exists(),
+        "is_cadre": bool(scope.cadre_ids),
         "can_register": scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY,
                                       Role.COUNTY_ORG),
     })
@@ -145,7 +146,8 @@ def _leave_actions(request, leave):
     return {
         "can_decide": leave.status == S.PENDING and leave.approver_role in village_roles,
         "can_cancel": leave.status == S.PENDING and (own or leave.submitted_by_id == request.user.pk),
-        "can_return": leave.status == S.APPROVED and (own or bool(village_roles & services.RETURN_ROLES)),
+        "can_return": leave.status == S.APPROVED and leave.start_date <= timezone.localdate() and (
+            own or bool(village_roles & services.RETURN_ROLES)),
         "can_excuse": leave.status in (S.APPROVED, S.RETURNED) and scope.can(services.EXCUSE_ROLES,
                                                                               village=leave.cadre.village),
     }

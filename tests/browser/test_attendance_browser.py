@@ -1,0 +1,94 @@
+"""Browser (phone): a cadre asks for 1.5 days, the township liaison approves, the village secretary sees it.
+R-21, R-22."""
+
+import datetime as dt
+
+import pytest
+
+from attendance.models import LeaveRequest
+from core import calendar
+from core.roles import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _two_working_days():
+    start = dt.date.today() + dt.timedelta(days=7)
+    days = calendar.working_days(start, start + dt.timedelta(days=20))
+    # two consecutive working days (no holiday between)
+    for a, b in zip(days, days[1:]):
+        if (b - a).days == 1:
+            return a, b
+    raise AssertionError("no two consecutive working days")
+
+
+def test_cadre_asks_liaison_approves_secretary_sees(world, live_server, phone, login, shot):
+    first, second = _two_working_days()
+    # the cadre asks on a phone: from the afternoon of the first day to the end of the second: 1.5 days
+    login(phone, world.users[Role.CADRE].username)
+    phone.goto(f"{live_server.url}/attendance/leave/new/")
+    phone.fill("#id_start_date", first.isoformat())
+    phone.select_option("#id_start_half", "pm")
+    phone.fill("#id_end_date", second.isoformat())
+    phone.select_option("#id_end_half", "pm")
+    phone.fill("#id_reason", "到县人民医院陪护住院的母亲")
+    phone.locator("#id_reason").dispatch_event("change")
+    preview = phone.locator("[data-testid=days-preview]")
+    preview.wait_for()
+    assert "1.5" in preview.inner_text() and "乡镇包村领导" in preview.inner_text()
+    shot(phone, "leave-cadre-asks-phone")
+    phone.click("main button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("[data-testid=leave-status]").inner_text() == "待审批"
+    assert phone.locator("text=已提交请假 1.5 个工作日，等待乡镇包村领导审批").count() == 1
+    shot(phone, "leave-cadre-submitted-phone")
+    leave = LeaveRequest.objects.get()
+    assert leave.approver_role == "township_liaison" and str(leave.days) == "1.5"
+
+    # the liaison sees it on the home page and approves on the phone
+    login(phone, world.users[Role.TOWNSHIP_LIAISON].username)
+    panel = phone.locator("[data-panel=待我审批的请假]")
+    assert panel.locator("text=张三").count() == 1
+    assert phone.locator("[data-testid=unread-count]").inner_text() == "1"
+    shot(phone, "leave-liaison-home-phone")
+    panel.locator("a", has_text="张三").click()
+    phone.wait_for_load_state("networkidle")
+    phone.fill("#decide-form textarea[name=comment]", "同意，照顾好家人，按时销假")
+    phone.click("#decide-form button[value=approve]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("[data-testid=leave-status]").inner_text() == "已批准"
+    shot(phone, "leave-liaison-approved-phone")
+
+    # the secretary sees the approved leave in the village's list
+    login(phone, world.users[Role.VILLAGE_SECRETARY].username)
+    phone.goto(f"{live_server.url}/attendance/")
+    row = phone.locator(f"tr[data-leave='{leave.pk}']")
+    assert row.locator("text=已批准").count() == 1
+    assert row.locator("text=1.5").count() == 1
+    shot(phone, "leave-secretary-sees-phone")
+    leave.refresh_from_db()
+    assert leave.status == "approved" and leave.decided_by == world.users[Role.TOWNSHIP_LIAISON]
+
+
+def test_secretary_marks_a_week_on_the_phone(world, live_server, phone, login, shot):  # R-24
+    from attendance.models import AttendanceDay
+
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday() + 7)  # last week's Monday
+    login(phone, world.users[Role.VILLAGE_SECRETARY].username)
+    phone.goto(f"{live_server.url}/attendance/grid/?month={monday:%Y-%m}")
+    card = phone.locator(f"#cadre-{world.cadre.pk}")
+    week_button = card.locator(f"button.wk[value*='{monday.isoformat()}']")
+    if week_button.count() == 0:  # the Monday was a holiday: take the week's first working day
+        week_button = card.locator("button.wk").first
+    week_button.click()
+    phone.wait_for_function("document.querySelectorAll('.k-present').length > 0")
+    expected = len(calendar.working_days(monday, monday + dt.timedelta(days=6)))
+    assert AttendanceDay.objects.filter(cadre=world.cadre, status="present").count() >= min(expected, 1)
+    # mark one day 旷工 with the pen
+    phone.click("label[for=pen-absent]")
+    day = AttendanceDay.objects.filter(cadre=world.cadre).order_by("date").first().date
+    phone.locator(f"#cadre-{world.cadre.pk} button[data-date='{day.isoformat()}']").click()
+    phone.wait_for_function("document.querySelectorAll('.k-absent').length > 0")
+    assert AttendanceDay.objects.get(cadre=world.cadre, date=day).status == "absent"
+    shot(phone, "attendance-grid-secretary-phone")
