@@ -41,14 +41,22 @@ def payroll_demo(ctx):
         from simple_history.utils import bulk_create_with_history
 
         bulk_create_with_history(rows, PerformanceBonus)
-    # late villages: a couple of villages whose township or village has not paid yet
-    villages = list(cadres.order_by("village__code").values_list("village_id", flat=True).distinct())
-    late = set(rng.sample(villages, 2)) if len(villages) >= 2 else set()
+    late: set[int] = set()
     for i, month in enumerate(approved_months):
         run = PayRun.objects.filter(county=county, month=month).first()
         if run is None or not run.is_locked:
             run = services.pay_run_build(county=county, month=month, by=None)
             run = services.pay_run_approve(run=run, by=None)
+        if not late:
+            # late payers: two villages (in different townships) whose township/village funds are late
+            paid_villages = list(PayLine.objects.filter(run=run).order_by("village__code")
+                                 .values_list("village_id", "township_id").distinct())
+            by_township = {}
+            for village_id, township_id in paid_villages:
+                by_township.setdefault(township_id, village_id)
+            late = set(list(by_township.values())[1:3])
+        if run.lines.filter(payments__isnull=False).exists():
+            continue  # already recorded (idempotent)
         recent = i >= len(approved_months) - 2
         pay_day = policies.month_end(month) + dt.timedelta(days=rng.randint(3, 10))
         updates = {}
