@@ -52,14 +52,13 @@ class Round(models.Model):
         _("上轮后备干部加分"), max_digits=5, decimal_places=2, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
         help_text=_("R-14：第六条“向上轮村级后备干部适当倾斜”，默认 0 分"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED,
-                              editable=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结束人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+", editable=False)
-    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
+                                  on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -126,47 +125,45 @@ class Application(models.Model):
     negative_list = models.JSONField(_("负面清单声明"), default=dict,
                                      help_text=_("第七条十种情形，逐项声明：{\"1\": false, …, \"10\": false}"))
     applied_on = models.DateField(_("报名日期"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED,
-                              editable=False, db_index=True)
-    rejection_reason = models.TextField(_("未通过原因"), blank=True, editable=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    rejection_reason = models.TextField(_("未通过原因"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
+                                     on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # 乡（镇）党委初审
-    review_passed = models.BooleanField(_("初审结果"), null=True, editable=False)
-    review_comment = models.TextField(_("初审意见"), blank=True, editable=False)
-    education_exception = models.TextField(_("学历破格理由"), blank=True, editable=False,
+    review_passed = models.BooleanField(_("初审结果"), null=True, blank=True)
+    review_comment = models.TextField(_("初审意见"), blank=True)
+    education_exception = models.TextField(_("学历破格理由"), blank=True,
                                            help_text=_("R-14：高中（中专）以下学历须写明破格理由"))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("初审人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
-    reviewed_at = models.DateTimeField(_("初审时间"), null=True, blank=True, editable=False)
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("初审时间"), null=True, blank=True)
     # 笔试、面试
     written_score = models.DecimalField(_("笔试成绩"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                        validators=SCORE_VALIDATORS, editable=False)
+                                        validators=SCORE_VALIDATORS)
     interview_score = models.DecimalField(_("面试成绩"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                          validators=SCORE_VALIDATORS, editable=False)
-    bonus = models.DecimalField(_("倾斜加分"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False)
-    composite_score = models.DecimalField(_("综合成绩"), max_digits=6, decimal_places=2, null=True, blank=True,
-                                          editable=False)
-    rank = models.PositiveIntegerField(_("本村排名"), null=True, blank=True, editable=False,
+                                          validators=SCORE_VALIDATORS)
+    bonus = models.DecimalField(_("倾斜加分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    composite_score = models.DecimalField(_("综合成绩"), max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(_("本村排名"), null=True, blank=True,
                                        help_text=_("R-15：按村排名，由系统在成绩或状态变化时重算"))
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("成绩录入人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+", editable=False)
-    scored_at = models.DateTimeField(_("成绩录入时间"), null=True, blank=True, editable=False)
+                                  on_delete=models.PROTECT, related_name="+")
+    scored_at = models.DateTimeField(_("成绩录入时间"), null=True, blank=True)
     # 有关部门协审
-    co_review_passed = models.BooleanField(_("协审结果"), null=True, editable=False)
-    co_review_comment = models.TextField(_("协审意见"), blank=True, editable=False)
+    co_review_passed = models.BooleanField(_("协审结果"), null=True, blank=True)
+    co_review_comment = models.TextField(_("协审意见"), blank=True)
     co_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("协审登记人"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+", editable=False)
-    co_reviewed_at = models.DateTimeField(_("协审时间"), null=True, blank=True, editable=False)
+                                       on_delete=models.PROTECT, related_name="+")
+    co_reviewed_at = models.DateTimeField(_("协审时间"), null=True, blank=True)
     # 县委人才工作领导小组研究决定
-    decided_on = models.DateField(_("决定日期"), null=True, blank=True, editable=False)
-    document_no = models.CharField(_("文号"), max_length=100, blank=True, editable=False)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    document_no = models.CharField(_("文号"), max_length=100, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定登记人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
-    decided_at = models.DateTimeField(_("决定登记时间"), null=True, blank=True, editable=False)
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("决定登记时间"), null=True, blank=True)
     cadre = models.OneToOneField(Cadre, verbose_name=_("聘任后的后备干部"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="selection_application", editable=False)
+                                 on_delete=models.PROTECT, related_name="selection_application")
 
     history = HistoricalRecords()
 
