@@ -160,7 +160,8 @@ class NoticeViewSet(_CreateListViewSet):
 
 
 class XlsxRenderer(BaseRenderer):
-    """Lets DRF accept ``?format=xlsx`` (its URL_FORMAT_OVERRIDE); the view returns the file itself."""
+    """Lets content negotiation accept the Excel type (and ``?format=xlsx`` should URL_FORMAT_OVERRIDE be
+    switched on); the view returns the file itself."""
 
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
@@ -187,6 +188,8 @@ class LedgerViewSet(viewsets.ViewSet):
             OpenApiParameter("township", OpenApiTypes.INT, description="乡（镇）id"),
             OpenApiParameter("status", OpenApiTypes.STR, enum=["active", "disqualified", "resigned", "promoted"]),
             OpenApiParameter("year", OpenApiTypes.INT, description="统计年度，默认今年"),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx", "pdf"],
+                             description="xlsx：Excel 台账；pdf：PDF 台账；省略：JSON"),
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
         responses={200: LedgerRowSerializer(many=True)},
@@ -195,8 +198,9 @@ class LedgerViewSet(viewsets.ViewSet):
         from supervision.views import ledger_params, ledger_export
 
         params = ledger_params(request)
-        fmt = getattr(request, "accepted_renderer", None)
-        fmt = fmt.format if fmt is not None else "json"
+        # ?format= is read here (the project sets URL_FORMAT_OVERRIDE = None); an Accept header naming
+        # the Excel or PDF type picks the same file through the renderers below.
+        fmt = request.query_params.get("format") or getattr(getattr(request, "accepted_renderer", None), "format", "")
         if fmt in ("xlsx", "pdf"):
             return ledger_export(request, params, fmt)
         rows = selectors.ledger_rows(user=request.user, **params)

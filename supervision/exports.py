@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -19,10 +21,10 @@ from core.idcard import mask_id_number, mask_phone
 from supervision.models import Assessment
 
 LEDGER_HEADERS = [
-    _("序号"), _("乡（镇）"), _("村（社区）"), _("姓名"), _("性别"), _("出生日期"), _("学历"), _("身份证号"), _("手机号"),
-    _("岗位"), _("聘任日期"), _("状态"), _("在职村干部"), _("联系乡镇领导"), _("结对村干部"),
-    _("本年谈话考察次数"), _("最近谈话日期"), _("本年培训次数"), _("本年跟班学习天数"), _("最近评估"),
-    _("待处理案件"), _("本年报酬合计（元）"), _("未发放笔数"),
+    _l("序号"), _l("乡（镇）"), _l("村（社区）"), _l("姓名"), _l("性别"), _l("出生日期"), _l("学历"), _l("身份证号"), _l("手机号"),
+    _l("岗位"), _l("聘任日期"), _l("状态"), _l("在职村干部"), _l("联系乡镇领导"), _l("结对村干部"),
+    _l("本年谈话考察次数"), _l("最近谈话日期"), _l("本年培训次数"), _l("本年跟班学习天数"), _l("最近评估"),
+    _l("待处理案件"), _l("本年报酬合计（元）"), _l("未发放笔数"),
 ]
 LEDGER_WIDTHS = [6, 12, 14, 10, 6, 12, 10, 22, 14, 16, 12, 10, 10, 14, 18, 10, 12, 10, 10, 14, 8, 14, 8]
 
@@ -38,7 +40,7 @@ def ledger_values(cadre, index: int, *, pay: dict, full_personal: bool, pay_know
     assessment = (f"{cadre.assessment_year}年 {RESULT_LABELS.get(cadre.assessment_result, '')}"
                   if cadre.assessment_year else "")
     p = pay.get(cadre.pk, {})
-    return [
+    return [str(v) if isinstance(v, Promise) else v for v in [
         index, cadre.village.township.name, cadre.village.name, cadre.name, cadre.get_gender_display(),
         cadre.birth_date, cadre.get_education_display(),
         cadre.id_number if full_personal else mask_id_number(cadre.id_number),
@@ -47,7 +49,7 @@ def ledger_values(cadre, index: int, *, pay: dict, full_personal: bool, pay_know
         _("是") if cadre.is_serving_village_cadre else _("否"), leader, paired,
         cadre.talks_year, cadre.last_talk_on, cadre.training_year, cadre.year_days, assessment, cadre.open_cases,
         (p.get("total", Decimal("0.00")) if pay_known else ""), (p.get("unpaid", 0) if pay_known else ""),
-    ]
+    ]]
 
 
 def _has_pairing(cadre) -> bool:
@@ -86,6 +88,8 @@ def ledger_xlsx_response(rows, *, year: int, title: str, pay: dict, full_persona
         values = ledger_values(cadre, n, pay=pay, full_personal=full_personal, pay_known=pay_known)
         cells = []
         for col, v in enumerate(values, start=1):
+            if isinstance(v, Promise):
+                v = str(v)
             c = WriteOnlyCell(ws, value=v)
             c.border = BORDER
             if isinstance(v, dt.date):
