@@ -96,3 +96,16 @@ def test_township_reviews_and_county_decides(world, running_round, live_server, 
     page.goto(f"{live_server.url}/selection/{rnd.pk}/")
     assert page.locator("#vacancies >> text=城南村").count() == 0
     shot(page, "selection-round-page-county")
+
+
+def test_township_official_sees_the_round_on_a_phone(world, running_round, live_server, phone, login, shot):
+    rnd, app = running_round
+    login(phone, world.users[Role.TOWNSHIP_PARTY].username)
+    phone.goto(f"{live_server.url}/selection/{rnd.pk}/")
+    assert phone.locator("#applications >> text=林晓东").is_visible()
+    assert phone.locator("#vacancies >> text=城南村").count() == 1
+    # masked below county_org
+    assert phone.locator(f"text={app.id_number}").count() == 0
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"page scrolls sideways on a phone ({width}px)"
+    shot(phone, "selection-round-township-phone")

@@ -112,6 +112,7 @@ def test_review_page_by_township_and_decision_page_by_county(world, apply, advan
     assert r.status_code == 302
     detail = client_for(org).get(f"/selection/applications/{app.pk}/").content.decode()
     assert "已聘任为村级后备干部" in detail and "变更记录" in detail
+    assert "待初审 → 初审通过" in detail and "群众公认" in detail  # the history says what each step changed
     # a repeated decision is refused with the reason shown
     r = client_for(org).post(f"/selection/applications/{app.pk}/decide/",
                              {"appointed": "1", "decided_on": today().isoformat(), "document_no": "x"}, follow=True)
