@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 
 from attendance.models import LeaveRequest
@@ -17,8 +18,8 @@ def leave_form_context(leave: LeaveRequest) -> dict:
             "township": leave.cadre.village.township, "printed_on": timezone.localdate()}
 
 
-REGISTER_HEADERS = ["序号", "姓名", "岗位", "请假起止", "天数（工作日）", "请假事由", "请假方式", "审批人",
-                    "审批意见", "审批时间", "状态", "销假日期", "备注"]
+REGISTER_HEADERS = [_l("序号"), _l("姓名"), _l("岗位"), _l("请假起止"), _l("天数（工作日）"), _l("请假事由"),
+                    _l("请假方式"), _l("审批人"), _l("审批意见"), _l("审批时间"), _l("状态"), _l("销假日期"), _l("备注")]
 
 
 def register_rows(*, user, village, year: int, month: int) -> list[list]:
@@ -29,7 +30,8 @@ def register_rows(*, user, village, year: int, month: int) -> list[list]:
     for i, lv in enumerate(qs, start=1):
         note = lv.channel_note
         if lv.overstay_reason:
-            note = f"{note}；逾期理由：{lv.overstay_reason}" if note else f"逾期理由：{lv.overstay_reason}"
+            excuse = _("逾期理由：%(r)s") % {"r": lv.overstay_reason}
+            note = f"{note}；{excuse}" if note else excuse
         rows.append([
             i, lv.cadre.name, lv.cadre.get_post_display(), lv.period_display, float(lv.days), lv.reason,
             lv.get_channel_display(),
@@ -46,7 +48,7 @@ def leave_register_xlsx(*, user, village, year: int, month: int) -> bytes:
     ws.title = f"{year}-{month:02d}"
     write_title(ws, _("%(t)s%(v)s村级后备干部请销假登记簿（%(y)s年%(m)s月）") % {
         "t": village.township.name, "v": village.name, "y": year, "m": month}, len(REGISTER_HEADERS))
-    write_header(ws, REGISTER_HEADERS, row=2, widths=[6, 10, 14, 34, 10, 24, 12, 22, 18, 17, 9, 12, 24])
+    write_header(ws, [str(h) for h in REGISTER_HEADERS], row=2, widths=[6, 10, 14, 34, 10, 24, 12, 22, 18, 17, 9, 12, 24])
     rows = register_rows(user=user, village=village, year=year, month=month)
     for n, values in enumerate(rows, start=3):
         write_row(ws, n, values)

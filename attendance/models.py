@@ -76,7 +76,9 @@ class LeaveRequest(models.Model):
 
     @property
     def period_display(self) -> str:
-        return f"{self.start_date:%Y-%m-%d} {self.get_start_half_display()} 至 {self.end_date:%Y-%m-%d} {self.get_end_half_display()}"
+        return _("%(a)s %(ah)s 至 %(b)s %(bh)s") % {
+            "a": f"{self.start_date:%Y-%m-%d}", "ah": self.get_start_half_display(),
+            "b": f"{self.end_date:%Y-%m-%d}", "bh": self.get_end_half_display()}
 
 
 class AttendanceDay(models.Model):

@@ -98,7 +98,8 @@ def leave_create(request):
     on_behalf = request.GET.get("for") == "other" or own is None
     if on_behalf and not cadres.exists():
         raise PermissionDenied(_("只有后备干部本人、本村党组织书记或包村领导可以登记请假。"))
-    form = LeaveRequestForm(request.POST or None, cadres=cadres, for_self=not on_behalf)
+    initial = {k: request.GET[k] for k in ("start_date", "end_date", "reason") if request.GET.get(k)}
+    form = LeaveRequestForm(request.POST or None, cadres=cadres, for_self=not on_behalf, initial=initial or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         cadre = data.pop("cadre", None) or own
@@ -150,6 +151,7 @@ def _leave_actions(request, leave):
             own or bool(village_roles & services.RETURN_ROLES)),
         "can_excuse": leave.status in (S.APPROVED, S.RETURNED) and scope.can(services.EXCUSE_ROLES,
                                                                               village=leave.cadre.village),
+        "can_extend": leave.status == S.APPROVED and own,
     }
 
 
@@ -159,6 +161,11 @@ def leave_detail(request, pk):
     today = timezone.localdate()
     ctx = {"leave": leave, "decision_form": DecisionForm(), "return_form": ReturnForm(initial={"returned_on": today}),
            "excuse_form": ExcuseForm(), **_leave_actions(request, leave)}
+    if leave.status == S.APPROVED:
+        nxt = calendar.working_days(leave.end_date + dt.timedelta(days=1), leave.end_date + dt.timedelta(days=40),
+                                    county=leave.cadre.village.township.county_id)
+        if nxt:
+            ctx["extend_from"] = nxt[0]
     if leave.status == S.APPROVED and leave.end_date < today:
         over = calendar.working_days(leave.end_date + dt.timedelta(days=1), today,
                                      county=leave.cadre.village.township.county_id)
@@ -389,7 +396,21 @@ def absence_index(request):
             else:
                 messages.success(request, _("已登记。"))
                 return redirect("attendance:absences")
-    return render(request, "attendance/absence_list.html", {"filter": flt, "page_obj": page, "form": form})
+    return render(request, "attendance/absence_list.html", {
+        "filter": flt, "page_obj": page, "form": form,
+        "can_run": scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)})
+
+
+@login_required
+@require_POST
+def run_threshold_check(request):
+    """SPEC "Scheduled jobs": the R-25 check, run now by the county or a township party committee."""
+    scope = get_scope(request.user)
+    if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+        raise PermissionDenied(_("只有县委组织部或乡（镇）党委可以立即运行旷工检查。"))
+    opened = services.run_daily_checks(as_of=timezone.localdate())
+    messages.success(request, _("旷工检查已完成，新立案 %(n)s 件。") % {"n": opened})
+    return redirect("attendance:absences")
 
 
 # -- incapacity (R-26) ----------------------------------------------------------------------

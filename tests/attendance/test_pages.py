@@ -175,3 +175,60 @@ def test_county_edits_calendar_overrides(world, client):  # R-20
     assert not CalendarOverride.objects.exists()
     page = client.get("/attendance/calendar/", {"year": "2099"}).content.decode()
     assert "尚未收录" in page
+
+
+def test_threshold_check_can_be_run_from_the_absences_page(world, client):  # R-25, SPEC "Scheduled jobs"
+    from cadres.models import DisciplineCase
+    from django.utils import timezone
+
+    from core import calendar
+
+    today = timezone.localdate()
+    days = calendar.working_days(today - dt.timedelta(days=60), today)[-16:]
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in days])
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    assert client.post("/attendance/absences/check/").status_code == 403
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    r = client.post("/attendance/absences/check/", follow=True)
+    assert "新立案 1 件" in r.content.decode()
+    assert DisciplineCase.objects.filter(cadre=world.cadre, category="absence").count() == 1
+    # the township's home page shows the case
+    assert "旷工超过规定天数" in client.get("/").content.decode()
+
+
+def test_an_overdue_cadre_is_offered_an_extension(world, client):
+    leave = services.leave_submit(cadre=world.cadre, by=None, start_date=D(2026, 3, 4), end_date=D(2026, 3, 6),
+                                  reason="探亲")
+    services.leave_approve(leave=leave, by=None)
+    client.force_login(world.users[Role.CADRE])
+    page = client.get(f"/attendance/leave/{leave.pk}/").content.decode()
+    assert "申请续假" in page and "start_date=2026-03-09" in page
+    assert "已逾期" in page
+    form = client.get("/attendance/leave/new/", {"start_date": "2026-03-09"}).content.decode()
+    assert 'value="2026-03-09"' in form
+
+
+def test_absence_and_incapacity_lists_do_not_grow_in_queries(world, client, api, django_assert_max_num_queries):
+    org = world.users[Role.COUNTY_ORG]
+    client.force_login(org)
+
+    def add(n):
+        for _ in range(n):
+            c = CadreFactory(village=world.village2)
+            services.absence_create(cadre=c, start_date=D(2026, 3, 2), end_date=D(2026, 3, 3), by=None)
+            services.incapacity_report_save(cadre=c, discovered_on=D(2026, 3, 2), description="x", by=None)
+
+    add(2)
+    with django_assert_max_num_queries(40) as a:
+        api(org).get("/api/v1/absences/")
+    with django_assert_max_num_queries(40) as b:
+        client.get("/attendance/absences/")
+    with django_assert_max_num_queries(40) as c:
+        client.get("/attendance/incapacity/")
+    add(15)
+    with django_assert_max_num_queries(len(a.captured_queries)):
+        assert api(org).get("/api/v1/absences/").json()["count"] == 17
+    with django_assert_max_num_queries(len(b.captured_queries)):
+        client.get("/attendance/absences/")
+    with django_assert_max_num_queries(len(c.captured_queries)):
+        client.get("/attendance/incapacity/")
