@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ def calendar_override_delete(*, override: CalendarOverride, by) -> None:
 
 # -- leave (R-21, R-22, R-23) ---------------------------------------------------------------
 
-def _half_key(day: dt.date, half: str, *, end: bool) -> tuple:
+def _half_key(day: dt.date, half: str) -> tuple:
     return (day, 0 if half == Half.AM else 1)
 
 
@@ -123,14 +124,14 @@ def _validate_leave(*, cadre, start_date, end_date, start_half, end_half, reason
         raise ValidationError({"end_date": [_(
             "%(a)s 至 %(b)s 没有工作日（都是周末或节假日），不需要请假。请检查起止日期。") % {
             "a": start_date, "b": end_date}]})
-    mine = (_half_key(start_date, start_half, end=False), _half_key(end_date, end_half, end=True))
+    mine = (_half_key(start_date, start_half), _half_key(end_date, end_half))
     others = LeaveRequest.objects.filter(cadre=cadre, status__in=[S.PENDING, S.APPROVED, S.RETURNED],
                                          start_date__lte=end_date, end_date__gte=start_date)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     for other in others:
-        theirs = (_half_key(other.start_date, other.start_half, end=False),
-                  _half_key(other.end_date, other.end_half, end=True))
+        theirs = (_half_key(other.start_date, other.start_half),
+                  _half_key(other.end_date, other.end_half))
         if mine[0] <= theirs[1] and theirs[0] <= mine[1]:
             raise ValidationError({"start_date": [_(
                 "与已有请假（%(p)s，%(s)s）时间重叠。如需续假，请从原假期结束后开始。") % {
@@ -390,11 +391,7 @@ def flag_overdue_incapacity(*, as_of: dt.date) -> int:
     Returns the number of reports flagged by this call. The supervision app's daily ``check_overdue``
     job calls exactly this function.
     """
-    from core.models import User  # noqa: F401  (keeps import cost local)
-
     limit = dt.timedelta(days=policies.INCAPACITY_REPORT_DAYS)
-    from django.db.models import F, Q
-
     qs = (IncapacityReport.objects.filter(
         Q(reported_on__isnull=True, discovered_on__lt=as_of - limit)
         | Q(reported_on__isnull=False, reported_on__gt=F("discovered_on") + limit))
