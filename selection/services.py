@@ -192,7 +192,22 @@ def application_submit(*, round: Round, by, **data) -> Application:
             app.save()
     except IntegrityError as exc:
         raise ValidationError({"id_number": _("此人已在本批次报名，每人每批次只能报一个村。")}) from exc
+    _notify_township(app)
     return app
+
+
+def _notify_township(app: Application) -> None:
+    """Tell the village's township party committee that an application waits for its review."""
+    from django.urls import reverse
+
+    from core.roles import Role
+    from core.selectors import users_with_role
+    from core.services import notify
+
+    notify(users=users_with_role(Role.TOWNSHIP_PARTY, township=app.village.township), kind="selection_review",
+           title=_("待初审：%(n)s报名%(v)s") % {"n": app.name, "v": app.village},
+           body=_("%(r)s：请乡（镇）党委进行初审。") % {"r": app.round.title},
+           url=reverse("selection:application", args=[app.pk]), key=f"selection-review-{app.pk}")
 
 
 def _lock(application: Application) -> Application:

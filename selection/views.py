@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -336,6 +335,3 @@ def export(request, pk, what, fmt):
     if fmt == "xlsx":
         return excel.xlsx_response(content, f"{name}.xlsx")
     return pdf_response(content, f"{name}.pdf")
-
-
-__all__ = ["HttpResponse"]

@@ -332,3 +332,12 @@ def test_decision_needs_a_document_number(apply, advance, org):
     with pytest.raises(ValidationError) as exc:
         services.application_decide(application=app, by=org, appointed=True, decided_on=today(), document_no=" ")
     assert "文号" in exc.value.message_dict["document_no"][0]
+
+
+def test_township_is_notified_of_a_new_application(apply, party, world):
+    from core.models import Notification
+
+    app = apply(name="通知我")
+    note = Notification.objects.get(user=party, key=f"selection-review-{app.pk}")
+    assert "通知我" in note.title and note.url.endswith(f"/applications/{app.pk}/")
+    assert not Notification.objects.filter(user=world.users["township_party_b"]).exists()
