@@ -70,7 +70,7 @@ class AttachmentForm(_Form):
 class AssessmentForm(_Form):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     year = forms.IntegerField(label=_("评估年度"), min_value=2000, max_value=2100)
-    result = forms.ChoiceField(label=_("评估结果"), choices=Assessment.Result.choices, widget=forms.RadioSelect,
+    result = forms.ChoiceField(label=_("评估结果"), choices=[("", _("请选择"))] + Assessment.Result.choices,
                                help_text=_("评为“不称职”将立即取消其后备干部资格（第十五条），该村出现空缺，报酬次月起停发。"))
     assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
     notes = forms.CharField(label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -82,7 +82,6 @@ class AssessmentForm(_Form):
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadres
-        self.fields["result"].widget.attrs["class"] = "form-check-input"
 
 
 class CommitmentForm(_Form):

@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from supervision import views
 
 app_name = "supervision"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", RedirectView.as_view(pattern_name="supervision:dashboard", permanent=False)),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("talks/", views.talk_index, name="talk_list"),
     path("talks/new/", views.talk_create, name="talk_create"),
     path("talks/due/", views.talk_due, name="talk_due"),
