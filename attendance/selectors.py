@@ -167,9 +167,10 @@ def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
     return out
 
 
-def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date):
-    """R-25: day statuses of every active cadre who has any absence signal in the window: a 旷工 mark,
-    an absence range, or an approved leave past its end (overstay). Constant number of queries."""
+def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None):
+    """R-25: day statuses of every active cadre (of ``cadres``, default all) who has any absence signal
+    in the window: a 旷工 mark, an absence range, or an approved leave past its end (overstay).
+    Constant number of queries."""
     marked = AttendanceDay.objects.filter(status=AttendanceDay.Status.ABSENT, date__gte=start, date__lte=end,
                                           excused=False).values("cadre_id")
     ranged = Absence.objects.filter(start_date__lte=end, end_date__gte=start, excused=False).values("cadre_id")
@@ -177,6 +178,29 @@ def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date):
         Q(status=S.APPROVED, end_date__lt=as_of)
         | Q(status=S.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start)
     ).filter(overstay_reason="").values("cadre_id")
-    cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).filter(
+    base = Cadre.objects.all() if cadres is None else cadres
+    cadres = base.filter(status=Cadre.Status.ACTIVE).filter(
         Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed)).select_related("village__township__county")
     return day_statuses(cadres, start=start, end=end, as_of=as_of)
+
+
+def absence_summary(*, user, as_of: dt.date) -> list[dict]:
+    """R-24/R-25 for the people who must act: each cadre in scope with absence days this calendar year,
+    the current run of consecutive absence days, and how close both are to the thresholds."""
+    from cadres.selectors import cadre_list
+
+    rows = []
+    for cadre, workdays, statuses in absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
+                                                      cadres=cadre_list(user=user)):
+        year_days = policies.year_absence_days(statuses, as_of.year)
+        runs = policies.absence_runs(workdays, statuses)
+        current = runs[-1] if runs and runs[-1].last == (workdays[-1] if workdays else None) else None
+        longest = max((r.days for r in runs if r.last.year == as_of.year), default=0)
+        if not year_days and current is None:
+            continue
+        over = year_days > policies.YEAR_LIMIT or longest > policies.RUN_LIMIT
+        near = not over and (year_days >= policies.YEAR_LIMIT - 5 or (current and current.days >= policies.RUN_LIMIT - 5))
+        rows.append({"cadre": cadre, "year_days": year_days, "current_run": current.days if current else 0,
+                     "longest_run": longest, "over": over, "near": bool(near)})
+    rows.sort(key=lambda r: (-r["over"], -r["near"], -r["year_days"], r["cadre"].name))
+    return rows

@@ -396,8 +396,12 @@ def absence_index(request):
             else:
                 messages.success(request, _("已登记。"))
                 return redirect("attendance:absences")
+    from attendance.selectors import absence_summary
+
     return render(request, "attendance/absence_list.html", {
-        "filter": flt, "page_obj": page, "form": form,
+        "filter": flt, "page_obj": page, "form": form, "year": timezone.localdate().year,
+        "summary": absence_summary(user=request.user, as_of=timezone.localdate())[:50],
+        "run_limit": policies.RUN_LIMIT, "year_limit": policies.YEAR_LIMIT,
         "can_run": scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)})
 
 

@@ -232,3 +232,19 @@ def test_absence_and_incapacity_lists_do_not_grow_in_queries(world, client, api,
         client.get("/attendance/absences/")
     with django_assert_max_num_queries(len(c.captured_queries)):
         client.get("/attendance/incapacity/")
+
+
+def test_absence_summary_shows_who_is_close_to_the_thresholds(world, client):
+    from django.utils import timezone
+
+    from core import calendar
+
+    today = timezone.localdate()
+    days = calendar.working_days(today - dt.timedelta(days=60), today)[-12:]
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in days])
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    page = client.get("/attendance/absences/").content.decode()
+    assert 'data-summary="张三"' in page
+    assert "12 / 30" in page and "12 / 15" in page and "接近规定天数" in page
+    client.force_login(world.users["township_party_b"])
+    assert 'data-summary="张三"' not in client.get("/attendance/absences/").content.decode()
