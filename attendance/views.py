@@ -335,8 +335,14 @@ def _default_village(request):
 @login_required
 def attendance_grid(request):
     today = timezone.localdate()
-    village = _default_village(request)
     year, month = _month_param(request, today)
+    scope = get_scope(request.user)
+    own = _own_cadre(request.user)
+    if own is not None and not scope.village_roles and not scope.township_roles and not scope.county_roles:
+        # a cadre reads their own month (read-only)
+        ctx = _grid_context(request, own.village, year, month, cadres=[own])
+        return render(request, "attendance/grid.html", {**ctx, "own_only": True})
+    village = _default_village(request)
     ctx = _grid_context(request, village, year, month)
     ctx["villages"] = village_list(user=request.user).order_by("code") if not get_scope(request.user).village_roles \
         or len(get_scope(request.user).village_roles) > 1 else None

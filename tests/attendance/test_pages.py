@@ -248,3 +248,13 @@ def test_absence_summary_shows_who_is_close_to_the_thresholds(world, client):  #
     assert "12 / 30" in page and "12 / 15" in page and "接近规定天数" in page
     client.force_login(world.users["township_party_b"])
     assert 'data-summary="张三"' not in client.get("/attendance/absences/").content.decode()
+
+
+def test_a_cadre_reads_their_own_month(world, client):
+    AttendanceDay.objects.create(cadre=world.cadre, date=D(2026, 3, 2), status="present")
+    AttendanceDay.objects.create(cadre=world.cadre, date=D(2026, 3, 3), status="absent")
+    client.force_login(world.users[Role.CADRE])
+    page = client.get("/attendance/grid/", {"month": "2026-03"}).content.decode()
+    assert "出勤 1 · 公出 0 · 请假 0 · 旷工 1" in page
+    assert 'id="pen"' not in page and "hx-post" not in page  # read-only
+    assert "李四" not in page
