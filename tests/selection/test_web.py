@@ -239,8 +239,18 @@ def test_round_page_query_count_does_not_grow(world, rnd, apply, advance, org, d
     apply(name="c0")
     with django_assert_max_num_queries(len(few_list.captured_queries)):
         c.get("/selection/applications/")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(25) as few_rounds:
         c.get("/selection/")
+    import datetime as dt
+
+    from selection import services
+
+    for year in range(2015, 2020):
+        services.round_create(by=org, county=world.county, year=year, kind="main", title=f"{year}集中选拔",
+                              announced_on=dt.date(year, 3, 1), apply_until=dt.date(year, 3, 20))
+    with django_assert_max_num_queries(len(few_rounds.captured_queries)):
+        r = c.get("/selection/")
+    assert r.context["page_obj"].paginator.count == 6
 
 
 def test_home_panels(world, rnd, apply, advance, party, org):
