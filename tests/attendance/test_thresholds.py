@@ -210,3 +210,15 @@ def test_job_query_count_does_not_grow_with_cadres(world, django_assert_max_num_
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert run(days[-1]) == 0
     assert Absence.objects.count() == 15
+
+
+def test_an_excused_day_breaks_a_run_by_default(world):  # R-25 (default ABSENCE_EXCUSED_BREAKS_RUN=True)
+    from attendance import policies
+
+    assert policies.EXCUSED_BREAKS_RUN is True
+    days = workdays_from(D(2026, 3, 2), 17)
+    mark(world.cadre, days[:8] + days[9:])
+    mark(world.cadre, [days[8]], excused=True, note="县医院急诊，有病历")
+    assert run(days[-1]) == 0  # 8 + (excused) + 8: no run of more than 15
+    AttendanceDay.objects.filter(date=days[8]).update(excused=False)
+    assert run(days[-1]) == 1
