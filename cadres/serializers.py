@@ -10,8 +10,8 @@ class CadreSerializer(serializers.ModelSerializer):
     gender = serializers.CharField(read_only=True)
     birth_date = serializers.DateField(read_only=True)
     status = serializers.CharField(read_only=True)
-    disqualified_on = serializers.DateField(read_only=True)
-    banned_until = serializers.DateField(read_only=True)
+    disqualified_on = serializers.DateField(read_only=True, allow_null=True)
+    banned_until = serializers.DateField(read_only=True, allow_null=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
 
     class Meta:
