@@ -30,7 +30,7 @@ class PayrollConfig(AppConfig):
 
             as_of = today()
             qs = selectors.unpaid_line_list(user=request.user, as_of=as_of)
-            rows = selectors.unpaid_summary(qs)
+            rows = selectors.unpaid_summary(qs, as_of)
             months = selectors.unpaid_months(qs) if rows else {}
             items = []
             for row in rows[:8]:

@@ -56,12 +56,20 @@ def unpaid_lines_q(as_of: dt.date) -> Q:
     return cond & Q(run__status=PayRun.Status.APPROVED) & policies.unpaid_q(as_of)
 
 
-def unpaid_summary(qs):
-    """Unpaid lines grouped by township and village: one row each with count, amount owed, months."""
+def unpaid_summary(qs, as_of: dt.date):
+    """Unpaid lines grouped by township and village: one row each with the count of lines and the amount
+    still owed (the funding sources that had not paid by ``as_of``)."""
+    from django.db.models import Case, When
+
+    money = DecimalField(max_digits=14, decimal_places=2)
+    owed = Value(0, output_field=money)
+    for s in FundingSource.values:
+        owed = owed + Case(When(Q(**{f"{s}_paid_on__isnull": True}) | Q(**{f"{s}_paid_on__gt": as_of}),
+                                then=F(f"{s}_fund")), default=Value(0), output_field=money)
     return list(
         qs.order_by().values("township_id", "township__name", "township__code", "village_id", "village__name",
                              "village__code")
-        .annotate(lines=Count("pk"), amount=Sum("total"))
+        .annotate(lines=Count("pk"), amount=Sum(owed, output_field=money))
         .order_by("township__code", "village__code")
     )
 

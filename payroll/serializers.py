@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,7 +13,7 @@ from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, Performanc
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
 class MonthField(serializers.Field):
-    default_error_messages = {"invalid": "月份格式应为“年-月”，如 2026-03。"}
+    default_error_messages = {"invalid": _("月份格式应为“年-月”，如 2026-03。")}
 
     def to_representation(self, value):
         return f"{value:%Y-%m}"
@@ -44,7 +45,7 @@ class SourcesField(serializers.DictField):
         data = super().to_internal_value(data)
         unknown = set(data) - set(policies.COMPONENTS)
         if unknown:
-            raise serializers.ValidationError("未知的报酬项目：%s" % "、".join(sorted(unknown)))
+            raise serializers.ValidationError(_("未知的报酬项目：%(k)s") % {"k": "、".join(sorted(unknown))})
         return {f"{c}_source": v for c, v in data.items()}
 
 
@@ -119,5 +120,5 @@ class LinePaidSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError({"detail": "请至少填写一个发放日期。"})
+            raise serializers.ValidationError({"detail": _("请至少填写一个发放日期。")})
         return attrs

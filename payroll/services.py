@@ -96,8 +96,11 @@ def payroll_setting_update(*, county, unpaid_days: int, by) -> PayrollSetting:
 # -- performance bonus (R-40) -------------------------------------------------------------------
 
 def _approved_months(county_ids, months) -> set[tuple[int, dt.date]]:
-    return set(PayRun.objects.filter(county_id__in=set(county_ids), month__in=set(months),
-                                     status=PayRun.Status.APPROVED).values_list("county_id", "month"))
+    """Approved (county, month) pairs among these; the runs' rows are locked so an approval cannot slip
+    in between this check and the bonus write."""
+    runs = PayRun.objects.select_for_update().filter(county_id__in=set(county_ids), month__in=set(months))
+    return {(c, m) for c, m, status in runs.values_list("county_id", "month", "status")
+            if status == PayRun.Status.APPROVED}
 
 
 @transaction.atomic

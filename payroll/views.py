@@ -82,7 +82,7 @@ def unpaid_notice_url(row, months, as_of):
     return _notice_url(
         township=row["township_id"], village=row["village_id"],
         title=_("关于%(p)s村级后备干部报酬未按时发放的通报") % {"p": place},
-        body=_("经检查，%(p)s有 %(n)s 条村级后备干部报酬（%(m)s，应发合计 %(a)s 元）在月末后仍未全部发放。"
+        body=_("经检查，%(p)s有 %(n)s 条村级后备干部报酬（%(m)s）在月末后仍未全部发放，尚欠 %(a)s 元。"
                "请按照管理办法第十三条、第十五条要求，及时足额发放，并将整改情况报县委组织部。") % {
             "p": place, "n": row["lines"], "m": "、".join(months), "a": f"{row['amount']:.2f}"},
         due_on=as_of + dt.timedelta(days=15),
@@ -472,7 +472,7 @@ def unpaid(request):
     township = request.GET.get("township") or ""
     if township.isdigit():
         qs = qs.filter(township_id=int(township))
-    rows = selectors.unpaid_summary(qs)
+    rows = selectors.unpaid_summary(qs, as_of)
     months = selectors.unpaid_months(qs)
     for row in rows:
         row["months"] = months.get(row["village_id"], [])

@@ -48,3 +48,17 @@ def test_county_approves_and_township_marks_paid(world, draft_run, live_server, 
     assert phone.locator("text=已登记张三的发放日期").count() == 1
     assert phone.locator("#lines >> text=2025-04-05").count() == 1
     shot(phone, "payroll-run-township-paid-phone")
+
+
+def test_county_home_lists_unpaid_villages(world, draft_run, live_server, desktop, login, shot):
+    # an approved month left unpaid shows on the county page, by township and village
+    services.pay_run_approve(run=draft_run, by=world.users[Role.COUNTY_ORG])
+    login(desktop, world.users[Role.COUNTY_ORG].username)
+    desktop.goto(f"{live_server.url}/")
+    panel = desktop.locator("[data-panel^='报酬未按时发放']")
+    assert panel.locator("text=龙津镇 · 城东村").count() == 1
+    assert panel.locator("text=嵩溪镇 · 嵩溪村").count() == 1
+    shot(desktop, "payroll-home-unpaid-county")
+    desktop.goto(f"{live_server.url}/payroll/unpaid/")
+    assert desktop.locator("#unpaid >> text=城东村").count() == 1
+    shot(desktop, "payroll-unpaid-county")

@@ -83,11 +83,17 @@ def test_county_home_page_lists_unpaid_by_township_and_village(world, client, ap
     assert base in html
     page = client.get("/payroll/unpaid/").content.decode()
     assert "城东村" in page and "嵩溪村" in page
+    # the amount still owed: only the sources that have not paid
+    line = PayLine.objects.get(cadre=world.cadre)
+    services.line_mark_paid(line=line, source="county", paid_on=line.run.month_end, by=None)
+    rows = selectors.unpaid_summary(selectors.unpaid_line_list(user=world.users["county_org"]), dt.date.today())
+    assert [str(r["amount"]) for r in rows] == ["1160.00", "2160.00"]
     client.force_login(world.users["village_secretary"])
     assert "报酬未按时发放" not in client.get("/").content.decode()
 
 
 def test_notice_link_carries_the_units_and_text(world):
+    # R-44 → R-56: one click drafts the notice
     from django.urls import NoReverseMatch, reverse
 
     from payroll.views import unpaid_notice_url
@@ -107,3 +113,10 @@ def test_notice_link_carries_the_units_and_text(world):
     assert parsed.path == base
     assert q["township"] == [str(world.township.pk)] and q["village"] == [str(world.village.pk)]
     assert "城东村" in q["title"][0] and "2025-03" in q["body"][0] and q["due_on"] == ["2025-05-16"]
+    # the supervision form opens filled in
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.users["county_org"])
+    html = client.get(url).content.decode()
+    assert "城东村村级后备干部报酬未按时发放" in html
