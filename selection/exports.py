@@ -91,9 +91,9 @@ def applicant_template(rnd) -> bytes:
     ws = wb.active
     ws.title = _("报名人员")
     excel.write_header(ws, list(APPLICANT_COLUMNS.values()), widths=[14, 14, 10, 22, 15, 12, 14, 12, 16])
-    for col in range(1, len(APPLICANT_COLUMNS) + 1):
-        ws.cell(row=2, column=col).number_format = "@"
-        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].number_format = "@"
+    for row in range(2, 502):  # ID numbers and phones as text, so Excel keeps all 18 digits
+        for col in (4, 5):
+            ws.cell(row=row, column=col).number_format = "@"
     edu = DataValidation(type="list", formula1='"%s"' % ",".join(str(label) for _v, label in Education.choices))
     pol = DataValidation(type="list", formula1='"%s"' % ",".join(str(label) for _v, label in PoliticalStatus.choices))
     yes = DataValidation(type="list", formula1='"是,否"')

@@ -167,7 +167,9 @@ def application_submit(*, round: Round, by, **data) -> Application:
     village = app.village if app.village_id else None
     if village is not None and village.township.county_id != rnd.county_id:
         errors["village"] = _("%(v)s不属于%(c)s，不能报名本批次。") % {"v": village, "c": rnd.county}
-    if not (rnd.announced_on <= app.applied_on <= rnd.apply_until):
+    if app.applied_on > local_today():
+        errors["applied_on"] = _("报名日期不能晚于今天。")
+    elif not (rnd.announced_on <= app.applied_on <= rnd.apply_until):
         errors["applied_on"] = _("报名日期须在公告日期 %(a)s 至报名截止日期 %(b)s 之间。") % {
             "a": rnd.announced_on, "b": rnd.apply_until}
     if errors:

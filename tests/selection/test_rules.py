@@ -341,3 +341,12 @@ def test_township_is_notified_of_a_new_application(apply, party, world):
     note = Notification.objects.get(user=party, key=f"selection-review-{app.pk}")
     assert "通知我" in note.title and note.url.endswith(f"/applications/{app.pk}/")
     assert not Notification.objects.filter(user=world.users["township_party_b"]).exists()
+
+
+def test_application_date_within_the_round_and_not_in_the_future(apply, rnd):
+    with pytest.raises(ValidationError) as exc:
+        apply(applied_on=today() + dt.timedelta(days=1))
+    assert "不能晚于今天" in exc.value.message_dict["applied_on"][0]
+    with pytest.raises(ValidationError) as exc:
+        apply(applied_on=rnd.announced_on - dt.timedelta(days=1))
+    assert "报名日期须在公告日期" in exc.value.message_dict["applied_on"][0]
