@@ -102,11 +102,15 @@ class LeaveFilter(_ScopedFilter):
 
 class AbsenceFilter(_ScopedFilter):
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Absence.Kind.choices)
-    excused = django_filters.BooleanFilter(label=_("有正当理由"))
+    excused = django_filters.ChoiceFilter(label=_("有正当理由"), choices=[("true", _("是")), ("false", _("否"))],
+                                          method="filter_excused")
 
     class Meta:
         model = Absence
         fields = ["q", "township", "village", "kind", "excused", "cadre"]
+
+    def filter_excused(self, queryset, name, value):
+        return queryset.filter(excused=(value == "true")) if value in ("true", "false") else queryset
 
 
 class IncapacityFilter(_ScopedFilter):

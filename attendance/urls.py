@@ -5,7 +5,8 @@ from attendance import views
 app_name = "attendance"
 
 urlpatterns = [
-    path("", views.leave_index, name="leave_list"),
+    path("", views.attendance_home, name="index"),
+    path("leave/", views.leave_index, name="leave_list"),
     path("leave/new/", views.leave_create, name="leave_create"),
     path("leave/days/", views.leave_days_preview, name="leave_days"),
     path("leave/register/", views.leave_register, name="leave_register"),

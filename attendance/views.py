@@ -74,6 +74,11 @@ def _own_cadre(user):
 # -- leave ----------------------------------------------------------------------------------
 
 @login_required
+def attendance_home(request):
+    return redirect("attendance:leave_list")
+
+
+@login_required
 def leave_index(request):
     scope = get_scope(request.user)
     mine = request.GET.get("mine") == "pending"

@@ -77,12 +77,12 @@ def test_leave_list_page_queries_do_not_grow(world, client, django_assert_max_nu
         services.leave_submit(cadre=CadreFactory(village=world.village2), by=None, start_date=D(2026, 3, 4),
                               end_date=D(2026, 3, 4), reason="x")
     with django_assert_max_num_queries(40) as few:
-        assert client.get("/attendance/").status_code == 200
+        assert client.get("/attendance/leave/").status_code == 200
     for _ in range(20):
         services.leave_submit(cadre=CadreFactory(village=world.other_village), by=None, start_date=D(2026, 3, 4),
                               end_date=D(2026, 3, 4), reason="x")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        r = client.get("/attendance/", {"q": "干部"})
+        r = client.get("/attendance/leave/", {"q": "干部"})
     assert r.status_code == 200
 
 
@@ -152,6 +152,8 @@ def test_absence_api_by_secretary_or_township(world, api):  # R-24
                                                                          "note": "洪水封路"}, format="json")
     assert r.status_code == 201
     assert api(world.users[Role.CADRE]).get("/api/v1/absences/").json()["count"] == 2
+    excused = api(world.users[Role.TOWNSHIP_PARTY]).get("/api/v1/absences/", {"excused": "true"}).json()
+    assert [a["kind"] for a in excused["results"]] == ["overstay"]
     assert api(world.users["township_party_b"]).get("/api/v1/absences/").json()["count"] == 0
 
 

@@ -61,7 +61,7 @@ def test_cadre_asks_liaison_approves_secretary_sees(world, live_server, phone, l
 
     # the secretary sees the approved leave in the village's list
     login(phone, world.users[Role.VILLAGE_SECRETARY].username)
-    phone.goto(f"{live_server.url}/attendance/")
+    phone.goto(f"{live_server.url}/attendance/leave/")
     row = phone.locator(f"tr[data-leave='{leave.pk}']")
     assert row.locator("text=已批准").count() == 1
     assert row.locator("text=1.5").count() == 1
