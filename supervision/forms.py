@@ -104,15 +104,19 @@ class CommitmentNewForm(CommitmentForm):
 class PairingForm(_Form):
     contact_leader = forms.ModelChoiceField(label=_("联系乡镇领导"), queryset=None, required=False,
                                             help_text=_("本乡（镇）党委成员或包村领导"))
+    paired_user = forms.ModelChoiceField(label=_("结对村干部（系统账号）"), queryset=None, required=False,
+                                         help_text=_("结对的是本村党组织书记时可直接选择；否则在下面填写姓名和职务"))
     paired_name = forms.CharField(label=_("结对村干部姓名"), max_length=50, required=False)
     paired_post = forms.CharField(label=_("结对村干部职务"), max_length=50, required=False,
                                   help_text=_("如：村党支部书记、村委会主任"))
     note = forms.CharField(label=_("帮带情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, leaders=None, **kwargs):
+    def __init__(self, *args, leaders=None, village_users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_leader"].queryset = leaders
         self.fields["contact_leader"].label_from_instance = lambda u: u.full_name or u.username
+        self.fields["paired_user"].queryset = village_users
+        self.fields["paired_user"].label_from_instance = lambda u: u.full_name or u.username
 
     def clean(self):
         data = super().clean()

@@ -369,9 +369,13 @@ def pairing_edit(request, cadre_pk):
     pairing = getattr(cadre, "pairing", None) if hasattr(cadre, "pairing") else None
     initial = {}
     if pairing:
-        initial = {"contact_leader": pairing.contact_leader_id, "paired_name": pairing.paired_name,
+        initial = {"contact_leader": pairing.contact_leader_id, "paired_user": pairing.paired_user_id,
+                   "paired_name": pairing.paired_name,
                    "paired_post": pairing.paired_post, "note": pairing.note}
-    form = forms.PairingForm(request.POST or None, leaders=leaders, initial=initial)
+    from core.selectors import users_with_role
+
+    village_users = users_with_role(Role.VILLAGE_SECRETARY, village=cadre.village).order_by("full_name")
+    form = forms.PairingForm(request.POST or None, leaders=leaders, village_users=village_users, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.pairing_set(cadre=cadre, by=request.user, **form.cleaned_data)
