@@ -7,6 +7,9 @@ from core.scope import get_scope
 
 
 class CadreSerializer(serializers.ModelSerializer):
+    # validated by the service; answers may be masked, so the schema carries no pattern
+    id_number = serializers.CharField(max_length=18, help_text=_("18位居民身份证号；县委组织部以下角色看到的是脱敏号码"))
+    phone = serializers.CharField(max_length=20, help_text=_("手机号；县委组织部以下角色看到的是脱敏号码"))
     gender = serializers.CharField(read_only=True)
     birth_date = serializers.DateField(read_only=True)
     status = serializers.CharField(read_only=True)
