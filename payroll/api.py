@@ -6,7 +6,6 @@ import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,7 +22,7 @@ from core.models import County
 from core.roles import Role
 from core.scope import get_scope
 from payroll import exports, selectors, services
-from payroll.models import FundingSource, PayLine, PayRun
+from payroll.models import FundingSource, PayRun
 from payroll.serializers import (
     LinePaidSerializer,
     PayLineSerializer,
@@ -239,5 +238,3 @@ router.register("pay-policies", PayPolicyViewSet, basename="pay-policy")
 router.register("performance-bonuses", PerformanceBonusViewSet, basename="performance-bonus")
 router.register("pay-runs", PayRunViewSet, basename="pay-run")
 router.register("pay-lines", PayLineViewSet, basename="pay-line")
-
-__all__ = ["get_object_or_404", "PayLine"]

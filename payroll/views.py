@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -228,10 +229,11 @@ def line_paid(request, pk):
     form = PaidForm(request.POST or None, line=line, sources=sources)
     if request.method == "POST" and form.is_valid():
         try:
-            for source in sources:
-                if form.cleaned_data[source] != line.paid_on(source):
-                    line = services.line_mark_paid(line=line, source=source, paid_on=form.cleaned_data[source],
-                                                   by=request.user)
+            with transaction.atomic():  # every date or none
+                for source in sources:
+                    if form.cleaned_data[source] != line.paid_on(source):
+                        line = services.line_mark_paid(line=line, source=source,
+                                                       paid_on=form.cleaned_data[source], by=request.user)
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "paid_on" in exc.error_dict:
                 form.add_error(source, exc.error_dict["paid_on"][0].messages[0])

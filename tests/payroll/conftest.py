@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from payroll import services
-from payroll.models import PayPolicy
 
 
 @pytest.fixture
@@ -33,5 +32,3 @@ def approved(world, build):
 
     return do
 
-
-__all__ = ["PayPolicy"]

@@ -180,3 +180,37 @@ def test_run_list_query_count_does_not_grow(world, client, policy, django_assert
         services.pay_run_build(county=world.county, month=m, by=None)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "2025年5月" in client.get("/payroll/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["run", "bonuses", "unpaid", "my", "api_runs"])
+def test_list_pages_query_count_does_not_grow_with_rows(world, client, policy, page,
+                                                       django_assert_max_num_queries):
+    # STYLE: no N+1 on list pages
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CadreFactory, VillageFactory
+
+    def setup(approved_months):
+        for m in approved_months:
+            services.pay_run_approve(run=services.pay_run_build(county=world.county, month=m, by=None), by=None)
+        for c in world.cadre.__class__.objects.filter(status="active"):
+            services.bonus_set(cadre=c, month=dt.date(2025, 3, 1), amount="100", by=None)
+        return services.pay_run_build(county=world.county, month="2025-03", by=None)
+
+    user = world.users["cadre"] if page == "my" else world.users["county_org"]
+    client.force_login(user)
+
+    def url(run):
+        return {"run": f"/payroll/runs/{run.pk}/", "bonuses": "/payroll/bonuses/", "unpaid": "/payroll/unpaid/",
+                "my": "/payroll/my/", "api_runs": "/api/v1/pay-runs/"}[page]
+
+    run = setup(["2025-01"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(run)).status_code == 200
+    for v in [VillageFactory(township=world.township) for _ in range(4)]:
+        for _ in range(5):
+            CadreFactory(village=v)
+    run = setup(["2024-11", "2024-12", "2025-02"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url(run)).status_code == 200
