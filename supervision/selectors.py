@@ -471,8 +471,8 @@ LEDGER_STATUS_CHOICES = Cadre.Status.choices
 
 class TalkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("谈话类别"), choices=Talk.Kind.choices)
-    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none())
+    kind = django_filters.ChoiceFilter(label=_("谈话类别"), empty_label=_("全部"), choices=Talk.Kind.choices)
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), empty_label=_("全部"), queryset=Township.objects.none())
     held_from = django_filters.DateFilter(label=_("起始日期"), field_name="held_on", lookup_expr="gte")
     held_to = django_filters.DateFilter(label=_("截止日期"), field_name="held_on", lookup_expr="lte")
     cadre = django_filters.NumberFilter(label=_("后备干部"), field_name="cadre_id")
@@ -494,8 +494,8 @@ class TalkFilter(django_filters.FilterSet):
 
 class NoticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Notice.Status.choices)
-    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none(),
+    status = django_filters.ChoiceFilter(label=_("状态"), empty_label=_("全部"), choices=Notice.Status.choices)
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), empty_label=_("全部"), queryset=Township.objects.none(),
                                                 method="by_township")
     open = django_filters.BooleanFilter(label=_("仅未销号"), method="only_open")
 
@@ -523,9 +523,9 @@ class CadreRecordFilter(django_filters.FilterSet):
     """Filter for lists of rows that belong to a cadre (attachments, assessments, commitments)."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="cadre__village__township",
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), empty_label=_("全部"), field_name="cadre__village__township",
                                                 queryset=Township.objects.none())
-    village = django_filters.ModelChoiceFilter(label=_("村"), field_name="cadre__village",
+    village = django_filters.ModelChoiceFilter(label=_("村"), empty_label=_("全部"), field_name="cadre__village",
                                                queryset=Village.objects.none())
     year = django_filters.NumberFilter(label=_("年度"), method="by_year")
 

@@ -71,3 +71,18 @@ def test_township_records_a_talk_and_an_assessment(world, live_server, desktop, 
     assert desktop.locator("text=已取消其后备干部资格").count() == 1
     desktop.goto(f"{live_server.url}/cadres/vacancies/")
     assert desktop.locator("text=城东村").count() >= 1
+
+
+def test_village_secretary_records_heart_to_heart_on_phone(world, live_server, phone, login, shot):
+    login(phone, world.users[Role.VILLAGE_SECRETARY].username)
+    phone.goto(f"{live_server.url}/supervision/talks/new/?kind=heart_to_heart&cadre={world.cadre.pk}")
+    # only 谈心谈话 is offered to the village; only the village's own cadre
+    assert phone.locator("#id_kind option").all_inner_texts() == ["谈心谈话"]
+    assert phone.locator("#id_cadre option", has_text="李四").count() == 0
+    phone.fill("#id_interviewer", "陈书记")
+    phone.fill("#id_record", "了解家庭情况，鼓励安心工作。")
+    phone.click("main button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("text=已登记谈心谈话").count() == 1
+    assert phone.locator("td[data-label='谈话人'] >> text=陈书记").is_visible()
+    shot(phone, "supervision-village-heart-to-heart-phone")
