@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
 from core.api import router
-from core.dates import today
 from core.scope import get_scope
 from core.selectors import county_list, township_list
 from supervision import selectors, services
@@ -219,5 +218,3 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("reports/ledger", LedgerViewSet, basename="report-ledger")
-
-__all__ = ["today"]

@@ -5,15 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.forms import BootstrapMixin, DateInput
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
-from supervision.models import (
-    AreaGroup,
-    Assessment,
-    Commitment,
-    Notice,
-    SupervisionSetting,
-    Talk,
-    TrainingKind,
-)
+from supervision.models import Assessment, Commitment, SupervisionSetting, Talk, TrainingKind
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -225,5 +217,3 @@ def default_year(today: dt.date) -> int:
     """The assessment year offered by default: last year until the end of November, then this year."""
     return today.year if today.month >= 12 else today.year - 1
 
-
-__all__ = ["AreaGroup", "Notice"]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +26,7 @@ from core.scope import get_scope
 from core.selectors import county_list, township_list, village_list
 from core.web import apply_errors
 from supervision import forms, policies, selectors, services
-from supervision.models import AreaGroup, Commitment, Notice, Talk, TrainingSession
+from supervision.models import Notice, Talk
 
 PAGE = 25
 
@@ -828,5 +827,3 @@ def settings_edit(request):
     return render(request, "supervision/form.html", {"form": form, "title": _("培养监督设置（%(c)s）") % {"c": county},
                                                      "back": reverse("supervision:dashboard")})
 
-
-__all__ = ["json", "AreaGroup", "Commitment", "TrainingSession"]

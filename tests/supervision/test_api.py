@@ -6,7 +6,6 @@ import pytest
 
 from cadres.models import Cadre
 from core.roles import Role
-from supervision import services
 from supervision.models import Notice, Talk
 
 pytestmark = pytest.mark.django_db
@@ -163,4 +162,3 @@ def test_notice_deadline_before_issue_is_refused(world, api, org):
 
 def test_unauthenticated_is_401(world, api):
     assert api().get("/api/v1/talks/").status_code in (401, 403)
-    services  # noqa: B018
