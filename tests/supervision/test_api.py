@@ -162,3 +162,27 @@ def test_notice_deadline_before_issue_is_refused(world, api, org):
 
 def test_unauthenticated_is_401(world, api):
     assert api().get("/api/v1/talks/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/talks/", "/api/v1/assessments/", "/api/v1/attachments/",
+                                  "/api/v1/notices/"])
+def test_api_list_query_counts_do_not_grow(world, api, org, path, django_assert_max_num_queries):  # STYLE 3
+    from supervision import services as s
+    from tests.factories import CadreFactory, VillageFactory
+
+    def add(n, year):
+        for i in range(n):
+            c = CadreFactory(village=VillageFactory(township=world.township))
+            party = world.users[Role.TOWNSHIP_PARTY]
+            s.talk_record(kind="individual", cadre=c, held_on=dt.date(2025, 3, 1), interviewer="x", record="y", by=party)
+            s.attachment_record(cadre=c, start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 2), by=party)
+            s.assessment_record(cadre=c, year=year, result="competent", assessed_on=dt.date(2025, 12, 1), by=party)
+            s.notice_issue(county=world.county, village=c.village, title="t", body="b", due_on=dt.date(2099, 1, 1),
+                           by=org)
+
+    add(2, 2025)
+    with django_assert_max_num_queries(50) as ctx:
+        assert api(org).get(path).status_code == 200
+    add(10, 2025)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        assert api(org).get(path).json()["count"] == 12
