@@ -122,3 +122,18 @@ class AdjustmentForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadres
         self._style()
+
+
+class BulkPaidForm(BootstrapMixin, forms.Form):
+    """R-44: one date for one funding source on all not-yet-recorded lines of a village."""
+
+    village = forms.ModelChoiceField(label=_("村（社区）"), queryset=None)
+    source = forms.ChoiceField(label=_("经费来源"), choices=FundingSource.choices)
+    paid_on = forms.DateField(label=_("发放日期"), widget=DateInput())
+
+    def __init__(self, *args, villages=None, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        if sources is not None:
+            self.fields["source"].choices = [c for c in FundingSource.choices if c[0] in sources]
+        self._style()

@@ -508,6 +508,23 @@ def payments_import(*, run: PayRun, upload, lines, can_record, by):
     return result
 
 
+@transaction.atomic
+def mark_paid_bulk(*, run: PayRun, lines, source: str, paid_on: dt.date, by) -> int:
+    """R-44: record one date for one funding source on every line given that owes money from it and has
+    no date yet (e.g. "the township paid the whole village on the 5th"). Returns how many were recorded."""
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_locked:
+        raise Conflict(_("报酬发放尚未审定，审定后才能登记发放日期。"))
+    if source not in FundingSource.values:
+        raise ValidationError({"source": [_("请选择经费来源。")]})
+    todo = list(lines.filter(run=run, **{f"{source}_paid_on__isnull": True}).exclude(**{f"{source}_fund": 0})
+                .select_related("run"))
+    for line in todo[:1]:
+        _check_paid(line, source, paid_on)  # the date rules are the same for every line of the run
+    apply_payments({line.pk: {source: paid_on} for line in todo}, by=by)
+    return len(todo)
+
+
 def apply_payments(updates: dict[int, dict[str, dt.date]], *, by) -> None:
     """Write many checked paid dates at once: audited LinePayment rows and the dates on the lines,
     with a number of queries that depends on the distinct dates, not on the number of lines."""

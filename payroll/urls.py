@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:pk>/approve/", views.run_approve, name="run_approve"),
     path("runs/<int:pk>/export/", views.run_export, name="run_export"),
     path("runs/<int:pk>/payments-import/", views.payments_import, name="payments_import"),
+    path("runs/<int:pk>/mark-paid/", views.run_mark_paid, name="run_mark_paid"),
     path("lines/<int:pk>/paid/", views.line_paid, name="line_paid"),
     path("lines/<int:pk>/slip/", views.line_slip, name="line_slip"),
     path("my/", views.my_pay, name="my"),

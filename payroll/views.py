@@ -28,6 +28,7 @@ from payroll.forms import (
     AdjustmentForm,
     BonusForm,
     BuildForm,
+    BulkPaidForm,
     PaidForm,
     PayPolicyForm,
     PayrollSettingForm,
@@ -152,6 +153,8 @@ def run_detail(request, pk):
         "can_record": run.is_locked and scope.has_any(Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY),
         "sources": FundingSource.choices, "townships": township_list(user=request.user).filter(county=run.county),
     }
+    if ctx["can_record"]:
+        ctx["bulk_form"] = _bulk_form(request, run)
     if is_org:
         ctx["history"] = history_rows(run)
     return render(request, "payroll/run_detail.html", ctx)
@@ -246,6 +249,48 @@ def line_paid(request, pk):
             messages.success(request, _("已登记%(n)s的发放日期。") % {"n": line.cadre.name})
             return redirect(f"{reverse('payroll:run', args=[line.run_id])}?{urlencode({'village': line.village_id})}")
     return render(request, "payroll/line_paid.html", {"form": form, "line": line})
+
+
+def _bulk_form(request, run, data=None):
+    scope = get_scope(request.user)
+    villages = village_list(user=request.user).filter(township__county=run.county)
+    if not scope.is_superuser:
+        from django.db.models import Q
+
+        villages = villages.filter(Q(township_id__in=[t for t, r in scope.township_roles.items()
+                                                      if Role.TOWNSHIP_PARTY in r])
+                                   | Q(pk__in=[v for v, r in scope.village_roles.items() if Role.VILLAGE_SECRETARY in r]))
+    sources = [s for s in FundingSource.values
+               if scope.has_any(*services.PAID_RECORDERS[s]) and (
+                   scope.is_superuser or Role.TOWNSHIP_PARTY in scope.roles or s == FundingSource.VILLAGE)]
+    return BulkPaidForm(data, villages=villages, sources=sources, prefix="bulk")
+
+
+@login_required
+@require_POST
+def run_mark_paid(request, pk):
+    """R-44: the township (or the village, for 村财) records one date for a whole village."""
+    run = get_object_or_404(selectors.pay_run_list(user=request.user), pk=pk)
+    form = _bulk_form(request, run, request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" if k in form.fields else v[0]
+                                          for k, v in form.errors.items()))
+        return redirect("payroll:run", pk=run.pk)
+    village, source = form.cleaned_data["village"], form.cleaned_data["source"]
+    get_scope(request.user).require(services.PAID_RECORDERS[source], village=village,
+                                    message=_("您无权登记此项经费的发放日期。"))
+    lines = selectors.pay_line_list(user=request.user).filter(village=village)
+    try:
+        n = services.mark_paid_bulk(run=run, lines=lines, source=source, paid_on=form.cleaned_data["paid_on"],
+                                    by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已为%(v)s %(n)s 人登记“%(s)s”发放日期 %(d)s。") % {
+            "v": village.name, "n": n, "s": FundingSource(source).label, "d": form.cleaned_data["paid_on"]})
+    return redirect(f"{reverse('payroll:run', args=[run.pk])}?{urlencode({'village': village.pk})}")
 
 
 @login_required

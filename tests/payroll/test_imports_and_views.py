@@ -214,3 +214,30 @@ def test_list_pages_query_count_does_not_grow_with_rows(world, client, policy, p
     run = setup(["2024-11", "2024-12", "2025-02"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url(run)).status_code == 200
+
+
+def test_bulk_mark_paid_for_a_village(world, client, approved):
+    # one date for one source on all lines of a village; the village secretary only for 村财
+    from tests.factories import CadreFactory
+
+    CadreFactory(village=world.village, name="王五")
+    run = approved()
+    client.force_login(world.users["village_secretary"])
+    page = client.get(f"/payroll/runs/{run.pk}/").content.decode()
+    assert 'id="bulk-paid"' in page and '<option value="township">' not in page
+    r = client.post(f"/payroll/runs/{run.pk}/mark-paid/", {"bulk-village": world.village.pk, "bulk-source": "township",
+                                                          "bulk-paid_on": "2025-04-05"})
+    assert r.status_code == 302 and not PayLine.objects.filter(township_paid_on__isnull=False).exists()
+    r = client.post(f"/payroll/runs/{run.pk}/mark-paid/", {"bulk-village": world.village.pk, "bulk-source": "village",
+                                                          "bulk-paid_on": "2025-04-05"})
+    assert r.status_code == 302
+    assert set(PayLine.objects.filter(village_paid_on=dt.date(2025, 4, 5)).values_list("cadre__name", flat=True)) == {
+        "张三", "王五"}
+    assert PayLine.objects.get(cadre=world.other_cadre).village_paid_on is None
+    client.force_login(world.users["township_party"])
+    r = client.post(f"/payroll/runs/{run.pk}/mark-paid/", {"bulk-village": world.other_village.pk,
+                                                          "bulk-source": "county", "bulk-paid_on": "2025-04-05"})
+    assert r.status_code == 302 and PayLine.objects.get(cadre=world.other_cadre).county_paid_on is None
+    r = client.post(f"/payroll/runs/{run.pk}/mark-paid/", {"bulk-village": world.village.pk, "bulk-source": "county",
+                                                          "bulk-paid_on": "2099-04-05"})
+    assert not PayLine.objects.filter(county_paid_on__isnull=False).exists()
