@@ -14,7 +14,7 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 # list endpoints that are not "rows of the county": the caller's own county, own account
-OWN = {"counties", "users"}
+OWN = {"counties", "users", "role-assignments"}
 
 
 @pytest.fixture
@@ -44,6 +44,9 @@ def test_another_county_sees_nothing(demo, api):
             detail = client.get(f"/api/v1/{prefix}/{pk}/")
             assert detail.status_code in (404, 405), (prefix, pk, detail.status_code)
     assert checked >= 10
+    # the rows it does see are its own county's
+    assert [c["code"] for c in client.get("/api/v1/counties/").json()["results"]] == ["350421"]
+    assert {r["county"] for r in client.get("/api/v1/role-assignments/").json()["results"]} == {other.pk}
 
 
 def test_township_sees_only_its_own_villages(demo, api):
