@@ -29,16 +29,19 @@ class NegativeListField(serializers.JSONField):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    # validated by the service; answers may be masked, so the schema carries no pattern
+    id_number = serializers.CharField(max_length=18, help_text=_("18位居民身份证号；县委组织部以下角色看到的是脱敏号码"))
+    phone = serializers.CharField(max_length=20, help_text=_("手机号；县委组织部以下角色看到的是脱敏号码"))
     negative_list = NegativeListField(help_text=_("第七条十种情形，逐项声明：{\"1\": false, …, \"10\": false}"))
     status = serializers.CharField(read_only=True)
-    composite_score = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    composite_score = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     rank = serializers.IntegerField(read_only=True, allow_null=True)
-    written_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
-    interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
-    bonus = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    written_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
+    interview_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
+    bonus = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
     rejection_reason = serializers.CharField(read_only=True)
     education_exception = serializers.CharField(read_only=True)
-    decided_on = serializers.DateField(read_only=True)
+    decided_on = serializers.DateField(read_only=True, allow_null=True)
     document_no = serializers.CharField(read_only=True)
     cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     applied_on = serializers.DateField(required=False)
@@ -49,7 +52,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                   "negative_list", "political_status", "applied_on", "status", "written_score", "interview_score",
                   "bonus", "composite_score", "rank", "rejection_reason", "education_exception", "decided_on",
                   "document_no", "cadre"]
-        extra_kwargs = {"id_number": {"validators": []}, "political_status": {"required": False}}
+        extra_kwargs = {"political_status": {"required": False}}
         validators = []
 
     def to_representation(self, instance):
