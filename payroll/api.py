@@ -25,6 +25,7 @@ from payroll import exports, selectors, services
 from payroll.models import FundingSource, PayRun
 from payroll.serializers import (
     LinePaidSerializer,
+    PayAdjustmentSerializer,
     PayLineSerializer,
     PayPolicySerializer,
     PayRunBuildSerializer,
@@ -234,7 +235,33 @@ class PayLineViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(PayLineSerializer(line).data)
 
 
+class PayAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                           viewsets.GenericViewSet):
+    """R-42: corrections after approval, entered by county_org into a later, not yet approved month."""
+
+    serializer_class = PayAdjustmentSerializer
+    filterset_fields = ["cadre"]
+
+    def get_queryset(self):
+        return selectors.adjustment_list(user=self.request.user).order_by("-month", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        cadre = cadre_list(user=request.user).filter(pk=d.pop("cadre").pk).select_related(
+            "village__township__county").first()
+        if cadre is None:
+            raise ValidationError({"cadre": [_("后备干部不存在或不在您的管辖范围内。")]})
+        get_scope(request.user).require({Role.COUNTY_ORG}, village=cadre.village,
+                                        message=_("只有县委组织部可以登记报酬更正。"))
+        adjustment = services.adjustment_create(cadre=cadre, corrects_month=d.pop("corrects_month"),
+                                                month=d.pop("month"), reason=d.pop("reason"), by=request.user, **d)
+        return Response(self.get_serializer(adjustment).data, status=status.HTTP_201_CREATED)
+
+
 router.register("pay-policies", PayPolicyViewSet, basename="pay-policy")
+router.register("pay-adjustments", PayAdjustmentViewSet, basename="pay-adjustment")
 router.register("performance-bonuses", PerformanceBonusViewSet, basename="performance-bonus")
 router.register("pay-runs", PayRunViewSet, basename="pay-run")
 router.register("pay-lines", PayLineViewSet, basename="pay-line")

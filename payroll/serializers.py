@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payroll import policies
-from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayRun, PerformanceBonus
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
@@ -122,3 +122,20 @@ class LinePaidSerializer(serializers.Serializer):
         if not attrs:
             raise serializers.ValidationError({"detail": _("请至少填写一个发放日期。")})
         return attrs
+
+
+class PayAdjustmentSerializer(serializers.ModelSerializer):
+    """R-42: a correction of an approved month, paid in a later month (negative amounts take money back)."""
+
+    month = MonthField()
+    corrects_month = MonthField()
+    county_subsidy = money_field(required=False, default="0.00")
+    township_subsidy = money_field(required=False, default="0.00")
+    performance_bonus = money_field(required=False, default="0.00")
+    pension_subsidy = money_field(required=False, default="0.00")
+    accident_insurance = money_field(required=False, default="0.00")
+
+    class Meta:
+        model = PayAdjustment
+        fields = ["id", "cadre", "county", "corrects_month", "month", *policies.COMPONENTS, "reason", "created_at"]
+        read_only_fields = ["county", "created_at"]

@@ -176,3 +176,23 @@ def test_history_records_who(world, approved):
     run = approved()
     assert run.history.first().history_user == world.users["county_org"]
     assert dt.date(2025, 3, 1) == run.month
+
+
+def test_adjustment_via_api(world, api, approved, build):
+    # a correction after approval goes into a later month's run with its reason
+    approved("2025-03")
+    april = build("2025-04")
+    body = {"cadre": world.cadre.pk, "corrects_month": "2025-03", "month": "2025-04", "county_subsidy": "-1000",
+            "reason": "3月已离岗多发，4月扣回"}
+    assert api(world.users["county_finance"]).post("/api/v1/pay-adjustments/", body,
+                                                   format="json").status_code == 403
+    r = api(world.users["county_org"]).post("/api/v1/pay-adjustments/", body, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["county_subsidy"] == "-1000.00" and r.json()["month"] == "2025-04"
+    lines = api(world.users["county_org"]).get(f"/api/v1/pay-runs/{april.pk}/lines/").json()["results"]
+    adj = [x for x in lines if x["kind"] == "adjustment"]
+    assert len(adj) == 1 and adj[0]["total"] == "-1000.00" and adj[0]["reason"] == "3月已离岗多发，4月扣回"
+    assert api(world.users["county_org"]).get(f"/api/v1/pay-runs/{april.pk}/").json()["total"] == "3320.00"
+    r = api(world.users["county_org"]).post("/api/v1/pay-adjustments/", {**body, "month": "2025-03"}, format="json")
+    assert r.status_code == 400 and "month" in r.json()
+    assert api(world.users["township_party_b"]).get("/api/v1/pay-adjustments/").json()["count"] == 0
