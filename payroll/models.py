@@ -287,7 +287,7 @@ class PayLine(models.Model):
 
     @property
     def is_fully_paid(self) -> bool:
-        return all(self.fund(s) == 0 or self.paid_on(s) for s in FundingSource.values)
+        return all(self.fund(s) <= 0 or self.paid_on(s) for s in FundingSource.values)
 
 
 class LinePayment(models.Model):

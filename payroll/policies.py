@@ -82,9 +82,10 @@ def unpaid_due_before(as_of: dt.date, days: int) -> dt.date:
 
 
 def unpaid_q(as_of: dt.date, prefix: str = "") -> Q:
-    """Lines where some funding source owes money and has not paid by ``as_of``."""
+    """Lines where some funding source owes money (a positive amount; a deduction owes nothing) and has
+    not paid by ``as_of``."""
     cond = Q(pk__in=[])
     for s in SOURCES:
-        cond |= ~Q(**{f"{prefix}{s}_fund": 0}) & (
+        cond |= Q(**{f"{prefix}{s}_fund__gt": 0}) & (
             Q(**{f"{prefix}{s}_paid_on__isnull": True}) | Q(**{f"{prefix}{s}_paid_on__gt": as_of}))
     return cond

@@ -64,7 +64,8 @@ def unpaid_summary(qs, as_of: dt.date):
     money = DecimalField(max_digits=14, decimal_places=2)
     owed = Value(0, output_field=money)
     for s in FundingSource.values:
-        owed = owed + Case(When(Q(**{f"{s}_paid_on__isnull": True}) | Q(**{f"{s}_paid_on__gt": as_of}),
+        owed = owed + Case(When(Q(**{f"{s}_fund__gt": 0}) & (Q(**{f"{s}_paid_on__isnull": True})
+                                                             | Q(**{f"{s}_paid_on__gt": as_of})),
                                 then=F(f"{s}_fund")), default=Value(0), output_field=money)
     return list(
         qs.order_by().values("township_id", "township__name", "township__code", "village_id", "village__name",

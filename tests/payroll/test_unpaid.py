@@ -120,3 +120,17 @@ def test_notice_link_carries_the_units_and_text(world):
     client.force_login(world.users["county_org"])
     html = client.get(url).content.decode()
     assert "城东村村级后备干部报酬未按时发放" in html
+
+
+def test_a_deduction_is_not_an_unpaid_line(world, approved, build):
+    # R-42 adjustment taking money back owes nothing, so the county check does not list it
+    approved("2025-03")
+    build("2025-04")
+    services.adjustment_create(cadre=world.cadre, corrects_month="2025-03", month="2025-04",
+                               county_subsidy="-1000", reason="多发扣回", by=None)
+    run = approved("2025-04")
+    for line in PayLine.objects.filter(run=run, kind="regular"):
+        pay_all(line, dt.date(2025, 5, 3))
+    assert selectors.unpaid_line_list(user=world.users["county_org"], as_of=dt.date(2025, 6, 1)).filter(
+        run=run).count() == 0
+    assert PayLine.objects.get(run=run, kind="adjustment").is_fully_paid
