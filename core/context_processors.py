@@ -1,7 +1,32 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.registry import nav_items
 from core.scope import get_scope
+
+
+#: menu groups by URL namespace: one link when a group has one entry for the user, a dropdown otherwise
+GROUPS = {
+    "cadres": (_("后备干部"), "people"),
+    "selection": (_("选拔"), "megaphone"),
+    "attendance": (_("请销假考勤"), "calendar-check"),
+    "payroll": (_("报酬待遇"), "cash-coin"),
+    "supervision": (_("培养监督"), "clipboard-check"),
+    "": (_("系统管理"), "gear"),
+}
+
+
+def _group(items):
+    groups: dict[str, dict] = {}
+    for item in items:
+        key = item["namespace"] if item["namespace"] in GROUPS else ""
+        label, icon = GROUPS[key]
+        group = groups.setdefault(key, {"label": label, "icon": icon, "items": [], "active": False, "badge": 0})
+        group["items"].append(item)
+        group["active"] = group["active"] or item["active"]
+        group["badge"] += item["badge"] or 0
+    order = list(GROUPS)
+    return [groups[k] for k in sorted(groups, key=order.index)]
 
 
 def navigation(request):
@@ -19,7 +44,8 @@ def navigation(request):
             continue
         badge = item.badge(request, scope) if item.badge else None
         items.append({"label": item.label, "url": url, "icon": item.icon, "badge": badge,
+                      "namespace": item.url_name.split(":")[0] if ":" in item.url_name else "",
                       "active": request.path.startswith(url) and url != "/"})
     from core.selectors import unread_count
 
-    return {"nav_items": items, "scope": scope, "unread_count": unread_count(user=user)}
+    return {"nav_items": items, "nav_groups": _group(items), "scope": scope, "unread_count": unread_count(user=user)}
