@@ -18,6 +18,7 @@ urlpatterns = [
     path("lines/<int:pk>/slip/", views.line_slip, name="line_slip"),
     path("my/", views.my_pay, name="my"),
     path("policies/", views.policy_list, name="policies"),
+    path("policies/<int:pk>/", views.policy_detail, name="policy"),
     path("bonuses/", views.bonus_list, name="bonuses"),
     path("bonuses/import/", views.bonus_import, name="bonus_import"),
     path("adjustments/", views.adjustment_list, name="adjustments"),

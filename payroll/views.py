@@ -387,6 +387,33 @@ def policy_list(request):
     return render(request, "payroll/policy_list.html", {"page_obj": page, "form": form, "setting_form": setting_form})
 
 
+@login_required
+def policy_detail(request, pk):
+    """One standard: county_org corrects it (audited) and sees who changed what."""
+    policy = get_object_or_404(selectors.pay_policy_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    is_org = scope.can({Role.COUNTY_ORG}, county=policy.county)
+    form = None
+    if is_org:
+        form = PayPolicyForm(request.POST or None, instance=policy, counties=county_list(user=request.user).filter(
+            pk=policy.county_id))
+        form.fields["county"].disabled = True
+        form.fields["valid_from"].disabled = True
+        if request.method == "POST" and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k in services.POLICY_FIELDS}
+            try:
+                services.pay_policy_update(policy=policy, by=request.user, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。已审定月份的金额不受影响，草稿需重新生成。"))
+                return redirect("payroll:policy", pk=policy.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("只有县委组织部可以修改报酬标准。"))
+    return render(request, "payroll/policy_detail.html", {
+        "policy": policy, "form": form, "history": history_rows(policy) if is_org else None})
+
+
 # -- bonuses (R-40) --------------------------------------------------------------------------
 
 @login_required

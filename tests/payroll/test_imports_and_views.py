@@ -241,3 +241,21 @@ def test_bulk_mark_paid_for_a_village(world, client, approved):
     r = client.post(f"/payroll/runs/{run.pk}/mark-paid/", {"bulk-village": world.village.pk, "bulk-source": "county",
                                                           "bulk-paid_on": "2099-04-05"})
     assert not PayLine.objects.filter(county_paid_on__isnull=False).exists()
+
+
+def test_policy_correction_is_audited_and_shown_to_the_county(world, client, policy):
+    # "Everything is recorded": who changed the standard, old → new
+    client.force_login(world.users["county_org"])
+    data = {"county_subsidy": "1000", "township_subsidy": "1000", "pension_subsidy": "155", "accident_insurance": "10",
+            "county_subsidy_source": "county", "township_subsidy_source": "township",
+            "performance_bonus_source": "village", "pension_subsidy_source": "village",
+            "accident_insurance_source": "village", "note": "更正"}
+    r = client.post(f"/payroll/policies/{policy.pk}/", data)
+    assert r.status_code == 302
+    policy.refresh_from_db()
+    assert policy.pension_subsidy == Decimal("155.00")
+    html = client.get(f"/payroll/policies/{policy.pk}/").content.decode()
+    assert "150.00 → 155.00" in html and world.users["county_org"].full_name in html
+    client.force_login(world.users["township_party"])
+    assert client.get(f"/payroll/policies/{policy.pk}/").status_code == 200
+    assert client.post(f"/payroll/policies/{policy.pk}/", data).status_code == 403
