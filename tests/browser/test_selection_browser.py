@@ -109,3 +109,26 @@ def test_township_official_sees_the_round_on_a_phone(world, running_round, live_
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"page scrolls sideways on a phone ({width}px)"
     shot(phone, "selection-round-township-phone")
+
+
+def test_township_enters_an_application_on_a_phone_and_sees_the_refusal(world, running_round, live_server, phone,
+                                                                         login, shot):
+    # the ten items with their full text; a declared item refuses the application and names it
+    rnd, _app = running_round
+    login(phone, world.users[Role.TOWNSHIP_PARTY].username)
+    phone.goto(f"{live_server.url}/selection/{rnd.pk}/apply/?village={world.village2.pk}")
+    assert phone.locator("text=（8）在换届中存在拉票贿选等违反换届纪律行为").count() == 1
+    phone.fill("#id_name", "郑小燕")
+    phone.fill("#id_id_number", id_number_for(female=True))
+    phone.fill("#id_phone", "13800138000")
+    phone.select_option("#id_education", "bachelor")
+    phone.check("#id_neg_8")
+    phone.click("main button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator(".alert-danger >> text=第七条第（8）项").count() == 1
+    shot(phone, "selection-apply-refused-phone")
+    phone.uncheck("#id_neg_8")
+    phone.click("main button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("[data-testid=status]").inner_text() == "待初审"
+    assert Application.objects.filter(name="郑小燕", status="submitted").count() == 1
