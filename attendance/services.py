@@ -488,9 +488,12 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
 
 
 def run_daily_checks(*, as_of: dt.date | None = None) -> int:
+    """R-23 + R-25, the daily job, in ONE transaction: a job killed midway leaves no case without its
+    notices (a rerun would never send them), and the rerun (core.jobs catch-up) does the whole day again."""
     as_of = as_of or timezone.localdate()
-    notify_overdue_returns(as_of=as_of)
     try:
-        return check_absence_thresholds(as_of=as_of)
+        with transaction.atomic():
+            notify_overdue_returns(as_of=as_of)
+            return check_absence_thresholds(as_of=as_of)
     except IntegrityError:  # pragma: no cover - two workers at once: the other one opened it
         return 0

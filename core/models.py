@@ -221,3 +221,55 @@ class UserSession(models.Model):
     user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
     last_seen = models.DateTimeField(_("最近活动"))
+
+
+class JobRun(models.Model):
+    """One scheduled job for one period (a day "YYYY-MM-DD" or a month "YYYY-MM"): when it last ran and how
+    it ended. ``core.jobs`` writes it outside the job's own transaction, so a killed job stays "running" and
+    the catch-up runs that period again (docs/decisions/004)."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        OK = "ok", _("已完成")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(_("任务"), max_length=150)
+    period = models.CharField(_("所属日期/月份"), max_length=10)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("执行次数"), default=0)
+    runner = models.CharField(_("执行进程"), max_length=200, blank=True)
+    trigger = models.CharField(_("触发方式"), max_length=20, blank=True)
+    result = models.JSONField(_("返回结果"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+        ordering = ["job", "-period"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_run_once_per_period")]
+
+    def __str__(self):
+        return f"{self.job} {self.period} {self.get_outcome_display()}"
+
+
+class PendingJob(models.Model):
+    """A task the web could not hand to the broker (Redis down); ``core.jobs.catch_up`` sends it later."""
+
+    task = models.CharField(_("任务"), max_length=150)
+    args = models.JSONField(_("位置参数"), default=list, blank=True)
+    kwargs = models.JSONField(_("关键字参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("排队时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近一次错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="pending_job_unsent")]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

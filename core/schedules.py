@@ -16,6 +16,9 @@ SCHEDULES = [
     {"name": "daily-audit-retention", "task": "core.tasks.purge_audit_events",
      "crontab": {"minute": "30", "hour": "3"},
      "description": _("每日 03:30 删除超过保存期限（默认180天）的安全审计事件")},
+    {"name": "catch-up", "task": "core.tasks.catch_up",
+     "crontab": {"minute": "*/5", "hour": "*"},
+     "description": _("每5分钟补做停机期间错过的定时任务，并发送消息队列中断时暂存的任务")},
 ]
 
 

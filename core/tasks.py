@@ -1,10 +1,12 @@
-"""Core jobs: log retention (等保: keep security logs at least 6 months)."""
+"""Core jobs: log retention (等保: keep security logs at least 6 months) and the catch-up of missed work."""
 
 import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+
+from core import jobs  # noqa: F401 - connects the run recording and the catch-up at worker start
 
 
 @shared_task
@@ -16,3 +18,10 @@ def purge_audit_events(days: int | None = None) -> int:
     cutoff = timezone.now() - dt.timedelta(days=keep)
     deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(name="core.tasks.catch_up")
+def catch_up() -> dict:
+    """After an outage (Redis, worker or beat down): run the missed days of the daily jobs and the missed
+    month of the pay run, and send the tasks the web kept while the broker was down (core.jobs)."""
+    return jobs.catch_up()

@@ -46,3 +46,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 LANGUAGE_CODE = "zh-hans"
+# A worker started by a test must not run the catch-up of scheduled jobs on its own (tests/faults turn it on).
+JOBS_CATCH_UP_ON_WORKER_START = env.bool("JOBS_CATCH_UP_ON_WORKER_START", default=False)
