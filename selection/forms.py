@@ -48,9 +48,10 @@ class ApplicationForm(BootstrapMixin, forms.ModelForm):
             self.fields["village"].queryset = villages
         self.fields["applied_on"].required = False
         self.fields["applied_on"].help_text = _("不填则为今天")
+        declared = (self.instance.negative_list or {}) if self.instance.pk else {}
         for key, text in policies.NEGATIVE_LIST.items():
             self.fields[f"neg_{key}"] = forms.BooleanField(
-                label=_("（%(k)s）%(t)s") % {"k": key, "t": text}, required=False)
+                label=_("（%(k)s）%(t)s") % {"k": key, "t": text}, required=False, initial=bool(declared.get(key)))
         self._style()
 
     def clean_id_number(self):

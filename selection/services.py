@@ -154,6 +154,13 @@ def application_submit(*, round: Round, by, **data) -> Application:
     app = Application(round=rnd, submitted_by=by, **data)
     if app.applied_on is None:
         app.applied_on = local_today()
+    _check_and_save(app, rnd, by=by)
+    _notify_township(app)
+    return app
+
+
+def _check_and_save(app: Application, rnd: Round, *, by) -> Application:
+    """R-03, R-12, R-13 and one application per person per round, then save (new or corrected)."""
     errors = {}
     app.id_number = idcard.normalize(app.id_number)
     try:
@@ -181,7 +188,8 @@ def application_submit(*, round: Round, by, **data) -> Application:
     if active:
         raise ValidationError({"id_number": _("此人已是%(v)s的在岗后备干部“%(n)s”，不能再报名。") % {
             "v": active.village, "n": active.name}})
-    same = Application.objects.filter(round=rnd, id_number=app.id_number).select_related("village").first()
+    same = Application.objects.filter(round=rnd, id_number=app.id_number).exclude(pk=app.pk).select_related(
+        "village").first()
     if same:
         raise ValidationError({"id_number": _("此人已在本批次报名（%(v)s），每人每批次只能报一个村。") % {
             "v": same.village}})
@@ -194,7 +202,27 @@ def application_submit(*, round: Round, by, **data) -> Application:
             app.save()
     except IntegrityError as exc:
         raise ValidationError({"id_number": _("此人已在本批次报名，每人每批次只能报一个村。")}) from exc
-    _notify_township(app)
+    return app
+
+
+@transaction.atomic
+def application_update(*, application: Application, by, **data) -> Application:
+    """Correct an application entered with a mistake, only while it waits for the preliminary review;
+    every check of the submission runs again (R-12, R-13)."""
+    unknown = set(data) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    app = _lock(application)
+    if app.status != Application.Status.SUBMITTED:
+        raise Conflict(_("“%(n)s”的报名已经%(s)s，不能再修改报名信息。") % {"n": app.name, "s": app.get_status_display()})
+    for key, value in data.items():
+        setattr(app, key, value)
+    moved = "village" in data and data["village"].pk != application.village_id
+    if app.applied_on is None:
+        app.applied_on = local_today()
+    _check_and_save(app, app.round, by=by)
+    if moved:
+        _notify_township(app)
     return app
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(r"^(?P<pk>\d+)/export/(?P<what>ranking|publicity)\.(?P<fmt>xlsx|pdf)$", views.export, name="export"),
     path("applications/", views.application_index, name="applications"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/review/", views.application_review, name="review"),
     path("applications/<int:pk>/scores/", views.application_scores, name="scores"),
     path("applications/<int:pk>/co-review/", views.application_co_review, name="co_review"),

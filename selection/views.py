@@ -171,6 +171,31 @@ def application_create(request, pk):
     return render(request, "selection/application_form.html", {"form": form, "round": rnd})
 
 
+@login_required
+def application_edit(request, pk):
+    """Correct an application while it waits for the preliminary review."""
+    app = get_object_or_404(application_list(user=request.user), pk=pk)
+    get_scope(request.user).require(APPLICATION_ENTRY, village=app.village,
+                                    message=_("只有县委组织部或本乡（镇）党委可以修改报名信息。"))
+    if app.status != Application.Status.SUBMITTED:
+        messages.error(request, _("报名已进入后续步骤，不能再修改报名信息。"))
+        return redirect("selection:application", pk=app.pk)
+    villages = villages_for(user=request.user, roles=APPLICATION_ENTRY, county_id=app.round.county_id).order_by("code")
+    form = ApplicationForm(request.POST or None, instance=app, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(application=app, by=request.user, **form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("selection:application", pk=app.pk)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("selection:application", pk=app.pk)
+    return render(request, "selection/application_form.html", {"form": form, "round": app.round, "app": app})
+
+
 def _steps(app):
     """The R-11 steps of one application with who and when, for the timeline."""
     return [
@@ -203,7 +228,9 @@ def application_detail(request, pk):
     step = STEP_VIEWS.get(app.status)
     if step and app.round.status == Round.Status.ANNOUNCED and scope.can(step[1], village=app.village):
         next_step = {"url_name": step[0], "label": step[2]}
-    ctx = {"app": app, "steps": _steps(app), "next_step": next_step,
+    can_edit = (app.status == Application.Status.SUBMITTED and app.round.status == Round.Status.ANNOUNCED
+                and scope.can(APPLICATION_ENTRY, village=app.village))
+    ctx = {"app": app, "steps": _steps(app), "next_step": next_step, "can_edit": can_edit,
            "negative": [(k, t, bool(app.negative_list.get(k))) for k, t in policies.NEGATIVE_LIST.items()],
            "waiting_for": Application.NEXT_STEP.get(app.status)}
     if scope.can({Role.COUNTY_ORG}, village=app.village):

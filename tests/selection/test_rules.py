@@ -350,3 +350,18 @@ def test_application_date_within_the_round_and_not_in_the_future(apply, rnd):
     with pytest.raises(ValidationError) as exc:
         apply(applied_on=rnd.announced_on - dt.timedelta(days=1))
     assert "报名日期须在公告日期" in exc.value.message_dict["applied_on"][0]
+
+
+def test_correcting_an_application_before_review(apply, advance, org, world):
+    # the same checks run again; after the preliminary review the application is frozen
+    app = apply(name="王小五")
+    app = services.application_update(application=app, by=org, name="王晓武", id_number=app.id_number)
+    assert app.name == "王晓武" and app.history.first().history_user == org
+    items = {k: False for k in policies.NEGATIVE_KEYS}
+    items["5"] = True
+    with pytest.raises(ValidationError) as exc:
+        services.application_update(application=app, by=org, negative_list=items)
+    assert "第七条第（5）项" in exc.value.message_dict["negative_list"][0]
+    app = advance(Application.objects.get(pk=app.pk), "reviewed")
+    with pytest.raises(Conflict):
+        services.application_update(application=app, by=org, name="再改")

@@ -265,3 +265,17 @@ def test_home_panels(world, rnd, apply, advance, party, org):
 def test_cadre_list_after_appointment(world, rnd, apply, advance, org):
     app = advance(apply(name="新人"), "appointed")
     assert Cadre.objects.get(pk=app.cadre_id).village == world.village2
+
+
+def test_edit_page_only_while_waiting_for_review(world, apply, advance, party):
+    app = apply(name="错字")
+    c = client_for(party)
+    assert "修改报名信息" in c.get(f"/selection/applications/{app.pk}/").content.decode()
+    data = {"village": world.village2.pk, "name": "正字", "id_number": app.id_number, "phone": app.phone,
+            "education": app.education, "political_status": "masses", "applied_on": app.applied_on.isoformat()}
+    assert c.post(f"/selection/applications/{app.pk}/edit/", data).status_code == 302
+    assert Application.objects.get(pk=app.pk).name == "正字"
+    assert client_for(world.users[Role.COUNTY_FINANCE]).get(f"/selection/applications/{app.pk}/edit/").status_code == 403
+    advance(Application.objects.get(pk=app.pk), "reviewed")
+    r = c.get(f"/selection/applications/{app.pk}/edit/", follow=True)
+    assert "不能再修改" in r.content.decode()
