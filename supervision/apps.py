@@ -16,11 +16,11 @@ class SupervisionConfig(AppConfig):
         township = {Role.TOWNSHIP_PARTY}
         staff = county | township | {Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}
         nav(label=_("工作看板"), url_name="supervision:dashboard", roles=county | township, order=5, icon="speedometer2")
-        nav(label=_("谈话"), url_name="supervision:talk_list", roles=staff, order=60, icon="chat-square-text")
-        nav(label=_("培养"), url_name="supervision:pairing_list", roles=staff, order=61, icon="mortarboard")
-        nav(label=_("纪律"), url_name="supervision:case_list", roles=county | township, order=63, icon="shield-exclamation")
-        nav(label=_("通报"), url_name="supervision:notice_list", roles=staff, order=64, icon="megaphone")
-        nav(label=_("台账"), url_name="supervision:ledger", roles=county | township, order=65, icon="table")
+        nav(label=_("谈话记录"), url_name="supervision:talk_list", roles=staff, order=60, icon="chat-square-text")
+        nav(label=_("培养考评"), url_name="supervision:pairing_list", roles=staff, order=61, icon="mortarboard")
+        nav(label=_("纪律案件"), url_name="supervision:case_list", roles=county | township, order=63, icon="shield-exclamation")
+        nav(label=_("通报整改"), url_name="supervision:notice_list", roles=staff, order=64, icon="megaphone")
+        nav(label=_("信息台账"), url_name="supervision:ledger", roles=county | township, order=65, icon="table")
 
         @home_panel(order=5)
         def county_dashboard(request, scope):
