@@ -45,16 +45,17 @@ class SelectionConfig(AppConfig):
 
         @home_panel(order=21)
         def rounds_to_decide(request, scope):
-            """County organisation department: rounds with applicants waiting for co-review or decision."""
+            """County organisation department: rounds waiting for scores, co-review or the decision."""
             if not scope.has_any(Role.COUNTY_ORG):
                 return None
             from selection.selectors import rounds_waiting_for_county
 
             rows = list(rounds_waiting_for_county(user=request.user)[:8])
             return HomePanel(
-                title=str(_("待县级协审、研究决定的选拔")),
-                items=[{"text": r.title, "note": _("待协审 %(a)s 人，待决定 %(b)s 人") % {
-                    "a": r.n_scored, "b": r.n_co_reviewed}, "url": reverse("selection:round", args=[r.pk])}
+                title=str(_("待县级办理的选拔")),
+                items=[{"text": r.title, "note": _("待录成绩 %(s)s 人，待协审 %(a)s 人，待决定 %(b)s 人") % {
+                    "s": r.n_reviewed, "a": r.n_scored, "b": r.n_co_reviewed},
+                        "url": reverse("selection:round", args=[r.pk])}
                        for r in rows],
                 count=len(rows), level="warning", empty_text=str(_("没有等待县级办理的选拔。")),
                 more_url=reverse("selection:rounds"),

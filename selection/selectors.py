@@ -151,10 +151,12 @@ def waiting_for_review(*, user):
 
 
 def rounds_waiting_for_county(*, user):
-    """Running rounds of the user's counties with applicants waiting for co-review or the decision."""
-    scored = Q(applications__status=Application.Status.SCORED)
-    co_reviewed = Q(applications__status=Application.Status.CO_REVIEWED)
+    """Running rounds of the user's counties with applicants waiting for the county: scores to enter
+    (the county organises the exam), co-review to record, or the decision."""
+    def n(status):
+        return Count("applications", filter=Q(applications__status=status))
+
     return (round_list(user=user).filter(county__in=managed_counties(user=user), status=Round.Status.ANNOUNCED)
-            .annotate(n_scored=Count("applications", filter=scored),
-                      n_co_reviewed=Count("applications", filter=co_reviewed))
-            .filter(Q(n_scored__gt=0) | Q(n_co_reviewed__gt=0)).order_by("-announced_on"))
+            .annotate(n_reviewed=n(Application.Status.REVIEWED), n_scored=n(Application.Status.SCORED),
+                      n_co_reviewed=n(Application.Status.CO_REVIEWED))
+            .filter(Q(n_reviewed__gt=0) | Q(n_scored__gt=0) | Q(n_co_reviewed__gt=0)).order_by("-announced_on"))

@@ -132,3 +132,64 @@ def test_township_enters_an_application_on_a_phone_and_sees_the_refusal(world, r
     phone.wait_for_load_state("networkidle")
     assert phone.locator("[data-testid=status]").inner_text() == "待初审"
     assert Application.objects.filter(name="郑小燕", status="submitted").count() == 1
+
+
+def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login, shot):
+    """Issue 4 "done when": in the demo, the county official carries the supplement round to the end in
+    the browser — Excel import of scores, co-review, decision — and the vacant village is filled."""
+    from core import demo
+    from core.selectors import vacancy_list
+    from core.models import User
+    from selection import demo as selection_demo
+    from selection.models import Round
+
+    ctx = demo.build_org()
+    demo.build_users(ctx)
+    demo.build_cadres(ctx)
+    selection_demo.selection_rounds(ctx)
+    selection_demo.selection_rounds(ctx)  # idempotent
+    assert Round.objects.count() == 2
+    org = User.objects.get(username="org")
+    vacant_before = vacancy_list(user=org).count()
+    rnd = Round.objects.get(kind="supplement")
+    waiting = list(Application.objects.filter(round=rnd, status="reviewed").select_related("village"))
+    village = waiting[0].village
+    assert len(waiting) == 2 and village in vacancy_list(user=org)
+    assert Application.objects.filter(round=rnd, status="rejected", rejection_reason__contains="第七条第（7）项").exists()
+
+    page = desktop
+    login(page, "org", demo.DEMO_PASSWORD)
+    page.locator("[data-panel='待县级办理的选拔']").locator(f"text={rnd.title}").click()
+    page.click("text=导入成绩")
+    with page.expect_download() as info:
+        page.click("text=下载模板")
+    wb = load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    ws = wb.worksheets[0]
+    for row, (written, interview) in zip((2, 3), ((88, 92.5), (81, 79))):
+        ws.cell(row=row, column=3, value=written)
+        ws.cell(row=row, column=4, value=interview)
+    buf = io.BytesIO()
+    wb.save(buf)
+    page.set_input_files("#id_file", files=[{"name": "成绩.xlsx", "buffer": buf.getvalue(),
+                                             "mimeType": "application/octet-stream"}])
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=导入成功：共 2 行").count() == 1
+    top = Application.objects.get(round=rnd, village=village, rank=1)
+    page.goto(f"{live_server.url}/selection/applications/{top.pk}/")
+    page.click("[data-testid=next-step]")  # co-review
+    page.check("#id_passed_0")
+    page.click("main button[type=submit]")
+    page.click("[data-testid=next-step]")  # decision
+    page.check("#id_appointed_0")
+    page.fill("#id_decided_on", today().isoformat())
+    page.fill("#id_document_no", "清委人才〔2026〕15号")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("text=已聘任为村级后备干部").count() == 1
+    shot(page, "selection-demo-appointed")
+    assert village not in vacancy_list(user=org)
+    assert vacancy_list(user=org).count() == vacant_before - 1
+    page.goto(f"{live_server.url}/selection/{rnd.pk}/")
+    assert page.locator(f"#vacancies >> text={village.name}").count() == 0
+    shot(page, "selection-demo-round-page")

@@ -259,7 +259,7 @@ def test_home_panels(world, rnd, apply, advance, party, org):
     home = client_for(party).get("/").content.decode()
     assert "待初审的报名" in home and "等初审" in home
     home = client_for(org).get("/").content.decode()
-    assert "待县级协审、研究决定的选拔" in home and rnd.title in home
+    assert "待县级办理的选拔" in home and rnd.title in home and "待决定 1 人" in home
 
 
 def test_cadre_list_after_appointment(world, rnd, apply, advance, org):
