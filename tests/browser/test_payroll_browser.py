@@ -62,3 +62,20 @@ def test_county_home_lists_unpaid_villages(world, draft_run, live_server, deskto
     desktop.goto(f"{live_server.url}/payroll/unpaid/")
     assert desktop.locator("#unpaid >> text=城东村").count() == 1
     shot(desktop, "payroll-unpaid-county")
+
+
+def test_township_enters_a_bonus_on_phone(world, draft_run, live_server, phone, login, shot):
+    # the township enters a cadre's 业绩考核奖; a wrong amount is explained on the field
+    login(phone, world.users[Role.TOWNSHIP_PARTY].username)
+    phone.goto(f"{live_server.url}/payroll/bonuses/")
+    phone.select_option("#id_cadre", str(world.cadre.pk))
+    phone.fill("#id_month", "2025-04")
+    phone.fill("#id_amount", "-5")
+    phone.click("main form[method=post] button[type=submit]")
+    assert phone.locator(".field-error[data-field=amount]").count() == 1
+    phone.fill("#id_amount", "650")
+    phone.click("main form[method=post] button[type=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("text=已登记张三 2025-04的业绩考核奖").count() == 1
+    assert phone.locator("#bonuses >> text=650.00").count() == 1
+    shot(phone, "payroll-bonus-township-phone")
