@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Education
@@ -75,8 +76,11 @@ def round_vacancies(*, user, rnd: Round):
     """R-01 → R-10: villages of the round's county still without their reserve cadre (in the user's scope)."""
     from core.selectors import vacancy_list
 
+    # a subquery, not a second join: a join would multiply vacancy_list's count of active cadres
+    applicants = (Application.objects.filter(round=rnd, village=OuterRef("pk")).order_by()
+                  .values("village").annotate(n=Count("pk")).values("n"))
     return vacancy_list(user=user).filter(township__county_id=rnd.county_id).annotate(
-        n_applicants=Count("selection_applications", filter=Q(selection_applications__round=rnd), distinct=True))
+        n_applicants=Coalesce(Subquery(applicants), 0))
 
 
 class RoundFilter(django_filters.FilterSet):

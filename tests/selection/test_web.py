@@ -279,3 +279,17 @@ def test_edit_page_only_while_waiting_for_review(world, apply, advance, party):
     advance(Application.objects.get(pk=app.pk), "reviewed")
     r = c.get(f"/selection/applications/{app.pk}/edit/", follow=True)
     assert "不能再修改" in r.content.decode()
+
+
+def test_vacancies_of_the_round_count_cadres_right_with_many_applicants(world, rnd, apply, org):
+    # a village with quota 2 and one active cadre stays a vacancy however many people apply
+    from core.services import village_update
+
+    village_update(village=world.village, quota=2)
+    for i in range(3):
+        apply(name=f"报名{i}", village=world.village)
+    from selection.selectors import round_vacancies
+
+    rows = {v.name: (v.active, v.quota, v.n_applicants) for v in round_vacancies(user=org, rnd=rnd)}
+    assert rows["城东村"] == (1, 2, 3)
+    assert rows["城南村"] == (0, 1, 0)
