@@ -317,7 +317,8 @@ def application_score(*, application: Application, by, written, interview) -> Ap
             errors[key] = str(exc)
     if errors:
         raise ValidationError(errors)
-    rnd = app.round
+    # lock the round so its weights cannot change between reading them and saving the composite
+    rnd = Round.objects.select_for_update().get(pk=app.round_id)
     app.written_score = scores["written"]
     app.interview_score = scores["interview"]
     app.bonus = policies.bonus_for(education=app.education, previous_round=app.previous_round,
