@@ -322,21 +322,23 @@ def _alive(run) -> bool:
 
 
 def missed_periods(job: Scheduled, now=None) -> list[str]:
-    """Due periods after the last completed one that did not complete and are not running now. A job that
-    never ran is only owed its latest due period (a new installation does not replay history)."""
+    """Due periods (within JOBS_CATCH_UP_DAYS) after the last completed one, plus earlier ones that failed
+    or died, that are not running now; oldest first. A job with no record at all is only owed its latest
+    due period (a new installation does not replay a month of history)."""
     from core.models import JobRun
 
     due = job.due_periods(now)
     if not due:
         return []
-    last = last_completed(job.task)
     runs = {r.period: r for r in JobRun.objects.filter(job=job.task, period__in=due)}
-    if last is None and not runs:
-        due = due[-1:]
+    last = last_completed(job.task)
+    if last is None:
+        first = JobRun.objects.filter(job=job.task).order_by("period").values_list("period", flat=True).first()
+        due = due[-1:] if first is None else [p for p in due if p >= first]
+    else:
+        due = [p for p in due if p > last or p in runs]
     out = []
     for period in due:
-        if last is not None and period <= last and period not in runs:
-            continue  # before the last completed run and never tried here: covered by then
         run = runs.get(period)
         if run is not None and (run.outcome == run.Outcome.OK or (run.outcome == run.Outcome.RUNNING and _alive(run))):
             continue
@@ -362,15 +364,17 @@ def _single_flight(name: str):
                 cur.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-def catch_up(*, now=None, send: bool = True) -> dict:
-    """Run every missed period of the scheduled jobs (oldest first) and, with ``send``, re-send the tasks
-    kept while the broker was down. Returns what was done, e.g.
+def catch_up(*, now=None, send: bool = True, only=None) -> dict:
+    """Run every missed period of the scheduled jobs (oldest first; ``only``: these task names) and, with
+    ``send``, re-send the tasks kept while the broker was down. Returns what was done, e.g.
     ``{"runs": [{"job": ..., "period": ..., "ok": True}], "pending": {"sent": 1, "failed": 0}}``."""
     with _single_flight("core.jobs.catch_up") as got:
         if not got:
             return {"skipped": "another catch-up is running", "runs": [], "pending": {"sent": 0, "failed": 0}}
         runs = []
         for job in SCHEDULED:
+            if only is not None and job.task not in only:
+                continue
             for period in missed_periods(job, now):
                 try:
                     run_job(job.task, period)

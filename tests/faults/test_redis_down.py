@@ -1,0 +1,151 @@
+"""Issue 7 "Faults": with Redis down the web keeps working and the work is done once Redis is back.
+
+A private redis-server (tests/faults/conftest.py) is killed and started again; the shared one is not touched.
+"""
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from core import jobs
+from core.models import JobRun, PendingJob
+from core.roles import Role
+from payroll import services as payroll_services
+from payroll.models import PayRun
+from tests.faults.conftest import celery_broker, wait_for
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+MONTH = dt.date(2025, 3, 1)
+
+
+@pytest.fixture
+def policy(world):
+    return payroll_services.pay_policy_create(county=world.county, valid_from=dt.date(2022, 11, 1), by=None,
+                                              pension_subsidy=Decimal("150.00"), accident_insurance=Decimal("10.00"))
+
+
+def _built(run_id):
+    run = PayRun.objects.get(pk=run_id)
+    return run if run.build_state == PayRun.BuildState.DONE else None
+
+
+def test_enqueue_with_redis_down_keeps_the_task_and_catch_up_sends_it(world, policy, private_redis, workers, client):
+    from payroll.tasks import build_pay_run
+
+    run = PayRun.objects.create(county=world.county, month=MONTH, build_state=PayRun.BuildState.QUEUED)
+    org = world.users[Role.COUNTY_ORG]
+    with celery_broker(private_redis.url), override_settings(CELERY_BROKER_URL=private_redis.url):
+        private_redis.kill()
+
+        # given Redis is down, when a service starts a build after its transaction commits …
+        started = time.monotonic()
+        with transaction.atomic():
+            PayRun.objects.filter(pk=run.pk).update(build_message="")
+            jobs.enqueue(build_pay_run, run.pk, org.pk, on_deferred=lambda: PayRun.objects.filter(pk=run.pk).update(
+                build_message=str(jobs.QUEUED_MESSAGE)))
+        elapsed = time.monotonic() - started
+
+        # … then nothing is raised, the page is not kept waiting and the work is kept durably
+        assert elapsed < 5, f"publishing to a dead broker took {elapsed:.1f}s"
+        pending = PendingJob.objects.get()
+        assert (pending.task, pending.args, pending.sent_at) == ("payroll.tasks.build_pay_run", [run.pk, org.pk], None)
+        assert "Error" in pending.last_error
+        assert jobs.is_pending(build_pay_run, run.pk, org.pk)
+        run.refresh_from_db()
+        assert run.build_message == "已排队，稍后自动执行" and run.build_state == PayRun.BuildState.QUEUED
+
+        # the same work asked again while Redis is down is kept once (the build is idempotent anyway)
+        jobs.enqueue(build_pay_run, run.pk, org.pk)
+        assert PendingJob.objects.count() == 1
+
+        # the health endpoint says "degraded" with the broker error, and still answers 200 (the web works)
+        response = client.get("/health/")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "degraded" and body["database"] == "ok" and body["broker"].startswith("error")
+
+        # a catch-up while Redis is still down sends nothing and loses nothing
+        result = jobs.catch_up(only=())
+        assert result["pending"] == {"sent": 0, "failed": 1}
+        assert PendingJob.objects.get().sent_at is None
+
+        # when Redis is back and a worker runs, the catch-up sends the kept task and the worker builds the run
+        private_redis.start()
+        workers(private_redis.url, queues=("celery",))
+        assert client.get("/health/").json()["status"] == "ok"
+        result = jobs.catch_up(only=())
+        assert result["pending"] == {"sent": 1, "failed": 0}
+
+    built = wait_for(lambda: _built(run.pk), timeout=90, what="the kept build to run on the worker")
+    assert built.lines_count == 2 and built.total == Decimal("4320.00")
+    assert PendingJob.objects.get().sent_at is not None
+    assert not jobs.is_pending(build_pay_run, run.pk, org.pk)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "payroll/services.py pay_run_queue still calls build_pay_run.delay() in on_commit: with Redis down the "
+    "POST raises kombu OperationalError (a 500). Fixed when it calls core.jobs.enqueue (docs/decisions/004); "
+    "then remove this marker."))
+def test_pay_run_build_in_the_ui_with_redis_down_is_queued_not_a_500(world, policy, private_redis, workers, client):
+    client.force_login(world.users[Role.COUNTY_ORG])
+    with celery_broker(private_redis.url):
+        private_redis.kill()
+        # when the county starts a build by hand while Redis is down
+        response = client.post(reverse("payroll:run_build"), {"county": world.county.pk, "month": "2025-03"})
+        # then the page answers (redirect to the run), the run shows it is queued and the task is kept
+        assert response.status_code == 302
+        run = PayRun.objects.get(county=world.county, month=MONTH)
+        assert run.build_state == PayRun.BuildState.QUEUED
+        page = client.get(reverse("payroll:run", args=[run.pk]))
+        assert page.status_code == 200 and "排队" in page.content.decode()
+        assert PendingJob.objects.filter(task="payroll.tasks.build_pay_run", sent_at__isnull=True).count() == 1
+        # and once Redis is back the catch-up sends it and a worker builds the run
+        private_redis.start()
+        workers(private_redis.url, queues=("celery",))
+        assert jobs.catch_up(only=())["pending"]["sent"] == 1
+    built = wait_for(lambda: _built(run.pk), timeout=90, what="the queued build to run on the worker")
+    assert built.lines_count == 2
+
+
+def test_a_worker_back_after_an_outage_runs_each_missed_day(world, private_redis, workers):  # R-25
+    """Beat could not send the daily absence check for two days (Redis down); the worker that starts when
+    Redis is back runs the catch-up, which runs each missed day, oldest first."""
+    from attendance.models import AttendanceDay
+    from cadres.models import DisciplineCase
+    from tests.attendance.conftest import workdays_from
+
+    today = jobs._local_today()
+    task = "attendance.tasks.check_absence_thresholds"
+    absences = workdays_from(today - dt.timedelta(days=60), 16)
+    assert absences[-1] < today - dt.timedelta(days=3)
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in absences])
+    # the last run that completed was three days ago (and found nothing: the absences were entered later)
+    last = (today - dt.timedelta(days=3)).isoformat()
+    JobRun.objects.create(job=task, period=last, outcome=JobRun.Outcome.OK, started_at=jobs.timezone.now(),
+                          attempts=1)
+    # the other jobs are up to date, so only the absence check is owed
+    for job in jobs.SCHEDULED:
+        if job.task != task:
+            for period in job.due_periods():
+                JobRun.objects.create(job=job.task, period=period, outcome=JobRun.Outcome.OK,
+                                      started_at=jobs.timezone.now(), attempts=1)
+
+    workers(private_redis.url, env={"JOBS_CATCH_UP_ON_WORKER_START": "1"}, queues=("celery",))
+
+    missed = [(today - dt.timedelta(days=n)).isoformat() for n in (2, 1)]
+    wait_for(lambda: JobRun.objects.filter(job=task, period__in=missed, outcome="ok").count() == 2, timeout=90,
+             what="the worker's catch-up of the missed days")
+    runs = JobRun.objects.filter(job=task, period__in=missed).order_by("period")
+    assert [r.trigger for r in runs] == ["catch_up", "catch_up"]
+    assert runs[0].started_at < runs[1].started_at  # oldest first
+    # the case is opened by the first missed day's run, once
+    case = DisciplineCase.objects.get(cadre=world.cadre)
+    assert case.source == "absence_job" and case.opened_on.isoformat() == missed[0]
+    assert jobs.last_completed(task) >= missed[-1]
+    assert jobs.missed_periods(jobs.BY_TASK[task]) == []
