@@ -13,7 +13,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
-from core.api import router
+from core.api import Pagination, router
 from core.scope import get_scope
 from core.selectors import county_list, township_list
 from supervision import selectors, services
@@ -181,6 +181,7 @@ class LedgerViewSet(viewsets.ViewSet):
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, XlsxRenderer, PdfRenderer]
     serializer_class = LedgerRowSerializer
+    pagination_class = Pagination  # also tells the schema that the JSON answer is paginated
 
     @extend_schema(
         parameters=[
@@ -203,9 +204,7 @@ class LedgerViewSet(viewsets.ViewSet):
         if fmt in ("xlsx", "pdf"):
             return ledger_export(request, params, fmt)
         rows = selectors.ledger_rows(user=request.user, **params)
-        from core.api import Pagination
-
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         pay = selectors.pay_summary(user=request.user, cadre_ids=[c.pk for c in page], year=params["year"]) \
             if selectors.pay_available() else None
