@@ -10,7 +10,7 @@ from core import excel
 from core.idcard import mask_id_number
 from payroll import policies
 from payroll.models import Component, FundingSource, PayLine, PayRun
-from payroll.money import money
+from core.money import money
 
 COMPONENT_LABELS = [str(label) for _value, label in Component.choices]
 SOURCE_LABELS = {value: str(label) for value, label in FundingSource.choices}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.dates import month_bounds, parse_month
 
 from payroll.models import Component, FundingSource
-from payroll.money import money
+from core.money import money
 
 COMPONENTS = list(Component.values)
 #: components whose amount is the same for everyone in a month (from the policy); the bonus is per cadre

@@ -159,7 +159,7 @@ def totals(lines) -> dict:
     """Sums of a set of lines: each component, each funding source, and the total (one query)."""
     fields = policies.COMPONENTS + [f"{s}_fund" for s in FundingSource.values] + ["total"]
     agg = lines.order_by().aggregate(count=Count("pk"), **{f: Sum(f) for f in fields})
-    from payroll.money import money
+    from core.money import money
 
     return {k: (v if k == "count" else money(v)) for k, v in agg.items()}
 

@@ -29,7 +29,7 @@ from payroll.models import (
     PayRun,
     PerformanceBonus,
 )
-from payroll.money import ZERO, money
+from core.money import ZERO, money
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
