@@ -36,8 +36,11 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
         prev = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if prev is not None and rec.history_type == "~":
-            delta = rec.diff_against(prev)
+            # every tracked field, also the non-editable ones set by services (status, banned_until …)
+            delta = rec.diff_against(prev, included_fields=[f.name for f in prev.tracked_fields])
             for change in delta.changes:
+                if change.field in ("id",):
+                    continue
                 field = obj._meta.get_field(change.field)
                 changes.append({
                     "field": str(getattr(field, "verbose_name", change.field)),

@@ -81,3 +81,11 @@ def test_history_visible_to_county_only(world, client):
 def test_out_of_scope_detail_is_404(world, client):
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
     assert client.get(f"/cadres/{world.other_cadre.pk}/").status_code == 404
+
+
+def test_history_shows_status_changes_made_by_services(world, client):
+    """Audit: fields set by services (status, ban) appear in the county's history with old → new."""
+    client.force_login(world.users[Role.COUNTY_ORG])
+    client.post(f"/cadres/{world.cadre.pk}/resign/", {"date": "2026-06-10", "reason": "外出务工"})
+    page = client.get(f"/cadres/{world.cadre.pk}/").content.decode()
+    assert "在岗 → 主动辞职" in page
