@@ -37,16 +37,17 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
         changes = []
         if prev is not None and rec.history_type == "~":
             # every tracked field, also the non-editable ones set by services (status, banned_until …)
-            delta = rec.diff_against(prev, included_fields=[f.name for f in prev.tracked_fields])
-            for change in delta.changes:
-                if change.field in ("id",):
+            for field in prev.tracked_fields:
+                if field.primary_key:
                     continue
-                field = obj._meta.get_field(change.field)
-                changes.append({
-                    "field": str(getattr(field, "verbose_name", change.field)),
-                    "old": _display(field, change.old),
-                    "new": _display(field, change.new),
-                })
+                old, new = getattr(prev, field.attname), getattr(rec, field.attname)
+                if old != new:
+                    model_field = obj._meta.get_field(field.name)
+                    changes.append({
+                        "field": str(getattr(model_field, "verbose_name", field.name)),
+                        "old": _display(model_field, old),
+                        "new": _display(model_field, new),
+                    })
         rows.append({
             "when": rec.history_date,
             "who": rec.history_user or _("系统"),
