@@ -43,16 +43,35 @@ def _runner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _task(task):
-    """The task object for a task or its dotted name (the names are module paths, so importable)."""
-    if not isinstance(task, str):
-        return task
-    from celery import current_app
+def _app():
+    """The project's Celery app (not ``current_app``: a test may have made another app current)."""
+    from config.celery import app
 
+    return app
+
+
+def _task(task):
+    """The project app's task for a task or its dotted name."""
+    app = _app()
+    if isinstance(task, str):
+        name = task
+    else:
+        try:
+            name = task.name
+        except Exception:  # noqa: BLE001 - a shared_task proxy resolved against another current app
+            from celery import _state
+
+            previous = _state.get_current_app()
+            app.set_current()
+            try:
+                name = task.name
+            finally:
+                previous.set_current()
     try:
-        return current_app.tasks[task]
-    except KeyError:
-        return import_string(task)
+        return app.tasks[name]
+    except KeyError:  # not autodiscovered in this process yet: the names are module paths
+        import_string(name)
+        return app.tasks[name]
 
 
 # -- enqueue ---------------------------------------------------------------------------------------

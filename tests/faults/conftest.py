@@ -100,7 +100,11 @@ def celery_broker(url: str):
         app._pool = None
         app.amqp._producer_pool = None
 
+    from celery import _state
+
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
+    previous_current = _state.get_current_app()
+    app.set_current()  # shared_task proxies resolve against the current app
     reset_pools()
     app.conf.broker_url = url
     app.conf.task_always_eager = False
@@ -110,6 +114,7 @@ def celery_broker(url: str):
     finally:
         reset_pools()
         app.conf.update(saved)
+        previous_current.set_current()
 
 
 class Worker:
@@ -135,7 +140,7 @@ class Worker:
         self.proc = None
         from celery import Celery
 
-        self.client = Celery("faults-client", broker=broker, backend=broker)
+        self.client = Celery("faults-client", broker=broker, backend=broker, set_as_current=False)
 
     def start(self, *queues: str):
         log = open(self.log_path, "w")

@@ -123,7 +123,9 @@ def test_pay_run_killed_midway_leaves_the_previous_draft_and_a_rerun_equals_a_cl
     rerun = payroll_state(month)
     zhang = [line for line in rerun[1] if line[1] == "张三"]
     assert [(line[3], line[4]) for line in zhang] == [(Decimal("2360.00"), Decimal("200.00"))]  # the bonus counts now
-    assert JobRun.objects.get(job="payroll.tasks.run_monthly_payroll", period="2025-03").outcome == "ok"
+    # (the run record is finished by task_postrun, just after the result is sent back)
+    wait_for(lambda: JobRun.objects.get(job="payroll.tasks.run_monthly_payroll", period="2025-03").outcome == "ok",
+             timeout=10, what="the run record to say ok")
 
     PayLine.objects.filter(run__month=month).delete()
     PayRun.objects.filter(month=month).delete()

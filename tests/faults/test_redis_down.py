@@ -103,7 +103,7 @@ def test_pay_run_build_in_the_ui_with_redis_down_is_queued_not_a_500(world, poli
         run = PayRun.objects.get(county=world.county, month=MONTH)
         assert run.build_state == PayRun.BuildState.QUEUED
         page = client.get(reverse("payroll:run", args=[run.pk]))
-        assert page.status_code == 200 and "排队" in page.content.decode()
+        assert page.status_code == 200 and "已排队，稍后自动执行" in page.content.decode()  # on_deferred message
         assert PendingJob.objects.filter(task="payroll.tasks.build_pay_run", sent_at__isnull=True).count() == 1
         # and once Redis is back the catch-up sends it and a worker builds the run
         private_redis.start()
