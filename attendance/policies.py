@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,18 +41,28 @@ def approver_role_for(days: Decimal) -> str:
     return Role.VILLAGE_SECRETARY.value if days <= SECRETARY_MAX_DAYS else Role.TOWNSHIP_LIAISON.value
 
 
+def days_between(workdays: list[dt.date], first: dt.date, last: dt.date) -> list[dt.date]:
+    """The working days d with ``first <= d <= last``; ``workdays`` is sorted (a slice found by bisection,
+    so a year of data for tens of thousands of cadres costs no scan per leave — issue 8)."""
+    if last < first:
+        return []
+    return workdays[bisect_left(workdays, first):bisect_right(workdays, last)]
+
+
 def leave_covered_days(workdays: list[dt.date], *, start: dt.date, end: dt.date,
                        returned_on: dt.date | None) -> set[dt.date]:
-    """Working days an approved leave covers; a cadre back early is at work from ``returned_on``."""
+    """Working days an approved leave covers; a cadre back early is at work from ``returned_on``.
+    ``workdays`` ascending."""
     last = end if returned_on is None or returned_on > end else returned_on - dt.timedelta(days=1)
-    return {d for d in workdays if start <= d <= last}
+    return set(days_between(workdays, start, last))
 
 
 def overstay_days(workdays: list[dt.date], *, end: dt.date, returned_on: dt.date | None,
                   as_of: dt.date) -> set[dt.date]:
-    """R-23: working days after the leave's end until the return (exclusive), or until ``as_of``."""
+    """R-23: working days after the leave's end until the return (exclusive), or until ``as_of``.
+    ``workdays`` ascending."""
     last = as_of if returned_on is None else min(as_of, returned_on - dt.timedelta(days=1))
-    return {d for d in workdays if end < d <= last}
+    return set(days_between(workdays, end + dt.timedelta(days=1), last))
 
 
 @dataclass

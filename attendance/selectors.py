@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import DateField, F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance import policies
@@ -121,20 +121,31 @@ class IncapacityFilter(_ScopedFilter):
 
 # -- R-24/R-25: what each working day was, for many cadres at once ------------------------
 
-def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
+def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, list[dt.date]]:
+    """Each county's working days (R-20): the official calendar computed once, and again only for
+    the counties that have overrides in the window (a national run has thousands of counties)."""
+    overrides: dict[int, dict] = defaultdict(dict)
+    for county_id, day, work in CalendarOverride.objects.filter(
+            county_id__in=county_ids, date__gte=start, date__lte=end).values_list("county_id", "date", "is_workday"):
+        overrides[county_id][day] = work
+    official = calendar.working_days(start, end, county_overrides={})
+    return {cid: calendar.working_days(start, end, county_overrides=overrides[cid]) if cid in overrides else official
+            for cid in county_ids}
+
+
+def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_absent_days: int = 0):
     """For each cadre (with village__township loaded): ``(cadre, workdays, {date: status})`` over the
     working days from ``start`` to ``end`` — a constant number of queries, whatever the number of
-    cadres or days (R-24)."""
+    cadres or days (R-24).
+
+    ``min_absent_days``: leave out cadres with fewer candidate absence days (旷工 marks, absence ranges,
+    overstay) than this in their working days — they cannot reach a threshold (the R-25 job passes 16)."""
     cadres = list(cadres)
     ids = [c.pk for c in cadres]
     if not ids:
         return []
     county_ids = {c.village.township.county_id for c in cadres}
-    overrides: dict[int, dict] = defaultdict(dict)
-    for county_id, day, work in CalendarOverride.objects.filter(
-            county_id__in=county_ids, date__gte=start, date__lte=end).values_list("county_id", "date", "is_workday"):
-        overrides[county_id][day] = work
-    workdays_by_county = {cid: calendar.working_days(start, end, county_overrides=overrides[cid]) for cid in county_ids}
+    workdays_by_county = _workdays_by_county(county_ids, start, end)
 
     facts: dict[int, policies.DayFacts] = defaultdict(policies.DayFacts)
     for cadre_id, day, status, excused in AttendanceDay.objects.filter(
@@ -155,7 +166,7 @@ def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
     by_cadre = {c.pk: c for c in cadres}
     for cadre_id, a, b, excused in ranges:
         workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
-        days = {d for d in workdays if a <= d <= b}
+        days = policies.days_between(workdays, a, b)
         (facts[cadre_id].excused if excused else facts[cadre_id].absent).update(days)
     for cadre_id, a, b, returned_on, overstay_reason in leaves:
         workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
@@ -165,27 +176,65 @@ def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
         (f.excused if overstay_reason else f.absent).update(over)
     out = []
     for cadre in cadres:
-        workdays = [d for d in workdays_by_county[cadre.village.township.county_id]
-                    if d >= cadre.appointed_on and (cadre.left_on is None or d <= cadre.left_on)]
-        out.append((cadre, workdays, policies.classify_days(workdays, facts[cadre.pk])))
+        f = facts[cadre.pk]
+        if min_absent_days and len(f.absent) < min_absent_days:
+            continue  # fewer candidate days than a threshold needs, whatever the other facts say
+        workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id],
+                                         cadre.appointed_on, cadre.left_on or dt.date.max)
+        out.append((cadre, workdays, policies.classify_days(workdays, f)))
     return out
 
 
-def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None):
+class _NextWorkday(Func):
+    """The first day of ``days`` (sorted, covering the window) strictly after a date column, by an index
+    into an array built in Python: ``next[k]`` for the day ``base + k - 1`` (O(1) per row)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, *, start: dt.date, end: dt.date, days: list[dt.date]):
+        super().__init__(expression)
+        self.base = start - dt.timedelta(days=1)
+        self.end = end
+        ordered, nxt, i = sorted(days), [], 0
+        day = self.base
+        while day <= end:
+            while i < len(ordered) and ordered[i] <= day:
+                i += 1
+            nxt.append(ordered[i] if i < len(ordered) else dt.date(9999, 12, 31))
+            day += dt.timedelta(days=1)
+        self.next = nxt
+
+    def as_sql(self, compiler, connection, **extra):
+        col, params = compiler.compile(self.source_expressions[0])
+        return (f"(%s::date[])[LEAST(GREATEST({col}, %s::date), %s::date) - %s::date + 1]",
+                [self.next, *params, self.base, self.end, self.base])
+
+
+def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None, min_absent_days: int = 0):
     """R-25: day statuses of every active cadre (of ``cadres``, default all) who has any absence signal
     in the window: a 旷工 mark, an absence range, or an approved leave past its end (overstay).
-    Constant number of queries."""
+    Constant number of queries.
+
+    Overstay needs a working day after the leave's end: a leave ending on Friday and returned on Monday
+    is no signal. The pre-filter uses the official working days plus every county's extra working days
+    (a superset of any county's), so it never drops a cadre who has overstay days."""
     marked = AttendanceDay.objects.filter(status=AttendanceDay.Status.ABSENT, date__gte=start, date__lte=end,
                                           excused=False).values("cadre_id")
     ranged = Absence.objects.filter(start_date__lte=end, end_date__gte=start, excused=False).values("cadre_id")
-    overstayed = LeaveRequest.objects.filter(
-        Q(status=S.APPROVED, end_date__lt=as_of)
-        | Q(status=S.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start)
+    maybe_work = set(calendar.working_days(start, end, county_overrides={})) | set(
+        CalendarOverride.objects.filter(date__gte=start, date__lte=end, is_workday=True)
+        .values_list("date", flat=True))
+    overstayed = LeaveRequest.objects.alias(
+        next_workday=_NextWorkday(F("end_date"), start=start, end=end, days=list(maybe_work))
+    ).filter(
+        Q(status=S.APPROVED, end_date__lt=as_of, next_workday__lte=as_of)
+        | Q(status=S.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start,
+            next_workday__lt=F("returned_on"), next_workday__lte=as_of)
     ).filter(overstay_reason="").values("cadre_id")
     base = Cadre.objects.all() if cadres is None else cadres
     cadres = base.filter(status=Cadre.Status.ACTIVE).filter(
         Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed)).select_related("village__township__county")
-    return day_statuses(cadres, start=start, end=end, as_of=as_of)
+    return day_statuses(cadres, start=start, end=end, as_of=as_of, min_absent_days=min_absent_days)
 
 
 def absence_summary(*, user, as_of: dt.date) -> list[dict]:

@@ -464,7 +464,9 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
 
     opened = 0
     years = [as_of.year - 1, as_of.year]
-    statuses_by_cadre = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of)
+    # a cadre with fewer candidate absence days than the lower threshold needs cannot breach either
+    statuses_by_cadre = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
+                                         min_absent_days=min(policies.RUN_LIMIT, policies.YEAR_LIMIT) + 1)
     for cadre, workdays, statuses in statuses_by_cadre:
         for breach in policies.over_thresholds(workdays, statuses, years=years):
             with transaction.atomic():
