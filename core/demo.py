@@ -43,6 +43,7 @@ class DemoContext:
     rng: random.Random
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, unit, username)
     out: object = None
+    force_password_change: bool = False  # seed_demo turns it on: new demo users set their own password
 
     def say(self, text: str) -> None:
         if self.out is not None:
@@ -78,7 +79,7 @@ def _user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, full_name=full_name, must_change_password=False,
+        user = User(username=username, full_name=full_name, must_change_password=ctx.force_password_change,
                     password=_demo_hash())
         user.save()
     if role is not None:
@@ -88,7 +89,7 @@ def _user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
 
 
 @transaction.atomic
-def build_org(ctx_out=None, *, today: dt.date | None = None) -> DemoContext:
+def build_org(ctx_out=None, *, today: dt.date | None = None, force_password_change: bool = False) -> DemoContext:
     from core.models import County, Township, Village
 
     county, _c = County.objects.get_or_create(code="350423", defaults={"name": "清流县"})
@@ -109,7 +110,8 @@ def build_org(ctx_out=None, *, today: dt.date | None = None) -> DemoContext:
                       "kind": Village.Kind.VILLAGE if row["unit_kind"] == "village" else Village.Kind.COMMUNITY})
     from django.utils import timezone
 
-    return DemoContext(county=county, today=today or timezone.localdate(), rng=random.Random(350423), out=ctx_out)
+    return DemoContext(county=county, today=today or timezone.localdate(), rng=random.Random(350423), out=ctx_out,
+                       force_password_change=force_password_change)
 
 
 @transaction.atomic

@@ -10,8 +10,12 @@ from core import demo
 class Command(BaseCommand):
     help = "Builds the 清流县 demo: 13 townships, 120 villages, a user for every role, ~110 cadres. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--no-password-change", action="store_true",
+                            help="demo users may keep the shared demo password (default: set their own at first sign-in)")
+
     def handle(self, *args, **options):
-        ctx = demo.build_org(self.stdout)
+        ctx = demo.build_org(self.stdout, force_password_change=not options["no_password_change"])
         demo.build_users(ctx)
         demo.build_cadres(ctx)
         # logins of cadres are added when they are first created; list every cadre account now
@@ -33,7 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪：清流县 13 个乡（镇）、%(v)s 个村（社区）、%(c)s 名后备干部。") % {
             "v": ctx.county.townships.values("villages").count(),
             "c": Cadre.objects.filter(village__township__county=ctx.county).count()}))
-        self.stdout.write(_("所有演示账号的密码均为：%(p)s") % {"p": demo.DEMO_PASSWORD})
+        self.stdout.write(_("所有演示账号的初始密码均为：%(p)s") % {"p": demo.DEMO_PASSWORD})
+        if ctx.force_password_change:
+            self.stdout.write(_("（等保要求：首次登录时须设置自己的新密码。）"))
         shown = {}
         for role, unit, username in ctx.logins:
             shown.setdefault(role, []).append((unit, username))

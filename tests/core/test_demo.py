@@ -1,0 +1,47 @@
+"""The 清流县 demo (issue 2 item 8): real divisions, a user per role per unit, ~110 cadres, idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cadres.models import Cadre
+from core.models import County, RoleAssignment, Township, User, Village
+from core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Township.objects.count(), Village.objects.count(), User.objects.count(), Cadre.objects.count(),
+            RoleAssignment.objects.count())
+
+
+def test_demo_builds_the_real_county_once():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    county = County.objects.get(code="350423")
+    assert county.name == "清流县"
+    assert Township.objects.filter(county=county).count() == 13
+    assert Village.objects.filter(township__county=county).count() == 120
+    assert Village.objects.get(code="350423100201").name == "城东村"
+    active = Cadre.objects.filter(status=Cadre.Status.ACTIVE).count()
+    assert 100 <= active <= 120
+    assert Cadre.objects.exclude(status=Cadre.Status.ACTIVE).exists()  # some left: history and vacancies
+    for role in (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS):
+        assert RoleAssignment.objects.filter(role=role, county=county).count() == 1
+    assert RoleAssignment.objects.filter(role=Role.TOWNSHIP_PARTY).count() == 13
+    assert RoleAssignment.objects.filter(role=Role.VILLAGE_SECRETARY).count() == 120
+    assert RoleAssignment.objects.filter(role=Role.TOWNSHIP_LIAISON).count() == 120
+    printed = out.getvalue()
+    assert "Qingliu@2026" in printed and "org" in printed and "secretary_100001" in printed
+    assert User.objects.get(username="org").must_change_password  # 等保: first sign-in sets a new password
+
+    before = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == before
+
+
+def test_demo_can_keep_the_shared_password():
+    call_command("seed_demo", "--no-password-change", stdout=io.StringIO())
+    assert not User.objects.get(username="org").must_change_password
