@@ -78,6 +78,9 @@ def _user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
     from core.services import role_assign
 
     user = User.objects.filter(username=username).first()
+    if user is not None and user.must_change_password and not ctx.force_password_change:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
     if user is None:
         user = User(username=username, full_name=full_name, must_change_password=ctx.force_password_change,
                     password=_demo_hash())
