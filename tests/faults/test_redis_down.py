@@ -149,3 +149,19 @@ def test_a_worker_back_after_an_outage_runs_each_missed_day(world, private_redis
     assert case.source == "absence_job" and case.opened_on.isoformat() == missed[0]
     assert jobs.last_completed(task) >= missed[-1]
     assert jobs.missed_periods(jobs.BY_TASK[task]) == []
+
+
+def test_with_redis_down_the_pages_and_the_run_now_buttons_work(world, private_redis, client):
+    """No page reaches for the broker: with Redis killed (and real sending on) the main pages of every app
+    answer, and the jobs a user runs by hand (SPEC "Scheduled jobs") run in the request."""
+    client.force_login(world.users[Role.COUNTY_ORG])
+    with celery_broker(private_redis.url), override_settings(CELERY_BROKER_URL=private_redis.url):
+        private_redis.kill()
+        for name in ("home", "notifications", "cadres:list", "attendance:leave_list", "attendance:absences",
+                     "payroll:runs", "supervision:dashboard", "selection:rounds"):
+            response = client.get(reverse(name))
+            assert response.status_code == 200, (name, response.status_code)
+        response = client.post(reverse("attendance:run_check"), follow=True)
+        assert response.status_code == 200 and "旷工检查已完成" in response.content.decode()
+        assert client.get("/health/").json()["status"] == "degraded"
+    assert not PendingJob.objects.exists()
