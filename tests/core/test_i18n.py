@@ -240,6 +240,83 @@ def test_login_page_in_both_languages(client):
     assert not CJK.search(text), sorted(set(CJK.findall(text)))
 
 
+def _data_names():
+    """Names that are data, not UI (townships, villages, people): they stay Chinese in English pages."""
+    from cadres.models import Cadre
+    from core.models import County, Township, User, Village
+
+    names = set()
+    for model, field in ((County, "name"), (Township, "name"), (Village, "name"), (Cadre, "name"),
+                         (User, "full_name"), (User, "username")):
+        names.update(v for v in model.objects.values_list(field, flat=True) if v)
+    return sorted(names, key=len, reverse=True)
+
+
+UI_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "th", "label", "button", "legend", "dt", "title", "caption")
+
+
+def _chinese_ui_text(html, data_names):
+    """Chinese left in headings, table headers, labels, buttons and attributes once data names,
+    the switcher's "简体中文" and names quoted in parentheses (清雁竞飞, 三农, 八大员) are taken out."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    found = set()
+    texts = [re.sub(r"<[^>]+>", " ", m.group(1)) for tag in UI_TAGS
+             for m in re.finditer(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S)]
+    texts += re.findall(r'(?:placeholder|title|aria-label)="([^"]*)"', html)
+    for text in texts:
+        for name in data_names:
+            text = text.replace(name, " ")
+        text = re.sub(r"\([^)]*\)|（[^）]*）|简体中文|语言", " ", text)
+        if re.search(r"[\u3400-\u9fff]", text):
+            found.add(" ".join(text.split())[:100])
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.COUNTY_ORG, Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY, Role.CADRE])
+def test_english_pages_reachable_from_the_menu_have_no_chinese_ui_text(world, client, role):
+    """Every page linked from the home page and from those pages (lists, forms, details), in English."""
+    client.force_login(world.users[role])
+    names = _data_names()
+    queue, seen, bad = ["/"], set(), {}
+    while queue and len(seen) < 150:
+        url = queue.pop(0)
+        if url in seen or url.startswith(("/static", "/i18n", "/admin", "/api", "/logout")):
+            continue
+        seen.add(url)
+        resp = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        if resp.status_code != 200 or "text/html" not in resp.get("Content-Type", ""):
+            continue
+        html = resp.content.decode()
+        queue += [u for u in re.findall(r'href="(/[^"#?]*)"', html) if u not in seen]
+        found = _chinese_ui_text(html, names)
+        if found:
+            bad[url] = sorted(found)
+    assert len(seen) > 10
+    assert not bad, f"Chinese UI text in English pages for {role}: {bad}"
+
+
+def test_gettext_is_imported_under_names_makemessages_extracts():
+    """makemessages (xgettext) only extracts calls named gettext, gettext_lazy, ngettext, pgettext, _, …;
+    ``from django.utils.translation import gettext_lazy as _l`` hides every ``_l("…")`` string from
+    the .po, so it stays Chinese in English pages."""
+    extracted = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+                 "pgettext_lazy", "npgettext", "npgettext_lazy"}
+    functions = extracted | {"ugettext", "ugettext_lazy"}
+    hidden = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if IGNORED & set(rel.parts) or "migrations" in rel.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    if alias.name in functions and (alias.asname or alias.name) not in extracted:
+                        hidden.append(f"{rel}:{node.lineno} ({alias.name} as {alias.asname})")
+    assert not hidden, ("gettext imported under a name makemessages does not extract (use _ or the "
+                        "function's own name): " + "; ".join(hidden))
+
+
 # --- (c) no new string without a translation -------------------------------------------------
 
 
