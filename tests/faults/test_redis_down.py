@@ -165,3 +165,21 @@ def test_with_redis_down_the_pages_and_the_run_now_buttons_work(world, private_r
         assert response.status_code == 200 and "旷工检查已完成" in response.content.decode()
         assert client.get("/health/").json()["status"] == "degraded"
     assert not PendingJob.objects.exists()
+
+
+def test_a_running_worker_reconnects_when_redis_comes_back(world, private_redis, workers):
+    """Redis dies under a running worker and comes back (empty: no persistence): the worker reconnects by
+    itself (broker_connection_max_retries is left at Celery's default) and runs the next job."""
+    from core.models import AuditEvent
+
+    worker = workers(private_redis.url)
+    assert worker.run("core.tasks.purge_audit_events", timeout=60) == 0
+    private_redis.kill()
+    time.sleep(2)
+    assert worker.proc.poll() is None  # still alive, retrying
+    private_redis.start()
+
+    old = AuditEvent.objects.create(action="login", outcome="success", username="old")
+    AuditEvent.objects.filter(pk=old.pk).update(at=jobs.timezone.now() - dt.timedelta(days=400))
+    assert worker.run("core.tasks.purge_audit_events", timeout=90) == 1
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
