@@ -459,33 +459,49 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
     """R-25: open one discipline case (category ``absence``) per run of more than 15 consecutive
     absence working days and per calendar year of more than 30, and notify the township party
     committee and the county. Rerunning opens nothing new. Returns the number of cases opened."""
-    from cadres.services import discipline_case_open
     from attendance.selectors import absence_statuses
+    from cadres.models import DisciplineCase
+    from cadres.services import discipline_case_open
 
     opened = 0
     years = [as_of.year - 1, as_of.year]
+    desks: dict[tuple, list] = {}  # (role, unit id) → users, looked up once per township/county in a run
+
+    def desk(role, **unit):
+        key = (role, *(u.pk for u in unit.values()))
+        if key not in desks:
+            desks[key] = list(users_with_role(role, **unit))
+        return desks[key]
+
     # a cadre with fewer candidate absence days than the lower threshold needs cannot breach either
     statuses_by_cadre = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
                                          min_absent_days=min(policies.RUN_LIMIT, policies.YEAR_LIMIT) + 1)
-    for cadre, workdays, statuses in statuses_by_cadre:
-        for breach in policies.over_thresholds(workdays, statuses, years=years):
-            with transaction.atomic():
-                case, created = discipline_case_open(cadre=cadre, category="absence", opened_on=as_of,
-                                                     details=_case_details(breach), source="absence_job",
-                                                     key=breach.key)
-            if not created:
-                continue
-            opened += 1
-            title = _("%(t)s%(v)s后备干部%(n)s旷工超过规定天数，已自动立案") % {
-                "t": cadre.village.township.name, "v": cadre.village.name, "n": cadre.name}
-            users = list(users_with_role(Role.TOWNSHIP_PARTY, township=cadre.village.township))
-            users += list(users_with_role(Role.COUNTY_ORG, county=cadre.village.township.county))
-            try:
-                url = reverse("cadres:detail", args=[cadre.pk])
-            except Exception:  # noqa: BLE001 - the link is a convenience
-                url = ""
-            notify(users=users, kind="absence_case", title=title, body=case.details, url=url,
-                   key=f"absence-case:{case.pk}")
+    breaches = [(cadre, breach) for cadre, workdays, statuses in statuses_by_cadre
+                for breach in policies.over_thresholds(workdays, statuses, years=years)]
+    # cases already opened by an earlier run: one query, not one per breach (a rerun opens nothing)
+    known = set(DisciplineCase.objects.filter(cadre_id__in={c.pk for c, _b in breaches},
+                                              key__in={b.key for _c, b in breaches})
+                .values_list("cadre_id", "key")) if breaches else set()
+    for cadre, breach in breaches:
+        if (cadre.pk, breach.key) in known:
+            continue
+        with transaction.atomic():
+            case, created = discipline_case_open(cadre=cadre, category="absence", opened_on=as_of,
+                                                 details=_case_details(breach), source="absence_job",
+                                                 key=breach.key)
+        if not created:
+            continue
+        opened += 1
+        title = _("%(t)s%(v)s后备干部%(n)s旷工超过规定天数，已自动立案") % {
+            "t": cadre.village.township.name, "v": cadre.village.name, "n": cadre.name}
+        users = desk(Role.TOWNSHIP_PARTY, township=cadre.village.township)
+        users = users + desk(Role.COUNTY_ORG, county=cadre.village.township.county)
+        try:
+            url = reverse("cadres:detail", args=[cadre.pk])
+        except Exception:  # noqa: BLE001 - the link is a convenience
+            url = ""
+        notify(users=users, kind="absence_case", title=title, body=case.details, url=url,
+               key=f"absence-case:{case.pk}")
     return opened
 
 

@@ -721,13 +721,17 @@ def ledger_export(request, params: dict, fmt: str):
     scope = get_scope(request.user)
     rows = selectors.ledger_rows(user=request.user, **params)
     pay_known = selectors.pay_available()
-    pay = selectors.pay_summary(user=request.user, year=params["year"]) if pay_known else {}
     full = scope.sees_personal_data()
     title = _("村级后备干部信息台账（%(y)s年度）") % {"y": params["year"]}
     name = f"信息台账-{params['year']}"
     if fmt == "xlsx":
+        def pay(cadre_ids):  # per chunk of rows: the pay figures of every cadre never sit in memory at once
+            return selectors.pay_summary(user=request.user, cadre_ids=cadre_ids, year=params["year"]) \
+                if pay_known else {}
+
         return exports.ledger_xlsx_response(rows, year=params["year"], title=title, pay=pay, full_personal=full,
                                             pay_known=pay_known, filename=f"{name}.xlsx")
+    pay = selectors.pay_summary(user=request.user, year=params["year"]) if pay_known else {}
     values = [exports.ledger_values(c, i, pay=pay, full_personal=full, pay_known=pay_known)
               for i, c in enumerate(rows, start=1)]
     content = render_pdf("pdf/supervision_ledger.html", {
