@@ -707,10 +707,16 @@ def unpaid(request):
 # -- ledger (R-06) and dossier -----------------------------------------------------------------------------
 
 def ledger_params(request) -> dict:
+    """The ledger's filters; a year outside 2000–2100 is a ValidationError the caller reports."""
+    from django.core.exceptions import ValidationError
+
     status = request.GET.get("status") or None
     if status not in (None, *Cadre.Status.values):
         status = None
-    return {"year": _int(request.GET.get("year")) or today().year, "township_id": _int(request.GET.get("township")),
+    year = _int(request.GET.get("year")) or today().year
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": [_("年度须在2000至2100之间。")]})
+    return {"year": year, "township_id": _int(request.GET.get("township")),
             "status": status, "q": (request.GET.get("q") or "").strip() or None}
 
 
@@ -744,7 +750,11 @@ def ledger(request):
     scope = get_scope(request.user)
     if scope.cadre_ids and not (scope.county_roles or scope.township_roles or scope.village_roles):
         raise PermissionDenied(_("信息台账供县、乡（镇）、村工作人员查看。"))
-    params = ledger_params(request)
+    try:
+        params = ledger_params(request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("supervision:ledger")
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "pdf"):
         return ledger_export(request, params, fmt)

@@ -141,3 +141,11 @@ def test_ledger_pdf(world, api, org, tmp_path):  # R-06
     assert res.status_code == 200
     fonts, text = _pdf_tools(_body(res), tmp_path)
     assert "SourceHanSans" in fonts and "信息台账" in text and "李四" in text
+
+
+def test_ledger_year_out_of_range_is_a_clear_error(world, api, client, org):  # found by the API fuzzer
+    resp = api(org).get("/api/v1/reports/ledger/", {"year": 34956, "format": "xlsx"})
+    assert resp.status_code == 400 and "2000至2100" in resp.json()["year"][0]
+    client.force_login(org)
+    resp = client.get("/supervision/ledger/", {"year": 34956}, follow=True)
+    assert resp.status_code == 200 and "2000至2100" in resp.content.decode()
