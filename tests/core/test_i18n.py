@@ -26,7 +26,7 @@ from core.roles import Role
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-#: what `makemessages` is told to skip (keep in step with the command in the README / CONTRIBUTING)
+#: what `makemessages` is told to skip (keep in step with the command in the failure message below)
 IGNORED = {".venv", "var", "bench", "tests", "test-artifacts", ".git", "node_modules", "__pycache__"}
 #: CJK ideographs and CJK punctuation (full-width brackets, 、。“” …)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d]")
@@ -356,7 +356,7 @@ def test_makemessages_finds_no_untranslated_string(tmp_path, monkeypatch):
     new = [_name(e) for key, e in fresh.items() if key not in committed]
     assert not new, (
         f"{len(new)} string(s) in the code are missing from locale/en/LC_MESSAGES/django.po — run "
-        "`manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests`, "
+        "`manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=test-artifacts`, "
         "translate them and run `manage.py compilemessages -l en`: " + "; ".join(new[:30]))
     # every fresh entry is translated after merging the committed catalogue
     untranslated = [_name(e) for e in fresh.values() if "fuzzy" in e["flags"] or not all(_translations(e))]
