@@ -37,6 +37,19 @@ POL_W = [40, 10, 20, 30]
 POSTS = ["secretary_assistant", "clerk", "party_worker"]
 
 
+#: the 31 provincial codes (GB/T 2260): an ID number's first two digits must be one of them
+PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53,
+             54, 61, 62, 63, 64, 65]
+
+
+def county_code(i: int) -> str:
+    """The i-th county's 6-digit code: province (2) + city (2) + county (2), 110 counties a province."""
+    province, rest = divmod(i, 110)
+    if province >= len(PROVINCES):
+        raise SystemExit(f"at most {110 * len(PROVINCES)} counties")
+    return f"{PROVINCES[province]:02d}{rest // 10 + 1:02d}{rest % 10 + 1:02d}"
+
+
 def log(msg: str, t0: float, verbose: bool) -> None:
     if verbose:
         print(f"[{time.perf_counter() - t0:7.1f}s] {msg}", flush=True)
@@ -96,7 +109,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
 
     with transaction.atomic(), connection.cursor() as cur:
         # -- org tree ------------------------------------------------------------------------------------
-        county_rows = [(f"基准{i + 1}县", f"{100000 + i:06d}") for i in range(counties)]
+        county_rows = [(f"基准{i + 1}县", county_code(i)) for i in range(counties)]
         counts["counties"] = _copy(cur, "core_county", ["name", "code"], county_rows)
         cur.execute("SELECT id, code FROM core_county ORDER BY code")
         county_ids = cur.fetchall()
