@@ -72,3 +72,30 @@ class AuditMiddleware:
                          user=user if user is not None and user.is_authenticated else None,
                          detail=f"HTTP {status}")
         return response
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the user chose English (language cookie, set by the switcher).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show an office PC with an
+    English system locale an English UI nobody asked for. The API still honours Accept-Language, for
+    integrations that ask for English error messages explicitly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        supported = dict(settings.LANGUAGES)
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if lang not in supported and request.path.startswith("/api/"):
+            lang = translation.get_language_from_request(request)
+        if lang not in supported:
+            lang = settings.LANGUAGE_CODE
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", lang)
+        return response
