@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from decimal import InvalidOperation
+from copy import copy
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -222,8 +223,9 @@ def _lock_run(county, month: dt.date, *, create: bool = True) -> PayRun:
 
 
 def _insert(qs, columns: list[str]) -> int:
-    """INSERT INTO payroll_payline (columns) SELECT … — one statement, rows never leave the database."""
-    sql, params = qs.query.sql_with_params()
+    """INSERT INTO payroll_payline (columns) SELECT … — one statement, rows never leave the database.
+    ``qs``: a queryset, or its already compiled ``(sql, params)``."""
+    sql, params = qs if isinstance(qs, tuple) else qs.query.sql_with_params()
     table = PayLine._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(PayLine._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cur:
@@ -270,6 +272,34 @@ def _regular_lines(run: PayRun, policy: PayPolicy):
     return (Cadre.objects.filter(policies.eligible_q(month), village__township__county_id=run.county_id)
             .annotate(b=FilteredRelation("performance_bonuses", condition=Q(performance_bonuses__month=month)))
             .annotate(**exprs).order_by().values_list(*exprs))
+
+
+#: sentinels standing for what changes between counties in the compiled SQL of _regular_lines
+_RUN_SENTINEL, _COUNTY_SENTINEL = -900000001, -900000002
+_AMOUNT_SENTINELS = {c: Decimal(f"-90000{i}.0{i}") for i, c in enumerate(policies.FIXED_COMPONENTS, start=1)}
+_compiled_regular: dict[tuple, tuple[str, list]] = {}
+
+
+def _regular_lines_sql(run: PayRun, policy: PayPolicy) -> tuple[str, list]:
+    """The SQL and parameters of :func:`_regular_lines`, compiled once per month and layout of funding
+    sources and reused with this run's county, run id and amounts (compiling the queryset cost ≈ 3 ms
+    per county, 10 s of a national run — issue 8). The statement is the queryset's own: the sentinels
+    (negative, so never a real id or amount) only mark which parameters to replace."""
+    sources = tuple(policy.source_of(c) for c in policies.COMPONENTS)
+    key = (connection.alias, run.month, sources)
+    if key not in _compiled_regular:
+        fake_policy = copy(policy)
+        for comp, sentinel in _AMOUNT_SENTINELS.items():
+            setattr(fake_policy, comp, sentinel)
+        fake_run = PayRun(pk=_RUN_SENTINEL, county_id=_COUNTY_SENTINEL, month=run.month)
+        _compiled_regular[key] = _regular_lines(fake_run, fake_policy).query.sql_with_params()
+    sql, params = _compiled_regular[key]
+    values = {_RUN_SENTINEL: run.pk, _COUNTY_SENTINEL: run.county_id,
+              money(sum(_AMOUNT_SENTINELS.values(), ZERO)): money(
+                  sum((getattr(policy, c) for c in policies.FIXED_COMPONENTS), ZERO)),
+              **{money(sentinel): money(getattr(policy, comp)) for comp, sentinel in _AMOUNT_SENTINELS.items()}}
+    return sql, [type(p)(values[p]) if isinstance(p, (int, Decimal)) and not isinstance(p, bool) and p in values
+                 else p for p in params]
 
 
 def _adjustment_lines(run: PayRun, policy: PayPolicy):
@@ -324,7 +354,7 @@ def _build(*, county, month: dt.date, by, policy=_LOOK_UP, run_exists: bool = Fa
         raise ValidationError({"month": [_("%(c)s在%(m)s没有适用的报酬标准，请先在“报酬标准”中设置。") % {
             "c": county, "m": f"{month:%Y-%m}"}]})
     PayLine.objects.filter(run=run).delete()
-    _insert(_regular_lines(run, policy), LINE_COLUMNS)
+    _insert(_regular_lines_sql(run, policy), LINE_COLUMNS)
     if has_adjustments:
         _insert(_adjustment_lines(run, policy), LINE_COLUMNS)
     from payroll.selectors import totals
@@ -357,10 +387,13 @@ def pay_run_queue(*, county, month, by) -> PayRun:
         raise Conflict(_("%(r)s已审定，不能重新生成。") % {"r": run})
     PayRun.objects.filter(pk=run.pk).update(build_state=PayRun.BuildState.QUEUED, build_message="")
     run.refresh_from_db()
+    from core import jobs
     from payroll.tasks import build_pay_run
 
-    user_id = getattr(by, "pk", None)
-    transaction.on_commit(lambda: build_pay_run.delay(run.pk, user_id))
+    run_id, user_id = run.pk, getattr(by, "pk", None)
+    # with the broker down the build waits in core.jobs and the catch-up sends it later (no 500)
+    jobs.enqueue(build_pay_run, run_id, user_id, on_deferred=lambda: PayRun.objects.filter(pk=run_id).update(
+        build_message=str(jobs.QUEUED_MESSAGE)))
     return run
 
 
