@@ -123,7 +123,7 @@ def celery_worker_process(transactional_db):
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    client = Celery("test-client", broker=broker, backend=broker)
+    client = Celery("test-client", broker=broker, backend=broker, set_as_current=False)
 
     def run(task_name, *args, timeout=120, **kwargs):
         result = client.send_task(task_name, args=args, kwargs=kwargs, queue=queue)

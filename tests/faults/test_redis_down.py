@@ -88,10 +88,6 @@ def test_enqueue_with_redis_down_keeps_the_task_and_catch_up_sends_it(world, pol
     assert not jobs.is_pending(build_pay_run, run.pk, org.pk)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "payroll/services.py pay_run_queue still calls build_pay_run.delay() in on_commit: with Redis down the "
-    "POST raises kombu OperationalError (a 500). Fixed when it calls core.jobs.enqueue (docs/decisions/004); "
-    "then remove this marker."))
 def test_pay_run_build_in_the_ui_with_redis_down_is_queued_not_a_500(world, policy, private_redis, workers, client):
     client.force_login(world.users[Role.COUNTY_ORG])
     with celery_broker(private_redis.url):
