@@ -76,11 +76,13 @@ class _ScopedFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from core.selectors import township_list, village_list
+        from core.selectors import township_list
 
         if user is not None:
+            from cadres.selectors import village_choices
+
             self.filters["township"].queryset = township_list(user=user)
-            self.filters["village"].queryset = village_list(user=user)
+            self.filters["village"].queryset = village_choices(user=user, data=self.data)
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

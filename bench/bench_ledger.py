@@ -24,8 +24,8 @@ def run(*, username: str = "bench_national", out=None) -> dict:
     from bench.common import current_rss_mb, peak_rss_mb, report
     from core.models import User
 
-    user, _created = User.objects.get_or_create(
-        username=username, defaults={"is_superuser": True, "must_change_password": False, "full_name": "全国（基准）"})
+    user = User.objects.filter(username=username).first() or User.objects.create(
+        username=username, is_superuser=True, must_change_password=False, full_name="全国（基准）")
     client = Client()
     client.force_login(user)
     baseline = current_rss_mb()
@@ -66,11 +66,13 @@ def run(*, username: str = "bench_national", out=None) -> dict:
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--db", default="reserve_cadres_bench")
+    p.add_argument("--user", default="bench_national",
+                   help="bench_national (superuser, every cadre) or bench_province (15,000 villages)")
     args = p.parse_args(argv)
-    from bench.common import setup
+    from bench.common import RESULTS, setup
 
     setup(args.db)
-    run()
+    run(username=args.user, out=RESULTS / f"ledger_{args.user}.json")
 
 
 if __name__ == "__main__":

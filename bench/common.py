@@ -60,7 +60,9 @@ def machine() -> dict:
         cur.execute("SHOW work_mem")
         work_mem = cur.fetchone()[0]
     return {"nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "postgresql": pg,
-            "shared_buffers": shared_buffers, "work_mem": work_mem, "python": platform.python_version()}
+            "shared_buffers": shared_buffers, "work_mem": work_mem, "python": platform.python_version(),
+            # the machine may be shared: the load when the figures were written says how much
+            "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()]}
 
 
 def scale() -> dict:

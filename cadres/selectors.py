@@ -29,6 +29,25 @@ def discipline_case_list(*, user):
     )
 
 
+def village_choices(*, user, data):
+    """The villages a list filter offers. Township and village users get theirs (a few dozen); a county
+    user (a province holds ~15,000 villages) first chooses a township, so the page never renders or
+    queries thousands of options (issue 8); a village already chosen stays valid."""
+    from core.selectors import village_list
+
+    villages = village_list(user=user)
+    scope = get_scope(user)
+    if not (scope.county_roles or scope.is_superuser):
+        return villages
+    data = data or {}
+    village, township = str(data.get("village") or ""), str(data.get("township") or "")
+    if village:
+        return villages.filter(pk=int(village)) if village.isdigit() else villages.none()
+    if township.isdigit():
+        return villages.filter(township_id=int(township))
+    return villages.none()
+
+
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="village__township",

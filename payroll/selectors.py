@@ -179,11 +179,12 @@ class PayLineFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from core.selectors import township_list, village_list
+        from cadres.selectors import village_choices
+        from core.selectors import township_list
 
         if user is not None:
             self.filters["township"].queryset = township_list(user=user)
-            self.filters["village"].queryset = village_list(user=user)
+            self.filters["village"].queryset = village_choices(user=user, data=self.data)
 
     def search(self, queryset, name, value):
         value = value.strip()
