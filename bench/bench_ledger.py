@@ -51,11 +51,11 @@ def run(*, username: str = "bench_national", out=None) -> dict:
     stop.set()
     thread.join()
     peak = max(max(samples), peak_rss_mb())
-    from cadres.models import Cadre
+    from cadres.selectors import cadre_list
 
     figures = {
         "user": username, "status": response.status_code, "streamed": bool(response.streaming),
-        "content_type": response.get("Content-Type"), "cadres": Cadre.objects.count(), "bytes": size,
+        "content_type": response.get("Content-Type"), "rows": cadre_list(user=user).count(), "bytes": size,
         "seconds": round(total, 1), "seconds_to_first_byte": round(first_byte, 1),
         "baseline_rss_mb": round(baseline, 1), "peak_rss_mb": round(peak, 1),
         "target": "streamed, peak memory ≤ 300 MB", "met": bool(response.streaming) and peak <= 300,
