@@ -24,9 +24,8 @@ _CADRE_PATHS = ("cadre", "cadre__village", "cadre__village__township")
 
 def leave_list(*, user):
     """R-21: leave requests in the caller's scope; a cadre sees only their own."""
-    from cadres.selectors import village_scope_q
-
-    return LeaveRequest.objects.filter(village_scope_q(user=user, village="cadre__village", cadre="cadre")).select_related(
+    scope = get_scope(user)
+    return LeaveRequest.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
         *_CADRE_PATHS, "submitted_by", "decided_by", "return_recorded_by")
 
 

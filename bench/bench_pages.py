@@ -1,5 +1,5 @@
 """Server time and query count of the list pages (HTML and API) for a provincial county_org user
-(≈ 15,000 villages) and a township user (one township).
+(≈ 15,000 villages), a county_org of one county (150 villages) and a township user (one township).
 
     .venv/bin/python -m bench.bench_pages --db reserve_cadres_bench [--repeat 30]
 
@@ -58,20 +58,24 @@ def measure(client, url: str, repeat: int) -> dict:
             "p95_ms": round(percentile(times, 0.95), 1), "max_ms": round(max(times), 1)}
 
 
-def run(*, repeat: int = 30, out=None, users=("bench_province", "bench_township")) -> dict:
+def run(*, repeat: int = 30, out=None, users=("bench_province", "bench_county", "bench_township")) -> dict:
     from django.test import Client
 
     from bench.common import report
     from core.models import User
-    from payroll.models import PayRun
 
-    first_run = (PayRun.objects.filter(county__townships__villages__isnull=False).order_by("county__code", "-month")
-                 .values_list("pk", flat=True).first())
+    from payroll.selectors import pay_run_list
+
     results = []
     for username in users:
-        user = User.objects.get(username=username)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
         client = Client()
         client.force_login(user)
+        # the first run (by county code, newest month) this user can open
+        first_run = (pay_run_list(user=user).filter(county__townships__villages__isnull=False)
+                     .order_by("county__code", "-month").values_list("pk", flat=True).first())
         for label, url in pages(first_run):
             row = {"user": username, "page": label, "url": url, **measure(client, url, repeat)}
             print(f"{username:16} {label:30} {row['status']} q={row['queries']:3} "

@@ -16,7 +16,8 @@ What it writes (only what the application itself stores):
 - one pay policy per county, performance bonuses for 12 months for ``--bonus-share`` of cadres;
 - the users the benchmarks act as (no passwords: pages log in with ``force_login``, the API with tokens):
   ``bench_province`` (county_org on the first ``--province-counties`` counties, ≈ 15,000 villages like a
-  province), ``bench_township`` (township_party on the first township), and for the load test
+  province), ``bench_county`` (county_org on one county), ``bench_township`` (township_party on the first
+  township), and for the load test
   ``bench_sec_<i>`` (village secretary of village i) and ``bench_cadre_<i>`` (the cadre of village i).
 """
 
@@ -269,6 +270,17 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
               ((cid, perms["county_org"], province_user) for cid, _code in province))
         _copy(cur, "core_roleassignment", ["role", "is_active", "created_at", "county_id", "user_id"],
               (("county_org", True, now, cid, province_user) for cid, _code in province))
+        # a county_org of one county (150 villages): the scope in between
+        one_county = county_ids[min(499, len(county_ids) - 1)][0]
+        cur.execute(
+            "INSERT INTO core_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+            "is_active, date_joined, full_name, phone, must_change_password) VALUES "
+            "('!', false, 'bench_county', '', '', '', false, true, now(), '县委组织部（基准）', '', false) RETURNING id")
+        county_user = cur.fetchone()[0]
+        cur.execute("INSERT INTO core_countyuserobjectpermission (content_object_id, permission_id, user_id) "
+                    "VALUES (%s, %s, %s)", [one_county, perms["county_org"], county_user])
+        cur.execute("INSERT INTO core_roleassignment (role, is_active, created_at, county_id, user_id) "
+                    "VALUES ('county_org', true, now(), %s, %s)", [one_county, county_user])
         first_township = township_rows[0][0]
         cur.execute("INSERT INTO core_townshipuserobjectpermission (content_object_id, permission_id, user_id) "
                     "VALUES (%s, %s, %s)", [first_township, perms["township_party"], township_user])

@@ -16,15 +16,17 @@ CADRE_MANAGERS = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
 
 
 def village_scope_q(*, user, village: str, cadre: str | None) -> Q:
-    """The tier scope of ``core.scope.Scope.q`` (same rows), written so that a province-wide scope is
-    cheap: the villages in scope are the subquery ``core.selectors.village_list`` (the same three
+    """The tier scope of ``core.scope.Scope.q`` (same rows), written so that a county-wide or province-wide
+    scope is cheap: the villages in scope are the subquery ``core.selectors.village_list`` (the same three
     conditions on county, township and village roles) instead of joining every row up to the county.
-    At 500,000 cadres this halves the provincial lists' COUNT(*) (issue 8, bench/README.md)."""
+    At 500,000 cadres this halves the provincial lists' COUNT(*) (issue 8, bench/README.md). A user with
+    only township or village roles (a few dozen villages) keeps ``Scope.q``'s joins: PostgreSQL plans
+    those from the township's index, where the subquery made it hash the whole leave table (1.5 s)."""
     from core.selectors import village_list
 
     scope = get_scope(user)
-    if scope.is_superuser:
-        return Q()
+    if not scope.county_roles or scope.is_superuser:
+        return scope.q(village=village, cadre=cadre)
     return Q(**{f"{village}__in": village_list(user=user).order_by().values("pk")}) | scope.q(village=None,
                                                                                               cadre=cadre)
 
