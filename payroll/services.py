@@ -700,11 +700,12 @@ def policies_in_force(month: dt.date) -> dict[int, PayPolicy]:
 @contextmanager
 def _commits_without_flush_wait():
     """The monthly job commits each county's transaction without waiting for the WAL flush (PostgreSQL
-    ``synchronous_commit = off`` for this connection while the loop runs, reset after: about 1 ms less
-    per county, seconds for a national run). Durability is unchanged where it matters: the job's run
-    record (core.jobs) is written afterwards with a normal commit, which flushes every earlier commit;
-    a crash before that leaves the record "running" and the catch-up builds the month again
-    (idempotent, R-42). Not used inside an outer transaction (a test's), where it would not matter."""
+    ``synchronous_commit = off`` for this connection while the loop runs: about 1 ms less per county,
+    seconds for a national run). Each county stays atomic (a crash loses whole counties, never half of
+    one), and the job ends with one normal commit — WAL is flushed in order, so when the job returns
+    every county it built is durable. A database crash before that leaves the job's record "running"
+    and the catch-up builds the month again (idempotent, R-42). Not used inside an outer transaction
+    (a test's), where it would change nothing."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
@@ -715,3 +716,5 @@ def _commits_without_flush_wait():
     finally:
         with connection.cursor() as cur:
             cur.execute("RESET synchronous_commit")
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SELECT txid_current()")  # a commit record, flushed: and with it every commit before
