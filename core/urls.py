@@ -15,7 +15,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
 ]
 
-from core import views_org  # noqa: E402
+from core import views_jobs, views_org  # noqa: E402
 
 urlpatterns += [
     path("org/", views_org.org_tree, name="org_tree"),
@@ -23,4 +23,5 @@ urlpatterns += [
     path("org/accounts/", views_org.accounts, name="accounts"),
     path("org/accounts/new/", views_org.account_create, name="account_create"),
     path("org/roles/<int:pk>/revoke/", views_org.role_revoke, name="role_revoke"),
+    path("org/schedules/", views_jobs.schedules, name="schedules"),
 ]
