@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from attendance.models import LeaveRequest
@@ -18,8 +18,8 @@ def leave_form_context(leave: LeaveRequest) -> dict:
             "township": leave.cadre.village.township, "printed_on": timezone.localdate()}
 
 
-REGISTER_HEADERS = [_l("序号"), _l("姓名"), _l("岗位"), _l("请假起止"), _l("天数（工作日）"), _l("请假事由"),
-                    _l("请假方式"), _l("审批人"), _l("审批意见"), _l("审批时间"), _l("状态"), _l("销假日期"), _l("备注")]
+REGISTER_HEADERS = [gettext_lazy("序号"), gettext_lazy("姓名"), gettext_lazy("岗位"), gettext_lazy("请假起止"), gettext_lazy("天数（工作日）"), gettext_lazy("请假事由"),
+                    gettext_lazy("请假方式"), gettext_lazy("审批人"), gettext_lazy("审批意见"), gettext_lazy("审批时间"), gettext_lazy("状态"), gettext_lazy("销假日期"), gettext_lazy("备注")]
 
 
 def register_rows(*, user, village, year: int, month: int) -> list[list]:

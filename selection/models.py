@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -187,10 +187,10 @@ class Application(models.Model):
         target = self.Status(to).label
         nxt = self.NEXT_STEP.get(self.status)
         if nxt:
-            msg = _g("“%(n)s”的报名当前状态为“%(s)s”，不能直接变为“%(t)s”；下一步应为：%(x)s。") % {
+            msg = gettext("“%(n)s”的报名当前状态为“%(s)s”，不能直接变为“%(t)s”；下一步应为：%(x)s。") % {
                 "n": self.name, "s": current, "t": target, "x": nxt}
         else:
-            msg = _g("“%(n)s”的报名已办结（%(s)s），不能再办理。") % {"n": self.name, "s": current}
+            msg = gettext("“%(n)s”的报名已办结（%(s)s），不能再办理。") % {"n": self.name, "s": current}
         raise Conflict(msg)
 
     @property

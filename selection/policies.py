@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from cadres.models import Education
 
@@ -15,16 +15,16 @@ TWO = Decimal("0.01")
 #: 第七条 (1)–(10): 有下列情形之一的，不得作村级后备干部 (R-12). Keys are the item numbers as strings,
 #: as in the API's ``negative_list`` object.
 NEGATIVE_LIST = {
-    "1": _l("违反法律法规，曾受过刑事处罚或劳动教养的"),
-    "2": _l("违反党规党纪和法律法规，正在被审查调查（侦查）的"),
-    "3": _l("受到开除党籍处分的，受到党纪政务处分影响期未满的"),
-    "4": _l("受撤职及以上政务处分的"),
-    "5": _l("近3年内被评议为不合格党员且被劝退、除名的，或者仍在限期改正的"),
-    "6": _l("参与邪教、非法宗教组织及其活动，非法组织参与集体上访，影响社会稳定的"),
-    "7": _l("涉及“村霸”、涉黑涉恶的，或者利用宗族房头势力甚至黑恶势力等干预村务的"),
-    "8": _l("在换届中存在拉票贿选等违反换届纪律行为，利用各种方式操纵、干扰、破坏选举工作的"),
-    "9": _l("政治素质和道德品质差，多数党员、群众不认可的"),
-    "10": _l("党内法规和法律法规规定的其他不宜情形的"),
+    "1": gettext_lazy("违反法律法规，曾受过刑事处罚或劳动教养的"),
+    "2": gettext_lazy("违反党规党纪和法律法规，正在被审查调查（侦查）的"),
+    "3": gettext_lazy("受到开除党籍处分的，受到党纪政务处分影响期未满的"),
+    "4": gettext_lazy("受撤职及以上政务处分的"),
+    "5": gettext_lazy("近3年内被评议为不合格党员且被劝退、除名的，或者仍在限期改正的"),
+    "6": gettext_lazy("参与邪教、非法宗教组织及其活动，非法组织参与集体上访，影响社会稳定的"),
+    "7": gettext_lazy("涉及“村霸”、涉黑涉恶的，或者利用宗族房头势力甚至黑恶势力等干预村务的"),
+    "8": gettext_lazy("在换届中存在拉票贿选等违反换届纪律行为，利用各种方式操纵、干扰、破坏选举工作的"),
+    "9": gettext_lazy("政治素质和道德品质差，多数党员、群众不认可的"),
+    "10": gettext_lazy("党内法规和法律法规规定的其他不宜情形的"),
 }
 NEGATIVE_KEYS = list(NEGATIVE_LIST)
 

@@ -11,7 +11,7 @@ from django.http import FileResponse
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,10 +22,10 @@ from core.idcard import mask_id_number, mask_phone
 from supervision.models import Assessment
 
 LEDGER_HEADERS = [
-    _l("序号"), _l("乡（镇）"), _l("村（社区）"), _l("姓名"), _l("性别"), _l("出生日期"), _l("学历"), _l("身份证号"), _l("手机号"),
-    _l("岗位"), _l("聘任日期"), _l("状态"), _l("在职村干部"), _l("联系乡镇领导"), _l("结对村干部"),
-    _l("本年谈话考察次数"), _l("最近谈话日期"), _l("本年培训次数"), _l("本年跟班学习天数"), _l("最近评估"),
-    _l("待处理案件"), _l("本年报酬合计（元）"), _l("未发放笔数"),
+    gettext_lazy("序号"), gettext_lazy("乡（镇）"), gettext_lazy("村（社区）"), gettext_lazy("姓名"), gettext_lazy("性别"), gettext_lazy("出生日期"), gettext_lazy("学历"), gettext_lazy("身份证号"), gettext_lazy("手机号"),
+    gettext_lazy("岗位"), gettext_lazy("聘任日期"), gettext_lazy("状态"), gettext_lazy("在职村干部"), gettext_lazy("联系乡镇领导"), gettext_lazy("结对村干部"),
+    gettext_lazy("本年谈话考察次数"), gettext_lazy("最近谈话日期"), gettext_lazy("本年培训次数"), gettext_lazy("本年跟班学习天数"), gettext_lazy("最近评估"),
+    gettext_lazy("待处理案件"), gettext_lazy("本年报酬合计（元）"), gettext_lazy("未发放笔数"),
 ]
 LEDGER_WIDTHS = [6, 12, 14, 10, 6, 12, 10, 22, 14, 16, 12, 10, 10, 14, 18, 10, 12, 10, 10, 14, 8, 14, 8]
 

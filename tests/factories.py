@@ -19,7 +19,7 @@ class CountyFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     name = factory.Sequence(lambda n: f"测试{n}县")
-    code = factory.Sequence(lambda n: f"{350400 + n:06d}")
+    code = factory.Sequence(lambda n: f"{360000 + n % 9999:06d}")  # fixtures use 3504xx
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):
@@ -28,7 +28,7 @@ class TownshipFactory(factory.django.DjangoModelFactory):
 
     county = factory.SubFactory(CountyFactory)
     name = factory.Sequence(lambda n: f"测试{n}镇")
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.county.code}{100 + n % 900:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.county.code}{300 + n % 700:03d}")  # fixtures use 1xx and 2xx
 
 
 class VillageFactory(factory.django.DjangoModelFactory):
@@ -37,7 +37,7 @@ class VillageFactory(factory.django.DjangoModelFactory):
 
     township = factory.SubFactory(TownshipFactory)
     name = factory.Sequence(lambda n: f"测试{n}村")
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.township.code}{200 + n % 800:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.township.code}{300 + n % 700:03d}")  # fixtures use 2xx
     quota = 1
 
 
