@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,7 +46,8 @@ DEFAULT_SOURCES = {
 
 
 def _source_field(component):
-    return models.CharField(_("%(c)s经费来源") % {"c": component.label}, max_length=10,
+    # format_lazy keeps the label translatable (a "%" on a lazy string would freeze it at import)
+    return models.CharField(format_lazy(_("{component}经费来源"), component=component.label), max_length=10,
                             choices=FundingSource.choices, default=DEFAULT_SOURCES[component])
 
 
