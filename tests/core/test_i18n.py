@@ -31,7 +31,7 @@ MO = PO.with_suffix(".mo")
 IGNORED = {".venv", "var", "bench", "tests", "test-artifacts", ".git", "node_modules", "__pycache__"}
 #: CJK ideographs and CJK punctuation (full-width brackets, 、。“” …)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d]")
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{\s*\w+\s*\}\}")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{\s*\w+\s*\}\}|(?<!\{)\{\w+\}(?!\})")
 
 
 # --- a tiny .po reader ------------------------------------------------------------------------
