@@ -162,3 +162,17 @@ def test_history_records_who_changed_what(world, api):
     assert latest.history_user == org
     assert latest.phone == "13700001111"
     assert latest.prev_record.phone != "13700001111"
+
+
+def test_status_lifecycle_promoted_keeps_history_r04(world, client):
+    """R-04: active → promoted (elected into 村“两委”); the record stays, with no ban, and leaves the pool."""
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    resp = client.post(f"/cadres/{world.cadre.pk}/promote/", {"date": "2026-07-01", "reason": "当选村委委员"},
+                       follow=True)
+    assert "已办理" in resp.content.decode()
+    world.cadre.refresh_from_db()
+    assert (world.cadre.status, world.cadre.banned_until) == ("promoted", None)
+    assert world.cadre.history.count() >= 2
+    # a promoted cadre cannot be disqualified or resigned afterwards: a state conflict
+    resp = client.post(f"/cadres/{world.cadre.pk}/resign/", {"date": "2026-07-02", "reason": "x"}, follow=True)
+    assert "不能再办理" in resp.content.decode()
