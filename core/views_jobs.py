@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.audit import record_event
 from core.models import JobRun
@@ -21,10 +21,10 @@ CRON_PART = re.compile(r"^(\*|\d{1,2})(-\d{1,2})?(/\d{1,2})?(,(\*|\d{1,2})(-\d{1
 
 
 class ScheduleForm(forms.Form):
-    minute = forms.CharField(label=_lazy("分"), max_length=20)
-    hour = forms.CharField(label=_lazy("时"), max_length=20)
-    day_of_month = forms.CharField(label=_lazy("日"), max_length=20)
-    enabled = forms.BooleanField(label=_lazy("启用"), required=False)
+    minute = forms.CharField(label=gettext_lazy("分"), max_length=20)
+    hour = forms.CharField(label=gettext_lazy("时"), max_length=20)
+    day_of_month = forms.CharField(label=pgettext_lazy("day of month", "日"), max_length=20)
+    enabled = forms.BooleanField(label=gettext_lazy("启用"), required=False)
 
     LIMITS = {"minute": 59, "hour": 23, "day_of_month": 31}
 
