@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import Absence, AttendanceDay, Half, IncapacityReport, LeaveRequest
-from cadres.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput
 
 
 class LeaveRequestForm(BootstrapMixin, forms.Form):

@@ -2,23 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DisqualifyCategory
+from core.forms import BootstrapMixin, DateInput
 from core.idcard import normalize, validate_id_number
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class BootstrapMixin:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
-                "form-select" if isinstance(widget, forms.Select) else "form-control")
-            widget.attrs.setdefault("class", css)
 
 
 class CadreForm(BootstrapMixin, forms.ModelForm):

@@ -42,13 +42,7 @@ def cadre_detail(request, pk):
 
 def scope_manage_q(scope):
     """Villages where the user may manage cadres: their county (county_org) or township (township_party)."""
-    from django.db.models import Q
-
-    if scope.is_superuser:
-        return Q()
-    counties = [c for c, r in scope.county_roles.items() if Role.COUNTY_ORG in r]
-    townships = [t for t, r in scope.township_roles.items() if Role.TOWNSHIP_PARTY in r]
-    return Q(township__county_id__in=counties) | Q(township_id__in=townships)
+    return scope.q_holding(CADRE_MANAGERS, village="")
 
 
 @login_required

@@ -5,14 +5,30 @@ from core.models import Township, Village
 from core.roles import Role
 
 
-class StyledForm(forms.Form):
+class DateInput(forms.DateInput):
+    """A browser date picker that shows and posts YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget; forms call ``self._style()`` at the end of ``__init__``."""
+
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
+                "form-select" if isinstance(widget, forms.Select) else "form-control")
+            widget.attrs.setdefault("class", css)
+
+
+class StyledForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            css = "form-check-input" if isinstance(w, forms.CheckboxInput) else (
-                "form-select" if isinstance(w, forms.Select) else "form-control")
-            w.attrs.setdefault("class", css)
+        self._style()
 
 
 class UserCreateForm(StyledForm):

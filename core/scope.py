@@ -117,6 +117,26 @@ class Scope:
             cond |= Q(**{key: sorted(self.cadre_ids)})
         return cond
 
+    def counties_holding(self, *roles) -> list[int]:
+        """Ids of the counties where the user holds one of ``roles`` (sorted)."""
+        return sorted(cid for cid, held in self.county_roles.items() if held & set(roles))
+
+    def townships_holding(self, *roles) -> list[int]:
+        return sorted(tid for tid, held in self.township_roles.items() if held & set(roles))
+
+    def villages_holding(self, *roles) -> list[int]:
+        return sorted(vid for vid, held in self.village_roles.items() if held & set(roles))
+
+    def q_holding(self, roles, village: str = "village") -> Q:
+        """Rows whose village lies where one of ``roles`` applies (inherited down the tree): where the user
+        may act, not only see. ``village=""`` filters the Village model itself."""
+        if self.is_superuser:
+            return Q()
+        prefix = f"{village}__" if village else ""
+        return (Q(**{f"{prefix}township__county_id__in": self.counties_holding(*roles)})
+                | Q(**{f"{prefix}township_id__in": self.townships_holding(*roles)})
+                | Q(**{(f"{village}_id__in" if village else "pk__in"): self.villages_holding(*roles)}))
+
     def township_q(self, township: str = "township") -> Q:
         """Rows attached to a township (notices, collective talks): county and township roles only."""
         if self.is_superuser:
@@ -132,7 +152,7 @@ class Scope:
         """Rows attached to a county (pay runs, policies, rounds) for county roles, optionally some."""
         if self.is_superuser:
             return Q()
-        ids = sorted(cid for cid, held in self.county_roles.items() if roles is None or held & set(roles))
+        ids = sorted(self.county_roles) if roles is None else self.counties_holding(*roles)
         return Q(**{f"{county}_id__in": ids})
 
     def visible_county_ids(self) -> frozenset[int]:

@@ -69,10 +69,8 @@ def user_list(*, user):
     scope = get_scope(user)
     if scope.is_superuser:
         return User.objects.all()
-    counties = sorted(cid for cid, r in scope.county_roles.items() if Role.COUNTY_ORG in r)
-    ra = RoleAssignment.objects.filter(
-        Q(county_id__in=counties) | Q(township__county_id__in=counties) | Q(village__township__county_id__in=counties)
-    )
+    counties = scope.counties_holding(Role.COUNTY_ORG)
+    ra = RoleAssignment.objects.filter(_in_counties(counties))
     from cadres.models import Cadre
 
     cadre_users = Cadre.objects.filter(village__township__county_id__in=counties, user__isnull=False)
@@ -84,10 +82,12 @@ def role_assignment_list(*, user):
     qs = RoleAssignment.objects.select_related("user", "county", "township", "village")
     if scope.is_superuser:
         return qs
-    counties = sorted(cid for cid, r in scope.county_roles.items() if Role.COUNTY_ORG in r)
-    return qs.filter(
-        Q(county_id__in=counties) | Q(township__county_id__in=counties) | Q(village__township__county_id__in=counties)
-    )
+    return qs.filter(_in_counties(scope.counties_holding(Role.COUNTY_ORG)))
+
+
+def _in_counties(counties) -> Q:
+    """Role assignments held on a unit of one of ``counties``, at any tier."""
+    return Q(county_id__in=counties) | Q(township__county_id__in=counties) | Q(village__township__county_id__in=counties)
 
 
 def unread_count(*, user) -> int:

@@ -5,7 +5,6 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,9 +12,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.audit import record_event
 from core.models import JobRun
-from core.roles import Role
 from core.schedules import SCHEDULES
-from core.scope import get_scope
+from core.web import require_county_org
 
 CRON_PART = re.compile(r"^(\*|\d{1,2})(-\d{1,2})?(/\d{1,2})?(,(\*|\d{1,2})(-\d{1,2})?(/\d{1,2})?)*$")
 
@@ -42,8 +40,7 @@ class ScheduleForm(forms.Form):
 
 
 def _require_org(user):
-    if not get_scope(user).has_any(Role.COUNTY_ORG):
-        raise PermissionDenied(_("只有县委组织部可以调整定时任务。"))
+    require_county_org(user, _("只有县委组织部可以调整定时任务。"))
 
 
 @login_required

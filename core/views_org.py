@@ -13,15 +13,14 @@ from django.views.decorators.http import require_POST
 from cadres.models import Cadre
 from core import selectors, services
 from core.forms import QuotaForm, UserCreateForm
-from core.models import RoleAssignment
+from core.models import County, RoleAssignment
 from core.roles import Role
 from core.scope import get_scope
-from core.web import apply_errors
+from core.web import apply_errors, require_county_org
 
 
 def _require_org(user):
-    if not get_scope(user).has_any(Role.COUNTY_ORG):
-        raise PermissionDenied(_("只有县委组织部可以维护区划和账号。"))
+    require_county_org(user, _("只有县委组织部可以维护区划和账号。"))
 
 
 @login_required
@@ -79,14 +78,14 @@ def account_create(request):
     form = UserCreateForm(request.POST or None, townships=townships, villages=villages)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        scope = get_scope(request.user)
-        county = next(iter(c for c, r in scope.county_roles.items() if Role.COUNTY_ORG in r), None)
+        counties = get_scope(request.user).counties_holding(Role.COUNTY_ORG)
+        county = County.objects.get(pk=counties[0]) if counties else None
         try:
             with transaction.atomic():
                 user = services.user_create(username=d["username"], password=d["password"], full_name=d["full_name"],
                                             phone=d["phone"], by=request.user)
                 services.role_assign(user=user, role=d["role"], by=request.user,
-                                     county=_county_obj(county) if d["role"] in (
+                                     county=county if d["role"] in (
                                          Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS) else None,
                                      township=d["township"] if d["role"] == Role.TOWNSHIP_PARTY else None,
                                      village=d["village"] if d["role"] in (
@@ -97,12 +96,6 @@ def account_create(request):
             messages.success(request, _("已创建账号“%(u)s”。首次登录时须修改初始密码。") % {"u": user.username})
             return redirect("accounts")
     return render(request, "core/account_form.html", {"form": form})
-
-
-def _county_obj(county_id):
-    from core.models import County
-
-    return County.objects.get(pk=county_id) if county_id else None
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Helpers for the HTML views."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -13,3 +13,12 @@ def apply_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def require_county_org(user, message) -> None:
+    """403 with ``message`` unless the user is county_org somewhere (county-wide pages)."""
+    from core.roles import Role
+    from core.scope import get_scope
+
+    if not get_scope(user).has_any(Role.COUNTY_ORG):
+        raise PermissionDenied(message)

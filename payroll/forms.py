@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cadres.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput
 from payroll import policies
 from payroll.models import Component, FundingSource, PayPolicy, PayrollSetting
 

@@ -45,7 +45,7 @@ def _org_counties(user):
     qs = county_list(user=user)
     if scope.is_superuser:
         return qs
-    return qs.filter(pk__in=[c for c, r in scope.county_roles.items() if Role.COUNTY_ORG in r])
+    return qs.filter(pk__in=scope.counties_holding(Role.COUNTY_ORG))
 
 
 def _bonus_cadres(user):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cadres.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput
 from core.idcard import normalize, validate_id_number
 from selection import policies
 from selection.models import Application, Round

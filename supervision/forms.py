@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cadres.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from supervision.models import Assessment, Commitment, SupervisionSetting, Talk, TrainingKind
 

@@ -552,10 +552,7 @@ def case_create(request):
     if not scope.has_any(*selectors.CASE_MANAGERS):
         raise PermissionDenied(_("只有县委组织部或乡（镇）党委可以立案。"))
     cadres = cadre_list(user=request.user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
-    if not scope.is_superuser:
-        counties = [c for c, r in scope.county_roles.items() if Role.COUNTY_ORG in r]
-        towns = [t for t, r in scope.township_roles.items() if Role.TOWNSHIP_PARTY in r]
-        cadres = cadres.filter(Q(village__township__county_id__in=counties) | Q(village__township_id__in=towns))
+    cadres = cadres.filter(scope.q_holding(selectors.CASE_MANAGERS, village="village"))
     form = forms.CaseOpenForm(request.POST or None, cadres=cadres,
                               initial={"opened_on": today(), "cadre": request.GET.get("cadre")})
     if request.method == "POST" and form.is_valid():
