@@ -4,6 +4,7 @@ absence data that the R-25 job runs on."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 
 import django_filters
@@ -206,10 +207,18 @@ class _NextWorkday(Func):
             day += dt.timedelta(days=1)
         self.next = nxt
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: a date[] parameter, indexed from 1
         col, params = compiler.compile(self.source_expressions[0])
         return (f"(%s::date[])[LEAST(GREATEST({col}, %s::date), %s::date) - %s::date + 1]",
                 [self.next, *params, self.base, self.end, self.base])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        """SQLite has no arrays: the same table as a JSON text parameter, indexed from 0 by day number
+        (dates are ISO text there, so the JSON value compares and converts like the column)."""
+        col, params = compiler.compile(self.source_expressions[0])
+        table = json.dumps([d.isoformat() for d in self.next])
+        return (f"json_extract(%s, '$[' || CAST(julianday(MIN(MAX({col}, %s), %s)) - julianday(%s) AS INTEGER)"
+                " || ']')", [table, *params, self.base.isoformat(), self.end.isoformat(), self.base.isoformat()])
 
 
 def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None, min_absent_days: int = 0):

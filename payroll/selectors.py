@@ -6,11 +6,12 @@ import datetime as dt
 from collections import defaultdict
 
 import django_filters
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today as local_today
+from core.money import MoneyOutput, MoneySum
 from core.models import Township, Village
 from core.roles import Role
 from core.scope import get_scope
@@ -61,7 +62,7 @@ def unpaid_summary(qs, as_of: dt.date):
     still owed (the funding sources that had not paid by ``as_of``)."""
     from django.db.models import Case, When
 
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money = MoneyOutput()
     owed = Value(0, output_field=money)
     for s in FundingSource.values:
         owed = owed + Case(When(Q(**{f"{s}_fund__gt": 0}) & (Q(**{f"{s}_paid_on__isnull": True})
@@ -70,7 +71,7 @@ def unpaid_summary(qs, as_of: dt.date):
     return list(
         qs.order_by().values("township_id", "township__name", "township__code", "village_id", "village__name",
                              "village__code")
-        .annotate(lines=Count("pk"), amount=Sum(owed, output_field=money))
+        .annotate(lines=Count("pk"), amount=MoneySum(owed))
         .order_by("township__code", "village__code")
     )
 
@@ -104,7 +105,7 @@ def pay_run_list(*, user):
     if not (lower or scope.cadre_ids):
         return qs.annotate(visible_total=F("total"), visible_count=F("lines_count"))
     lines = PayLine.objects.filter(_line_scope_q(scope), run=OuterRef("pk")).order_by().values("run")
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money = MoneyOutput()
     own_total = Subquery(lines.annotate(s=Sum("total")).values("s"), output_field=money)
     own_count = Subquery(lines.annotate(c=Count("pk")).values("c"))
     from django.db.models import Case, When
@@ -147,9 +148,9 @@ def run_summary(lines) -> list[dict]:
     rows = list(
         lines.order_by().values("township_id", "township__name", "township__code")
         .annotate(people=Count("cadre_id", distinct=True), lines=Count("pk"),
-                  county_fund=Sum("county_fund"), township_fund=Sum("township_fund"),
-                  village_fund=Sum("village_fund"), total=Sum("total"),
-                  **{f"{c}_sum": Sum(c) for c in policies.COMPONENTS})
+                  county_fund=MoneySum("county_fund"), township_fund=MoneySum("township_fund"),
+                  village_fund=MoneySum("village_fund"), total=MoneySum("total"),
+                  **{f"{c}_sum": MoneySum(c) for c in policies.COMPONENTS})
         .order_by("township__code")
     )
     return rows
@@ -158,7 +159,7 @@ def run_summary(lines) -> list[dict]:
 def totals(lines) -> dict:
     """Sums of a set of lines: each component, each funding source, and the total (one query)."""
     fields = policies.COMPONENTS + [f"{s}_fund" for s in FundingSource.values] + ["total"]
-    agg = lines.order_by().aggregate(count=Count("pk"), **{f: Sum(f) for f in fields})
+    agg = lines.order_by().aggregate(count=Count("pk"), **{f: MoneySum(f) for f in fields})
     from core.money import money
 
     return {k: (v if k == "count" else money(v)) for k, v in agg.items()}

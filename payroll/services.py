@@ -31,7 +31,7 @@ from payroll.models import (
     PayRun,
     PerformanceBonus,
 )
-from core.money import ZERO, money
+from core.money import ZERO, MoneySum, money
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
@@ -604,7 +604,7 @@ def flag_unpaid_lines(*, as_of: dt.date) -> int:
     """R-44 (called daily by supervision.check_overdue): tell each county's 县委组织部 which townships
     and villages still have lines unpaid N days after month end. Idempotent: the notice for a
     county, month and village is sent once (stable key). Returns the number of notices newly sent."""
-    from django.db.models import Count, Sum
+    from django.db.models import Count
     from django.urls import reverse
 
     from core.models import County
@@ -615,7 +615,7 @@ def flag_unpaid_lines(*, as_of: dt.date) -> int:
     rows = list(
         PayLine.objects.filter(unpaid_lines_q(as_of)).order_by()
         .values("run__county_id", "run__month", "township__name", "village_id", "village__name")
-        .annotate(n=Count("pk"), amount=Sum("total"))
+        .annotate(n=Count("pk"), amount=MoneySum("total"))
         .order_by("run__county_id", "run__month", "township__name", "village__name")
     )
     if not rows:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DisciplineCase
 from cadres.selectors import cadre_list, discipline_case_list
+from core.money import MoneySum
 from core.models import County, Township, Village
 from core.roles import Role
 from core.scope import get_scope
@@ -296,7 +297,7 @@ def pay_summary(*, user, cadre_ids=None, year: int | None = None) -> dict[int, d
     if year is not None:
         qs = qs.filter(run__month__year=year)
     out: dict[int, dict] = {}
-    for row in qs.order_by().values("cadre_id").annotate(n=Count("pk"), total=Sum("total")):
+    for row in qs.order_by().values("cadre_id").annotate(n=Count("pk"), total=MoneySum("total")):
         out[row["cadre_id"]] = {"lines": row["n"], "total": row["total"] or Decimal("0.00"), "unpaid": 0}
     unpaid = _payroll_selector("unpaid_line_list")
     if unpaid is not None:
