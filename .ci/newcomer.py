@@ -159,7 +159,7 @@ def main() -> int:
         period = (dt.date.today() - dt.timedelta(days=9)).isoformat()
         py = str(app / ".venv" / "bin" / "python")
         wenv = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-        subprocess.run([py, "manage.py", "shell", "-c",
+        subprocess.run([py, "manage.py", "shell", "-v", "0", "-c",
                         "from attendance.tasks import check_absence_thresholds as t;"
                         f"t.apply_async(kwargs={{'as_of': '{period}'}})"], cwd=app, env=wenv, check=True)
         probe = ("from core.models import JobRun;"
@@ -167,7 +167,7 @@ def main() -> int:
                  " trigger='celery').first(); print(r.outcome if r else 'none')")
         deadline = time.monotonic() + 180
         while True:
-            out = subprocess.run([py, "manage.py", "shell", "-c", probe], cwd=app, env=wenv, check=True,
+            out = subprocess.run([py, "manage.py", "shell", "-v", "0", "-c", probe], cwd=app, env=wenv, check=True,
                                  capture_output=True, text=True).stdout.strip()
             if out == "ok":
                 break
