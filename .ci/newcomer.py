@@ -175,6 +175,12 @@ def main() -> int:
             check(time.monotonic() < deadline, f"the worker did not run the absence check for {period} in 3 min")
             time.sleep(1)
         log(f"worker ran the absence check for {period} sent through the file broker: ok")
+        failed = subprocess.run([py, "manage.py", "shell", "-v", "0", "-c",
+                                 "from core.models import JobRun;"
+                                 "print([(r.job, r.period, r.error) for r in JobRun.objects.exclude(outcome='ok')])"],
+                                cwd=app, env=wenv, check=True, capture_output=True, text=True).stdout.strip()
+        check(failed == "[]", f"scheduled jobs that did not end ok (SQLite locking?): {failed}")
+        log("every scheduled job the worker ran (its catch-up at start included) ended ok")
         ok = True
     except AssertionError as exc:
         log(f"FAILED: {exc}")

@@ -15,7 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``services`` need the real PostgreSQL and Redis: skip them when absent,
-    except in CI (REQUIRE_SERVICES=1), where their absence is a failure."""
+    except in CI (REQUIRE_SERVICES=1), where their absence is a failure.
+
+    Under pytest-xdist (``-n 2 --dist loadgroup``) every ``services`` test runs in one and the same process:
+    their Celery workers all listen on the one Redis queue, and a worker started by one test process must
+    never take a task sent by another (it would run it against the other process's test database)."""
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("services"))
     if settings.REQUIRE_SERVICES:
         return
     missing = []
