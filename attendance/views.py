@@ -419,7 +419,8 @@ def absence_index(request):
 @login_required
 @require_POST
 def run_threshold_check(request):
-    """SPEC "Scheduled jobs": the R-25 check, run now by the county or a township party committee."""
+    """docs/rules.md "Scheduled jobs": the R-25 check, run now by the county or a township party
+    committee."""
     scope = get_scope(request.user)
     if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
         raise PermissionDenied(_("只有县委组织部或乡（镇）党委可以立即运行旷工检查。"))

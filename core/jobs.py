@@ -7,7 +7,7 @@
   started/finished, outcome, result) by Celery signals, so no task needs to know about it and a job knows
   the last period it completed.
 - ``catch_up()`` runs every missed period of the scheduled jobs, oldest first (the jobs are idempotent,
-  SPEC "Scheduled jobs"), and re-sends the pending tasks. Beat runs it every few minutes
+  docs/rules.md "Scheduled jobs"), and re-sends the pending tasks. Beat runs it every few minutes
   (core/schedules.py), every worker runs it when it starts, and ``manage.py catch_up`` runs it by hand.
 """
 

@@ -1,4 +1,4 @@
-"""Roles of SPEC "Who uses it", and where each is held.
+"""Roles of docs/rules.md "Roles and scope", and where each is held.
 
 A role is held on one org unit. The permission is a django-guardian object permission on that unit
 (County, Township or Village); the codename equals the role value.

@@ -1,5 +1,6 @@
-"""The scheduled jobs of SPEC "Scheduled jobs", as django-celery-beat rows (county_org may edit them
-in the UI; ``manage.py setup_schedules`` creates missing ones and leaves edited ones alone)."""
+"""The scheduled jobs of docs/rules.md "Scheduled jobs", as django-celery-beat rows (county_org may
+edit them in the UI; ``manage.py setup_schedules`` creates missing ones and leaves edited ones
+alone)."""
 
 from django.utils.translation import gettext_lazy as _
 

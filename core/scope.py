@@ -1,4 +1,5 @@
-"""Tier scope: who sees what (SPEC "Who uses it"; decision docs/decisions/001-tier-scope.md).
+"""Tier scope: who sees what (docs/rules.md "Roles and scope";
+decision docs/decisions/001-tier-scope.md).
 
 A user's scope is read once per request from the guardian permission tables held on org units
 (three small queries, plus one for a linked cadre) and does not grow with the number of cadres.

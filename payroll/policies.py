@@ -1,4 +1,4 @@
-"""The stipend rules of SPEC that are pure computation (R-40, R-41, R-44)."""
+"""The stipend rules of docs/rules.md that are pure computation (R-40, R-41, R-44)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from core.models import County, Township, Village
 
 
 class SupervisionSetting(models.Model):
-    """The county's own values for the vague parts of 第十五条 (SPEC: every default is a setting)."""
+    """The county's own values for the vague parts of 第十五条 (see docs/rules.md, "Default")."""
 
     county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
                                   related_name="supervision_setting")

@@ -207,7 +207,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# The county-level defaults of SPEC that a county may change live on the County model;
+# The county-level defaults of docs/rules.md that a county may change live on the County model;
 # these are only the values given to a new county.
 PDF_FONT_PATH = BASE_DIR / "static" / "fonts" / "SourceHanSansSC-Regular.otf"
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)

@@ -179,7 +179,8 @@ def test_county_edits_calendar_overrides(world, client):  # R-20
     assert "尚未收录" in page
 
 
-def test_threshold_check_can_be_run_from_the_absences_page(world, client):  # R-25, SPEC "Scheduled jobs"
+# R-25, docs/rules.md "Scheduled jobs"
+def test_threshold_check_can_be_run_from_the_absences_page(world, client):
     from cadres.models import DisciplineCase
     from django.utils import timezone
 

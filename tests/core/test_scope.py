@@ -1,4 +1,5 @@
-"""Tier scope (SPEC "Who uses it", R-01): each user sees exactly their part of the tree."""
+"""Tier scope (docs/rules.md "Roles and scope", R-01): each user sees exactly their part of the
+tree."""
 
 import pytest
 

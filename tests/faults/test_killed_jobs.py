@@ -1,5 +1,6 @@
 """Issue 7 "Faults": a Celery job killed in the middle leaves nothing half-written, and a rerun gives the
-same result as a clean run (SPEC "Scheduled jobs": every job is idempotent and safe to retry).
+same result as a clean run (docs/rules.md "Scheduled jobs": every job is idempotent and safe to
+retry).
 
 How the job is stopped midway, deterministically and without test hooks in the code: a trigger on a table
 the job writes takes a PostgreSQL advisory lock that the test holds, so the worker's backend waits *inside

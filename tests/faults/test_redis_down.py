@@ -149,7 +149,7 @@ def test_a_worker_back_after_an_outage_runs_each_missed_day(world, private_redis
 
 def test_with_redis_down_the_pages_and_the_run_now_buttons_work(world, private_redis, client):
     """No page reaches for the broker: with Redis killed (and real sending on) the main pages of every app
-    answer, and the jobs a user runs by hand (SPEC "Scheduled jobs") run in the request."""
+    answer, and the jobs a user runs by hand (docs/rules.md "Scheduled jobs") run in the request."""
     client.force_login(world.users[Role.COUNTY_ORG])
     with celery_broker(private_redis.url), override_settings(CELERY_BROKER_URL=private_redis.url):
         private_redis.kill()

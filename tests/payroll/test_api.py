@@ -78,7 +78,8 @@ def test_build_via_api_result_shape(world, api, policy):
 
 
 def test_permissions(world, api, build):
-    # SPEC "Who uses it": finance/hrss read, township sees its lines, only county_org approves, 404 outside
+    # docs/rules.md "Roles and scope": finance/hrss read, township sees its lines, only county_org
+    # approves, 404 outside
     run = build()
     url = f"/api/v1/pay-runs/{run.pk}/"
     for role in ("county_finance", "county_hrss"):
