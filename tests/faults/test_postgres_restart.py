@@ -78,9 +78,9 @@ def app_server(pg_cluster):
 
         def up():
             assert proc.poll() is None, "gunicorn exited"
-            try:
-                return requests.get(base + "/health/", timeout=5).status_code == 200
-            except requests.ConnectionError:
+            try:  # the first request loads the app: on a busy machine it can take longer than one poll
+                return requests.get(base + "/health/", timeout=10).status_code == 200
+            except requests.RequestException:  # not listening yet, or still starting (read time-out)
                 return False
 
         wait_for(up, timeout=60, what="gunicorn to serve /health/")
