@@ -58,9 +58,23 @@ class PayrollConfig(AppConfig):
             runs = list(pay_run_list(user=request.user).filter(status=PayRun.Status.DRAFT).order_by("-month")[:6])
             if not runs:
                 return None
+            from core.dates import today
+            from payroll.policies import first_of_month
+            from payroll.staleness import stale_reason
+
+            this_month = first_of_month(today())
+
+            def note(run):
+                text = _("%(n)s 人，合计 %(t)s 元") % {"n": run.lines_count, "t": run.total}
+                reason = stale_reason(run)
+                if reason:
+                    return text + " · " + _("已过期，需重新生成：%(r)s") % {"r": reason}
+                if run.month >= this_month:
+                    return text + " · " + _("本月未结束，仅供预览")
+                return text
+
             return HomePanel(title=str(_("待审定的报酬发放")), count=len(runs), level="warning", items=[
-                {"text": str(r), "note": _("%(n)s 人，合计 %(t)s 元") % {"n": r.lines_count, "t": r.total},
-                 "url": reverse("payroll:run", args=[r.pk])} for r in runs])
+                {"text": str(r), "note": note(r), "url": reverse("payroll:run", args=[r.pk])} for r in runs])
 
         @home_panel(order=42)
         def my_slips(request, scope):

@@ -90,8 +90,10 @@ def pay_run_list(*, user):
 
     ``visible_total`` / ``visible_count``: the stored totals for county readers, else the sum of the
     lines in scope."""
+    from payroll.staleness import with_change_flags
+
     scope = get_scope(user)
-    qs = PayRun.objects.select_related("county", "approved_by", "built_by")
+    qs = with_change_flags(PayRun.objects.select_related("county", "approved_by", "built_by"))
     if scope.is_superuser:
         return qs.annotate(visible_total=F("total"), visible_count=F("lines_count"))
     county_ids = sorted(scope.county_roles)

@@ -80,8 +80,26 @@ class PayRunSerializer(serializers.ModelSerializer):
         model = PayRun
         fields = ["id", "county", "month", "status", "total", "lines_count", "county_fund_total",
                   "township_fund_total", "village_fund_total", "built_at", "approved_at", "build_state",
-                  "build_message"]
+                  "build_message", "stale", "stale_reason"]
         read_only_fields = fields
+
+    stale = serializers.SerializerMethodField(help_text=_("草稿生成后情况有变化，明细已不符合规则（需重新生成）"))
+    stale_reason = serializers.SerializerMethodField(help_text=_("哪些情况变了；不过期时为空"))
+
+    def _stale_reason(self, run) -> str:
+        if not hasattr(run, "_stale_reason"):
+            from payroll.staleness import stale_reason
+
+            run._stale_reason = stale_reason(run)
+        return run._stale_reason
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_stale(self, run) -> bool:
+        return bool(self._stale_reason(run))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_stale_reason(self, run) -> str:
+        return self._stale_reason(run)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_total(self, run) -> str:

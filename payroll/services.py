@@ -407,6 +407,13 @@ def pay_run_approve(*, run: PayRun, by) -> PayRun:
         raise Conflict(_("正在生成明细，请等生成完成后再审定。"))
     if run.built_at is None or run.lines_count == 0:
         raise Conflict(_("本月还没有生成任何报酬明细，不能审定。"))
+    if run.month >= policies.first_of_month(local_today()):
+        raise Conflict(_("%(m)s尚未结束，月份结束后才能审定；现在的明细只是预览。") % {"m": f"{run.month:%Y年%m月}"})
+    from payroll.staleness import compare
+
+    difference = compare(run)
+    if difference:
+        raise Conflict(_("明细生成后情况有变化（%(r)s），请先重新生成，核对后再审定。") % {"r": difference.reason()})
     run.status = PayRun.Status.APPROVED
     run.approved_at = timezone.now()
     run.approved_by = by
@@ -685,6 +692,24 @@ def _build_one(county, month, by, runs, in_force, with_adjustments, built, skipp
         skipped.append(county.code)
     else:
         built.append(county.code)
+
+
+def rebuild_stale_drafts(*, by=None) -> list[str]:
+    """Issue 13, the daily pass: rebuild every draft whose inputs changed after it was built and whose lines
+    no longer follow the rules (each county in its own transaction). Returns the runs rebuilt."""
+    from payroll.staleness import compare, with_change_flags
+
+    rebuilt = []
+    for run in with_change_flags(PayRun.objects.select_related("county")).filter(inputs_changed=True):
+        if not compare(run):
+            continue
+        try:
+            with transaction.atomic():
+                _build(county=run.county, month=run.month, by=by)
+        except (Conflict, ValidationError):
+            continue
+        rebuilt.append(f"{run.county.code} {run.month:%Y-%m}")
+    return rebuilt
 
 
 def policies_in_force(month: dt.date) -> dict[int, PayPolicy]:

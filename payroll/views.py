@@ -147,7 +147,11 @@ def run_detail(request, pk):
     shown = (flt.qs if flt.is_bound else lines).order_by("township__code", "village__code", "kind", "cadre__name", "pk")
     page = Paginator(shown, 50).get_page(request.GET.get("page"))
     is_org = scope.can({Role.COUNTY_ORG}, county=run.county)
+    from payroll.staleness import stale_reason
+
     ctx = {
+        "stale_reason": stale_reason(run) if is_org else "",
+        "is_preview": not run.is_locked and run.month >= policies.first_of_month(local_today()),
         "run": run, "filter": flt, "page_obj": page, "summary": selectors.run_summary(lines),
         "totals": selectors.totals(lines), "is_org": is_org, "can_approve": is_org and not run.is_locked,
         "can_record": run.is_locked and scope.has_any(Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY),

@@ -430,6 +430,7 @@ def check_overdue(*, as_of: dt.date) -> dict:
                 url=reverse("supervision:notice_detail", args=[notice.pk]))
     sent["incapacity"] = _call_other_app("attendance.services", "flag_overdue_incapacity", as_of=as_of)
     sent["unpaid"] = _call_other_app("payroll.services", "flag_unpaid_lines", as_of=as_of)
+    sent["stale_drafts"] = _call_other_app("payroll.services", "rebuild_stale_drafts")  # issue 13
     return sent
 
 
