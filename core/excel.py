@@ -1,4 +1,7 @@
-"""openpyxl helpers: a styled sheet, an HTTP response, and the import reader with a marked error sheet."""
+"""openpyxl helpers: a styled sheet, an HTTP response, and the import reader with a marked error sheet.
+
+Every cell we write goes through ``safe_cell_value`` (issue 16: no formula from user text), and every
+upload goes through ``read_upload`` (issue 16: bounded size, zip expansion and row count)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -22,15 +26,44 @@ HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
+# OWASP "CSV Injection": a cell starting with one of these is a formula (or DDE) to a spreadsheet; the
+# full-width forms too, which Excel with a Chinese input method also accepts as the start of a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def safe_cell_value(cell, value):
+    """Put ``value`` into an openpyxl cell (normal or write-only) so that text is only ever text.
+
+    Numbers, dates and Decimals keep their type. Every string is stored as a string cell (openpyxl
+    would otherwise turn "=…" into a live formula and "#N/A" into an error value); a string that starts
+    with a formula character, also after leading blanks, additionally gets Excel's "quote prefix"
+    (the cell shows the text exactly, without an apostrophe, and stays text when someone edits it).
+    A literal leading ' would be visible in the cell and would change names that imports read back.
+    Returns the cell."""
+    if isinstance(value, Promise):
+        value = str(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value[:1] in FORMULA_TRIGGERS or value.lstrip()[:1] in FORMULA_TRIGGERS:
+            cell.quotePrefix = True
+    return cell
+
+
+def write_cell(ws, row: int, column: int, value):
+    """``ws.cell(row, column, value)`` through ``safe_cell_value``."""
+    return safe_cell_value(ws.cell(row=row, column=column), value)
+
+
 def write_title(ws, title: str, width: int, row: int = 1) -> None:
-    ws.cell(row=row, column=1, value=title).font = Font(size=14, bold=True)
+    write_cell(ws, row, 1, title).font = Font(size=14, bold=True)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
     ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
 
 
 def write_header(ws, headers: list[str], row: int = 1, widths: list[int] | None = None) -> None:
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=text)
+        cell = write_cell(ws, row, col, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -41,7 +74,7 @@ def write_header(ws, headers: list[str], row: int = 1, widths: list[int] | None 
 
 def write_row(ws, row: int, values: list, *, bold: bool = False, money_cols: set[int] | None = None) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = write_cell(ws, row, col, value)
         cell.border = BORDER
         if bold:
             cell.font = Font(bold=True)
@@ -124,12 +157,12 @@ def error_workbook(upload, result: ImportResult) -> bytes:
     wb = load_workbook(upload)
     ws = wb.worksheets[0]
     col = ws.max_column + 1
-    ws.cell(row=1, column=col, value=_("错误说明")).font = Font(bold=True, color="9C0006")
+    write_cell(ws, 1, col, _("错误说明")).font = Font(bold=True, color="9C0006")
     ws.column_dimensions[get_column_letter(col)].width = 60
     for row, messages in result.errors.items():
         for c in range(1, col):
             ws.cell(row=row, column=c).fill = ERROR_FILL
-        cell = ws.cell(row=row, column=col, value="；".join(messages))
+        cell = write_cell(ws, row, col, "；".join(messages))
         cell.font = Font(color="9C0006")
         ws.cell(row=row, column=1).comment = Comment("；".join(messages), "系统")
     return workbook_bytes(wb)
