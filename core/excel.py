@@ -139,9 +139,10 @@ def _check_zip(upload) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise ValidationError({"file": str(UNREADABLE)}) from exc
     total = sum(info.file_size for info in infos)
-    bomb = len(infos) > settings.MAX_IMPORT_ZIP_MEMBERS or total > settings.MAX_IMPORT_UNZIPPED_BYTES or any(
-        info.file_size > RATIO_FLOOR_BYTES and info.file_size > settings.MAX_IMPORT_ZIP_RATIO * max(info.compress_size, 1)
-        for info in infos)
+    ratio = settings.MAX_IMPORT_ZIP_RATIO
+    bomb = (len(infos) > settings.MAX_IMPORT_ZIP_MEMBERS or total > settings.MAX_IMPORT_UNZIPPED_BYTES
+            or any(info.file_size > RATIO_FLOOR_BYTES and info.file_size > ratio * max(info.compress_size, 1)
+                   for info in infos))
     if bomb:
         raise ValidationError({"file": _(
             "文件解压后的内容异常大（约 %(u)s MB），系统拒绝读取：可能含有大量空行或格式，或不是正常的 Excel 文件。"

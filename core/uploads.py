@@ -19,17 +19,17 @@ class ImportSizeLimitHandler(FileUploadHandler):
     """Refuses an uploaded file beyond ``MAX_IMPORT_BYTES``: at once when the request's length already
     says so, else as soon as the bytes received pass the limit (the next handlers hold them in memory)."""
 
-    content_length = None
+    request_length = None
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.content_length = content_length
+        self.request_length = content_length
         return None  # go on with the normal parsing
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
-        if self.content_length and self.content_length > settings.MAX_IMPORT_BYTES + FORM_OVERHEAD:
-            self._refuse(self.content_length)
+        if self.request_length and self.request_length > settings.MAX_IMPORT_BYTES + FORM_OVERHEAD:
+            self._refuse(self.request_length)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
