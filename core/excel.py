@@ -114,14 +114,14 @@ class ImportResult:
         return not self.errors
 
 
-def too_large_message(size: int | None = None) -> str:
-    """The one "文件太大" message: from ``read_upload`` and from the upload handler that stops reading."""
-    limit = settings.MAX_IMPORT_BYTES // 1024
-    if size is None:
-        return _("文件太大，最大 %(m)s KB。每次最多导入 %(r)s 行，请删除多余内容或分成几个文件导入。") % {
-            "m": limit, "r": settings.MAX_IMPORT_ROWS}
-    return _("文件太大（%(s)s KB），最大 %(m)s KB。每次最多导入 %(r)s 行，请删除多余内容或分成几个文件导入。") % {
-        "s": size // 1024, "m": limit, "r": settings.MAX_IMPORT_ROWS}
+def too_large_message(size: int | None = None, *, rows: int | None = None) -> str:
+    """The one "文件太大" message: from ``read_upload`` (which knows the import's row cap) and from the
+    upload handler that stops reading (``size`` then is the request's length, or unknown)."""
+    text = (_("文件太大（%(s)s KB），最大 %(m)s KB。") % {"s": size // 1024, "m": settings.MAX_IMPORT_BYTES // 1024}
+            if size else _("文件太大，最大 %(m)s KB。") % {"m": settings.MAX_IMPORT_BYTES // 1024})
+    if rows:
+        return text + _("每次最多导入 %(r)s 行，请删除多余内容或分成几个文件导入。") % {"r": rows}
+    return text + _("请删除多余内容或分成几个文件导入。")
 
 
 UNREADABLE = gettext_lazy("无法读取此文件，请确认是 Excel（.xlsx）文件且未加密。")
@@ -129,7 +129,7 @@ UNREADABLE = gettext_lazy("无法读取此文件，请确认是 Excel（.xlsx）
 RATIO_FLOOR_BYTES = 1024 * 1024
 
 
-def _check_zip(upload) -> None:
+def _check_zip(upload, max_rows: int) -> None:
     """Refuse a zip bomb before openpyxl decompresses anything (issue 16): an .xlsx is a zip, and
     728 KB of repetitive sheet XML expands to 191 MB. Only the zip's directory is read here; Python's
     zipfile never hands out more than the size a member declares, so the declared sizes are a bound."""
@@ -147,7 +147,7 @@ def _check_zip(upload) -> None:
         raise ValidationError({"file": _(
             "文件解压后的内容异常大（约 %(u)s MB），系统拒绝读取：可能含有大量空行或格式，或不是正常的 Excel 文件。"
             "每次最多导入 %(r)s 行，请把数据复制到下载的模板中，另存为 .xlsx 后再导入。") % {
-            "u": max(total // (1024 * 1024), 1), "r": settings.MAX_IMPORT_ROWS}})
+            "u": max(total // (1024 * 1024), 1), "r": max_rows}})
     upload.seek(0)
 
 
@@ -167,26 +167,28 @@ def _blank(values) -> bool:
     return values is None or all(v is None or str(v).strip() == "" for v in values)
 
 
-def read_upload(upload, columns: dict[str, str], *, header_row: int = 1) -> ImportResult:
+def read_upload(upload, columns: dict[str, str], *, header_row: int = 1,
+                max_rows: int | None = None) -> ImportResult:
     """Read an .xlsx upload whose header row names ``columns`` (key → Chinese header).
 
     Refuses (ValidationError on "file", nothing read into the database) a file too large, one whose zip
     expands too much, not .xlsx, missing a column, without any data row, or with more data rows than
-    ``settings.MAX_IMPORT_ROWS`` — rows are streamed and counting stops at the first one over the cap.
-    Empty rows are skipped."""
+    ``max_rows`` (default ``settings.MAX_IMPORT_ROWS``) — rows are streamed and counting stops at the first
+    one over the cap. Empty rows are skipped."""
+    max_rows = max_rows or settings.MAX_IMPORT_ROWS
     if upload is None:
         raise ValidationError({"file": _("请选择要导入的 Excel 文件（.xlsx）。")})
     if upload.size > settings.MAX_IMPORT_BYTES:
-        raise ValidationError({"file": too_large_message(upload.size)})
+        raise ValidationError({"file": too_large_message(upload.size, rows=max_rows)})
     if not upload.name.lower().endswith(".xlsx"):
         raise ValidationError({"file": _("只能导入 .xlsx 格式的 Excel 文件，请用 Excel 另存为 .xlsx 后再导入。")})
-    _check_zip(upload)
+    _check_zip(upload, max_rows)
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise ValidationError({"file": str(UNREADABLE)}) from exc
     try:
-        return _read_rows(wb.worksheets[0], columns, header_row)
+        return _read_rows(wb.worksheets[0], columns, header_row, max_rows)
     except ValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - a sheet that breaks while streaming is unreadable too
@@ -195,8 +197,7 @@ def read_upload(upload, columns: dict[str, str], *, header_row: int = 1) -> Impo
         wb.close()
 
 
-def _read_rows(ws, columns: dict[str, str], header_row: int) -> ImportResult:
-    cap = settings.MAX_IMPORT_ROWS
+def _read_rows(ws, columns: dict[str, str], header_row: int, cap: int) -> ImportResult:
     rows = enumerate(ws.iter_rows(values_only=True), start=1)
     header = None
     for number, values in rows:

@@ -1,5 +1,6 @@
 """HTML pages of selection: rounds, the round page, applications and each step, imports and exports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -297,7 +298,7 @@ def _import_view(request, pk, *, kind):
         upload = form.cleaned_data["file"]
         columns = exports.APPLICANT_COLUMNS if kind == "applicants" else exports.SCORE_COLUMNS
         try:
-            result = excel.read_upload(upload, columns)
+            result = excel.read_upload(upload, columns, max_rows=settings.MAX_SELECTION_IMPORT_ROWS)
             if kind == "applicants":
                 done = services.applications_import(round=rnd, by=request.user, result=result, villages=villages)
             else:

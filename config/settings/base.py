@@ -158,6 +158,9 @@ MAX_IMPORT_UNZIPPED_BYTES = env.int("MAX_IMPORT_UNZIPPED_BYTES", default=25 * 10
 MAX_IMPORT_ZIP_RATIO = env.int("MAX_IMPORT_ZIP_RATIO", default=100)
 MAX_IMPORT_ZIP_MEMBERS = 500
 MAX_IMPORT_ROWS = env.int("MAX_IMPORT_ROWS", default=5000)
+# Applicants and scores are checked and saved one by one (about 18 queries a row): 1,000 rows take some
+# 15-20 s, so those two imports are held to fewer rows than the bulk payroll ones.
+MAX_SELECTION_IMPORT_ROWS = env.int("MAX_SELECTION_IMPORT_ROWS", default=1000)
 
 # django-guardian
 GUARDIAN_RAISE_403 = False
