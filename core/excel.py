@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -41,9 +42,12 @@ def safe_cell_value(cell, value):
     with a formula character, also after leading blanks, additionally gets Excel's "quote prefix"
     (the cell shows the text exactly, without an apostrophe, and stays text when someone edits it).
     A literal leading ' would be visible in the cell and would change names that imports read back.
-    Returns the cell."""
+    Control characters that a worksheet cannot hold (openpyxl would raise, failing the whole export) are
+    dropped. Returns the cell."""
     if isinstance(value, Promise):
         value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

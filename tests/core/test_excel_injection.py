@@ -70,6 +70,14 @@ def test_safe_cell_value_keeps_numbers_dates_and_plain_text_typed():
     assert back["D1"].quotePrefix is False and back["F1"].value == -3
 
 
+def test_control_characters_do_not_break_an_export():
+    # openpyxl refuses them ("cannot be used in worksheets"): one such name used to fail the whole file
+    wb = Workbook()
+    excel.write_row(wb.active, 1, ["张\x01三\x1b", "=1\x07"])
+    back = load_workbook(io.BytesIO(excel.workbook_bytes(wb))).active
+    assert [(c.value, c.data_type) for c in back[1]] == [("张三", "s"), ("=1", "s")]
+
+
 def test_safe_cell_value_in_a_write_only_sheet():
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
@@ -85,6 +93,7 @@ def evil_world(world):
     """The world's cadre and village carry formulas in their names (written directly: the finding is about
     what the exports do with whatever text is stored)."""
     Cadre.objects.filter(pk=world.cadre.pk).update(name=LINK)
+    Cadre.objects.filter(pk=world.other_cadre.pk).update(name="李\x01四")  # not storable in a sheet as is
     Village.objects.filter(pk=world.cadre.village_id).update(name=PLUS)
     County.objects.filter(pk=world.county.pk).update(name=AT)
     world.cadre.refresh_from_db()
