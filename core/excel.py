@@ -29,8 +29,8 @@ HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
-# OWASP "CSV Injection": a cell starting with one of these is a formula (or DDE) to a spreadsheet; the
-# full-width forms too, which Excel with a Chinese input method also accepts as the start of a formula.
+# OWASP "CSV Injection": a cell starting with one of these is a formula (or DDE) to a spreadsheet. The
+# full-width forms, which Chinese input methods type, are treated the same as a precaution.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
