@@ -52,7 +52,7 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes
     for township, rows in groups:
         ws = wb.create_sheet(title=township.name[:31])
         excel.write_title(ws, _title(run, township.name), len(headers))
-        ws.cell(row=2, column=1, value=_("状态：%(s)s　单位：元") % {"s": run.get_status_display()})
+        excel.write_cell(ws, 2, 1, _("状态：%(s)s　单位：元") % {"s": run.get_status_display()})
         excel.write_header(ws, headers, row=3, widths=[6, 14, 10, 22, 11, 11, 11, 13, 15, 12, 8, 24])
         r = 4
         for i, line in enumerate(rows, start=1):
@@ -65,7 +65,7 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes
                                 *[_sum(rows, c) for c in policies.COMPONENTS], _sum(rows, "total"), "", ""],
                         bold=True, money_cols=money_cols)
         r += 2
-        ws.cell(row=r, column=1, value=_("按经费来源小计")).font = Font(bold=True)
+        excel.write_cell(ws, r, 1, _("按经费来源小计")).font = Font(bold=True)
         r += 1
         for source in FundingSource.values:
             excel.write_row(ws, r, [SOURCE_LABELS[source], "", "", "", _sum(rows, f"{source}_fund")],
@@ -75,7 +75,7 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes
         r += 1
         for text in (_("制表人：　　　　　　　　审核人：　　　　　　　　乡（镇）党委负责人："),
                      _("乡（镇）党委（盖章）　　　　　　　　　　　　　　　　年　　月　　日")):
-            ws.cell(row=r, column=1, value=text).alignment = Alignment(horizontal="left")
+            excel.write_cell(ws, r, 1, text).alignment = Alignment(horizontal="left")
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
             r += 2
         ws.print_title_rows = "3:3"

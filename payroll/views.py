@@ -17,7 +17,7 @@ from cadres.selectors import cadre_list
 from core.audit import history_rows
 from core.dates import today as local_today
 from core.errors import Conflict
-from core.excel import error_workbook, xlsx_response
+from core.excel import error_workbook, upload_form_valid, xlsx_response
 from core.pdf import pdf_response
 from core.roles import Role
 from core.scope import get_scope
@@ -306,8 +306,8 @@ def payments_import(request, pk):
     lines = selectors.pay_line_list(user=request.user).filter(run=run)
     if request.GET.get("template"):
         return xlsx_response(exports.payments_template(run, lines), f"{run.month:%Y-%m}发放登记模板.xlsx")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and upload_form_valid(request, form):
         upload = form.cleaned_data["file"]
         try:
             result = services.payments_import(
@@ -316,7 +316,7 @@ def payments_import(request, pk):
         except ValidationError as exc:
             apply_errors(form, exc)
         except Conflict as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             if not result.ok:
                 response = xlsx_response(error_workbook(upload, result), "发放登记-错误行已标红.xlsx")
@@ -329,7 +329,7 @@ def payments_import(request, pk):
         "template_url": f"{reverse('payroll:payments_import', args=[run.pk])}?template=1",
         "help": _("下载模板（已列出本次发放中您管辖的人员），在“发放日期”列填写日期（如 2026-03-10），再上传。"
                   "任何一行有错误时不会保存任何数据，系统会返回标红错误行的表格。"),
-    })
+    }, status=400 if request.method == "POST" else 200)  # here after a POST only when it was refused
 
 
 @login_required
@@ -481,8 +481,8 @@ def bonus_import(request):
             month = policies.add_months(policies.first_of_month(local_today()), -1)
         paid = cadres.filter(policies.eligible_q(month))
         return xlsx_response(exports.bonus_template(paid, month), f"业绩考核奖导入模板{month:%Y-%m}.xlsx")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and upload_form_valid(request, form):
         upload = form.cleaned_data["file"]
         try:
             result = services.bonus_import(upload=upload, cadres=cadres, by=request.user)
@@ -501,7 +501,7 @@ def bonus_import(request):
         "template_url": f"{reverse('payroll:bonus_import')}?template=1&month={last:%Y-%m}",
         "help": _("下载模板（已列出该月发放报酬的人员，月份可在链接中修改），填写“业绩考核奖（元）”后上传。"
                   "任何一行有错误时不会保存任何数据，系统会返回标红错误行的表格。"),
-    })
+    }, status=400 if request.method == "POST" else 200)  # here after a POST only when it was refused
 
 
 # -- adjustments (R-42) ----------------------------------------------------------------------

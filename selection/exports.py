@@ -41,7 +41,7 @@ def ranking_xlsx(rnd, rows) -> bytes:
     headers = [_("乡（镇）"), _("村（社区）"), _("本村排名"), _("姓名"), _("性别"), _("学历"), _("上轮后备干部"),
                _("笔试成绩"), _("面试成绩"), _("倾斜加分"), _("综合成绩"), _("状态")]
     excel.write_title(ws, _("%(t)s 综合成绩排名") % {"t": rnd.title}, len(headers))
-    ws.cell(row=2, column=1, value=_("综合成绩 = 笔试 × %(w)s + 面试 × %(r)s + 倾斜加分（大专以上 %(c)s 分，上轮后备干部 %(p)s 分）") % {
+    excel.write_cell(ws, 2, 1, _("综合成绩 = 笔试 × %(w)s + 面试 × %(r)s + 倾斜加分（大专以上 %(c)s 分，上轮后备干部 %(p)s 分）") % {
         "w": rnd.written_weight, "r": 1 - rnd.written_weight, "c": rnd.college_bonus, "p": rnd.previous_round_bonus})
     excel.write_header(ws, headers, row=3)
     for i, a in enumerate(rows, start=4):
@@ -80,7 +80,7 @@ def _instructions(wb, lines):
     ws = wb.create_sheet(_("填写说明"))
     ws.column_dimensions["A"].width = 110
     for i, line in enumerate(lines, start=1):
-        cell = ws.cell(row=i, column=1, value=line)
+        cell = excel.write_cell(ws, i, 1, line)
         cell.alignment = Alignment(wrap_text=True)
         if i == 1:
             cell.font = Font(bold=True, size=13)

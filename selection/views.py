@@ -1,5 +1,6 @@
 """HTML pages of selection: rounds, the round page, applications and each step, imports and exports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -292,12 +293,12 @@ def _import_view(request, pk, *, kind):
     if not villages.exists():
         raise PermissionDenied(_("您的角色无权导入。"))
     title = _("导入报名人员") if kind == "applicants" else _("导入笔试、面试成绩")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and excel.upload_form_valid(request, form):
         upload = form.cleaned_data["file"]
         columns = exports.APPLICANT_COLUMNS if kind == "applicants" else exports.SCORE_COLUMNS
         try:
-            result = excel.read_upload(upload, columns)
+            result = excel.read_upload(upload, columns, max_rows=settings.MAX_SELECTION_IMPORT_ROWS)
             if kind == "applicants":
                 done = services.applications_import(round=rnd, by=request.user, result=result, villages=villages)
             else:
@@ -321,7 +322,8 @@ def _import_view(request, pk, *, kind):
                 }, status=400)
             messages.success(request, _("导入成功：共 %(n)s 行。") % {"n": len(done)})
             return redirect("selection:round", pk=rnd.pk)
-    return render(request, "selection/import.html", {"form": form, "round": rnd, "kind": kind, "title": title})
+    return render(request, "selection/import.html", {"form": form, "round": rnd, "kind": kind, "title": title},
+                  status=400 if request.method == "POST" else 200)  # here after a POST only when it was refused
 
 
 @login_required

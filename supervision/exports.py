@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from cadres.models import Cadre
-from core.excel import BORDER, XLSX
+from core.excel import BORDER, XLSX, safe_cell_value
 from core.idcard import mask_id_number, mask_phone
 from supervision.models import Assessment
 
@@ -95,12 +95,12 @@ def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal: boo
 
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A3"
-    head = WriteOnlyCell(ws, value=title)
+    head = safe_cell_value(WriteOnlyCell(ws), title)
     head.font = Font(size=14, bold=True)
     ws.append([head])
     header_cells = []
     for text in LEDGER_HEADERS:
-        c = WriteOnlyCell(ws, value=str(text))
+        c = safe_cell_value(WriteOnlyCell(ws), str(text))
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="F2F2F2")
         c.border = BORDER
@@ -119,18 +119,16 @@ def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal: boo
             values = ledger_values(cadre, n, pay=batch_pay, full_personal=full_personal, pay_known=pay_known)
             cells = []
             for col, v in enumerate(values, start=1):
-                if isinstance(v, Promise):
-                    v = str(v)
-                c = WriteOnlyCell(ws, value=v)
+                c = WriteOnlyCell(ws)
                 if col == 22 and v != "":
                     c._style = copy(money_style)
                 elif isinstance(v, dt.date):
                     c._style = copy(date_style)
                 else:
                     c._style = copy(plain)
-                cells.append(c)
+                cells.append(safe_cell_value(c, v))  # after the style: it may add the quote prefix
             ws.append(cells)
-    ws.append([_("合计：%(n)s 人（%(y)s年度）") % {"n": n, "y": year}])
+    ws.append([safe_cell_value(WriteOnlyCell(ws), _("合计：%(n)s 人（%(y)s年度）") % {"n": n, "y": year})])
     tmp = tempfile.TemporaryFile()
     wb.save(tmp)
     tmp.seek(0)

@@ -142,10 +142,25 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Uploads (Excel imports) are small; refuse anything large.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (Excel imports) are small; refuse anything large (issue 16). The only uploads are imports:
+# core.uploads stops reading any file beyond MAX_IMPORT_BYTES (nothing of it is spooled to disk) and
+# the view says "文件太大"; under that limit a file stays in memory. Form fields without files stay at
+# Django's 2.5 MB default.
 MAX_IMPORT_BYTES = env.int("MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = ["core.uploads.ImportSizeLimitHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# core.excel.read_upload: what an .xlsx may expand to before openpyxl reads it, and how many data rows.
+MAX_IMPORT_UNZIPPED_BYTES = env.int("MAX_IMPORT_UNZIPPED_BYTES", default=25 * 1024 * 1024)
+MAX_IMPORT_ZIP_RATIO = env.int("MAX_IMPORT_ZIP_RATIO", default=100)
+MAX_IMPORT_ZIP_MEMBERS = 500
+MAX_IMPORT_ROWS = env.int("MAX_IMPORT_ROWS", default=5000)
+# Applicants and scores are checked and saved one by one (about 18 queries a row): 1,000 rows take some
+# 15-20 s, so those two imports are held to fewer rows than the bulk payroll ones.
+MAX_SELECTION_IMPORT_ROWS = env.int("MAX_SELECTION_IMPORT_ROWS", default=1000)
 
 # django-guardian
 GUARDIAN_RAISE_403 = False
