@@ -9,7 +9,7 @@ from decimal import Decimal
 from core.demo import demo_step
 
 
-@demo_step(order=40)
+@demo_step(order=90)  # after every step that changes who is paid (the 不称职 of supervision: R-31 → R-41)
 def payroll_demo(ctx):
     from cadres.models import Cadre
     from payroll import policies, services

@@ -80,12 +80,13 @@ def _rows(values) -> Counter:
     return out
 
 
-def compare(run: PayRun) -> Difference:
-    """What rebuilding ``run`` now would change (nothing is written). Approved runs never differ."""
+def compare(run: PayRun, *, approved_too: bool = False) -> Difference:
+    """What rebuilding ``run`` now would change (nothing is written). Approved runs never differ, unless
+    ``approved_too`` (an audit: does a locked month still say what the rules give?)."""
     from payroll.services import _adjustment_lines, _regular_lines, policy_for
 
     diff = Difference()
-    if run.status != PayRun.Status.DRAFT or run.built_at is None:
+    if run.built_at is None or (run.status != PayRun.Status.DRAFT and not approved_too):
         return diff
     policy = policy_for(run.county, run.month)
     if policy is None:

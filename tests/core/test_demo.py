@@ -45,3 +45,21 @@ def test_demo_builds_the_real_county_once():
 def test_demo_can_keep_the_shared_password():
     call_command("seed_demo", "--no-password-change", stdout=io.StringIO())
     assert not User.objects.get(username="org").must_change_password
+
+
+def test_every_demo_pay_month_is_what_the_rules_give():
+    # issue 13 item 3: the demo obeys R-41 — no approved month pays someone who had left (the 不称职 of
+    # last year's assessment included), and no draft is stale right after the demo is built
+    from payroll.models import PayRun
+    from payroll.staleness import compare
+
+    call_command("seed_demo", stdout=io.StringIO())
+    runs = list(PayRun.objects.order_by("month"))
+    assert sum(r.status == PayRun.Status.APPROVED for r in runs) == 6
+    for run in runs:
+        difference = compare(run, approved_too=True)
+        assert not difference, f"{run}: {difference.reason()}"
+    disqualified = Cadre.objects.filter(status=Cadre.Status.DISQUALIFIED, left_on__isnull=False)
+    assert disqualified.exists()
+    for cadre in disqualified:
+        assert not cadre.pay_lines.filter(run__month__gt=cadre.left_on).exists(), cadre.name
