@@ -110,7 +110,9 @@ def cadre_disqualify(*, cadre: Cadre, date: dt.date, category: str, reason: str,
     cadre.disqualify_category = category
     cadre.banned_until = add_years(date, BAN_YEARS)
     cadre.leave_reason = reason.strip()
-    return _save(cadre, by=by)
+    _save(cadre, by=by)
+    vacancy_announce(cadre=cadre)
+    return cadre
 
 
 @transaction.atomic
@@ -123,7 +125,9 @@ def cadre_resign(*, cadre: Cadre, date: dt.date, reason: str, by) -> Cadre:
     cadre.status = Cadre.Status.RESIGNED
     cadre.left_on = date
     cadre.leave_reason = reason.strip()
-    return _save(cadre, by=by)
+    _save(cadre, by=by)
+    vacancy_announce(cadre=cadre)
+    return cadre
 
 
 @transaction.atomic
@@ -134,7 +138,38 @@ def cadre_promote(*, cadre: Cadre, date: dt.date, reason: str, by) -> Cadre:
     cadre.status = Cadre.Status.PROMOTED
     cadre.left_on = date
     cadre.leave_reason = (reason or "").strip()
-    return _save(cadre, by=by)
+    _save(cadre, by=by)
+    vacancy_announce(cadre=cadre)
+    return cadre
+
+
+def vacancy_announce(*, cadre: Cadre) -> int:
+    """R-01/R-55 (issue 13): the one way a vacancy is announced, whatever made it (取消资格 by discipline,
+    by a year-end 不称职 or by incapacity, 辞职, 当选村“两委”): when ``cadre`` has left and the village
+    now holds fewer active cadres than its quota, the township party committee and the county
+    organization department are told once (the notice's key is the departure) to find a replacement."""
+    from django.urls import reverse
+
+    from core.roles import Role
+    from core.selectors import users_with_role
+    from core.services import notify
+
+    village = cadre.village
+    if cadre.status == Cadre.Status.ACTIVE or village.cadres.filter(status=Cadre.Status.ACTIVE).count() >= village.quota:
+        return 0
+    if cadre.status == Cadre.Status.DISQUALIFIED:
+        why = _("被取消村级后备干部资格（%(c)s）") % {"c": cadre.get_disqualify_category_display()}
+    elif cadre.status == Cadre.Status.RESIGNED:
+        why = _("主动辞职")
+    else:
+        why = _("当选村“两委”干部，离开后备干部队伍")
+    users = list(users_with_role(Role.COUNTY_ORG, county=village.township.county)) + list(
+        users_with_role(Role.TOWNSHIP_PARTY, township=village.township))
+    return notify(users=users, kind="vacancy", key=f"vacancy:{cadre.pk}:{cadre.left_on}",
+                  title=_("%(t)s%(v)s出现空缺，请及时物色人选") % {"t": village.township.name, "v": village.name},
+                  body=_("%(n)s于%(d)s%(w)s。%(r)s") % {"n": cadre.name, "d": cadre.left_on, "w": why,
+                                                       "r": cadre.leave_reason},
+                  url=reverse("cadres:vacancies") + f"?township={village.township_id}")
 
 
 def active_ban(id_number: str, *, on: dt.date):

@@ -252,25 +252,8 @@ def assessment_record(*, cadre: Cadre, year: int, result: str, assessed_on: dt.d
     if incompetent:
         cadre_disqualify(cadre=cadre, date=assessed_on, category=DisqualifyCategory.ASSESSMENT_INCOMPETENT,
                          reason=_("%(y)s年度年底资格评估不称职：%(n)s") % {"y": year, "n": row.notes}, by=by)
-        _notify_vacancy(cadre=cadre, year=year)
+        # the vacancy notice comes from the one disqualification service (cadres.services.vacancy_announce)
     return row
-
-
-def _notify_vacancy(*, cadre: Cadre, year: int) -> None:
-    """R-55: the vacancy is flagged to the county and township to find a replacement."""
-    from django.urls import reverse
-
-    from core.roles import Role
-    from core.selectors import users_with_role
-    from core.services import notify
-
-    village = cadre.village
-    users = list(users_with_role(Role.COUNTY_ORG, county=village.township.county)) + list(
-        users_with_role(Role.TOWNSHIP_PARTY, township=village.township))
-    notify(users=users, kind="vacancy", key=f"sup:vacancy:{cadre.pk}",
-           title=_("%(t)s%(v)s出现空缺，请及时物色人选") % {"t": village.township.name, "v": village.name},
-           body=_("%(n)s在%(y)s年度年底资格评估中被评为不称职，已取消村级后备干部资格。") % {"n": cadre.name, "y": year},
-           url=reverse("cadres:vacancies") + f"?township={village.township_id}")
 
 
 # -- R-56 notices ------------------------------------------------------------------------------------------
