@@ -142,6 +142,9 @@ def leave_days_preview(request):
         else:
             role = Role(policies.approver_role_for(days)).label
             text, level = _("共 %(d)s 个工作日，由%(r)s审批。") % {"d": days, "r": role}, "info"
+            note = calendar.provisional_note(start, end)
+            if note:
+                text, level = f"{text}{note}", "warning"
     return render(request, "attendance/_days_preview.html", {"text": text, "level": level})
 
 
@@ -165,7 +168,8 @@ def leave_detail(request, pk):
     leave = get_object_or_404(leave_list(user=request.user), pk=pk)
     today = timezone.localdate()
     ctx = {"leave": leave, "decision_form": DecisionForm(), "return_form": ReturnForm(initial={"returned_on": today}),
-           "excuse_form": ExcuseForm(), **_leave_actions(request, leave)}
+           "excuse_form": ExcuseForm(), **_leave_actions(request, leave),
+           "calendar_note": calendar.provisional_note(leave.start_date, leave.end_date)}
     if leave.status == S.APPROVED:
         nxt = calendar.working_days(leave.end_date + dt.timedelta(days=1), leave.end_date + dt.timedelta(days=40),
                                     county=leave.cadre.village.township.county_id)

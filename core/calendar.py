@@ -2,8 +2,12 @@
 
 China's official calendar (holidays and 调休 make-up workdays) comes from the maintained
 ``chinese_calendar`` library; a county's own changes (``core.models.CalendarOverride``) win over it.
-For a year the library does not know yet (it raises NotImplementedError), Monday–Friday are taken as
-working days and :func:`year_is_official` says so, so the UI can warn the county to enter overrides.
+For a year the library does not know yet (the State Council publishes each year's arrangement in
+November or December), the statutory holidays of 《全国年节及纪念日放假办法》 (2024 revision) are
+computed instead — 元旦 1 day, 春节 4 days from 除夕, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3, lunar
+dates from ``lunardate`` and 清明 from the solar terms of ``chinese_calendar`` — without the 调休 the
+State Council adds. Such a year is *provisional* (:func:`year_is_official` is False): the UI says so
+wherever it counts days, and county_org enters the published arrangement as overrides, which win.
 
 :func:`working_days` is the one place that decides which days are working days;
 :func:`count_working_days` is the one place that counts them in half-day steps (R-21, R-22).
@@ -13,6 +17,7 @@ Everything else (leave length, absence days, the R-25 threshold job) calls these
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import chinese_calendar
@@ -32,18 +37,55 @@ def year_is_official(year: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The holidays 《全国年节及纪念日放假办法》 (State Council, 2024 revision, art. 2) gives every citizen in
+    ``year``, before any 调休: {date: name}. Used for years the official arrangement is not known yet."""
+    from lunardate import LunarDate
+
+    def lunar(month: int, day: int) -> dt.date:
+        return LunarDate(year, month, day).to_solar_date()
+
+    new_year = lunar(1, 1)
+    qingming = next(d for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+                    if name == "清明")
+    days = {dt.date(year, 1, 1): "元旦", qingming: "清明节", lunar(5, 5): "端午节", lunar(8, 15): "中秋节"}
+    days.update({new_year + dt.timedelta(days=k): "春节" for k in range(-1, 3)})  # 除夕 … 初三
+    days.update({dt.date(year, 5, d): "劳动节" for d in (1, 2)})
+    days.update({dt.date(year, 10, d): "国庆节" for d in (1, 2, 3)})
+    return days
+
+
 def official_is_workday(day: dt.date) -> bool:
-    """The national calendar, including 调休; Monday–Friday for years the library lacks."""
+    """The national calendar, including 调休; for a provisional year Monday–Friday less the statutory
+    holidays (:func:`statutory_holidays`)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+
+def provisional_years(start: dt.date, end: dt.date) -> list[int]:
+    """The years from ``start`` to ``end`` whose official arrangement is not known yet (for warnings)."""
+    return [y for y in range(start.year, end.year + 1) if not year_is_official(y)]
+
+
+def provisional_note(start: dt.date, end: dt.date) -> str:
+    """The warning shown wherever days of a provisional year are counted (leave form, approval), or ""."""
+    from django.utils.translation import gettext as _
+
+    years = provisional_years(start, end)
+    if not years:
+        return ""
+    return _("（%(y)s年国务院放假安排尚未公布，暂按法定节假日计算，未含调休；公布后以县委组织部登记的安排为准。）") % {
+        "y": "、".join(str(y) for y in years)}
 
 
 def official_holidays(year: int) -> list[tuple[dt.date, bool, str]]:
-    """Days of ``year`` where the official calendar differs from Mon–Fri: (date, is_workday, name)."""
+    """Days of ``year`` where the official calendar differs from Mon–Fri: (date, is_workday, name). For a
+    provisional year: the statutory holidays that fall on weekdays."""
     if not year_is_official(year):
-        return []
+        return [(d, False, name) for d, name in sorted(statutory_holidays(year).items()) if d.weekday() < 5]
     out = []
     day = dt.date(year, 1, 1)
     while day.year == year:

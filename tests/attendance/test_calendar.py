@@ -68,11 +68,47 @@ def test_county_overrides_win(world):  # R-20
     assert count(D(2026, 10, 8), D(2026, 10, 8), county=other) == Decimal("1.0")
 
 
-def test_year_without_official_data_falls_back_to_weekdays():
+def test_a_year_without_the_official_arrangement_counts_the_statutory_holidays():  # R-20, issue 12 item 6
     assert calendar.year_is_official(2099) is False
-    # 2099-01-01 is a Thursday: with no official data it is a working day
-    assert calendar.is_workday(D(2099, 1, 1)) is True
-    assert count(D(2099, 1, 1), D(2099, 1, 4)) == Decimal("2.0")
-    assert calendar.official_holidays(2099) == []
+    # 2099-01-01 is a Thursday: 元旦 is a holiday even before the State Council's notice
+    assert calendar.is_workday(D(2099, 1, 1)) is False
+    assert count(D(2099, 1, 1), D(2099, 1, 4)) == Decimal("1.0")  # Fri 2nd only (3rd/4th weekend)
+    assert calendar.official_holidays(2099)[0] == (D(2099, 1, 1), False, "元旦")
     names = {name for _d, _w, name in calendar.official_holidays(2026)}
     assert {"春节", "国庆节"} <= names
+
+
+def test_2027_before_the_notice_counts_new_year_spring_festival_and_national_day():
+    # issue 12: 2026-12-31 → 2027-01-04 was counted as 3.0 working days (元旦 missing)
+    if calendar.year_is_official(2027):
+        pytest.skip("chinese_calendar now holds the 2027 arrangement")
+    assert count(D(2026, 12, 31), D(2027, 1, 4)) == Decimal("2.0")  # Thu 31st and Mon 4th
+    holidays = calendar.statutory_holidays(2027)
+    # 春节 2027: 初一 is 6 February, so 除夕 5 February … 初三 8 February (4 days)
+    assert [d for d, n in sorted(holidays.items()) if n == "春节"] == [D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7),
+                                                                       D(2027, 2, 8)]
+    assert holidays[D(2027, 4, 5)] == "清明节" and holidays[D(2027, 6, 9)] == "端午节"
+    assert holidays[D(2027, 9, 15)] == "中秋节"
+    assert count(D(2027, 9, 27), D(2027, 10, 8)) == Decimal("9.0")  # 10 weekdays less 国庆 on Friday the 1st
+    assert calendar.provisional_years(D(2026, 12, 31), D(2027, 1, 4)) == [2027]
+    assert "2027年国务院放假安排尚未公布" in calendar.provisional_note(D(2026, 12, 31), D(2027, 1, 4))
+    assert calendar.provisional_note(D(2026, 3, 2), D(2026, 3, 3)) == ""
+
+
+def test_the_county_enters_the_published_arrangement_and_it_wins(world):
+    # the State Council's 调休 for a provisional year, entered as the county's days, wins over the estimate
+    if calendar.year_is_official(2027):
+        pytest.skip("chinese_calendar now holds the 2027 arrangement")
+    CalendarOverride.objects.create(county=world.county, date=D(2027, 2, 9), is_workday=False, note="春节调休")
+    CalendarOverride.objects.create(county=world.county, date=D(2027, 2, 20), is_workday=True, note="春节调休上班")
+    assert count(D(2027, 2, 8), D(2027, 2, 9), county=world.county) == Decimal("0.0")
+    assert calendar.is_workday(D(2027, 2, 20), county=world.county) is True
+
+
+def test_leave_pages_warn_when_a_provisional_year_is_counted(world, client):
+    if calendar.year_is_official(2027):
+        pytest.skip("chinese_calendar now holds the 2027 arrangement")
+    client.force_login(world.users["cadre"])
+    r = client.get("/attendance/leave/days/?start_date=2026-12-31&end_date=2027-01-04")
+    text = r.content.decode()
+    assert "共 2.0 个工作日" in text and "2027年国务院放假安排尚未公布" in text

@@ -176,7 +176,7 @@ def test_county_edits_calendar_overrides(world, client):  # R-20
     client.post("/attendance/calendar/", {"county": world.county.pk, "delete": o.pk})
     assert not CalendarOverride.objects.exists()
     page = client.get("/attendance/calendar/", {"year": "2099"}).content.decode()
-    assert "尚未收录" in page
+    assert "尚未公布" in page and "暂定" in page and "元旦" in page
 
 
 # R-25, docs/rules.md "Scheduled jobs"
