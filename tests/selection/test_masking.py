@@ -100,3 +100,13 @@ def test_score_template_masks_below_county_org(world, apply, advance, party, org
 
     assert app.id_number not in cells(party) and mask_id_number(app.id_number) in cells(party)
     assert app.id_number in cells(org)
+
+
+def test_notifications_carry_no_personal_numbers(world, apply, party):  # R-03 in inbox notices
+    from core.models import Notification
+
+    app = apply(name="王五", phone="13912340000")
+    notes = Notification.objects.filter(user=party)
+    assert notes.exists()
+    text = " ".join(f"{n.title} {n.body} {n.url}" for n in notes)
+    assert app.id_number not in text and app.phone not in text
