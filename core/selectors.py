@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from core.models import County, Notification, RoleAssignment, Township, User, Village
 from core.roles import Role
@@ -81,8 +81,12 @@ def county_accounts_q(counties) -> Q:
     counties = list(counties)
     ra = RoleAssignment.objects.filter(_in_counties(counties))
     cadre_users = Cadre.objects.filter(village__township__county_id__in=counties, user__isnull=False)
-    org_staff = RoleAssignment.objects.filter(role=Role.COUNTY_ORG, county_id__in=counties)
-    created = User.history.filter(history_type="+", history_user_id__in=org_staff.values("user_id"))
+    # the creator held county_org there when the account was created (not merely at some time)
+    org_then = RoleAssignment.objects.filter(
+        role=Role.COUNTY_ORG, county_id__in=counties, user_id=OuterRef("history_user_id"),
+        created_at__lte=OuterRef("history_date"),
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("history_date")))
+    created = User.history.filter(history_type="+").filter(Exists(org_then))
     return (Q(pk__in=ra.values("user_id")) | Q(pk__in=cadre_users.values("user_id"))
             | Q(pk__in=created.values("id")))
 

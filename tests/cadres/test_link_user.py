@@ -137,3 +137,15 @@ def test_web_form_links_only_a_candidate(world, client, party, account, cadre):
 def test_the_edit_form_has_no_login_field(world, client, party, cadre):
     client.force_login(party)
     assert 'name="user"' not in client.get(f"/cadres/{cadre.pk}/edit/").content.decode()
+
+
+def test_an_account_made_by_a_former_county_org_is_not_this_countys(world, api, party, cadre):
+    # belongs to a county only if its creator was county_org there when creating it
+    from core.services import role_assign
+
+    mover = world.users["stranger"]  # county_org of 明溪县, later of 清流县 too
+    made_before = user_create(username="made_before", password="Qingliu#2026x", by=mover)
+    role_assign(user=mover, role=Role.COUNTY_ORG, county=world.county)
+    made_after = user_create(username="made_after", password="Qingliu#2026x", by=mover)
+    assert link(api, party, cadre, made_before.pk).status_code == 400
+    assert link(api, party, cadre, made_after.pk).status_code == 200
