@@ -107,6 +107,9 @@ def test_api_masks_and_keeps_stored_numbers_on_update(world, api):  # R-03, API
     body = party.get(f"/api/v1/cadres/{c.pk}/").json()
     assert body["id_number"] == mask_id_number(c.id_number) and body["phone"] == mask_phone(c.phone)
     assert_masked(party.get("/api/v1/cadres/").content.decode(), c.id_number, c.phone)
+    # the browsable API (its PUT/PATCH forms included)
+    assert_masked(party.get(f"/api/v1/cadres/{c.pk}/", HTTP_ACCEPT="text/html").content.decode(), c.id_number,
+                  c.phone)
     # PUT back exactly what GET answered: nothing changes, nothing masked is stored
     body = {k: v for k, v in body.items() if k not in ("id",)}
     r = party.put(f"/api/v1/cadres/{c.pk}/", body, format="json")
