@@ -1,6 +1,7 @@
 """/api/v1/cadres/ and /api/v1/discipline-cases/."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -14,6 +15,7 @@ from cadres.selectors import CADRE_MANAGERS, CadreFilter, cadre_list, discipline
 from cadres.serializers import (
     CadreDisqualifySerializer,
     CadreLeaveSerializer,
+    CadreLinkUserSerializer,
     CadreSerializer,
     DisciplineCaseSerializer,
     DisciplineDecideSerializer,
@@ -51,7 +53,12 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         self._writable_village(ser.validated_data["village"])
-        cadre = services.cadre_create(by=request.user, **ser.validated_data)
+        data = dict(ser.validated_data)
+        user_id = data.pop("user_id", None)
+        with transaction.atomic():  # a refused account leaves no cadre behind
+            cadre = services.cadre_create(by=request.user, **data)
+            if user_id is not None:
+                cadre = services.cadre_link_user(cadre=cadre, user=user_id, by=request.user)
         return Response(self.get_serializer(cadre).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -61,7 +68,21 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         ser.is_valid(raise_exception=True)
         if "village" in ser.validated_data:
             self._writable_village(ser.validated_data["village"])
-        cadre = services.cadre_update(cadre=Cadre.objects.get(pk=cadre.pk), by=request.user, **ser.validated_data)
+        data = dict(ser.validated_data)
+        data.pop("user_id", None)  # unchanged (validate_user); linking is link-user's job
+        cadre = services.cadre_update(cadre=Cadre.objects.get(pk=cadre.pk), by=request.user, **data)
+        return Response(self.get_serializer(cadre).data)
+
+    @extend_schema(request=CadreLinkUserSerializer, responses=CadreSerializer)
+    @action(detail=True, methods=["post"], url_path="link-user")
+    def link_user(self, request, pk=None):
+        """Link the cadre's own login (``{"user": id}``) or unlink it (``{"user": null}``)."""
+        cadre = self.get_object()
+        get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village,
+                                        message=_("只有县委组织部或本乡（镇）党委可以关联后备干部的登录账号。"))
+        ser = CadreLinkUserSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        cadre = services.cadre_link_user(cadre=cadre, user=ser.validated_data["user"], by=request.user)
         return Response(self.get_serializer(cadre).data)
 
     @extend_schema(request=CadreDisqualifySerializer, responses=CadreSerializer)

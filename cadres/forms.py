@@ -2,22 +2,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DisqualifyCategory
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin
 from core.idcard import normalize, validate_id_number
 
 
-class CadreForm(BootstrapMixin, forms.ModelForm):
+class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Cadre
         fields = ["name", "id_number", "phone", "education", "political_status", "village", "post",
                   "appointed_on", "is_serving_village_cadre", "previous_round"]
         widgets = {"appointed_on": DateInput()}
+        field_classes = {"id_number": PersonalNumberField, "phone": PersonalNumberField}
         help_texts = {"id_number": _("18位居民身份证号；性别和出生日期由身份证号自动得出。")}
 
-    def __init__(self, *args, villages=None, **kwargs):
+    def __init__(self, *args, villages=None, full_personal=False, **kwargs):
+        """``full_personal``: the user sees this cadre's numbers in full (R-03); else they are masked."""
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["village"].queryset = villages
+        self._mask_personal(full=full_personal)
         self._style()
 
     def clean_id_number(self):
@@ -43,3 +46,18 @@ class DisqualifyForm(LeaveForm):
     category = forms.ChoiceField(label=_("情形"), choices=DisqualifyCategory.choices)
 
     field_order = ["date", "category", "reason"]
+
+
+class LinkUserForm(BootstrapMixin, forms.Form):
+    """The cadre's own login: one of ``selectors.cadre_account_candidates``; empty unlinks."""
+
+    user = forms.ModelChoiceField(
+        label=_("登录账号"), queryset=None, required=False, empty_label=_("（不关联账号）"),
+        help_text=_("可选：本县县委组织部创建、未担任其他角色、未关联其他后备干部的有效账号。选“不关联账号”即解除关联。"),
+        error_messages={"invalid_choice": _("该账号不能关联：须为本县的有效账号，未担任其他角色，且未关联其他后备干部。")})
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda u: f"{u.username}（{u.full_name}）" if u.full_name else u.username
+        self._style()

@@ -37,6 +37,20 @@ def cadre_list(*, user):
     )
 
 
+def cadre_account_candidates(*, cadre: Cadre, by):
+    """Accounts that may become ``cadre``'s own login (role ``cadre``, self only): active, of the cadre's
+    county (``core.selectors.county_accounts_q``; a set-up superuser may pick any), holding no other role,
+    and not the login of another cadre. The one rule behind ``services.cadre_link_user`` and its form."""
+    from core.models import User
+    from core.selectors import county_accounts_q, role_holders_q
+
+    qs = User.objects.filter(is_active=True).exclude(role_holders_q()).exclude(
+        Q(cadre__isnull=False) & ~Q(cadre=cadre))
+    if not get_scope(by).is_superuser:
+        qs = qs.filter(county_accounts_q([cadre.village.township.county_id]))
+    return qs.order_by("username")
+
+
 def discipline_case_list(*, user):
     scope = get_scope(user)
     return DisciplineCase.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
@@ -105,6 +119,8 @@ class CadreFilter(django_filters.FilterSet):
             return queryset
         cond = Q(name__icontains=value) | Q(village__name__icontains=value)
         if self.user is not None and get_scope(self.user).sees_personal_data():
-            # R-03: only those who see ID numbers and phones may search by them
-            cond |= Q(id_number__icontains=value) | Q(phone__icontains=value)
+            # R-03: ID numbers and phones are searched only where the user sees them in full (county_org of
+            # that county), so a masked number cannot be probed digit by digit
+            cond |= (Q(id_number__icontains=value) | Q(phone__icontains=value)) & get_scope(
+                self.user).personal_data_q("village__township__county_id")
         return queryset.filter(cond)

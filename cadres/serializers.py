@@ -2,11 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cadres.models import Cadre, DisciplineCase, DisqualifyCategory
-from core.idcard import mask_id_number, mask_phone
-from core.scope import get_scope
+from core.serializers import PersonalNumbersMixin
 
 
-class CadreSerializer(serializers.ModelSerializer):
+class CadreSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
     # validated by the service; answers may be masked, so the schema carries no pattern
     id_number = serializers.CharField(max_length=18, help_text=_("18位居民身份证号；县委组织部以下角色看到的是脱敏号码"))
     phone = serializers.CharField(max_length=20, help_text=_("手机号；县委组织部以下角色看到的是脱敏号码"))
@@ -16,6 +15,9 @@ class CadreSerializer(serializers.ModelSerializer):
     disqualified_on = serializers.DateField(read_only=True, allow_null=True)
     banned_until = serializers.DateField(read_only=True, allow_null=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
+    user = serializers.IntegerField(
+        source="user_id", allow_null=True, required=False,
+        help_text=_("后备干部本人的登录账号（用户 id）。登记时可指定；之后关联或解除请用 POST /cadres/{id}/link-user/"))
 
     class Meta:
         model = Cadre
@@ -24,15 +26,20 @@ class CadreSerializer(serializers.ModelSerializer):
                   "disqualified_on", "banned_until", "political_status"]
         extra_kwargs = {"id_number": {"validators": []}, "political_status": {"required": False}}
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is not None:
-            scope = get_scope(request.user)
-            if not scope.sees_personal_data(instance.village.township.county_id):
-                data["id_number"] = mask_id_number(data["id_number"])
-                data["phone"] = mask_phone(data["phone"])
-        return data
+    def personal_county_id(self, instance) -> int:
+        return instance.village.township.county_id
+
+    def validate_user(self, value):
+        # the login is not changed by a normal update: link-user checks the account (scope, role, other cadre)
+        if self.instance is not None and value != self.instance.user_id:
+            raise serializers.ValidationError(
+                _("登录账号不能在此修改，请使用“关联登录账号”（POST /api/v1/cadres/%(id)s/link-user/）。") % {
+                    "id": self.instance.pk})
+        return value
+
+
+class CadreLinkUserSerializer(serializers.Serializer):
+    user = serializers.IntegerField(allow_null=True, help_text=_("要关联的账号 id；null 解除关联"))
 
 
 class CadreLeaveSerializer(serializers.Serializer):

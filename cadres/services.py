@@ -17,8 +17,8 @@ BAN_YEARS = 5  # 第十一条：被取消资格的，原则上5年内不得参�
 
 EDITABLE_FIELDS = (
     "name", "id_number", "education", "political_status", "phone", "village", "post", "appointed_on",
-    "is_serving_village_cadre", "previous_round", "user",
-)
+    "is_serving_village_cadre", "previous_round",
+)  # not ``user``: a login is linked only through ``cadre_link_user``, which checks the account
 
 
 def _derive(cadre: Cadre) -> None:
@@ -170,6 +170,66 @@ def vacancy_announce(*, cadre: Cadre) -> int:
                   body=_("%(n)s于%(d)s%(w)s。%(r)s") % {"n": cadre.name, "d": cadre.left_on, "w": why,
                                                        "r": cadre.leave_reason},
                   url=reverse("cadres:vacancies") + f"?township={village.township_id}")
+
+
+@transaction.atomic
+def cadre_link_user(*, cadre: Cadre, user, by) -> Cadre:
+    """Make ``user`` (an account or its id; None unlinks) the cadre's own login: it then acts as that cadre
+    (role ``cadre``, self only; API.md). Only an account from ``selectors.cadre_account_candidates`` —
+    active, of the cadre's county, holding no other role, not another cadre's login. Kept in the cadre's
+    history (with the reason) and in the audit log."""
+    from cadres.selectors import cadre_account_candidates
+    from core.audit import record_event
+    from core.models import User
+    from core.scope import clear_scope
+
+    cadre = Cadre.objects.select_for_update(of=("self",)).select_related("village__township", "user").get(pk=cadre.pk)
+    old = cadre.user
+    user_id = getattr(user, "pk", user)
+    if user_id is None:
+        if old is None:
+            return cadre
+        cadre.user = None
+        reason = _("解除登录账号“%(u)s”的关联") % {"u": old.username}
+    else:
+        account = User.objects.select_for_update().filter(pk=user_id).first()
+        if account is not None and account.pk == cadre.user_id:
+            return cadre
+        if account is None or not cadre_account_candidates(cadre=cadre, by=by).filter(pk=account.pk).exists():
+            raise ValidationError({"user": _link_refusal(cadre, account, by=by)})
+        cadre.user = account
+        reason = _("关联登录账号“%(u)s”") % {"u": account.username}
+    cadre._history_user = by
+    cadre._change_reason = reason
+    cadre.full_clean(exclude=["user"])
+    try:
+        with transaction.atomic():
+            cadre.save(update_fields=["user"])
+    except IntegrityError as exc:  # another request linked the same account a moment ago
+        raise ValidationError({"user": _("该账号已关联其他后备干部，不能重复关联；请先解除原关联。")}) from exc
+    record_event(None, "cadre_link_user", "success", user=by, detail=_("后备干部 #%(c)s %(n)s：%(r)s（原账号：%(o)s）") % {
+        "c": cadre.pk, "n": cadre.name, "r": reason, "o": old.username if old else "—"})
+    for account in (old, cadre.user):
+        if account is not None:
+            clear_scope(account)
+    return cadre
+
+
+def _link_refusal(cadre: Cadre, account, *, by) -> str:
+    """Why ``account`` cannot be the cadre's login — an account outside the county answers like a missing one."""
+    from core.models import User
+    from core.scope import get_scope
+    from core.selectors import county_accounts_q, role_holders_q
+
+    in_county = account is not None and (get_scope(by).is_superuser or User.objects.filter(
+        county_accounts_q([cadre.village.township.county_id]), pk=account.pk).exists())
+    if not in_county:
+        return _("账号不存在，或不是本县的账号。后备干部本人的账号须由县委组织部创建。")
+    if not account.is_active:
+        return _("该账号已停用，不能关联。")
+    if User.objects.filter(role_holders_q(), pk=account.pk).exists():
+        return _("该账号已担任其他角色，不能同时作为后备干部本人的账号；请为其使用单独的账号。")
+    return _("该账号已关联其他后备干部，不能重复关联；请先解除原关联。")
 
 
 def active_ban(id_number: str, *, on: dt.date):

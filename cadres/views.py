@@ -6,9 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cadres import services
-from cadres.forms import CadreForm, DisqualifyForm, LeaveForm
+from cadres.forms import CadreForm, DisqualifyForm, LeaveForm, LinkUserForm
 from cadres.models import Cadre
-from cadres.selectors import CADRE_MANAGERS, CadreFilter, cadre_list, discipline_case_list
+from cadres.selectors import (
+    CADRE_MANAGERS,
+    CadreFilter,
+    cadre_account_candidates,
+    cadre_list,
+    discipline_case_list,
+)
 from core.audit import history_rows
 from core.errors import Conflict
 from core.roles import Role
@@ -35,8 +41,11 @@ def cadre_detail(request, pk):
     can_manage = scope.can(CADRE_MANAGERS, village=cadre.village)
     ctx = {"cadre": cadre, "can_manage": can_manage and cadre.status == Cadre.Status.ACTIVE,
            "cases": discipline_case_list(user=request.user).filter(cadre=cadre)}
+    if can_manage:
+        ctx["link_form"] = LinkUserForm(initial={"user": cadre.user_id},
+                                        candidates=cadre_account_candidates(cadre=cadre, by=request.user))
     if scope.can({Role.COUNTY_ORG}, village=cadre.village):
-        ctx["history"] = history_rows(cadre)
+        ctx["history"] = history_rows(cadre, full_personal=scope.sees_personal_data(cadre.village.township.county_id))
     return render(request, "cadres/cadre_detail.html", ctx)
 
 
@@ -72,7 +81,8 @@ def cadre_edit(request, pk):
     scope = get_scope(request.user)
     scope.require(CADRE_MANAGERS, village=cadre.village)
     villages = village_list(user=request.user).filter(scope_manage_q(scope))
-    form = CadreForm(request.POST or None, instance=cadre, villages=villages)
+    form = CadreForm(request.POST or None, instance=cadre, villages=villages,
+                     full_personal=scope.sees_personal_data(cadre.village.township.county_id))
     if request.method == "POST" and form.is_valid():
         fresh = Cadre.objects.get(pk=cadre.pk)
         try:
@@ -83,6 +93,29 @@ def cadre_edit(request, pk):
             messages.success(request, _("已保存。"))
             return redirect("cadres:detail", pk=cadre.pk)
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "title": _("编辑后备干部")})
+
+
+@login_required
+def cadre_link_user(request, pk):
+    """The cadre's own login: link an account or unlink it (services.cadre_link_user)."""
+    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+    get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village,
+                                    message=_("只有县委组织部或本乡（镇）党委可以关联后备干部的登录账号。"))
+    form = LinkUserForm(request.POST or None, initial={"user": cadre.user_id},
+                        candidates=cadre_account_candidates(cadre=cadre, by=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = services.cadre_link_user(cadre=cadre, user=form.cleaned_data["user"], by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if cadre.user_id:
+                messages.success(request, _("已关联登录账号“%(u)s”。") % {"u": cadre.user.username})
+            else:
+                messages.success(request, _("已解除登录账号关联。"))
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_link_user.html", {"form": form, "cadre": cadre},
+                  status=400 if form.errors else 200)
 
 
 def _leave_view(request, pk, *, form_class, action, title, template="cadres/cadre_action.html"):

@@ -28,8 +28,13 @@ def record_event(request, action: str, outcome: str, *, user=None, username: str
     )
 
 
-def history_rows(obj, limit: int = 50) -> list[dict]:
-    """Each recorded change of ``obj``: who, when, what kind, and old → new per field."""
+def history_rows(obj, limit: int = 50, *, full_personal: bool = False) -> list[dict]:
+    """Each recorded change of ``obj``: who, when, what kind, and old → new per field.
+
+    ID numbers and phones (R-03) appear masked unless ``full_personal`` (the caller's
+    ``Scope.sees_personal_data`` for the record's county)."""
+    from core.personal import MASKERS, shown
+
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     rows = []
     for i, rec in enumerate(records[:limit]):
@@ -43,6 +48,9 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
                 old, new = getattr(prev, field.attname), getattr(rec, field.attname)
                 if old != new:
                     model_field = obj._meta.get_field(field.name)
+                    if field.name in MASKERS:
+                        old, new = (shown(old, field.name, full=full_personal),
+                                    shown(new, field.name, full=full_personal))
                     changes.append({
                         "field": str(getattr(model_field, "verbose_name", field.name)),
                         "old": _display(model_field, old),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import personal
 from core.models import Township, Village
 from core.roles import Role
 
@@ -23,6 +24,35 @@ class BootstrapMixin:
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
                 "form-select" if isinstance(widget, forms.Select) else "form-control")
             widget.attrs.setdefault("class", css)
+
+
+class PersonalNumberField(forms.CharField):
+    """A 身份证号 / 手机号 input that may show the stored number masked (R-03): the masked text posted back
+    unchanged means "keep the stored number", so it is never written; a complete number replaces it."""
+
+    kind = ""
+    stored = ""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return personal.unmask(value, self.stored, self.kind) if self.kind else value
+
+
+class PersonalNumbersFormMixin:
+    """R-03 for a ModelForm editing ``id_number`` and ``phone`` (declare them with ``PersonalNumberField``
+    in ``Meta.field_classes``). Below county_org (``Scope.sees_personal_data`` is false for the record's
+    county) the edit form shows the stored numbers masked, never in full."""
+
+    personal_fields = ("id_number", "phone")
+
+    def _mask_personal(self, *, full: bool) -> None:
+        for name in self.personal_fields:
+            field = self.fields[name]
+            field.kind = name
+            field.stored = getattr(self.instance, name, "") if self.instance.pk else ""
+            if field.stored and not full:
+                self.initial[name] = personal.shown(field.stored, name, full=False)
+                field.help_text = _("显示的是脱敏号码：不修改即保留原号码；如需更正，请输入完整的新号码。")
 
 
 class StyledForm(BootstrapMixin, forms.Form):

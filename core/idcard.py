@@ -62,4 +62,5 @@ def mask_id_number(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    return f"{value[:3]}****{value[-4:]}" if value and len(value) >= 11 else value
+    """138****5678; a landline (10–13 characters, e.g. 0598-5321234) keeps its first 3 and last 4 too."""
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if value and len(value) >= 10 else value

@@ -69,6 +69,13 @@ class Scope:
             return any(Role.COUNTY_ORG in r for r in self.county_roles.values())
         return Role.COUNTY_ORG in self.county_roles.get(county_id, ())
 
+    def personal_data_q(self, county: str) -> Q:
+        """R-03: rows whose full ID number and phone the user may see (``county`` is a path to the row's
+        county id) — the queryset form of ``sees_personal_data``, e.g. for searching by those numbers."""
+        if self.is_superuser:
+            return Q()
+        return Q(**{f"{county}__in": self.counties_holding(Role.COUNTY_ORG)})
+
     # -- roles at one unit ---------------------------------------------------------------
     def roles_at(self, *, village=None, township=None, county=None) -> frozenset[str]:
         """Roles that apply at a unit, inherited down the tree (county → township → village)."""

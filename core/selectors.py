@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from core.models import County, Notification, RoleAssignment, Township, User, Village
 from core.roles import Role
@@ -65,16 +65,41 @@ def users_with_role(role: str, *, village=None, township=None, county=None):
 
 
 def user_list(*, user):
-    """Users a county_org may manage: those with a role in one of their counties."""
+    """Users a county_org may manage: the accounts of their counties (``county_accounts_q``)."""
     scope = get_scope(user)
     if scope.is_superuser:
         return User.objects.all()
-    counties = scope.counties_holding(Role.COUNTY_ORG)
-    ra = RoleAssignment.objects.filter(_in_counties(counties))
+    return User.objects.filter(county_accounts_q(scope.counties_holding(Role.COUNTY_ORG)))
+
+
+def county_accounts_q(counties) -> Q:
+    """Accounts that belong to one of ``counties``: a role held on one of its units, the login of one of its
+    cadres, or an account created (recorded by simple-history) by someone who was county_org there — how a
+    cadre's own login is made: ``POST /users/`` gives it no role, and it belongs to no cadre until linked."""
     from cadres.models import Cadre
 
+    counties = list(counties)
+    ra = RoleAssignment.objects.filter(_in_counties(counties))
     cadre_users = Cadre.objects.filter(village__township__county_id__in=counties, user__isnull=False)
-    return User.objects.filter(Q(pk__in=ra.values("user_id")) | Q(pk__in=cadre_users.values("user_id")))
+    # the creator held county_org there when the account was created (not merely at some time)
+    org_then = RoleAssignment.objects.filter(
+        role=Role.COUNTY_ORG, county_id__in=counties, user_id=OuterRef("history_user_id"),
+        created_at__lte=OuterRef("history_date"),
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("history_date")))
+    created = User.history.filter(history_type="+").filter(Exists(org_then))
+    return (Q(pk__in=ra.values("user_id")) | Q(pk__in=cadre_users.values("user_id"))
+            | Q(pk__in=created.values("id")))
+
+
+def role_holders_q() -> Q:
+    """Accounts that hold any role (an active assignment or a guardian permission on a unit), or are
+    superusers."""
+    from core.models import CountyUserObjectPermission, TownshipUserObjectPermission, VillageUserObjectPermission
+
+    return (Q(is_superuser=True) | Q(pk__in=RoleAssignment.objects.filter(is_active=True).values("user_id"))
+            | Q(pk__in=CountyUserObjectPermission.objects.values("user_id"))
+            | Q(pk__in=TownshipUserObjectPermission.objects.values("user_id"))
+            | Q(pk__in=VillageUserObjectPermission.objects.values("user_id")))
 
 
 def role_assignment_list(*, user):

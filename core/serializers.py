@@ -1,7 +1,45 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from core import personal
 from core.models import County, RoleAssignment, Township, User, Village
 from core.roles import Role
+
+
+class PersonalNumbersMixin:
+    """R-03 for a serializer with ``id_number`` and ``phone``: answers show them masked unless the caller
+    sees the record's county in full (``Scope.sees_personal_data``; masked when there is no request), and a
+    write that sends back the masked value it was shown keeps the stored number. Subclasses name the
+    record's county with ``personal_county_id(instance)``."""
+
+    personal_fields = ("id_number", "phone")
+
+    def personal_county_id(self, instance) -> int:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        from core.scope import get_scope
+
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        full = request is not None and get_scope(request.user).sees_personal_data(self.personal_county_id(instance))
+        for name in self.personal_fields:
+            if name in data:
+                data[name] = personal.shown(data[name], name, full=full)
+        return data
+
+    def _unmask(self, name, value):
+        stored = getattr(self.instance, name, "") if self.instance is not None else ""
+        try:
+            return personal.unmask(value, stored, name)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate_id_number(self, value):
+        return self._unmask("id_number", value)
+
+    def validate_phone(self, value):
+        return self._unmask("phone", value)
 
 
 class CountySerializer(serializers.ModelSerializer):

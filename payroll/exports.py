@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core import excel
-from core.idcard import mask_id_number
+from core.personal import shown
 from payroll import policies
 from payroll.models import Component, FundingSource, PayLine, PayRun
 from core.money import money
@@ -56,7 +56,7 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes
         excel.write_header(ws, headers, row=3, widths=[6, 14, 10, 22, 11, 11, 11, 13, 15, 12, 8, 24])
         r = 4
         for i, line in enumerate(rows, start=1):
-            number = line.cadre.id_number if full_personal_data else mask_id_number(line.cadre.id_number)
+            number = shown(line.cadre.id_number, "id_number", full=full_personal_data)
             excel.write_row(ws, r, [i, line.village.name, line.cadre.name, number,
                                     *[getattr(line, c) for c in policies.COMPONENTS], line.total,
                                     line.get_kind_display(), line.reason], money_cols=money_cols)

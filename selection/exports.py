@@ -9,7 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cadres.models import Education, PoliticalStatus
 from core import excel
-from core.idcard import mask_id_number
+from core.personal import shown
 from core.pdf import render_pdf
 from selection import policies
 from selection.models import Application
@@ -126,7 +126,7 @@ def score_template(rnd, applications, *, full_id: bool) -> bytes:
         "village__township__code", "village__code", "pk")
     for i, a in enumerate(rows, start=2):
         excel.write_row(ws, i, [a.pk, a.name, None, None, a.village.township.name, a.village.name,
-                                a.id_number if full_id else mask_id_number(a.id_number)])
+                                shown(a.id_number, "id_number", full=full_id)])
     _instructions(wb, [
         _("%(t)s — 笔试、面试成绩导入模板填写说明") % {"t": rnd.title},
         _("1. 表中已列出初审通过、待录入成绩的人员，请勿修改“报名编号”和“姓名”。"),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin
 from core.idcard import normalize, validate_id_number
 from selection import policies
 from selection.models import Application, Round
@@ -32,7 +32,7 @@ class RoundForm(BootstrapMixin, forms.ModelForm):
         pass
 
 
-class ApplicationForm(BootstrapMixin, forms.ModelForm):
+class ApplicationForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
     """个人申请: the ten items of 第七条 are declared one by one, each with its full text (R-12)."""
 
     class Meta:
@@ -40,9 +40,11 @@ class ApplicationForm(BootstrapMixin, forms.ModelForm):
         fields = ["village", "name", "id_number", "phone", "education", "political_status", "previous_round",
                   "applied_on"]
         widgets = {"applied_on": DateInput()}
+        field_classes = {"id_number": PersonalNumberField, "phone": PersonalNumberField}
         help_texts = {"id_number": _("18位居民身份证号；系统据此核对5年内是否被取消过后备干部资格（第十一条）。")}
 
-    def __init__(self, *args, villages=None, **kwargs):
+    def __init__(self, *args, villages=None, full_personal=False, **kwargs):
+        """``full_personal``: the user sees this applicant's numbers in full (R-03); else they are masked."""
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["village"].queryset = villages
@@ -52,6 +54,7 @@ class ApplicationForm(BootstrapMixin, forms.ModelForm):
         for key, text in policies.NEGATIVE_LIST.items():
             self.fields[f"neg_{key}"] = forms.BooleanField(
                 label=_("（%(k)s）%(t)s") % {"k": key, "t": text}, required=False, initial=bool(declared.get(key)))
+        self._mask_personal(full=full_personal)
         self._style()
 
     def clean_id_number(self):

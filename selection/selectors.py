@@ -142,8 +142,10 @@ class ApplicationFilter(django_filters.FilterSet):
             return queryset
         cond = Q(name__icontains=value) | Q(village__name__icontains=value)
         if self.user is not None and get_scope(self.user).sees_personal_data():
-            # only those who see ID numbers and phones may search by them
-            cond |= Q(id_number__icontains=value) | Q(phone__icontains=value)
+            # ID numbers and phones are searched only where the user sees them in full (county_org of
+            # that county), so a masked number cannot be probed digit by digit
+            cond |= (Q(id_number__icontains=value) | Q(phone__icontains=value)) & get_scope(
+                self.user).personal_data_q("round__county_id")
         return queryset.filter(cond)
 
 

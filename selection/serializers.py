@@ -1,8 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.idcard import mask_id_number, mask_phone
-from core.scope import get_scope
+from core.serializers import PersonalNumbersMixin
 from selection import policies
 from selection.models import Application, Round
 
@@ -28,7 +27,7 @@ class NegativeListField(serializers.JSONField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
     # validated by the service; answers may be masked, so the schema carries no pattern
     id_number = serializers.CharField(max_length=18, help_text=_("18位居民身份证号；县委组织部以下角色看到的是脱敏号码"))
     phone = serializers.CharField(max_length=20, help_text=_("手机号；县委组织部以下角色看到的是脱敏号码"))
@@ -55,15 +54,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"political_status": {"required": False}}
         validators = []
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is not None:
-            county_id = instance.round.county_id
-            if not get_scope(request.user).sees_personal_data(county_id):
-                data["id_number"] = mask_id_number(data["id_number"])
-                data["phone"] = mask_phone(data["phone"])
-        return data
+    def personal_county_id(self, instance) -> int:
+        return instance.round.county_id
 
 
 class ReviewSerializer(serializers.Serializer):

@@ -182,7 +182,8 @@ def application_edit(request, pk):
         messages.error(request, _("报名已进入后续步骤，不能再修改报名信息。"))
         return redirect("selection:application", pk=app.pk)
     villages = villages_for(user=request.user, roles=APPLICATION_ENTRY, county_id=app.round.county_id).order_by("code")
-    form = ApplicationForm(request.POST or None, instance=app, villages=villages)
+    form = ApplicationForm(request.POST or None, instance=app, villages=villages,
+                           full_personal=get_scope(request.user).sees_personal_data(app.round.county_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(application=app, by=request.user, **form.service_data())
@@ -235,7 +236,7 @@ def application_detail(request, pk):
            "negative": [(k, t, bool(app.negative_list.get(k))) for k, t in policies.NEGATIVE_LIST.items()],
            "waiting_for": Application.NEXT_STEP.get(app.status)}
     if scope.can({Role.COUNTY_ORG}, village=app.village):
-        ctx["history"] = history_rows(app)
+        ctx["history"] = history_rows(app, full_personal=scope.sees_personal_data(app.round.county_id))
     return render(request, "selection/application_detail.html", ctx)
 
 

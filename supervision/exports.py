@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from cadres.models import Cadre
 from core.excel import BORDER, XLSX, safe_cell_value
-from core.idcard import mask_id_number, mask_phone
+from core.personal import shown
 from supervision.models import Assessment
 
 LEDGER_HEADERS = [
@@ -33,8 +33,11 @@ RESULT_LABELS = dict(Assessment.Result.choices)
 STATUS_LABELS = dict(Cadre.Status.choices)
 
 
-def ledger_values(cadre, index: int, *, pay: dict, full_personal: bool, pay_known: bool) -> list:
-    """One ledger row as cell values (R-06). ID number and phone masked below county_org (R-03)."""
+def ledger_values(cadre, index: int, *, pay: dict, full_personal, pay_known: bool) -> list:
+    """One ledger row as cell values (R-06). ID number and phone masked below county_org (R-03):
+    ``full_personal`` is a bool, or ``Scope.sees_personal_data`` itself, asked with the row's county."""
+    if callable(full_personal):
+        full_personal = full_personal(cadre.village.township.county_id)
     pairing = getattr(cadre, "pairing", None) if _has_pairing(cadre) else None
     leader = str(pairing.contact_leader) if pairing and pairing.contact_leader_id else _("未落实")
     paired = (pairing.paired_display if pairing else "") or _("未落实")
@@ -44,8 +47,8 @@ def ledger_values(cadre, index: int, *, pay: dict, full_personal: bool, pay_know
     return [str(v) if isinstance(v, Promise) else v for v in [
         index, cadre.village.township.name, cadre.village.name, cadre.name, cadre.get_gender_display(),
         cadre.birth_date, cadre.get_education_display(),
-        cadre.id_number if full_personal else mask_id_number(cadre.id_number),
-        cadre.phone if full_personal else mask_phone(cadre.phone),
+        shown(cadre.id_number, "id_number", full=full_personal),
+        shown(cadre.phone, "phone", full=full_personal),
         cadre.get_post_display(), cadre.appointed_on, STATUS_LABELS.get(cadre.status, cadre.status),
         _("是") if cadre.is_serving_village_cadre else _("否"), leader, paired,
         cadre.talks_year, cadre.last_talk_on, cadre.training_year, cadre.year_days, assessment, cadre.open_cases,
@@ -81,7 +84,7 @@ def _chunks(rows, size: int):
         yield batch
 
 
-def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal: bool, pay_known: bool,
+def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal, pay_known: bool,
                          filename: str) -> FileResponse:
     """A write-only workbook (rows streamed from the queryset, constant memory), streamed back from a
     temporary file.

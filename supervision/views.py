@@ -724,7 +724,7 @@ def ledger_export(request, params: dict, fmt: str):
     scope = get_scope(request.user)
     rows = selectors.ledger_rows(user=request.user, **params)
     pay_known = selectors.pay_available()
-    full = scope.sees_personal_data()
+    full = scope.sees_personal_data  # asked per row with the row's county (a user may be county_org of one only)
     title = _("村级后备干部信息台账（%(y)s年度）") % {"y": params["year"]}
     name = f"信息台账-{params['year']}"
     if fmt == "xlsx":
@@ -808,10 +808,10 @@ def cadre_file(request, pk):
 def dossier_pdf(request, pk):
     cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
     ctx = _dossier_context(request, cadre)
-    from core.idcard import mask_id_number, mask_phone
+    from core.personal import shown
 
-    ctx["id_number"] = cadre.id_number if ctx["full_personal"] else mask_id_number(cadre.id_number)
-    ctx["phone"] = cadre.phone if ctx["full_personal"] else mask_phone(cadre.phone)
+    ctx["id_number"] = shown(cadre.id_number, "id_number", full=ctx["full_personal"])
+    ctx["phone"] = shown(cadre.phone, "phone", full=ctx["full_personal"])
     ctx["generated"] = today()
     content = render_pdf("pdf/supervision_dossier.html", ctx)
     return pdf_response(content, f"一人一档-{cadre.name}.pdf")

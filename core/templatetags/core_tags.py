@@ -1,6 +1,6 @@
 from django import template
 
-from core.idcard import mask_id_number, mask_phone
+from core.personal import shown
 
 register = template.Library()
 
@@ -14,14 +14,28 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
+def _full(context, county_id) -> bool:
+    scope = context.get("scope")
+    return scope is not None and scope.sees_personal_data(county_id)
+
+
 @register.simple_tag(takes_context=True)
 def id_number(context, value, county_id=None):
     """R-03: the ID number in full for county_org, masked for everyone else."""
-    scope = context.get("scope")
-    return value if scope is not None and scope.sees_personal_data(county_id) else mask_id_number(value)
+    return shown(value, "id_number", full=_full(context, county_id))
 
 
 @register.simple_tag(takes_context=True)
 def phone(context, value, county_id=None):
-    scope = context.get("scope")
-    return value if scope is not None and scope.sees_personal_data(county_id) else mask_phone(value)
+    return shown(value, "phone", full=_full(context, county_id))
+
+
+@register.filter
+def id_number_shown(value, full):
+    """R-03 for templates rendered without a request (PDF): ``{{ n|id_number_shown:full_personal_data }}``."""
+    return shown(value, "id_number", full=bool(full))
+
+
+@register.filter
+def phone_shown(value, full):
+    return shown(value, "phone", full=bool(full))

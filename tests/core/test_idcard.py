@@ -37,3 +37,6 @@ def test_bad_numbers_say_what_is_wrong(value, message):
 def test_masking():
     assert idcard.mask_id_number("350423199003071231") == "350423********1231"
     assert idcard.mask_phone("13812345678") == "138****5678"
+    # every number phone_validator accepts is masked, landlines of 10 characters too (issue 16)
+    assert idcard.mask_phone("0591234567") == "059***4567"
+    assert idcard.mask_phone("0598-5321234") == "059*****1234"
