@@ -119,3 +119,19 @@ def register():
         return HomePanel(title=_("无法正常履职：迟报或未报告"), count=count, level="danger", items=[
             {"text": f"{r.cadre.village.name} · {r.cadre.name}", "note": _("%(d)s 发现") % {"d": r.discovered_on},
              "url": reverse("attendance:incapacity_list")} for r in qs[:8]])
+
+    @home_panel(order=4)
+    def next_year_calendar(request, scope):
+        """Issue 12: from 1 November, county_org is reminded while next year's calendar is still provisional
+        (the State Council's arrangement not entered), because leave into January is counted with it."""
+        from core import calendar
+
+        today = timezone.localdate()
+        counties = scope.counties_holding(Role.COUNTY_ORG)
+        if today.month < 11 or not counties or calendar.year_is_official(today.year + 1):
+            return None
+        year = today.year + 1
+        url = reverse("attendance:calendar") + f"?year={year}&county={counties[0]}"
+        return HomePanel(title=_("%(y)s年工作日历是暂定的") % {"y": year}, level="warning", count=1, items=[{
+            "text": _("国务院%(y)s年放假安排尚未登记：请假天数暂按法定节假日计算，未含调休。") % {"y": year},
+            "note": _("安排公布后，请在“工作日历”中登记放假和调休上班日"), "url": url}])

@@ -112,3 +112,17 @@ def test_leave_pages_warn_when_a_provisional_year_is_counted(world, client):
     r = client.get("/attendance/leave/days/?start_date=2026-12-31&end_date=2027-01-04")
     text = r.content.decode()
     assert "共 2.0 个工作日" in text and "2027年国务院放假安排尚未公布" in text
+
+
+def test_county_home_warns_from_november_while_next_year_is_provisional(world, client):
+    from unittest import mock
+
+    client.force_login(world.users["county_org"])
+    with mock.patch("django.utils.timezone.localdate", return_value=D(2099, 11, 1)):
+        page = client.get("/").content.decode()
+    assert "2100年工作日历是暂定的" in page
+    with mock.patch("django.utils.timezone.localdate", return_value=D(2099, 10, 31)):
+        assert "工作日历是暂定的" not in client.get("/").content.decode()
+    client.force_login(world.users["township_party"])
+    with mock.patch("django.utils.timezone.localdate", return_value=D(2099, 11, 1)):
+        assert "工作日历是暂定的" not in client.get("/").content.decode()
