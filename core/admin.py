@@ -25,9 +25,10 @@ def _app_login(request, extra_context=None):
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
     from django.urls import reverse
+    from django.utils.translation import gettext as _
 
     if request.user.is_authenticated:
-        raise PermissionDenied("只有系统管理员可以使用后台管理。")
+        raise PermissionDenied(_("只有系统管理员可以使用后台管理。"))
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
 
 
