@@ -50,7 +50,7 @@ from core.pdf import pdf_response, render_pdf
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import village_list
-from core.web import apply_errors
+from core.web import apply_errors, int_param
 from core.excel import xlsx_response
 
 S = LeaveRequest.Status
@@ -125,8 +125,9 @@ def leave_days_preview(request):
     """htmx: the working days of the dates being typed, and who will approve (R-22)."""
     own = _own_cadre(request.user)
     cadre = own
-    if request.GET.get("cadre"):
-        cadre = _recorder_cadres(request.user).filter(pk=request.GET["cadre"]).first() or own
+    cadre_id = int_param(request, "cadre")
+    if cadre_id is not None:
+        cadre = _recorder_cadres(request.user).filter(pk=cadre_id).first() or own
     text, level = "", "secondary"
     try:
         start = dt.date.fromisoformat(request.GET.get("start_date", ""))
@@ -256,7 +257,7 @@ def leave_register(request):
     """R-23 记录备案: the leave register of one village and month, as Excel."""
     today = timezone.localdate()
     year, month = _month_param(request, today)
-    village = get_object_or_404(village_list(user=request.user), pk=request.GET.get("village") or 0)
+    village = get_object_or_404(village_list(user=request.user), pk=int_param(request, "village") or 0)
     content = exports.leave_register_xlsx(user=request.user, village=village, year=year, month=month)
     return xlsx_response(content, f"请销假登记簿-{village.name}-{year}年{month}月.xlsx")
 
@@ -326,7 +327,7 @@ def _grid_context(request, village, year, month, cadres=None):
 def _default_village(request):
     scope = get_scope(request.user)
     villages = village_list(user=request.user)
-    wanted = request.GET.get("village") or request.POST.get("village")
+    wanted = int_param(request, "village") or int_param(request, "village", source=request.POST)
     if wanted:
         return get_object_or_404(villages, pk=wanted)
     mine = [vid for vid, roles in scope.village_roles.items() if Role.VILLAGE_SECRETARY in roles]
@@ -480,7 +481,8 @@ def calendar_index(request):
     except ValueError:
         year = today.year
     counties = County.objects.filter(pk__in=sorted(scope.county_ids)) if not scope.is_superuser else County.objects.all()
-    county = counties.filter(pk=request.GET.get("county") or request.POST.get("county") or 0).first() or counties.first()
+    wanted = int_param(request, "county") or int_param(request, "county", source=request.POST) or 0
+    county = counties.filter(pk=wanted).first() or counties.first()
     if county is None:
         county_ids = scope.visible_county_ids()
         county = County.objects.filter(pk__in=sorted(county_ids)).first()

@@ -20,7 +20,7 @@ from core.errors import Conflict
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import vacancy_list, village_list
-from core.web import apply_errors
+from core.web import apply_errors, int_param
 
 
 @login_required
@@ -155,7 +155,7 @@ def cadre_promote(request, pk):
 
 @login_required
 def vacancies(request):
-    qs = vacancy_list(user=request.user, township_id=request.GET.get("township") or None)
+    qs = vacancy_list(user=request.user, township_id=int_param(request, "township"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     from core.selectors import township_list
 

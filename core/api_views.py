@@ -7,15 +7,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from core import selectors, services
+from core import selectors, services, tokens
+from core.audit import record_event
 from core.api import router
 from core.models import County, Township, Village
 from core.roles import Role
 from core.scope import get_scope
+from core.signin import refusal
 from core.serializers import (
     CountySerializer,
     PasswordChangeSerializer,
@@ -30,18 +33,43 @@ from core.serializers import (
 )
 
 
-@extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
-@api_view(["POST"])
-@permission_classes([permissions.AllowAny])
-def token(request):
-    ser = TokenRequestSerializer(data=request.data)
-    ser.is_valid(raise_exception=True)
-    user = authenticate(request._request, username=ser.validated_data["username"],
-                        password=ser.validated_data["password"])
-    if user is None:
-        raise ValidationError({"detail": _("用户名或密码不正确。")})
-    tok, _created = Token.objects.get_or_create(user=user)
-    return Response({"token": tok.key})
+class TokenView(APIView):
+    """POST: a token for username + password (valid API_TOKEN_HOURS, core/tokens.py); DELETE: revoke the
+    caller's tokens (204)."""
+
+    def get_authenticators(self):
+        if getattr(self.request, "method", None) == "POST":
+            return []  # a stale token in the header must not stop the client from getting a new one
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if getattr(self.request, "method", None) == "POST":
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request):
+        from core.lockout import throttled_api_response, wait_seconds
+
+        ser = TokenRequestSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        wait = wait_seconds(request._request, ser.validated_data["username"])
+        if wait:
+            return throttled_api_response(wait)
+        user = authenticate(request._request, username=ser.validated_data["username"],
+                            password=ser.validated_data["password"])
+        if user is None:
+            raise ValidationError({"detail": _("用户名或密码不正确。")})
+        reason = refusal(user)
+        if reason:
+            raise PermissionDenied(reason)
+        return Response({"token": tokens.issue(user).key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        tokens.revoke_all(request.user)
+        record_event(request._request, "token_revoke", "success", user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(request=PasswordChangeSerializer, responses={200: None})
@@ -52,11 +80,14 @@ def password(request):
     if not request.user.check_password(ser.validated_data["old_password"]):
         raise ValidationError({"old_password": [_("原密码不正确。")]})
     services.user_set_password(user=request.user, password=ser.validated_data["new_password"], by=request.user)
-    return Response({"detail": _("密码已修改。")})
+    body = {"detail": _("密码已修改。")}
+    if isinstance(request.auth, Token):  # the old token ended with the password: hand out its successor
+        body["token"] = tokens.issue(request.user).key
+    return Response(body)
 
 
 extra_urlpatterns = [
-    path("auth/token/", token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/password/", password, name="api-password"),
 ]
 
@@ -132,7 +163,10 @@ class VillageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @extend_schema(responses=VacancySerializer(many=True))
     @action(detail=False)
     def vacancies(self, request):
-        qs = selectors.vacancy_list(user=request.user, township_id=request.query_params.get("township") or None)
+        township = (request.query_params.get("township") or "").strip()
+        if township and not township.isdigit():
+            raise ValidationError({"township": [_("乡（镇）应为数字 id。")]})
+        qs = selectors.vacancy_list(user=request.user, township_id=int(township) if township else None)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(VacancySerializer(page, many=True).data)
 

@@ -8,9 +8,9 @@ from core.models import AuditEvent
 
 
 def client_address(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    from core.signin import client_ip
+
+    return client_ip(request)
 
 
 def record_event(request, action: str, outcome: str, *, user=None, username: str = "", detail: str = "") -> None:

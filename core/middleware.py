@@ -51,8 +51,28 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+class SecurityHeadersMiddleware:
+    """Headers of issue 16 that Django does not set itself (the CSP is django-csp's):
+
+    * ``Permissions-Policy``: the browser features the app never uses are off;
+    * ``Cache-Control: no-store`` on every answer that reaches Django — pages, API answers, exports and
+      PDFs hold personal data (ID numbers, phones, pay) and must not stay in a shared office PC's cache
+      or a proxy. Static files are answered by WhiteNoise before this and stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 class AuditMiddleware:
-    """等保/ASVS: every write (POST/PUT/PATCH/DELETE) and every refusal (401/403) is an audit event with
+    """等保/ASVS: every write (POST/PUT/PATCH/DELETE) and every refusal (401/403, and 404 for a signed-in
+    user: "not found" is also how an object outside the user's scope answers) is an audit event with
     user, time, address and outcome. The old and new values of each change are in simple-history."""
 
     def __init__(self, get_response):
@@ -61,13 +81,21 @@ class AuditMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         status = response.status_code
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if status == 404 and (signed_in or request.path.startswith("/api/")) and request.method not in _UNSAFE:
+            if not request.path.startswith("/static/"):
+                from core.audit import record_event
+
+                record_event(request, "not_found", "denied", user=user if signed_in else None,
+                             detail=f"HTTP 404 {request.method}")
+            return response
         if request.method in _UNSAFE or status == 401 or (status == 403 and request.path.startswith("/api/")):
             if request.path.startswith(("/static/", "/login/")):
                 return response  # login outcomes are recorded by the auth signals
             from core.audit import record_event
 
-            outcome = "success" if status < 400 else ("denied" if status in (401, 403) else "failure")
-            user = getattr(request, "user", None)
+            outcome = "success" if status < 400 else ("denied" if status in (401, 403, 404) else "failure")
             record_event(request, f"{request.method}", outcome,
                          user=user if user is not None and user.is_authenticated else None,
                          detail=f"HTTP {status}")

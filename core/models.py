@@ -137,6 +137,11 @@ class RoleAssignment(models.Model):
                     | models.Q(county__isnull=True, township__isnull=True, village__isnull=False)
                 ),
             ),
+            # One active assignment of a role per user and unit (issue 16: parallel requests made
+            # duplicates). One partial index per tier, because NULLs never collide in a unique index.
+            *[models.UniqueConstraint(fields=["user", "role", unit], name=f"role_assignment_active_once_{unit}",
+                                      condition=models.Q(is_active=True, **{f"{unit}__isnull": False}))
+              for unit in ("county", "township", "village")],
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from core.models import UserSession
+from core.signin import client_ip
 
 TOUCH_EVERY = 60  # seconds between last-seen updates
 
@@ -17,7 +18,7 @@ def record_login(request, user) -> None:
         request.session.save()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
-        defaults={"user": user, "address": request.META.get("REMOTE_ADDR"),
+        defaults={"user": user, "address": client_ip(request),
                   "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300], "last_seen": timezone.now()},
     )
 
@@ -41,3 +42,16 @@ def end_session(user, session_key: str) -> bool:
     Session.objects.filter(session_key=session_key).delete()
     row.delete()
     return True
+
+
+def end_all_sessions(user, *, keep: str | None = None) -> int:
+    """End every browser sign-in of ``user`` except the session ``keep``; returns how many ended.
+
+    Django's own session rows are found through our UserSession records (written at each sign-in)."""
+    rows = UserSession.objects.filter(user=user)
+    if keep:
+        rows = rows.exclude(session_key=keep)
+    keys = list(rows.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    rows.delete()
+    return len(keys)

@@ -1,6 +1,8 @@
 """Security events of 等保/ASVS: logins, failed logins (the denials are logged where raised)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.conf import settings
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.audit import record_event
@@ -21,7 +23,21 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
+        from core.tokens import revoke_all
+
         record_event(request, "logout", "success", user=user)
+        revoke_all(user)  # issue 16: signing out ends the API tokens too
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _deactivated(sender, instance, created, **kwargs):
+    """A deactivated account (by any path: service, admin, shell) loses its sessions and API tokens."""
+    if not created and not instance.is_active:
+        from core.sessions import end_all_sessions
+        from core.tokens import revoke_all
+
+        revoke_all(instance)
+        end_all_sessions(instance)
 
 
 @receiver(user_login_failed)

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from core.models import Notification
 from core.registry import home_panels
 from core.scope import get_scope
 from core.services import notification_mark_read, user_set_password
+from core.web import safe_next
 
 
 @login_required
@@ -30,10 +31,7 @@ def password_change(request):
         user_set_password(user=request.user, password=form.cleaned_data["new_password1"], by=request.user)
         update_session_auth_hash(request, request.user)
         messages.success(request, _("密码已修改。"))
-        nxt = request.GET.get("next") or ""
-        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-            return redirect(nxt)
-        return redirect("home")
+        return redirect(safe_next(request, reverse("home"), source=request.GET))
     return render(request, "registration/password_change.html", {"form": form})
 
 
@@ -51,7 +49,7 @@ def notifications(request):
 def notifications_read(request):
     ids = request.POST.getlist("id") or None
     notification_mark_read(user=request.user, ids=ids)
-    return redirect(request.POST.get("next") or "notifications")
+    return redirect(safe_next(request, reverse("notifications")))
 
 
 def health(request):
@@ -83,11 +81,19 @@ def health(request):
 
 @login_required
 def my_sessions(request):
-    from core.sessions import end_session, live_sessions
+    from core.sessions import end_all_sessions, end_session, live_sessions
 
     if request.method == "POST":
         key = request.POST.get("session_key", "")
-        if key == request.session.session_key:
+        if request.POST.get("all"):
+            from core.audit import record_event
+            from core.tokens import revoke_all
+
+            ended = end_all_sessions(request.user, keep=request.session.session_key)
+            revoke_all(request.user)
+            record_event(request, "logout_everywhere", "success", detail=f"{ended} sessions")
+            messages.success(request, _("已结束其他所有登录，并作废了您的全部 API 令牌。"))
+        elif key == request.session.session_key:
             messages.error(request, _("这是您当前使用的登录，请用“退出登录”结束。"))
         elif end_session(request.user, key):
             messages.success(request, _("已结束该登录。"))

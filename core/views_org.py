@@ -7,16 +7,18 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import Cadre
 from core import selectors, services
+from core.errors import Conflict
 from core.forms import QuotaForm, UserCreateForm
 from core.models import County, RoleAssignment
 from core.roles import Role
 from core.scope import get_scope
-from core.web import apply_errors, require_county_org
+from core.web import apply_errors, require_county_org, safe_next
 
 
 def _require_org(user):
@@ -49,7 +51,7 @@ def village_quota(request, pk):
         messages.success(request, _("%(v)s的名额已改为 %(q)s。") % {"v": village, "q": form.cleaned_data["quota"]})
     else:
         messages.error(request, _("名额须为 0 到 20 之间的整数。"))
-    return redirect(f"{request.POST.get('next') or '/org/'}#v{village.pk}")
+    return redirect(f"{safe_next(request, reverse('org_tree')).split('#')[0]}#v{village.pk}")
 
 
 @login_required
@@ -103,6 +105,10 @@ def account_create(request):
 def role_revoke(request, pk):
     _require_org(request.user)
     assignment = get_object_or_404(selectors.role_assignment_list(user=request.user), pk=pk)
-    services.role_revoke(assignment=assignment, by=request.user)
-    messages.success(request, _("已撤销：%(a)s。") % {"a": assignment})
+    try:
+        services.role_revoke(assignment=assignment, by=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销：%(a)s。") % {"a": assignment})
     return redirect("accounts")

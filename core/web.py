@@ -22,3 +22,41 @@ def require_county_org(user, message) -> None:
 
     if not get_scope(user).has_any(Role.COUNTY_ORG):
         raise PermissionDenied(message)
+
+
+def safe_next(request, fallback: str, *, source=None) -> str:
+    """Where to go after a form: the ``next`` the request names when it stays on this site, else ``fallback``.
+
+    Every view that follows a ``next`` uses this (an open redirect to https://evil.example is a
+    penetration-test finding, issue 16). ``source`` defaults to POST then GET.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    candidates = [source] if source is not None else [request.POST, request.GET]
+    for params in candidates:
+        nxt = params.get("next") or ""
+        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+            return nxt
+    return fallback
+
+
+def int_param(request, name: str, *, source=None) -> int | None:
+    """An id or number from the query string (or ``source``): None when absent; when it is not a whole
+    number it is ignored with a message instead of failing with 500 (issue 16)."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    params = source if source is not None else request.GET
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < 0 or value > 2**62:
+        if not getattr(request, "htmx", False) and hasattr(request, "_messages"):
+            messages.warning(request, _("参数“%(name)s”应为数字，已忽略。") % {"name": name})
+        return None
+    return value

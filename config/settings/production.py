@@ -4,6 +4,7 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DEBUG = False
+ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
