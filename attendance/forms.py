@@ -1,3 +1,6 @@
+import datetime as dt
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +98,63 @@ class CalendarOverrideForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+_ARRANGEMENT_LINE = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:至|到|~|～|—|－)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(放假|休息|上班|调休上班)\s*(.*)$")
+
+
+class ArrangementForm(BootstrapMixin, forms.Form):
+    """Issue 12: the State Council's holiday arrangement for a whole year, one line per period, e.g.
+    ``2027-02-05 至 2027-02-11 放假 春节`` and ``2027-02-14 上班 春节调休``."""
+
+    text = forms.CharField(label=_("国务院放假安排"), max_length=2000, widget=forms.Textarea(attrs={"rows": 8}),
+                           help_text=_("每行一段：日期（或“起 至 止”）+ 放假/上班 + 说明，例如“2027-02-05 至 2027-02-11 放假 春节”、"
+                                       "“2027-02-14 上班 春节调休”。"))
+
+    def __init__(self, *args, year: int, **kwargs):
+        self.year = year
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_text(self) -> list[tuple[dt.date, bool, str]]:
+        days, errors = {}, []
+        for number, raw in enumerate(self.cleaned_data["text"].splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            m = _ARRANGEMENT_LINE.match(line)
+            try:
+                start = dt.date.fromisoformat(_iso(m.group(1))) if m else None
+                end = dt.date.fromisoformat(_iso(m.group(2))) if m and m.group(2) else start
+            except ValueError:
+                start = end = None
+            if start is None:
+                errors.append(_("第%(n)s行看不懂：“%(l)s”。格式如“2027-02-05 至 2027-02-11 放假 春节”。") % {
+                    "n": number, "l": line[:40]})
+                continue
+            if end < start or (end - start).days > 15:
+                errors.append(_("第%(n)s行：结束日期须在开始日期之后，且一段不超过16天。") % {"n": number})
+                continue
+            if start.year != self.year or end.year != self.year:
+                errors.append(_("第%(n)s行：日期须在%(y)s年内。") % {"n": number, "y": self.year})
+                continue
+            work = m.group(3) in ("上班", "调休上班")
+            note = (m.group(4) or "").strip()[:60] or (_("调休上班") if work else _("放假"))
+            day = start
+            while day <= end:
+                days[day] = (work, _("国务院放假安排：%(n)s") % {"n": note})
+                day += dt.timedelta(days=1)
+        if errors:
+            raise forms.ValidationError(errors)
+        if not days:
+            raise forms.ValidationError(_("请至少填写一行安排。"))
+        return [(d, work, note) for d, (work, note) in sorted(days.items())]
+
+
+def _iso(text: str) -> str:
+    y, m, d = text.split("-")
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
 MARK_CHOICES = [("", _("清除"))] + list(AttendanceDay.Status.choices)

@@ -76,6 +76,15 @@ def calendar_override_save(*, county, date: dt.date, is_workday: bool, note: str
 
 
 @transaction.atomic
+def calendar_arrangement_save(*, county, days: list[tuple[dt.date, bool, str]], by) -> int:
+    """Issue 12: a year's published arrangement at once (all or nothing); each day replaces an earlier
+    override of the same date and wins over the estimate of a provisional year (core.calendar)."""
+    for day, work, note in days:
+        calendar_override_save(county=county, date=day, is_workday=work, note=note, by=by)
+    return len(days)
+
+
+@transaction.atomic
 def calendar_override_delete(*, override: CalendarOverride, by) -> None:
     if by is not None and not get_scope(by).can({Role.COUNTY_ORG}, county=override.county):
         raise PermissionDenied(_("只有县委组织部可以调整工作日历。"))

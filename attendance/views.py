@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from attendance import exports, services
 from attendance.forms import (
     AbsenceForm,
+    ArrangementForm,
     CalendarOverrideForm,
     DecisionForm,
     ExcuseForm,
@@ -480,6 +481,9 @@ def calendar_index(request):
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
+    if not 1901 <= year <= 2099:  # the lunar and official calendars' range
+        messages.warning(request, _("年份须在1901至2099之间，已显示今年。"))
+        year = today.year
     counties = County.objects.filter(pk__in=sorted(scope.county_ids)) if not scope.is_superuser else County.objects.all()
     wanted = int_param(request, "county") or int_param(request, "county", source=request.POST) or 0
     county = counties.filter(pk=wanted).first() or counties.first()
@@ -493,6 +497,15 @@ def calendar_index(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("只有县委组织部可以调整工作日历。"))
+        if request.POST.get("arrangement") is not None:
+            arrangement = ArrangementForm(request.POST, year=year)
+            if arrangement.is_valid():
+                n = services.calendar_arrangement_save(county=county, days=arrangement.cleaned_data["text"],
+                                                       by=request.user)
+                messages.success(request, _("已登记%(y)s年放假安排，共 %(n)s 天。") % {"y": year, "n": n})
+                return redirect(f"{reverse('attendance:calendar')}?year={year}&county={county.pk}")
+            form = CalendarOverrideForm()
+            return _calendar_page(request, year, county, can_edit, today, form, arrangement, status=400)
         if request.POST.get("delete"):
             override = get_object_or_404(calendar_override_list(user=request.user), pk=request.POST["delete"],
                                          county=county)
@@ -507,9 +520,15 @@ def calendar_index(request):
             else:
                 messages.success(request, _("已保存工作日调整。"))
                 return redirect(f"{reverse('attendance:calendar')}?year={form.cleaned_data['date'].year}&county={county.pk}")
+    arrangement = ArrangementForm(year=year) if can_edit else None
+    return _calendar_page(request, year, county, can_edit, today, form, arrangement)
+
+
+def _calendar_page(request, year, county, can_edit, today, form, arrangement, status=200):
     overrides = calendar_override_list(user=request.user).filter(county=county, date__year=year).order_by("date")
     page = Paginator(overrides, 50).get_page(request.GET.get("page"))
     return render(request, "attendance/calendar.html", {
         "year": year, "county": county, "page_obj": page, "form": form, "can_edit": can_edit,
+        "arrangement": arrangement,
         "official": calendar.year_is_official(year), "holidays": calendar.official_holidays(year),
-        "years": range(today.year - 1, today.year + 2)})
+        "years": range(today.year - 1, today.year + 2)}, status=status)
