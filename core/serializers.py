@@ -91,6 +91,9 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         model = RoleAssignment
         fields = ["id", "user", "role", "county", "township", "village", "is_active", "created_at"]
         read_only_fields = ["is_active", "created_at"]
+        # the service decides duplicates (the same role again: the existing row; a parallel race: 409);
+        # DRF's validator for the partial unique index would answer 400 only for whoever comes second
+        validators = []
 
 
 class TokenRequestSerializer(serializers.Serializer):
