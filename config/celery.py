@@ -15,10 +15,11 @@ def _redis_channel_detached_is_a_connection_error():
     ``connection.collect()`` and then ``connection.close()`` (celery.worker.consumer.Consumer.
     on_connection_error_after_connected). When the task channel was still waiting in BRPOP, its close
     inside ``collect()`` fails reading the dead socket and leaves it open; closing the other channels
-    stops at the first that fails (e.g. the control channel on its fanout), and ``collect()`` then detaches the transport
-    from its connection (``transport.client = None``). ``close()`` closes the task channel again, which
-    restores the unacked message and so needs the connection parameters of the detached transport: kombu's
-    redis ``Channel._connparams`` raises ``AttributeError: 'NoneType' object has no attribute 'hostname'``.
+    stops at the first that fails (e.g. the control channel on its fanout), and ``collect()`` then
+    detaches the transport from its connection (``transport.client = None``). ``close()`` closes the
+    task channel again, which restores the unacked message and so needs the connection parameters of
+    the detached transport: kombu's redis ``Channel._connparams`` raises ``AttributeError: 'NoneType'
+    object has no attribute 'hostname'``.
     That is not a connection error, so nothing catches it: "Unrecoverable error", the worker exits with 1
     and never reconnects (seen in tests/faults/test_redis_down.py on a loaded machine).
 
