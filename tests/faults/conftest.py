@@ -178,6 +178,24 @@ class Worker:
         except OSError:
             return ""
 
+    def wait_for_log(self, text: str, *, after: int = 0, timeout: float = 60) -> None:
+        """Wait until the worker's log has ``text`` past offset ``after`` (``len(worker.log())`` taken
+        earlier); fail at once, with the log's tail, if the worker exits first."""
+        def seen():
+            if text in self.log()[after:]:
+                return True
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the worker exited with {self.proc.returncode} before logging {text!r}:\n"
+                                     f"{self.log()[-4000:]}")
+            return False
+
+        try:
+            wait_for(seen, timeout=timeout, what=f"the worker to log {text!r}")
+        except AssertionError as exc:
+            if "timed out" in str(exc):
+                raise AssertionError(f"{exc}; the worker's log ends with:\n{self.log()[-4000:]}") from None
+            raise
+
 
 @pytest.fixture
 def workers(transactional_db):

@@ -170,12 +170,49 @@ def test_a_running_worker_reconnects_when_redis_comes_back(world, private_redis,
 
     worker = workers(private_redis.url)
     assert worker.run("core.tasks.purge_audit_events", timeout=60) == 0
+    # Redis dies at once, often before the worker has acked that task (acks_late): the unacked message
+    # is what used to kill the worker on a loaded machine (config/celery.py).
+    mark = len(worker.log())
     private_redis.kill()
-    time.sleep(2)
-    assert worker.proc.poll() is None  # still alive, retrying
+    # the worker notices, tears the broken connection down and retries: wait for its retry line (fails
+    # at once, with the log, if it exits instead), not for a fixed time
+    worker.wait_for_log("Trying again", after=mark, timeout=60)
+    assert worker.proc.poll() is None, worker.log()[-4000:]
+    mark = len(worker.log())
     private_redis.start()
+    worker.wait_for_log("Connected to", after=mark, timeout=90)
 
     old = AuditEvent.objects.create(action="login", outcome="success", username="old")
     AuditEvent.objects.filter(pk=old.pk).update(at=jobs.timezone.now() - dt.timedelta(days=400))
     assert worker.run("core.tasks.purge_audit_events", timeout=90) == 1
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
+
+
+def test_closing_a_broken_redis_connection_with_an_unacked_message_is_a_connection_error(private_redis):
+    """The worker's teardown after a connection loss, step by step (celery Consumer.
+    on_connection_error_after_connected): the task channel holds an unacked message and waits in BRPOP,
+    a second channel listens on a fanout (the worker's control channel), Redis dies, then
+    ``collect()`` and ``close()``. kombu raised AttributeError ('NoneType' object has no attribute
+    'hostname') from the close, which the worker does not survive; it must be a connection error, which
+    the close path ignores (config/celery.py)."""
+    import config.celery  # noqa: F401 - the patch lives with the app
+    from kombu import Connection, Consumer, Exchange, Producer, Queue
+
+    conn = Connection(private_redis.url)
+    channel = conn.default_channel
+    tasks = Queue("faults-unacked", Exchange("faults-unacked"), "faults-unacked")
+    Producer(channel).publish({"x": 1}, exchange=tasks.exchange, routing_key=tasks.routing_key,
+                              declare=[tasks])
+    assert tasks(channel).get(no_ack=False) is not None  # delivered, not acked
+    Consumer(channel, queues=[tasks], callbacks=[lambda body, message: None]).consume()
+    control = conn.channel()
+    Consumer(control, queues=[Queue("faults-control", Exchange("faults-bcast", type="fanout"),
+                                    auto_delete=True)], callbacks=[lambda body, message: None]).consume()
+    client = channel.client
+    client.connection = client.connection_pool.get_connection()
+    channel._brpop_start()  # the worker's event loop waits in BRPOP
+    assert channel._in_poll and len(channel.qos._delivered) == 1
+
+    private_redis.kill()
+    conn.collect(socket_timeout=1)
+    conn.close()  # raised AttributeError before the fix
