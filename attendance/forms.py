@@ -101,7 +101,7 @@ class CalendarOverrideForm(BootstrapMixin, forms.Form):
 
 
 _ARRANGEMENT_LINE = re.compile(
-    r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:至|到|~|～|—|－)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(放假|休息|上班|调休上班)\s*(.*)$")
+    r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:至|到|~|～|—|－)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(放假|休息|调休上班|上班|off|holiday|workday|work)\b\s*(.*)$", re.IGNORECASE)
 
 
 class ArrangementForm(BootstrapMixin, forms.Form):
@@ -139,7 +139,7 @@ class ArrangementForm(BootstrapMixin, forms.Form):
             if start.year != self.year or end.year != self.year:
                 errors.append(_("第%(n)s行：日期须在%(y)s年内。") % {"n": number, "y": self.year})
                 continue
-            work = m.group(3) in ("上班", "调休上班")
+            work = m.group(3).lower() in ("上班", "调休上班", "work", "workday")
             note = (m.group(4) or "").strip()[:60] or (_("调休上班") if work else _("放假"))
             day = start
             while day <= end:
