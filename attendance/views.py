@@ -42,6 +42,7 @@ from attendance import policies
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
+from core import dates as date_bounds
 from core.audit import history_rows
 from core.dates import month_bounds, parse_month
 from core.errors import Conflict
@@ -131,6 +132,8 @@ def leave_days_preview(request):
     try:
         start = dt.date.fromisoformat(request.GET.get("start_date", ""))
         end = dt.date.fromisoformat(request.GET.get("end_date", ""))
+        if date_bounds.period_errors(start, end):  # issue 16: year 9999 would count for half a minute
+            raise ValueError(end)
         days = calendar.count_working_days(start, end, start_half=request.GET.get("start_half", "am"),
                                            end_half=request.GET.get("end_half", "pm"),
                                            county=cadre.village.township.county_id if cadre else None)
@@ -470,10 +473,7 @@ def incapacity_edit(request, pk=None):
 def calendar_index(request):
     scope = get_scope(request.user)
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = date_bounds.parse_year(request.GET.get("year") or today.year, default=today.year, latest=2100)
     counties = County.objects.filter(pk__in=sorted(scope.county_ids)) if not scope.is_superuser else County.objects.all()
     county = counties.filter(pk=request.GET.get("county") or request.POST.get("county") or 0).first() or counties.first()
     if county is None:
