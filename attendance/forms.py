@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import Absence, AttendanceDay, Half, IncapacityReport, LeaveRequest
+from core import limits
 from core.forms import BootstrapMixin, DateInput
 
 
@@ -14,10 +15,10 @@ class LeaveRequestForm(BootstrapMixin, forms.Form):
     start_half = forms.ChoiceField(label=_("开始时段"), choices=Half.choices, initial=Half.AM)
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
     end_half = forms.ChoiceField(label=_("结束时段"), choices=Half.choices, initial=Half.PM)
-    reason = forms.CharField(label=_("请假事由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=limits.REASON, label=_("请假事由"), widget=forms.Textarea(attrs={"rows": 2}))
     channel = forms.ChoiceField(label=_("请假方式"), choices=LeaveRequest.Channel.choices,
                                 initial=LeaveRequest.Channel.WRITTEN)
-    channel_note = forms.CharField(label=_("未能书面请假的原因"), required=False,
+    channel_note = forms.CharField(max_length=300, label=_("未能书面请假的原因"), required=False,
                                    help_text=_("通过微信或短信请假时必填（管理办法第十条）。"))
 
     def __init__(self, *args, cadres=None, for_self=False, **kwargs):
@@ -33,7 +34,7 @@ class LeaveRequestForm(BootstrapMixin, forms.Form):
 
 
 class DecisionForm(BootstrapMixin, forms.Form):
-    comment = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(max_length=limits.REASON, label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class ReturnForm(BootstrapMixin, forms.Form):
 
 
 class ExcuseForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=_("逾期未归的正当理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=limits.REASON, label=_("逾期未归的正当理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
+from core import limits
 from core.roles import Role
 
 
@@ -39,7 +40,7 @@ class LeaveRequest(models.Model):
     start_half = models.CharField(_("开始时段"), max_length=2, choices=Half.choices, default=Half.AM)
     end_date = models.DateField(_("结束日期"))
     end_half = models.CharField(_("结束时段"), max_length=2, choices=Half.choices, default=Half.PM)
-    reason = models.TextField(_("请假事由"))
+    reason = limits.text_field(_("请假事由"), limits.REASON)
     channel = models.CharField(_("请假方式"), max_length=10, choices=Channel.choices, default=Channel.WRITTEN)
     channel_note = models.CharField(_("未能书面请假的原因"), max_length=300, blank=True)
     days = models.DecimalField(_("请假天数（工作日）"), max_digits=5, decimal_places=1, editable=False)
@@ -52,12 +53,12 @@ class LeaveRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+", editable=False)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True, editable=False)
-    decision_comment = models.TextField(_("审批意见"), blank=True, editable=False)
+    decision_comment = limits.text_field(_("审批意见"), limits.REASON, blank=True, editable=False)
     returned_on = models.DateField(_("销假日期"), null=True, blank=True, editable=False)
     return_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("销假登记人"), null=True,
                                            blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
     return_recorded_at = models.DateTimeField(_("销假登记时间"), null=True, blank=True, editable=False)
-    overstay_reason = models.TextField(_("逾期正当理由"), blank=True, editable=False,
+    overstay_reason = limits.text_field(_("逾期正当理由"), limits.REASON, blank=True, editable=False,
                                        help_text=_("R-23：登记正当理由后，逾期天数不计入旷工"))
 
     history = HistoricalRecords()
@@ -155,7 +156,7 @@ class IncapacityReport(models.Model):
                               related_name="incapacity_reports")
     discovered_on = models.DateField(_("发现日期"))
     reported_on = models.DateField(_("报告乡（镇）日期"), null=True, blank=True)
-    description = models.TextField(_("情况说明"))
+    description = limits.text_field(_("情况说明"), limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True,
                                     on_delete=models.PROTECT, related_name="+", editable=False)
     flagged_on = models.DateField(_("提醒日期"), null=True, blank=True, editable=False)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from attendance.models import Absence, Half, LeaveRequest
 from cadres.models import Cadre
+from core import limits
 
 
 class DaysField(serializers.DecimalField):
@@ -24,7 +25,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
     start_half = serializers.ChoiceField(choices=START_HALF_CHOICES, default=Half.AM)
     end_half = serializers.ChoiceField(choices=END_HALF_CHOICES, default=Half.PM)
     channel = serializers.ChoiceField(choices=LeaveRequest.Channel.choices, default=LeaveRequest.Channel.WRITTEN)
-    channel_note = serializers.CharField(required=False, allow_blank=True, default="")
+    channel_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     days = DaysField()
     approver_role = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
@@ -43,7 +44,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label=_("审批意见"))
+    comment = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="", label=_("审批意见"))
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -51,14 +52,14 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(label=_("正当理由"))
+    reason = serializers.CharField(max_length=limits.REASON, label=_("正当理由"))
 
 
 class AbsenceSerializer(serializers.ModelSerializer):
     days = DaysField()
     kind = serializers.ChoiceField(choices=Absence.Kind.choices, default=Absence.Kind.ABSENT)
     excused = serializers.BooleanField(default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Absence

@@ -22,6 +22,7 @@ from attendance import policies
 from attendance.models import Absence, AttendanceDay, Half, IncapacityReport, LeaveRequest
 from cadres.models import Cadre
 from core import calendar
+from core import dates as date_bounds
 from core.errors import Conflict
 from core.models import CalendarOverride
 from core.roles import Role
@@ -67,6 +68,7 @@ def calendar_override_save(*, county, date: dt.date, is_workday: bool, note: str
         raise PermissionDenied(_("只有县委组织部可以调整工作日历。"))
     if not (note or "").strip():
         raise ValidationError({"note": _("请写明调整原因，例如“县里统一安排防汛值班”。")})
+    date_bounds.check(date_bounds.deadline_errors(date, field="date"))
     obj = CalendarOverride.objects.select_for_update().filter(county=county, date=date).first()
     if obj is None:
         obj = CalendarOverride(county=county, date=date)
@@ -106,7 +108,7 @@ def leave_days(*, cadre: Cadre, start_date, end_date, start_half=Half.AM, end_ha
 
 def _validate_leave(*, cadre, start_date, end_date, start_half, end_half, reason, channel, channel_note,
                     exclude_pk=None):
-    errors = {}
+    errors = date_bounds.period_errors(start_date, end_date)
     if start_half not in Half.values:
         errors["start_half"] = [_("请选择上午或下午。")]
     if end_half not in Half.values:
@@ -118,7 +120,7 @@ def _validate_leave(*, cadre, start_date, end_date, start_half, end_half, reason
     if channel in (LeaveRequest.Channel.WECHAT, LeaveRequest.Channel.SMS) and not (channel_note or "").strip():
         errors["channel_note"] = [_("通过微信或短信请假时，须注明未能书面请假的原因（管理办法第十条）。")]
     if start_date and end_date and end_date < start_date:
-        errors["end_date"] = [_("结束日期不能早于开始日期。")]
+        errors.setdefault("end_date", []).append(_("结束日期不能早于开始日期。"))
     elif start_date == end_date and start_half == Half.PM and end_half == Half.AM:
         errors["end_half"] = [_("同一天请假，结束时段不能早于开始时段。")]
     if cadre.status != Cadre.Status.ACTIVE:
@@ -303,6 +305,7 @@ def attendance_mark(*, cadre: Cadre, dates: list[dt.date], status: str, by, excu
         raise ValidationError({"note": [_("勾选“有正当理由”时，请写明理由。")]})
     if not dates:
         return 0
+    date_bounds.check(date_bounds.period_errors(min(dates), max(dates), start_field="date", end_field="date"))
     today = timezone.localdate()
     if max(dates) > today:
         raise ValidationError({"date": [_("不能为今天以后的日期记考勤。")]})
@@ -346,11 +349,11 @@ def absence_create(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, 
     """R-24: a range of 旷工 or overstay; with ``excused`` and a reason (正当理由) it does not count."""
     if by is not None and not get_scope(by).can(ABSENCE_ROLES, village=cadre.village):
         raise PermissionDenied(_("只有本村党组织书记或乡（镇）党委可以登记缺勤。"))
-    errors = {}
+    errors = date_bounds.period_errors(start_date, end_date)
     if kind not in Absence.Kind.values:
         errors["kind"] = [_("请选择旷工或逾期不归。")]
     if end_date < start_date:
-        errors["end_date"] = [_("结束日期不能早于开始日期。")]
+        errors.setdefault("end_date", []).append(_("结束日期不能早于开始日期。"))
     if excused and not (note or "").strip():
         errors["note"] = [_("有正当理由的缺勤，请在说明中写明理由。")]
     if errors:
@@ -374,7 +377,8 @@ def incapacity_report_save(*, cadre: Cadre, discovered_on: dt.date, description:
     """R-26: the village records when it found a cadre unable to perform duties and when it reported."""
     if by is not None and not get_scope(by).can(INCAPACITY_ROLES, village=cadre.village):
         raise PermissionDenied(_("只有本村党组织书记或乡（镇）党委可以登记无法正常履职情况。"))
-    errors = {}
+    errors = {**date_bounds.event_errors(discovered_on, field="discovered_on"),
+              **date_bounds.event_errors(reported_on, field="reported_on")}
     if discovered_on > timezone.localdate():
         errors["discovered_on"] = [_("发现日期不能晚于今天。")]
     if reported_on is not None and reported_on < discovered_on:

@@ -43,6 +43,7 @@ from attendance import policies
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
+from core import dates as date_bounds
 from core.audit import history_rows
 from core.dates import month_bounds, parse_month
 from core.errors import Conflict
@@ -133,6 +134,8 @@ def leave_days_preview(request):
     try:
         start = dt.date.fromisoformat(request.GET.get("start_date", ""))
         end = dt.date.fromisoformat(request.GET.get("end_date", ""))
+        if date_bounds.period_errors(start, end):  # issue 16: year 9999 would count for half a minute
+            raise ValueError(end)
         days = calendar.count_working_days(start, end, start_half=request.GET.get("start_half", "am"),
                                            end_half=request.GET.get("end_half", "pm"),
                                            county=cadre.village.township.county_id if cadre else None)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DisqualifyCategory
+from core import limits
 from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin
 from core.idcard import normalize, validate_id_number
 
@@ -35,7 +36,7 @@ class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
 
 class LeaveForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput())
-    reason = forms.CharField(label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=limits.NOTE, label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

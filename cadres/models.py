@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import limits
 from core.idcard import validate_id_number
 from core.models import Village, phone_validator
 
@@ -84,7 +85,7 @@ class Cadre(models.Model):
                                            blank=True, editable=False)
     banned_until = models.DateField(_("禁选截止"), null=True, blank=True, editable=False,
                                     help_text=_("R-13：取消资格后5年内不得参加选拔"))
-    leave_reason = models.TextField(_("离岗原因"), blank=True, editable=False)
+    leave_reason = limits.text_field(_("离岗原因"), limits.NOTE, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -125,9 +126,9 @@ class DisciplineCase(models.Model):
     category = models.CharField(_("情形"), max_length=30, choices=CASE_CATEGORIES)
     opened_on = models.DateField(_("立案日期"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    details = models.TextField(_("事实"))
+    details = limits.text_field(_("事实"), limits.RECORD)
     decision = models.CharField(_("处理决定"), max_length=20, choices=Decision.choices, blank=True, default="")
-    decision_note = models.TextField(_("处理意见"), blank=True)
+    decision_note = limits.text_field(_("处理意见"), limits.NOTE, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("立案人"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")

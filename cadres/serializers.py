@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cadres.models import Cadre, DisciplineCase, DisqualifyCategory
+from core import limits
 from core.serializers import PersonalNumbersMixin
 
 
@@ -44,7 +45,7 @@ class CadreLinkUserSerializer(serializers.Serializer):
 
 class CadreLeaveSerializer(serializers.Serializer):
     date = serializers.DateField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.NOTE)
 
 
 class CadreDisqualifySerializer(CadreLeaveSerializer):
@@ -61,5 +62,5 @@ class DisciplineCaseSerializer(serializers.ModelSerializer):
 
 class DisciplineDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[c for c in DisciplineCase.Decision.choices if c[0]])
-    note = serializers.CharField(label=_("处理意见"))
+    note = serializers.CharField(max_length=limits.NOTE, label=_("处理意见"))
     decided_on = serializers.DateField()

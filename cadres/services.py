@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, DisciplineCase
-from core import idcard
+from core import dates, idcard
 from core.dates import add_years
 from core.errors import Conflict
 
@@ -42,6 +42,7 @@ def _check_unique_active(cadre: Cadre) -> None:
 
 
 def _save(cadre: Cadre, *, by) -> Cadre:
+    dates.check(dates.event_errors(cadre.appointed_on, field="appointed_on"))
     cadre._history_user = by
     cadre.full_clean()
     try:
@@ -88,6 +89,7 @@ def _lock_active(cadre: Cadre) -> Cadre:
 
 
 def _check_leave_date(cadre: Cadre, date: dt.date) -> None:
+    dates.check(dates.event_errors(date, field="date"))
     if date < cadre.appointed_on:
         raise ValidationError({"date": _("日期不能早于聘任日期 %(d)s。") % {"d": cadre.appointed_on}})
 
@@ -251,6 +253,7 @@ def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, det
         existing = DisciplineCase.objects.filter(cadre=cadre, key=key).first()
         if existing:
             return existing, False
+    dates.check(dates.event_errors(opened_on, field="opened_on"))
     case = DisciplineCase(cadre=cadre, category=category, opened_on=opened_on, details=details,
                           opened_by=by, source=source, key=key)
     case._history_user = by
@@ -266,6 +269,7 @@ def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, det
 @transaction.atomic
 def discipline_case_decide(*, case: DisciplineCase, decision: str, note: str, decided_on: dt.date, by) -> DisciplineCase:
     """R-30/R-31: close a case with its handling decision; 取消资格 runs the one disqualification."""
+    dates.check(dates.event_errors(decided_on, field="decided_on"))
     case = DisciplineCase.objects.select_for_update().get(pk=case.pk)
     if case.status == DisciplineCase.Status.CLOSED:
         raise Conflict(_("此案件已办结，不能再次处理。"))

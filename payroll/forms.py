@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from core.forms import BootstrapMixin, DateInput
 from payroll import policies
 from payroll.models import Component, FundingSource, PayPolicy, PayrollSetting
@@ -116,7 +117,7 @@ class AdjustmentForm(BootstrapMixin, forms.Form):
                                          initial=0)
     accident_insurance = forms.DecimalField(label=Component.ACCIDENT_INSURANCE.label, max_digits=12,
                                             decimal_places=2, initial=0)
-    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=limits.REASON, label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)

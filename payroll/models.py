@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import limits
 from core.models import County, Township, Village
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -142,7 +143,7 @@ class PayAdjustment(models.Model):
     performance_bonus = models.DecimalField(_("业绩考核奖"), **MONEY, default=Decimal("0.00"))
     pension_subsidy = models.DecimalField(_("养老保险补助"), **MONEY, default=Decimal("0.00"))
     accident_insurance = models.DecimalField(_("人身意外伤害保险"), **MONEY, default=Decimal("0.00"))
-    reason = models.TextField(_("更正原因"))
+    reason = limits.text_field(_("更正原因"), limits.REASON)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,7 +262,7 @@ class PayLine(models.Model):
     county_paid_on = models.DateField(_("县人才工作经费发放日期"), null=True, blank=True)
     township_paid_on = models.DateField(_("乡镇财政发放日期"), null=True, blank=True)
     village_paid_on = models.DateField(_("村财发放日期"), null=True, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
+    reason = limits.text_field(_("说明"), limits.REASON, blank=True)
 
     class Meta:
         verbose_name = _("报酬明细")

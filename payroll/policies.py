@@ -33,7 +33,7 @@ def add_months(month: dt.date, n: int) -> dt.date:
 def month_from_text(value, field: str = "month") -> dt.date:
     """"YYYY-MM" (or a date) → the first day of that month; ValidationError naming ``field`` otherwise."""
     if isinstance(value, dt.date):
-        return first_of_month(value)
+        value = f"{value:%Y-%m}"  # bounded below like text (issue 16: 9999-12 overflowed month_end)
     try:
         year, month = parse_month(str(value or "").strip())
     except (ValueError, TypeError):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadres.models import Cadre
+from core import dates
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.roles import Role
@@ -63,6 +64,7 @@ def pay_policy_create(*, county, valid_from: dt.date, by, **data) -> PayPolicy:
     unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    dates.check(dates.event_errors(valid_from, field="valid_from", days_ahead=2 * 366))
     if PayPolicy.objects.filter(county=county, valid_from=valid_from).exists():
         raise ValidationError({"valid_from": [_("本县已有 %(d)s 执行的标准，请修改那一条或换一个日期。") % {"d": valid_from}]})
     for key in ("county_subsidy", "township_subsidy", "pension_subsidy", "accident_insurance"):
@@ -108,7 +110,7 @@ def _approved_months(county_ids, months) -> set[tuple[int, dt.date]]:
 @transaction.atomic
 def bonus_set(*, cadre: Cadre, month: dt.date, amount, by, note: str = "") -> tuple[PerformanceBonus, bool]:
     """R-40: set (create or change) a cadre's 业绩考核奖 for a month. Locked once the month is approved."""
-    month = policies.first_of_month(month)
+    month = policies.month_from_text(month)
     try:
         amount = money(amount)
     except (InvalidOperation, ValueError, TypeError):
@@ -585,8 +587,8 @@ def apply_payments(updates: dict[int, dict[str, dt.date]], *, by) -> None:
     with a number of queries that depends on the distinct dates, not on the number of lines."""
     existing = {(p.line_id, p.source): p for p in LinePayment.objects.select_for_update().filter(line_id__in=updates)}
     new, changed = [], []
-    for line_id, dates in updates.items():
-        for source, paid_on in dates.items():
+    for line_id, by_source in updates.items():
+        for source, paid_on in by_source.items():
             payment = existing.get((line_id, source))
             if payment is None:
                 new.append(LinePayment(line_id=line_id, source=source, paid_on=paid_on, recorded_by=by))
@@ -598,8 +600,8 @@ def apply_payments(updates: dict[int, dict[str, dt.date]], *, by) -> None:
     if changed:
         bulk_update_with_history(changed, LinePayment, ["paid_on", "recorded_by"], default_user=by)
     groups: dict[tuple[str, dt.date], list[int]] = {}
-    for line_id, dates in updates.items():
-        for source, paid_on in dates.items():
+    for line_id, by_source in updates.items():
+        for source, paid_on in by_source.items():
             groups.setdefault((source, paid_on), []).append(line_id)
     for (source, paid_on), line_ids in groups.items():
         PayLine.objects.filter(pk__in=line_ids).update(**{f"{source}_paid_on": paid_on})

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cadres.selectors import cadre_list
 from core.audit import history_rows
 from core.dates import today as local_today
+from core.dates import year_errors
 from core.errors import Conflict
 from core.excel import error_workbook, upload_form_valid, xlsx_response
 from core.pdf import pdf_response
@@ -104,7 +105,7 @@ def run_list(request):
     status, year = request.GET.get("status") or "", request.GET.get("year") or ""
     if status in PayRun.Status.values:
         qs = qs.filter(status=status)
-    if year.isdigit():
+    if year.isdigit() and not year_errors(int(year)):  # issue 16: month__year=99999 was a 500
         qs = qs.filter(month__year=int(year))
     page = Paginator(qs, 24).get_page(request.GET.get("page"))
     counties = _org_counties(request.user)

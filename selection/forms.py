@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin
 from core.idcard import normalize, validate_id_number
 from selection import policies
@@ -84,10 +85,10 @@ class ReviewForm(BootstrapMixin, forms.Form):
         label=_("核实发现的负面清单情形（第七条）"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(k, _("（%(k)s）%(t)s") % {"k": k, "t": t}) for k, t in policies.NEGATIVE_LIST.items()],
         help_text=_("核实发现任何一项即不能通过初审"))
-    education_exception = forms.CharField(
+    education_exception = forms.CharField(max_length=limits.NOTE,
         label=_("学历破格理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("R-14：学历低于高中（中专）的，通过初审须写明破格理由"))
-    comment = forms.CharField(label=_("初审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(max_length=limits.NOTE, label=_("初审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +113,7 @@ class ScoresForm(BootstrapMixin, forms.Form):
 class CoReviewForm(BootstrapMixin, forms.Form):
     passed = forms.TypedChoiceField(label=_("协审结果"), choices=PASS_CHOICES, coerce=lambda v: v == "1",
                                     widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("协审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    comment = forms.CharField(max_length=limits.NOTE, label=_("协审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("如：纪检监察、公安、信访等部门意见"))
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre, Education, Gender, PoliticalStatus
+from core import limits
 from core.errors import Conflict
 from core.idcard import validate_id_number
 from core.models import County, Village, phone_validator
@@ -37,7 +38,7 @@ class Round(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.SUPPLEMENT)
     title = models.CharField(_("标题"), max_length=200)
-    announcement = models.TextField(_("公告内容"), blank=True)
+    announcement = limits.text_field(_("公告内容"), limits.RECORD, blank=True)
     announced_on = models.DateField(_("公告日期"))
     apply_until = models.DateField(_("报名截止日期"))
     written_weight = models.DecimalField(
@@ -126,14 +127,14 @@ class Application(models.Model):
                                      help_text=_("第七条十种情形，逐项声明：{\"1\": false, …, \"10\": false}"))
     applied_on = models.DateField(_("报名日期"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
-    rejection_reason = models.TextField(_("未通过原因"), blank=True)
+    rejection_reason = limits.text_field(_("未通过原因"), limits.NOTE, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # 乡（镇）党委初审
     review_passed = models.BooleanField(_("初审结果"), null=True, blank=True)
-    review_comment = models.TextField(_("初审意见"), blank=True)
-    education_exception = models.TextField(_("学历破格理由"), blank=True,
+    review_comment = limits.text_field(_("初审意见"), limits.NOTE, blank=True)
+    education_exception = limits.text_field(_("学历破格理由"), limits.NOTE, blank=True,
                                            help_text=_("R-14：高中（中专）以下学历须写明破格理由"))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("初审人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
@@ -152,7 +153,7 @@ class Application(models.Model):
     scored_at = models.DateTimeField(_("成绩录入时间"), null=True, blank=True)
     # 有关部门协审
     co_review_passed = models.BooleanField(_("协审结果"), null=True, blank=True)
-    co_review_comment = models.TextField(_("协审意见"), blank=True)
+    co_review_comment = limits.text_field(_("协审意见"), limits.NOTE, blank=True)
     co_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("协审登记人"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     co_reviewed_at = models.DateTimeField(_("协审时间"), null=True, blank=True)

@@ -85,7 +85,7 @@ def round_vacancies(*, user, rnd: Round):
 
 class RoundFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Round.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Round.Status.choices)
 

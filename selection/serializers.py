@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core import limits
 from core.serializers import PersonalNumbersMixin
 from selection import policies
 from selection.models import Application, Round
@@ -60,8 +61,8 @@ class ApplicationSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    education_exception = serializers.CharField(required=False, allow_blank=True, default="",
+    comment = serializers.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
+    education_exception = serializers.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="",
                                                 help_text=_("R-14：高中（中专）以下学历通过初审时必填"))
     negative_items_found = serializers.ListField(
         child=serializers.ChoiceField(choices=policies.NEGATIVE_KEYS), required=False, default=list,
@@ -75,10 +76,10 @@ class ScoresSerializer(serializers.Serializer):
 
 class CoReviewSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
 
 
 class DecideSerializer(serializers.Serializer):
     appointed = serializers.BooleanField()
     decided_on = serializers.DateField()
-    document_no = serializers.CharField()
+    document_no = serializers.CharField(max_length=100)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
-from core import idcard
+from core import dates, idcard
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.models import Village
@@ -43,6 +43,9 @@ def _supplement_clash(rnd: Round) -> Round | None:
 
 
 def _round_checks(rnd: Round) -> None:
+    dates.check(dates.year_errors(rnd.year),  # past rounds may be entered; a round is planned a year ahead at most
+                dates.event_errors(rnd.announced_on, field="announced_on", days_ahead=366),
+                dates.event_errors(rnd.apply_until, field="apply_until", days_ahead=2 * 366))
     errors = {}
     if rnd.announced_on and rnd.year and rnd.announced_on.year != rnd.year:
         errors["announced_on"] = _("公告日期须在%(y)s年内（与年度一致）。") % {"y": rnd.year}

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from core.forms import BootstrapMixin, DateInput
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from supervision.models import Assessment, Commitment, SupervisionSetting, Talk, TrainingKind
@@ -27,7 +28,7 @@ class TalkForm(_Form):
                                       help_text=_("集体谈话须选择"))
     held_on = forms.DateField(label=_("谈话日期"), widget=DateInput())
     interviewer = forms.CharField(label=_("谈话人"), max_length=100, help_text=_("姓名和职务，如：王明（镇党委副书记）"))
-    record = forms.CharField(label=_("谈话记录"), widget=forms.Textarea(attrs={"rows": 5}),
+    record = forms.CharField(max_length=limits.RECORD, label=_("谈话记录"), widget=forms.Textarea(attrs={"rows": 5}),
                              help_text=_("谈话内容、本人表态、下一步要求"))
 
     def __init__(self, *args, cadres=None, townships=None, kinds=None, **kwargs):
@@ -52,7 +53,7 @@ class AttachmentForm(_Form):
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput(), help_text=_("天数按自然日计，含首尾两天"))
     department = forms.CharField(label=_("跟班科室/岗位"), max_length=100, required=False)
-    note = forms.CharField(label=_("表现情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(max_length=limits.NOTE, label=_("表现情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +66,7 @@ class AssessmentForm(_Form):
     result = forms.ChoiceField(label=_("评估结果"), choices=[("", _("请选择"))] + Assessment.Result.choices,
                                help_text=_("评为“不称职”将立即取消其后备干部资格（第十五条），该村出现空缺，报酬次月起停发。"))
     assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
-    notes = forms.CharField(label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(max_length=limits.NOTE, label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     commended = forms.BooleanField(label=_("评为优秀予以表彰"), required=False)
     recommend_party = forms.BooleanField(label=_("发展党员优先推荐"), required=False)
     recommend_committee = forms.BooleanField(label=_("村“两委”空缺优先推荐"), required=False)
@@ -77,10 +78,10 @@ class AssessmentForm(_Form):
 
 
 class CommitmentForm(_Form):
-    promises = forms.CharField(label=_("承诺事项（亮承诺）"), widget=forms.Textarea(attrs={"rows": 4}))
-    results = forms.CharField(label=_("工作成绩（晒成绩）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    promises = forms.CharField(max_length=limits.NOTE, label=_("承诺事项（亮承诺）"), widget=forms.Textarea(attrs={"rows": 4}))
+    results = forms.CharField(max_length=limits.RECORD, label=_("工作成绩（晒成绩）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     evaluation = forms.ChoiceField(label=_("评议结果（评实效）"), choices=Commitment.Evaluation.choices, required=False)
-    evaluation_note = forms.CharField(label=_("评议意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evaluation_note = forms.CharField(max_length=limits.NOTE, label=_("评议意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CommitmentNewForm(CommitmentForm):
@@ -101,7 +102,7 @@ class PairingForm(_Form):
     paired_name = forms.CharField(label=_("结对村干部姓名"), max_length=50, required=False)
     paired_post = forms.CharField(label=_("结对村干部职务"), max_length=50, required=False,
                                   help_text=_("如：村党支部书记、村委会主任"))
-    note = forms.CharField(label=_("帮带情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(max_length=limits.NOTE, label=_("帮带情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, leaders=None, village_users=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +124,7 @@ class AreaGroupForm(_Form):
     leader = forms.CharField(label=_("组长"), max_length=50, required=False)
     members = forms.ModelMultipleChoiceField(label=_("成员"), queryset=Cadre.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(max_length=limits.NOTE, label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, townships=None, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +137,7 @@ class AreaGroupForm(_Form):
 class GroupActivityForm(_Form):
     held_on = forms.DateField(label=_("活动日期"), widget=DateInput())
     topic = forms.CharField(label=_("活动主题"), max_length=100)
-    record = forms.CharField(label=_("活动记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    record = forms.CharField(max_length=limits.RECORD, label=_("活动记录"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TrainingForm(_Form):
@@ -145,7 +146,7 @@ class TrainingForm(_Form):
     title = forms.CharField(label=_("培训主题"), max_length=100)
     held_on = forms.DateField(label=_("培训日期"), widget=DateInput())
     place = forms.CharField(label=_("地点"), max_length=100)
-    note = forms.CharField(label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(max_length=limits.NOTE, label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, townships=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +157,7 @@ class CaseOpenForm(_Form):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     category = forms.ChoiceField(label=_("情形（第十一条）"), choices=CASE_CATEGORIES)
     opened_on = forms.DateField(label=_("立案日期"), widget=DateInput())
-    details = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 4}),
+    details = forms.CharField(max_length=limits.RECORD, label=_("事实"), widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("写明时间、经过和依据"))
 
     def __init__(self, *args, cadres=None, **kwargs):
@@ -167,7 +168,7 @@ class CaseOpenForm(_Form):
 class CaseDecideForm(_Form):
     decision = forms.ChoiceField(label=_("处理决定"), choices=[c for c in DisciplineCase.Decision.choices if c[0]],
                                  help_text=_("选择“取消资格”将按第十一条取消其资格：该村出现空缺，报酬次月起停发，5年内不得再参加选拔。"))
-    note = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=limits.NOTE, label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label=_("处理日期"), widget=DateInput())
 
 
@@ -176,7 +177,7 @@ class NoticeForm(_Form):
     village = forms.ModelChoiceField(label=_("被通报村（可选）"), queryset=None, required=False,
                                      help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
     title = forms.CharField(label=_("标题"), max_length=200)
-    body = forms.CharField(label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(max_length=limits.RECORD, label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 6}))
     due_on = forms.DateField(label=_("整改期限"), widget=DateInput())
 
     def __init__(self, *args, townships=None, villages=None, **kwargs):
@@ -196,11 +197,11 @@ class NoticeForm(_Form):
 
 
 class NoticeAnswerForm(_Form):
-    answer = forms.CharField(label=_("整改情况反馈"), widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(max_length=limits.RECORD, label=_("整改情况反馈"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class NoticeCloseForm(_Form):
-    note = forms.CharField(label=_("销号意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(max_length=limits.NOTE, label=_("销号意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class SettingForm(BootstrapMixin, forms.ModelForm):

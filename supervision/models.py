@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
+from core import limits
 from core.models import County, Township, Village
 
 
@@ -44,7 +45,7 @@ class Pairing(models.Model):
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     paired_name = models.CharField(_("结对村干部姓名"), max_length=50, blank=True)
     paired_post = models.CharField(_("结对村干部职务"), max_length=50, blank=True)
-    note = models.TextField(_("帮带情况"), blank=True)
+    note = limits.text_field(_("帮带情况"), limits.NOTE, blank=True)
     updated_on = models.DateField(_("更新日期"), auto_now=True)
 
     history = HistoricalRecords()
@@ -75,7 +76,7 @@ class AreaGroup(models.Model):
     name = models.CharField(_("小组名称"), max_length=60)
     leader = models.CharField(_("组长"), max_length=50, blank=True)
     members = models.ManyToManyField(Cadre, verbose_name=_("成员"), related_name="area_groups", blank=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = limits.text_field(_("说明"), limits.NOTE, blank=True)
 
     history = HistoricalRecords(m2m_fields=[members])
 
@@ -94,7 +95,7 @@ class GroupActivity(models.Model):
                               related_name="activities")
     held_on = models.DateField(_("活动日期"))
     topic = models.CharField(_("活动主题"), max_length=100)
-    record = models.TextField(_("活动记录"))
+    record = limits.text_field(_("活动记录"), limits.RECORD)
 
     history = HistoricalRecords()
 
@@ -123,7 +124,7 @@ class TrainingSession(models.Model):
     title = models.CharField(_("培训主题"), max_length=100)
     held_on = models.DateField(_("培训日期"))
     place = models.CharField(_("地点"), max_length=100)
-    note = models.TextField(_("内容摘要"), blank=True)
+    note = limits.text_field(_("内容摘要"), limits.NOTE, blank=True)
 
     history = HistoricalRecords()
 
@@ -162,7 +163,7 @@ class Attachment(models.Model):
     end_date = models.DateField(_("结束日期"))
     days = models.PositiveSmallIntegerField(_("天数"), editable=False)
     department = models.CharField(_("跟班科室/岗位"), max_length=100, blank=True)
-    note = models.TextField(_("表现情况"), blank=True)
+    note = limits.text_field(_("表现情况"), limits.NOTE, blank=True)
 
     history = HistoricalRecords()
 
@@ -192,7 +193,7 @@ class Talk(models.Model):
                                 related_name="+")
     held_on = models.DateField(_("谈话日期"))
     interviewer = models.CharField(_("谈话人"), max_length=100)
-    record = models.TextField(_("谈话记录"))
+    record = limits.text_field(_("谈话记录"), limits.RECORD)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
 
@@ -227,11 +228,11 @@ class Commitment(models.Model):
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="commitments")
     year = models.PositiveSmallIntegerField(_("年度"))
-    promises = models.TextField(_("承诺事项（亮承诺）"))
-    results = models.TextField(_("工作成绩（晒成绩）"), blank=True)
+    promises = limits.text_field(_("承诺事项（亮承诺）"), limits.NOTE)
+    results = limits.text_field(_("工作成绩（晒成绩）"), limits.RECORD, blank=True)
     evaluation = models.CharField(_("评议结果（评实效）"), max_length=10, choices=Evaluation.choices, blank=True,
                                   default="")
-    evaluation_note = models.TextField(_("评议意见"), blank=True)
+    evaluation_note = limits.text_field(_("评议意见"), limits.NOTE, blank=True)
 
     history = HistoricalRecords()
 
@@ -257,7 +258,7 @@ class Assessment(models.Model):
     year = models.PositiveSmallIntegerField(_("评估年度"))
     result = models.CharField(_("评估结果"), max_length=15, choices=Result.choices)
     assessed_on = models.DateField(_("评估日期"))
-    notes = models.TextField(_("评估意见"), blank=True)
+    notes = limits.text_field(_("评估意见"), limits.NOTE, blank=True)
     commended = models.BooleanField(_("评为优秀予以表彰"), default=False)
     recommend_party = models.BooleanField(_("发展党员优先推荐"), default=False)
     recommend_committee = models.BooleanField(_("村“两委”空缺优先推荐"), default=False)
@@ -291,18 +292,18 @@ class Notice(models.Model):
     village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("通报内容"))
+    body = limits.text_field(_("通报内容"), limits.RECORD)
     issued_on = models.DateField(_("通报日期"))
     due_on = models.DateField(_("整改期限"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("通报人"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    answer = models.TextField(_("整改情况反馈"), blank=True)
+    answer = limits.text_field(_("整改情况反馈"), limits.RECORD, blank=True)
     answered_on = models.DateField(_("反馈日期"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
-    close_note = models.TextField(_("销号意见"), blank=True)
+    close_note = limits.text_field(_("销号意见"), limits.NOTE, blank=True)
 
     history = HistoricalRecords()
 

@@ -528,7 +528,7 @@ class CadreRecordFilter(django_filters.FilterSet):
                                                 queryset=Township.objects.none())
     village = django_filters.ModelChoiceFilter(label=_("村"), empty_label=_("全部"), field_name="cadre__village",
                                                queryset=Village.objects.none())
-    year = django_filters.NumberFilter(label=_("年度"), method="by_year")
+    year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100, method="by_year")
 
     def __init__(self, *args, user=None, year_field="year", **kwargs):
         super().__init__(*args, **kwargs)

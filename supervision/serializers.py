@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cadres.models import Cadre
+from core import limits
 from core.models import County, Township, Village
 from supervision.models import Assessment, Attachment, Notice, Talk
 
@@ -48,11 +49,11 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class NoticeAnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(label=_("整改情况反馈"))
+    answer = serializers.CharField(max_length=limits.RECORD, label=_("整改情况反馈"))
 
 
 class NoticeCloseSerializer(serializers.Serializer):
-    note = serializers.CharField(label=_("销号意见"), required=False, allow_blank=True)
+    note = serializers.CharField(max_length=limits.NOTE, label=_("销号意见"), required=False, allow_blank=True)
 
 
 class LedgerRowSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, DisqualifyCategory
 from cadres.services import cadre_disqualify
+from core import dates
 from core.errors import Conflict
 from supervision import policies
 from supervision.models import (
@@ -116,6 +117,7 @@ def area_group_save(*, township, name: str, by, group: AreaGroup | None = None, 
 @transaction.atomic
 def group_activity_record(*, group: AreaGroup, held_on: dt.date, topic: str, record: str, by) -> GroupActivity:
     _not_future("held_on", held_on)
+    dates.check(dates.event_errors(held_on, field="held_on"))
     return _save(GroupActivity(group=group, held_on=held_on, topic=(topic or "").strip(),
                                record=(record or "").strip()), by=by)
 
@@ -125,6 +127,7 @@ def group_activity_record(*, group: AreaGroup, held_on: dt.date, topic: str, rec
 @transaction.atomic
 def training_session_save(*, township, kind: str, title: str, held_on: dt.date, place: str, by,
                           session: TrainingSession | None = None, note: str = "") -> TrainingSession:
+    dates.check(dates.deadline_errors(held_on, field="held_on"))  # a session may be planned ahead
     session = session or TrainingSession()
     session.township, session.kind, session.title = township, kind, (title or "").strip()
     session.held_on, session.place, session.note = held_on, (place or "").strip(), (note or "").strip()
@@ -155,6 +158,7 @@ def training_attendance_set(*, session: TrainingSession, present_cadres, absent_
 def attachment_record(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, department: str = "",
                       note: str = "") -> Attachment:
     """R-52: a 跟班学习 period at the cadre's township; days = calendar days, both ends included."""
+    dates.check(dates.period_errors(start_date, end_date))
     if end_date < start_date:
         raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
     if start_date.year != end_date.year:
@@ -180,6 +184,8 @@ def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, b
     (集体谈话) names the township."""
     if kind not in Talk.Kind.values:
         raise ValidationError({"kind": _("请选择谈话类别。")})
+    _not_future("held_on", held_on)
+    dates.check(dates.event_errors(held_on, field="held_on"))
     if kind == Talk.Kind.COLLECTIVE:
         if township is None:
             raise ValidationError({"township": _("集体谈话请选择乡（镇）。")})
@@ -209,6 +215,7 @@ def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, b
 def commitment_save(*, cadre: Cadre, year: int, promises: str, by, results: str = "", evaluation: str = "",
                     evaluation_note: str = "") -> Commitment:
     """R-54: 亮承诺 (promises), 晒成绩 (results), 评实效 (evaluation) — one row per cadre per year."""
+    dates.check(dates.year_errors(year))
     row = Commitment.objects.select_for_update().filter(cadre=cadre, year=year).first() or Commitment(
         cadre=cadre, year=year)
     row.promises = (promises or "").strip()
@@ -229,6 +236,7 @@ def assessment_record(*, cadre: Cadre, year: int, result: str, assessed_on: dt.d
     """R-55: 年底资格评估. 不称职 disqualifies through the one disqualification service (R-31) in the same
     transaction — the village becomes a vacancy and stipends stop from the next month — and the county
     and township are told to find a replacement."""
+    dates.check(dates.year_errors(year), dates.event_errors(assessed_on, field="assessed_on"))
     cadre = Cadre.objects.select_for_update().select_related("village", "village__township").get(pk=cadre.pk)
     if cadre.status != Cadre.Status.ACTIVE:
         raise Conflict(_("%(n)s当前状态为“%(s)s”，不能再评估。") % {"n": cadre.name, "s": cadre.get_status_display()})
@@ -270,6 +278,7 @@ def notice_issue(*, county, title: str, body: str, due_on: dt.date, by, township
     from supervision.selectors import notice_recipient_roles
 
     issued_on = issued_on or today()
+    dates.check(dates.event_errors(issued_on, field="issued_on"), dates.deadline_errors(due_on, field="due_on"))
     if village is not None:
         township = village.township
     if township is None:
@@ -295,6 +304,7 @@ def notice_answer(*, notice: Notice, answer: str, by, answered_on: dt.date | Non
     """R-56: the recipient reports its rectification."""
     from core.dates import today
 
+    dates.check(dates.event_errors(answered_on, field="answered_on"))
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == Notice.Status.CLOSED:
         raise Conflict(_("此通报已销号，不能再反馈。"))
@@ -312,6 +322,7 @@ def notice_close(*, notice: Notice, by, note: str = "", closed_on: dt.date | Non
     """R-56: the county closes (销号) an answered notice."""
     from core.dates import today
 
+    dates.check(dates.event_errors(closed_on, field="closed_on"))
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == Notice.Status.CLOSED:
         raise Conflict(_("此通报已销号。"))

@@ -18,6 +18,7 @@ from cadres import services as cadre_services
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from cadres.selectors import cadre_list, discipline_case_list
 from core.audit import history_rows
+from core import dates
 from core.dates import today
 from core.errors import Conflict
 from core.pdf import pdf_response, render_pdf
@@ -39,9 +40,12 @@ def _as_of(request) -> dt.date:
     value = request.GET.get("as_of")
     if value:
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if not dates.deadline_errors(day, field="as_of"):  # issue 16: no year 9999 in the checks
+                return day
     return today()
 
 
@@ -228,7 +232,7 @@ def attachment_shortfall(request):
     as_of = _as_of(request)
     setting = selectors.setting_for_user(request.user)
     flagged_year, stage = policies.attachment_check(as_of, check_month=setting.attachment_check_month)
-    year = _int(request.GET.get("year")) or flagged_year
+    year = dates.parse_year(request.GET.get("year") or flagged_year, default=flagged_year)
     qs = selectors.attachment_shortfall(user=request.user, year=year)
     township_id = _int(request.GET.get("township"))
     if township_id:

@@ -8,6 +8,9 @@ from cadres.models import Cadre
 from core.roles import Role
 from supervision.models import Notice, Talk
 
+#: a rectification deadline well ahead (issue 16: deadlines lie within two years of today)
+FAR_DUE = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+
 pytestmark = pytest.mark.django_db
 
 TALK = {"kind": "individual", "held_on": "2025-03-02", "interviewer": "王明（镇党委副书记）", "record": "谈话考察记录"}
@@ -112,7 +115,7 @@ def test_attachment_days_are_read_only(world, api, party):  # R-52
 
 def test_notice_lifecycle(world, api, org, party):
     res = api(org).post("/api/v1/notices/", {"county": world.county.pk, "township": world.township.pk,
-                                             "title": "谈话未开展", "body": "请整改", "due_on": "2099-01-10"},
+                                             "title": "谈话未开展", "body": "请整改", "due_on": FAR_DUE},
                         format="json")
     assert res.status_code == 201, res.json()
     body = res.json()
@@ -132,7 +135,7 @@ def test_notice_lifecycle(world, api, org, party):  # R-56
 
 def test_notice_to_a_village(world, api, org):
     res = api(org).post("/api/v1/notices/", {"county": world.county.pk, "village": world.village.pk,
-                                             "title": "报酬未发放", "body": "请补发", "due_on": "2099-01-10"},
+                                             "title": "报酬未发放", "body": "请补发", "due_on": FAR_DUE},
                         format="json")
     assert res.status_code == 201 and res.json()["township"] == world.township.pk
     nid = res.json()["id"]
@@ -147,7 +150,7 @@ def test_notice_to_a_village(world, api, org):  # R-56
 @pytest.mark.parametrize("who,status", [(Role.TOWNSHIP_PARTY, 403), (Role.COUNTY_FINANCE, 403), ("stranger", 404)])
 def test_only_county_org_issues_notices(world, api, who, status):
     res = api(world.users[who]).post("/api/v1/notices/", {"county": world.county.pk, "township": world.township.pk,
-                                                          "title": "t", "body": "b", "due_on": "2099-01-10"},
+                                                          "title": "t", "body": "b", "due_on": FAR_DUE},
                                      format="json")
     assert res.status_code == status
     assert not Notice.objects.exists()
@@ -177,7 +180,7 @@ def test_api_list_query_counts_do_not_grow(world, api, org, path, django_assert_
             s.talk_record(kind="individual", cadre=c, held_on=dt.date(2025, 3, 1), interviewer="x", record="y", by=party)
             s.attachment_record(cadre=c, start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 2), by=party)
             s.assessment_record(cadre=c, year=year, result="competent", assessed_on=dt.date(2025, 12, 1), by=party)
-            s.notice_issue(county=world.county, village=c.village, title="t", body="b", due_on=dt.date(2099, 1, 1),
+            s.notice_issue(county=world.county, village=c.village, title="t", body="b", due_on=dt.date.fromisoformat(FAR_DUE),
                            by=org)
 
     add(2, 2025)

@@ -12,6 +12,9 @@ from supervision import services
 from supervision.models import Assessment, Notice, Talk
 from tests.factories import CadreFactory, VillageFactory
 
+#: a rectification deadline well ahead (issue 16: deadlines lie within two years of today)
+FAR_DUE = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+
 pytestmark = pytest.mark.django_db
 
 PAGES = ["dashboard", "talk_list", "talk_due", "attachment_list", "attachment_shortfall", "assessment_list",
@@ -96,14 +99,14 @@ def test_discipline_case_pages(world, client, party, org):  # R-30, R-31
 def test_notice_create_accepts_initial_values_from_get(world, client, org):  # R-56 (link from payroll)
     client.force_login(org)
     url = reverse("supervision:notice_create") + (f"?village={world.village.pk}&title=报酬未按时发放"
-                                                   f"&body=8月报酬未发放&due_on=2099-01-31")
+                                                   f"&body=8月报酬未发放&due_on={FAR_DUE}")
     html = client.get(url).content.decode()
-    assert "报酬未按时发放" in html and "8月报酬未发放" in html and "2099-01-31" in html
+    assert "报酬未按时发放" in html and "8月报酬未发放" in html and FAR_DUE in html
     assert f'<option value="{world.village.pk}" selected' in html
     assert f'<option value="{world.township.pk}" selected' in html  # township derived from the village
     res = client.post(reverse("supervision:notice_create"), {
         "township": world.township.pk, "village": world.village.pk, "title": "报酬未按时发放",
-        "body": "请补发", "due_on": "2099-01-31"}, follow=True)
+        "body": "请补发", "due_on": FAR_DUE}, follow=True)
     notice = Notice.objects.get()
     assert notice.village == world.village and notice.township == world.township
     assert "通报已发出" in res.content.decode()
@@ -111,7 +114,7 @@ def test_notice_create_accepts_initial_values_from_get(world, client, org):  # R
 
 def test_notice_answer_and_close_pages(world, client, org, party):
     n = services.notice_issue(county=world.county, township=world.township, title="整改", body="请整改",
-                              due_on=dt.date(2099, 1, 1), by=org)
+                              due_on=dt.date.fromisoformat(FAR_DUE), by=org)
     client.force_login(party)
     url = reverse("supervision:notice_detail", args=[n.pk])
     assert "反馈整改情况" in client.get(url).content.decode()
@@ -179,7 +182,7 @@ def _many(world, n):
                                    by=world.users[Role.TOWNSHIP_PARTY])
         services.pairing_set(cadre=c, paired_name="陈", by=world.users[Role.TOWNSHIP_PARTY])
         discipline_case_open(cadre=c, category="complaints", opened_on=dt.date(2025, 1, 2), details="x")
-        services.notice_issue(county=world.county, village=v, title="t", body="b", due_on=dt.date(2099, 1, 1),
+        services.notice_issue(county=world.county, village=v, title="t", body="b", due_on=dt.date.fromisoformat(FAR_DUE),
                               by=world.users[Role.COUNTY_ORG])
 
 
