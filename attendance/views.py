@@ -503,10 +503,14 @@ def calendar_index(request):
         if request.POST.get("arrangement") is not None:
             arrangement = ArrangementForm(request.POST, year=year)
             if arrangement.is_valid():
-                n = services.calendar_arrangement_save(county=county, days=arrangement.cleaned_data["text"],
-                                                       by=request.user)
-                messages.success(request, _("已登记%(y)s年放假安排，共 %(n)s 天。") % {"y": year, "n": n})
-                return redirect(f"{reverse('attendance:calendar')}?year={year}&county={county.pk}")
+                try:
+                    n = services.calendar_arrangement_save(county=county, days=arrangement.cleaned_data["text"],
+                                                           by=request.user)
+                except ValidationError as exc:
+                    arrangement.add_error("text", exc.messages)
+                else:
+                    messages.success(request, _("已登记%(y)s年放假安排，共 %(n)s 天。") % {"y": year, "n": n})
+                    return redirect(f"{reverse('attendance:calendar')}?year={year}&county={county.pk}")
             form = CalendarOverrideForm()
             return _calendar_page(request, year, county, can_edit, today, form, arrangement, status=400)
         if request.POST.get("delete"):

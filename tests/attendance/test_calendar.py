@@ -131,22 +131,25 @@ def test_county_home_warns_from_november_while_next_year_is_provisional(world, c
 def test_county_org_enters_a_years_arrangement_in_one_form(world, client):
     # issue 12 item 6: the State Council's notice for a provisional year, typed once; it then wins
     client.force_login(world.users["county_org"])
-    url = f"/attendance/calendar/?year=2099&county={world.county.pk}"
+    url = f"/attendance/calendar/?year=2027&county={world.county.pk}"
     bad = client.post(url, {"county": world.county.pk, "arrangement": "1",
-                            "text": "2099-02-01 至 2099-02-07 放假 春节\n2098-12-31 放假 元旦\n明天放假"})
+                            "text": "2027-02-05 至 2027-02-11 放假 春节\n2026-12-31 放假 元旦\n明天放假"})
     assert bad.status_code == 400
     page = bad.content.decode()
-    assert "第2行：日期须在2099年内" in page and "第3行看不懂" in page
+    assert "第2行：日期须在2027年内" in page and "第3行看不懂" in page
     assert not CalendarOverride.objects.exists()  # all or nothing
     r = client.post(url, {"county": world.county.pk, "arrangement": "1",
-                          "text": "2099-01-19 至 2099-01-25 放假 春节\n2099-01-17 上班 春节调休"}, follow=True)
-    assert "已登记2099年放假安排，共 8 天" in r.content.decode()
-    assert count(D(2099, 1, 19), D(2099, 1, 25), county=world.county) == Decimal("0.0")
-    assert calendar.is_workday(D(2099, 1, 17), county=world.county) is True  # a Saturday made a working day
-    assert CalendarOverride.objects.get(date=D(2099, 1, 17)).note == "国务院放假安排：春节调休"
+                          "text": "2027-02-05 至 2027-02-11 放假 春节\n2027-02-20 上班 春节调休"}, follow=True)
+    assert "已登记2027年放假安排，共 8 天" in r.content.decode()
+    assert count(D(2027, 2, 8), D(2027, 2, 11), county=world.county) == Decimal("0.0")
+    assert calendar.is_workday(D(2027, 2, 20), county=world.county) is True  # a Saturday made a working day
+    assert CalendarOverride.objects.get(date=D(2027, 2, 20)).note == "国务院放假安排：春节调休"
+    far = client.post(f"/attendance/calendar/?year=2040&county={world.county.pk}",
+                      {"county": world.county.pk, "arrangement": "1", "text": "2040-02-01 放假 春节"})
+    assert far.status_code == 400 and "日期须在" in far.content.decode()  # outside the dates the county may edit
     client.force_login(world.users["township_party"])
     assert client.post(url, {"county": world.county.pk, "arrangement": "1",
-                             "text": "2099-03-02 放假 x"}).status_code == 403
+                             "text": "2027-03-02 放假 x"}).status_code == 403
 
 
 def test_calendar_page_with_an_impossible_year_is_not_an_error(world, client):
