@@ -148,3 +148,27 @@ class DisciplineCase(models.Model):
 
     def __str__(self):
         return f"{self.cadre.name} · {self.get_category_display()}"
+
+
+class ServingPeriod(models.Model):
+    """R-05 with dates (issue 13): when a cadre was a serving village cadre (在职村干部), who is not paid a
+    stipend (第十三条). ``Cadre.is_serving_village_cadre`` says whether a period is open today; pay for a
+    month asks these periods (payroll.policies.eligible_q), so rebuilding an old month uses that month's facts."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.CASCADE,
+                              related_name="serving_periods")
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("空：至今"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("在职村干部期间")
+        verbose_name_plural = _("在职村干部期间")
+        ordering = ["cadre", "start_date"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__isnull=True)
+                                              | models.Q(end_date__gte=models.F("start_date")),
+                                              name="serving_period_ends_after_start")]
+
+    def __str__(self):
+        return f"{self.start_date}～{self.end_date or ''}"

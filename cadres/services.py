@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre, DisciplineCase
 from core import dates, idcard
 from core.dates import add_years
+from core.dates import today as local_today
 from core.errors import Conflict
 
 BAN_YEARS = 5  # 第十一条：被取消资格的，原则上5年内不得参加选拔
@@ -65,19 +66,47 @@ def cadre_create(*, by, **data) -> Cadre:
         raise ValidationError({"id_number": _("此人于%(d)s被取消资格，%(u)s前不得再任后备干部。") % {
             "d": ban.disqualified_on, "u": ban.banned_until}})
     _check_unique_active(cadre)
-    return _save(cadre, by=by)
+    _save(cadre, by=by)
+    if cadre.is_serving_village_cadre:
+        serving_period_change(cadre=cadre, serving=True, on=cadre.appointed_on, by=by)
+    return cadre
 
 
 @transaction.atomic
-def cadre_update(*, cadre: Cadre, by, **data) -> Cadre:
+def cadre_update(*, cadre: Cadre, by, serving_changed_on: dt.date | None = None, **data) -> Cadre:
+    """Edit a cadre. Turning 在职村干部 on or off records the dated period pay follows (R-05): it starts or
+    ends on ``serving_changed_on`` (default today)."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    was_serving = Cadre.objects.filter(pk=cadre.pk).values_list("is_serving_village_cadre", flat=True).first()
     for key, value in data.items():
         setattr(cadre, key, value)
     _derive(cadre)
     _check_unique_active(cadre)
-    return _save(cadre, by=by)
+    _save(cadre, by=by)
+    if was_serving is not None and was_serving != cadre.is_serving_village_cadre:
+        serving_period_change(cadre=cadre, serving=cadre.is_serving_village_cadre,
+                              on=serving_changed_on or local_today(), by=by)
+    return cadre
+
+
+def serving_period_change(*, cadre: Cadre, serving: bool, on: dt.date, by) -> None:
+    """R-05: a serving period starts on ``on`` (serving) or the open one ends the day before (not serving)."""
+    from cadres.models import ServingPeriod
+
+    dates.check(dates.event_errors(on, field="serving_changed_on"))
+    open_period = ServingPeriod.objects.select_for_update().filter(cadre=cadre, end_date__isnull=True).first()
+    if serving and open_period is None:
+        period = ServingPeriod(cadre=cadre, start_date=on)
+    elif not serving and open_period is not None:
+        period = open_period
+        period.end_date = max(on - dt.timedelta(days=1), period.start_date)
+    else:
+        return
+    period._history_user = by
+    period.full_clean()
+    period.save()
 
 
 def _lock_active(cadre: Cadre) -> Cadre:

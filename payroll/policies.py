@@ -52,12 +52,22 @@ def eligible_q(month: dt.date, prefix: str = "") -> Q:
       not left before M's first day (disqualified/resigned/promoted on day d → paid for d's month,
       nothing from the next month: 第十四条 从取消之日下月起停发);
     - and not a serving village cadre (第十三条 不含在职村干部, R-05).
+
+    A serving village cadre is one with a serving period (cadres.ServingPeriod) covering the whole month —
+    the month's facts, not today's flag; a cadre flagged with no period recorded at all (data entered
+    before the periods existed) counts as serving throughout.
     """
+    from cadres.models import ServingPeriod
+
     start, end = month, month_end(month)
     p = prefix
+    covering = ServingPeriod.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=end),
+                                            start_date__lte=start).values("cadre_id")
+    recorded = ServingPeriod.objects.values("cadre_id")
+    legacy_flag = Q(**{f"{p}is_serving_village_cadre": True}) & ~Q(**{f"{p}pk__in": recorded})
     return (Q(**{f"{p}appointed_on__lte": end})
             & (Q(**{f"{p}left_on__isnull": True}) | Q(**{f"{p}left_on__gte": start}))
-            & Q(**{f"{p}is_serving_village_cadre": False}))
+            & ~Q(**{f"{p}pk__in": covering}) & ~legacy_flag)
 
 
 def policy_date_for(month: dt.date) -> dt.date:
