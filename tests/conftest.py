@@ -37,6 +37,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Every test starts in the default language, whatever an earlier test in the same process activated
+    (a test that calls a service directly reads its messages in the active language)."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @dataclass
 class World:
     county: object
