@@ -155,7 +155,36 @@ def _leave_url(leave) -> str:
 
 
 def _approvers(leave):
+    """Who must decide: the fixed approver, or the tier the request was escalated to (issue 12 item 5)."""
+    if leave.escalated_to == Role.TOWNSHIP_PARTY:
+        return users_with_role(Role.TOWNSHIP_PARTY, township=leave.cadre.village.township)
+    if leave.escalated_to:
+        return users_with_role(leave.escalated_to, village=leave.cadre.village)
     return users_with_role(leave.approver_role, village=leave.cadre.village)
+
+
+def _staffed_roles(village) -> set[str]:
+    """The approver roles that have an active user at exactly this village."""
+    return {role for role in (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
+            if users_with_role(role, village=village).exists()}
+
+
+def deciding_role(leave, by) -> str:
+    """The role in which ``by`` may decide ``leave`` ("" = may not): the approver fixed at submission
+    (R-22), or the tier the request was escalated to because that approver was missing (issue 12 item 5)."""
+    if by is None:
+        return ""
+    scope = get_scope(by)
+    village = leave.cadre.village
+    held = scope.village_roles.get(village.pk, frozenset())
+    if leave.approver_role in held:
+        return leave.approver_role
+    if leave.escalated_to == Role.TOWNSHIP_PARTY:
+        if Role.TOWNSHIP_PARTY in scope.township_roles.get(village.township_id, frozenset()):
+            return Role.TOWNSHIP_PARTY.value
+    elif leave.escalated_to and leave.escalated_to in held:
+        return leave.escalated_to
+    return ""
 
 
 @transaction.atomic
@@ -178,9 +207,14 @@ def leave_submit(*, cadre: Cadre, by, start_date: dt.date, end_date: dt.date, re
         reason=reason.strip(), channel=channel, channel_note=(channel_note or "").strip(), days=days,
         approver_role=policies.approver_role_for(days), submitted_by=by,
     )
+    leave.escalated_to = policies.escalation_for(leave.approver_role, _staffed_roles(cadre.village))
     _save(leave, by=by)
-    notify(users=_approvers(leave), kind="leave_pending",
-           title=_("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": days},
+    if leave.escalated_to:
+        title = _("%(n)s请假%(d)s天，%(v)s无%(r)s账号，由您代为审批") % {
+            "n": cadre.name, "d": days, "v": cadre.village.name, "r": leave.get_approver_role_display()}
+    else:
+        title = _("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": days}
+    notify(users=_approvers(leave), kind="leave_pending", title=title,
            body=f"{leave.period_display}：{leave.reason}", url=_leave_url(leave), key=f"leave-pending:{leave.pk}")
     return leave
 
@@ -193,7 +227,11 @@ def _require_approver(leave, by) -> None:
     """R-22: only the approver fixed at submission may decide; nobody else, whatever their rank."""
     if by is None:
         return
-    if leave.approver_role not in _village_roles(by, leave.cadre.village):
+    if not deciding_role(leave, by):
+        if leave.escalated_to:
+            raise PermissionDenied(_("此请假共%(d)s天，须由%(n)s的%(r)s或代为审批的%(e)s审批，您无权审批。") % {
+                "d": leave.days, "n": leave.cadre.village.name, "r": leave.get_approver_role_display(),
+                "e": leave.get_escalated_to_display()})
         raise PermissionDenied(_("此请假共%(d)s天，须由%(n)s的%(r)s审批，您无权审批。") % {
             "d": leave.days, "n": leave.cadre.village.name,
             "r": dict(LeaveRequest.APPROVER_ROLES)[leave.approver_role]})
@@ -206,6 +244,7 @@ def _decide(*, leave, by, comment: str, status: str) -> LeaveRequest:
         raise Conflict(_("此请假已是“%(s)s”状态，不能再审批。") % {"s": leave.get_status_display()})
     leave.status = status
     leave.decided_by = by
+    leave.decided_as = deciding_role(leave, by) or leave.escalated_to or leave.approver_role
     leave.decided_at = timezone.now()
     leave.decision_comment = (comment or "").strip()
     _save(leave, by=by)

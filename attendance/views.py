@@ -90,7 +90,8 @@ def leave_index(request):
     page = Paginator(flt.qs if flt.is_bound and flt.is_valid() else qs, 25).get_page(request.GET.get("page"))
     return render(request, "attendance/leave_list.html", {
         "filter": flt, "page_obj": page, "mine": mine, "today": timezone.localdate(),
-        "pending_count": leave_pending_for(user=request.user).count() if scope.village_roles else 0,
+        "pending_count": leave_pending_for(user=request.user).count() if (
+            scope.village_roles or scope.townships_holding(Role.TOWNSHIP_PARTY)) else 0,
         "can_ask": bool(scope.cadre_ids) or _recorder_cadres(request.user).exists(),
         "is_cadre": bool(scope.cadre_ids),
         "can_register": scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY,
@@ -158,7 +159,7 @@ def _leave_actions(request, leave):
     village_roles = scope.village_roles.get(leave.cadre.village_id, frozenset())
     own = leave.cadre_id in scope.cadre_ids
     return {
-        "can_decide": leave.status == S.PENDING and leave.approver_role in village_roles,
+        "can_decide": leave.status == S.PENDING and bool(services.deciding_role(leave, request.user)),
         "can_cancel": leave.status == S.PENDING and (own or leave.submitted_by_id == request.user.pk),
         "can_return": leave.status == S.APPROVED and leave.start_date <= timezone.localdate() and (
             own or bool(village_roles & services.RETURN_ROLES)),
