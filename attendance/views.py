@@ -117,7 +117,7 @@ def leave_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("已提交请假 %(d)s 个工作日，等待%(r)s审批。") % {
-                "d": leave.days, "r": leave.get_approver_role_display()})
+                "d": leave.days, "r": leave.get_escalated_to_display() or leave.get_approver_role_display()})
             return redirect("attendance:leave_detail", pk=leave.pk)
     return render(request, "attendance/leave_form.html", {
         "form": form, "own": own, "on_behalf": on_behalf, "can_record": cadres.exists()})
