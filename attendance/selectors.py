@@ -277,6 +277,14 @@ def absence_summary(*, user, as_of: dt.date) -> list[dict]:
     return rows
 
 
+def staffed_approver_roles(*, village) -> set[str]:
+    """Issue 12 item 5: the R-22 approver roles that have an active user at exactly this village."""
+    from core.selectors import users_with_role
+
+    return {role for role in (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
+            if users_with_role(role, village=village).exists()}
+
+
 def villages_missing_approver(*, user):
     """Issue 12 item 5: villages in the scope of a county_org or township_party user that have active cadres
     but no active user as village secretary or as township liaison — their leave goes one tier up.

@@ -165,8 +165,9 @@ def _approvers(leave):
 
 def _staffed_roles(village) -> set[str]:
     """The approver roles that have an active user at exactly this village."""
-    return {role for role in (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
-            if users_with_role(role, village=village).exists()}
+    from attendance.selectors import staffed_approver_roles
+
+    return staffed_approver_roles(village=village)
 
 
 def deciding_role(leave, by) -> str:

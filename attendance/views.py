@@ -38,6 +38,7 @@ from attendance.selectors import (
     incapacity_list,
     leave_list,
     leave_pending_for,
+    staffed_approver_roles,
 )
 from attendance import policies
 from cadres.models import Cadre
@@ -146,7 +147,10 @@ def leave_days_preview(request):
         if days <= 0:
             text, level = _("所选日期没有工作日，不需要请假。"), "danger"
         else:
-            role = Role(policies.approver_role_for(days)).label
+            role = policies.approver_role_for(days)
+            if cadre is not None:  # issue 12 item 5: nobody holds that role at the village → one tier up
+                role = policies.escalation_for(role, staffed_approver_roles(village=cadre.village)) or role
+            role = Role(role).label
             text, level = _("共 %(d)s 个工作日，由%(r)s审批。") % {"d": days, "r": role}, "info"
             note = calendar.provisional_note(start, end)
             if note:

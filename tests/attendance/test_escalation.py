@@ -169,3 +169,24 @@ def test_home_panel_is_absent_when_every_village_with_cadres_has_both(world, cli
     user_with_role(Role.TOWNSHIP_LIAISON, world.other_village, username="liaison_3")
     client.force_login(world.users[Role.COUNTY_ORG])
     assert "以下村缺少" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_days_preview_names_the_tier_that_will_decide(world, client, no_liaison):
+    cadre, _secretary = no_liaison
+    client.force_login(cadre.user)
+    r = client.get("/attendance/leave/days/", {"start_date": "2026-03-04", "end_date": "2026-03-05"})
+    assert "共 2.0 个工作日，由乡（镇）党委审批" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_township_sees_the_decision_form_on_an_escalated_leave(world, client, no_liaison):
+    cadre, secretary = no_liaison
+    leave = services.leave_submit(cadre=cadre, by=cadre.user, reason="探亲", **TWO_DAYS)
+    url = f"/attendance/leave/{leave.pk}/"
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    page = client.get(url).content.decode()
+    assert "由乡（镇）党委代为审批" in page
+    assert 'id="decide-form"' in page
+    client.force_login(secretary)
+    assert 'id="decide-form"' not in client.get(url).content.decode()
