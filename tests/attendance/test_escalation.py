@@ -190,3 +190,13 @@ def test_the_township_sees_the_decision_form_on_an_escalated_leave(world, client
     assert 'id="decide-form"' in page
     client.force_login(secretary)
     assert 'id="decide-form"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_leave_form_pdf_renders_a_leave_decided_on_behalf(world, client, no_liaison):
+    cadre, _secretary = no_liaison
+    leave = services.leave_submit(cadre=cadre, by=cadre.user, reason="探亲", **TWO_DAYS)
+    services.leave_approve(leave=leave, by=world.users[Role.TOWNSHIP_PARTY])
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    r = client.get(f"/attendance/leave/{leave.pk}/pdf/")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/pdf")
