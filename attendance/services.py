@@ -210,14 +210,43 @@ def leave_submit(*, cadre: Cadre, by, start_date: dt.date, end_date: dt.date, re
     )
     leave.escalated_to = policies.escalation_for(leave.approver_role, _staffed_roles(cadre.village))
     _save(leave, by=by)
+    _notify_pending(leave)
+    return leave
+
+
+def _notify_pending(leave) -> int:
+    cadre = leave.cadre
     if leave.escalated_to:
         title = _("%(n)s请假%(d)s天，%(v)s无%(r)s账号，由您代为审批") % {
-            "n": cadre.name, "d": days, "v": cadre.village.name, "r": leave.get_approver_role_display()}
+            "n": cadre.name, "d": leave.days, "v": cadre.village.name, "r": leave.get_approver_role_display()}
     else:
-        title = _("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": days}
-    notify(users=_approvers(leave), kind="leave_pending", title=title,
-           body=f"{leave.period_display}：{leave.reason}", url=_leave_url(leave), key=f"leave-pending:{leave.pk}")
-    return leave
+        title = _("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": leave.days}
+    return notify(users=_approvers(leave), kind="leave_pending", title=title,
+                  body=f"{leave.period_display}：{leave.reason}", url=_leave_url(leave),
+                  key=f"leave-pending:{leave.pk}")
+
+
+@transaction.atomic
+def escalate_orphaned_leaves() -> int:
+    """Issue 12 item 5, daily: a pending leave (made before this rule, or whose approver's account was revoked
+    since) whose approver tier now has nobody at the village goes one tier up, and that tier is notified
+    once. Never moves a leave back down. Returns how many leaves were escalated."""
+    moved = 0
+    pending = (LeaveRequest.objects.select_for_update().filter(status=S.PENDING)
+               .exclude(escalated_to=Role.TOWNSHIP_PARTY).select_related("cadre__village__township"))
+    staffed: dict[int, set[str]] = {}
+    for leave in pending:
+        village = leave.cadre.village
+        if village.pk not in staffed:
+            staffed[village.pk] = _staffed_roles(village)
+        tier = policies.escalation_for(leave.escalated_to or leave.approver_role, staffed[village.pk])
+        if not tier or tier == leave.escalated_to:
+            continue
+        leave.escalated_to = tier
+        _save(leave, by=None)
+        _notify_pending(leave)
+        moved += 1
+    return moved
 
 
 def _lock(leave) -> LeaveRequest:
@@ -564,6 +593,7 @@ def run_daily_checks(*, as_of: dt.date | None = None) -> int:
     as_of = as_of or timezone.localdate()
     try:
         with transaction.atomic():
+            escalate_orphaned_leaves()
             notify_overdue_returns(as_of=as_of)
             return check_absence_thresholds(as_of=as_of)
     except IntegrityError:  # pragma: no cover - two workers at once: the other one opened it

@@ -200,3 +200,20 @@ def test_the_leave_form_pdf_renders_a_leave_decided_on_behalf(world, client, no_
     client.force_login(world.users[Role.TOWNSHIP_PARTY])
     r = client.get(f"/attendance/leave/{leave.pk}/pdf/")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/pdf")
+
+
+@pytest.mark.django_db
+def test_the_daily_check_moves_up_a_pending_leave_whose_approver_left(world):
+    leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], reason="探亲", **TWO_DAYS)
+    assert leave.escalated_to == ""
+    assert services.escalate_orphaned_leaves() == 0
+    liaison = world.users[Role.TOWNSHIP_LIAISON]
+    role_revoke(assignment=RoleAssignment.objects.get(user=liaison, role=Role.TOWNSHIP_LIAISON, is_active=True))
+    services.run_daily_checks(as_of=D(2026, 3, 2))
+    leave.refresh_from_db()
+    assert leave.escalated_to == "township_party"
+    party = world.users[Role.TOWNSHIP_PARTY]
+    assert Notification.objects.filter(user=party, kind="leave_pending").count() == 1
+    assert services.escalate_orphaned_leaves() == 0  # a rerun moves and tells nothing again
+    assert Notification.objects.filter(user=party, kind="leave_pending").count() == 1
+    assert services.leave_approve(leave=leave, by=party).decided_as == "township_party"
