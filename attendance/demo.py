@@ -39,7 +39,9 @@ def leave_and_attendance(ctx: DemoContext) -> None:
         return
 
     def approver(leave):
-        return users_with_role(leave.approver_role, village=leave.cadre.village).first()
+        from attendance.services import _approvers  # the escalated tier when the approver is missing
+
+        return _approvers(leave).first()
 
     def secretary(cadre):
         return users_with_role(Role.VILLAGE_SECRETARY, village=cadre.village).first()

@@ -35,7 +35,8 @@ def register_rows(*, user, village, year: int, month: int) -> list[list]:
         rows.append([
             i, lv.cadre.name, lv.cadre.get_post_display(), lv.period_display, float(lv.days), lv.reason,
             lv.get_channel_display(),
-            f"{lv.get_approver_role_display()}{('（' + str(lv.decided_by) + '）') if lv.decided_by else ''}",
+            f"{lv.get_approver_role_display()}{('（' + str(lv.decided_by) + '）') if lv.decided_by else ''}"
+            + (_("，%(r)s代为审批") % {"r": lv.get_decided_as_display()} if lv.decided_on_behalf else ""),
             lv.decision_comment, timezone.localtime(lv.decided_at).strftime("%Y-%m-%d %H:%M") if lv.decided_at else "",
             lv.get_status_display(), lv.returned_on.isoformat() if lv.returned_on else "", note,
         ])

@@ -34,6 +34,11 @@ class LeaveRequest(models.Model):
         (Role.VILLAGE_SECRETARY.value, Role.VILLAGE_SECRETARY.label),
         (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
     ]
+    ESCALATION_ROLES = [
+        (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
+        (Role.TOWNSHIP_PARTY.value, Role.TOWNSHIP_PARTY.label),
+    ]
+    DECIDER_ROLES = APPROVER_ROLES + [(Role.TOWNSHIP_PARTY.value, Role.TOWNSHIP_PARTY.label)]
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("请假人"), on_delete=models.PROTECT, related_name="leave_requests")
     start_date = models.DateField(_("开始日期"))
@@ -45,6 +50,13 @@ class LeaveRequest(models.Model):
     channel_note = models.CharField(_("未能书面请假的原因"), max_length=300, blank=True)
     days = models.DecimalField(_("请假天数（工作日）"), max_digits=5, decimal_places=1, editable=False)
     approver_role = models.CharField(_("审批人"), max_length=30, choices=APPROVER_ROLES, editable=False)
+    #: issue 12 item 5: the tier that must decide because nobody holds ``approver_role`` at the village
+    #: when the request is made ("" = not escalated). The original tier may still decide while pending.
+    escalated_to = models.CharField(_("代为审批"), max_length=30, choices=ESCALATION_ROLES, blank=True, default="",
+                                    editable=False)
+    #: the role the decider decided as; differs from ``approver_role`` when decided on behalf of a missing tier
+    decided_as = models.CharField(_("审批身份"), max_length=30, choices=DECIDER_ROLES, blank=True, default="",
+                                  editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING,
                               editable=False, db_index=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
@@ -62,6 +74,11 @@ class LeaveRequest(models.Model):
                                        help_text=_("R-23：登记正当理由后，逾期天数不计入旷工"))
 
     history = HistoricalRecords()
+
+    @property
+    def decided_on_behalf(self) -> bool:
+        """The decision was made by the next tier up for a missing approver (issue 12 item 5)."""
+        return bool(self.decided_as) and self.decided_as != self.approver_role
 
     class Meta:
         verbose_name = _("请假申请")

@@ -12,7 +12,7 @@ from core.roles import Role
 
 def pending_badge(request, scope):
     """R-22: requests waiting for this user's decision (None when there are none or they approve nothing)."""
-    if not scope.village_roles:
+    if not (scope.village_roles or scope.townships_holding(Role.TOWNSHIP_PARTY)):
         return None
     from attendance.selectors import leave_pending_for
 
@@ -24,16 +24,25 @@ def _leave_item(lv, note=""):
             "url": reverse("attendance:leave_detail", args=[lv.pk]), "note": note}
 
 
+def _approval_note(lv):
+    if lv.escalated_to:
+        return _("%(v)s无%(r)s，代为审批") % {"v": lv.cadre.village.name, "r": lv.get_approver_role_display()}
+    return lv.cadre.village.name
+
+
 def register():
     @home_panel(order=20)
     def leave_approvals(request, scope):
-        if not (scope.village_roles and scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON)):
+        party = scope.townships_holding(Role.TOWNSHIP_PARTY)  # decides leave escalated to it (issue 12 item 5)
+        if not ((scope.village_roles and scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON)) or party):
             return None
         from attendance.selectors import leave_pending_for
 
         qs = leave_pending_for(user=request.user).order_by("start_date", "pk")
         rows = list(qs[:8])
-        return HomePanel(title=_("待我审批的请假"), items=[_leave_item(lv, lv.cadre.village.name) for lv in rows],
+        if party and not rows:
+            return None  # the township sees this box only when something was escalated to it
+        return HomePanel(title=_("待我审批的请假"), items=[_leave_item(lv, _approval_note(lv)) for lv in rows],
                          count=qs.count(), level="warning", empty_text=_("没有等待您审批的请假。"),
                          more_url=reverse("attendance:leave_list") + "?mine=pending")
 
@@ -119,6 +128,30 @@ def register():
         return HomePanel(title=_("无法正常履职：迟报或未报告"), count=count, level="danger", items=[
             {"text": f"{r.cadre.village.name} · {r.cadre.name}", "note": _("%(d)s 发现") % {"d": r.discovered_on},
              "url": reverse("attendance:incapacity_list")} for r in qs[:8]])
+
+    @home_panel(order=19)
+    def villages_missing_approver(request, scope):
+        """Issue 12 item 5: villages whose leave has nobody at the village to decide it."""
+        if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+            return None
+        from attendance.selectors import villages_missing_approver
+
+        qs = villages_missing_approver(user=request.user)
+        rows = list(qs[:8])
+        if not rows:
+            return None
+        org = bool(scope.counties_holding(Role.COUNTY_ORG)) or scope.is_superuser
+        url = reverse("accounts") if org else ""
+        items = []
+        for v in rows:
+            missing = [str(Role.VILLAGE_SECRETARY.label)] if not v.has_secretary else []
+            missing += [str(Role.TOWNSHIP_LIAISON.label)] if not v.has_liaison else []
+            note = _("缺少%(r)s") % {"r": "、".join(missing)}
+            if not org:
+                note = _("%(n)s，请联系县委组织部开设账号") % {"n": note}
+            items.append({"text": f"{v.township.name}{v.name}", "url": url, "note": note})
+        return HomePanel(title=_("以下村缺少村党组织书记/包村领导账号，请假将由上一级审批"), items=items,
+                         count=len(rows) if len(rows) < 8 else qs.count(), level="warning", more_url=url)
 
     @home_panel(order=4)
     def next_year_calendar(request, scope):

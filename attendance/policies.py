@@ -41,6 +41,26 @@ def approver_role_for(days: Decimal) -> str:
     return Role.VILLAGE_SECRETARY.value if days <= SECRETARY_MAX_DAYS else Role.TOWNSHIP_LIAISON.value
 
 
+#: issue 12 item 5: the next tier up when nobody holds a role at the village
+NEXT_TIER = {
+    Role.VILLAGE_SECRETARY.value: Role.TOWNSHIP_LIAISON.value,
+    Role.TOWNSHIP_LIAISON.value: Role.TOWNSHIP_PARTY.value,
+}
+
+
+def escalation_for(approver_role: str, staffed: set[str]) -> str:
+    """Issue 12 item 5: who decides when nobody holds ``approver_role`` at the village (``staffed``: the
+    village roles that have an active user). "" when the approver is there; otherwise the first tier up
+    that is staffed — the liaison for a missing secretary, then the township party committee, which is
+    always the last resort (even when it has no account either, so the request is never ownerless)."""
+    if approver_role in staffed:
+        return ""
+    role = NEXT_TIER[approver_role]
+    while role in NEXT_TIER and role not in staffed:
+        role = NEXT_TIER[role]
+    return role
+
+
 def days_between(workdays: list[dt.date], first: dt.date, last: dt.date) -> list[dt.date]:
     """The working days d with ``first <= d <= last``; ``workdays`` is sorted (a slice found by bisection,
     so a year of data for tens of thousands of cadres costs no scan per leave — issue 8)."""

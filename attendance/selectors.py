@@ -16,6 +16,7 @@ from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveReq
 from cadres.models import Cadre
 from core import calendar
 from core.models import CalendarOverride, Township, Village
+from core.roles import Role
 from core.scope import get_scope
 
 S = LeaveRequest.Status
@@ -31,11 +32,17 @@ def leave_list(*, user):
 
 
 def leave_pending_for(*, user):
-    """R-22: requests waiting for *this* user's decision (the approver role they hold at the village)."""
+    """R-22: requests waiting for *this* user's decision (the approver role they hold at the village), and
+    those escalated to them because the approver was missing (issue 12 item 5: the liaison at the village,
+    or the township party committee of the village's township)."""
     scope = get_scope(user)
     cond = Q(pk__in=[])
     for village_id, roles in scope.village_roles.items():
         cond |= Q(cadre__village_id=village_id, approver_role__in=sorted(roles))
+        cond |= Q(cadre__village_id=village_id, escalated_to__in=sorted(roles))
+    party = scope.townships_holding(Role.TOWNSHIP_PARTY)
+    if party:
+        cond |= Q(cadre__village__township_id__in=party, escalated_to=Role.TOWNSHIP_PARTY)
     return leave_list(user=user).filter(cond, status=S.PENDING)
 
 
@@ -268,3 +275,36 @@ def absence_summary(*, user, as_of: dt.date) -> list[dict]:
                      "longest_run": longest, "over": over, "near": bool(near)})
     rows.sort(key=lambda r: (-r["over"], -r["near"], -r["year_days"], r["cadre"].name))
     return rows
+
+
+def staffed_approver_roles(*, village) -> set[str]:
+    """Issue 12 item 5: the R-22 approver roles that have an active user at exactly this village."""
+    from core.selectors import users_with_role
+
+    return {role for role in (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
+            if users_with_role(role, village=village).exists()}
+
+
+def villages_missing_approver(*, user):
+    """Issue 12 item 5: villages in the scope of a county_org or township_party user that have active cadres
+    but no active user as village secretary or as township liaison — their leave goes one tier up.
+    Each village carries ``has_secretary`` and ``has_liaison``."""
+    from django.db.models import Exists, OuterRef
+
+    from core.models import RoleAssignment
+
+    scope = get_scope(user)
+    cond = Q(township_id__in=scope.townships_holding(Role.TOWNSHIP_PARTY))
+    cond |= Q(township__county_id__in=scope.counties_holding(Role.COUNTY_ORG))
+    if scope.is_superuser:
+        cond = Q()
+
+    def held(role):
+        return Exists(RoleAssignment.objects.filter(village=OuterRef("pk"), role=role, is_active=True,
+                                                    user__is_active=True))
+
+    active_cadres = Exists(Cadre.objects.filter(village=OuterRef("pk"), status=Cadre.Status.ACTIVE))
+    return (Village.objects.filter(cond).filter(active_cadres)
+            .annotate(has_secretary=held(Role.VILLAGE_SECRETARY), has_liaison=held(Role.TOWNSHIP_LIAISON))
+            .filter(Q(has_secretary=False) | Q(has_liaison=False))
+            .select_related("township").order_by("township__code", "code"))

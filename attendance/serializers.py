@@ -28,6 +28,9 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
     channel_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     days = DaysField()
     approver_role = serializers.CharField(read_only=True)
+    # issue 12 item 5 (added): "" or "township_liaison"/"township_party" when the approver was missing
+    escalated_to = serializers.CharField(read_only=True)
+    decided_as = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     returned_on = serializers.DateField(read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
@@ -39,7 +42,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
         model = LeaveRequest
         fields = ["id", "cadre", "cadre_name", "village", "start_date", "start_half", "end_date", "end_half",
                   "reason", "channel", "channel_note", "days", "approver_role", "status", "returned_on",
-                  "decision_comment", "overstay_reason", "submitted_at", "decided_at"]
+                  "decision_comment", "overstay_reason", "submitted_at", "decided_at", "escalated_to", "decided_as"]
         read_only_fields = ["submitted_at", "decided_at"]
 
 

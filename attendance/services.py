@@ -155,7 +155,37 @@ def _leave_url(leave) -> str:
 
 
 def _approvers(leave):
+    """Who must decide: the fixed approver, or the tier the request was escalated to (issue 12 item 5)."""
+    if leave.escalated_to == Role.TOWNSHIP_PARTY:
+        return users_with_role(Role.TOWNSHIP_PARTY, township=leave.cadre.village.township)
+    if leave.escalated_to:
+        return users_with_role(leave.escalated_to, village=leave.cadre.village)
     return users_with_role(leave.approver_role, village=leave.cadre.village)
+
+
+def _staffed_roles(village) -> set[str]:
+    """The approver roles that have an active user at exactly this village."""
+    from attendance.selectors import staffed_approver_roles
+
+    return staffed_approver_roles(village=village)
+
+
+def deciding_role(leave, by) -> str:
+    """The role in which ``by`` may decide ``leave`` ("" = may not): the approver fixed at submission
+    (R-22), or the tier the request was escalated to because that approver was missing (issue 12 item 5)."""
+    if by is None:
+        return ""
+    scope = get_scope(by)
+    village = leave.cadre.village
+    held = scope.village_roles.get(village.pk, frozenset())
+    if leave.approver_role in held:
+        return leave.approver_role
+    if leave.escalated_to == Role.TOWNSHIP_PARTY:
+        if Role.TOWNSHIP_PARTY in scope.township_roles.get(village.township_id, frozenset()):
+            return Role.TOWNSHIP_PARTY.value
+    elif leave.escalated_to and leave.escalated_to in held:
+        return leave.escalated_to
+    return ""
 
 
 @transaction.atomic
@@ -178,11 +208,45 @@ def leave_submit(*, cadre: Cadre, by, start_date: dt.date, end_date: dt.date, re
         reason=reason.strip(), channel=channel, channel_note=(channel_note or "").strip(), days=days,
         approver_role=policies.approver_role_for(days), submitted_by=by,
     )
+    leave.escalated_to = policies.escalation_for(leave.approver_role, _staffed_roles(cadre.village))
     _save(leave, by=by)
-    notify(users=_approvers(leave), kind="leave_pending",
-           title=_("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": days},
-           body=f"{leave.period_display}：{leave.reason}", url=_leave_url(leave), key=f"leave-pending:{leave.pk}")
+    _notify_pending(leave)
     return leave
+
+
+def _notify_pending(leave) -> int:
+    cadre = leave.cadre
+    if leave.escalated_to:
+        title = _("%(n)s请假%(d)s天，%(v)s无%(r)s账号，由您代为审批") % {
+            "n": cadre.name, "d": leave.days, "v": cadre.village.name, "r": leave.get_approver_role_display()}
+    else:
+        title = _("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": leave.days}
+    return notify(users=_approvers(leave), kind="leave_pending", title=title,
+                  body=f"{leave.period_display}：{leave.reason}", url=_leave_url(leave),
+                  key=f"leave-pending:{leave.pk}")
+
+
+@transaction.atomic
+def escalate_orphaned_leaves() -> int:
+    """Issue 12 item 5, daily: a pending leave (made before this rule, or whose approver's account was revoked
+    since) whose approver tier now has nobody at the village goes one tier up, and that tier is notified
+    once. Never moves a leave back down. Returns how many leaves were escalated."""
+    moved = 0
+    pending = (LeaveRequest.objects.select_for_update().filter(status=S.PENDING)
+               .exclude(escalated_to=Role.TOWNSHIP_PARTY).select_related("cadre__village__township"))
+    staffed: dict[int, set[str]] = {}
+    for leave in pending:
+        village = leave.cadre.village
+        if village.pk not in staffed:
+            staffed[village.pk] = _staffed_roles(village)
+        tier = policies.escalation_for(leave.escalated_to or leave.approver_role, staffed[village.pk])
+        if not tier or tier == leave.escalated_to:
+            continue
+        leave.escalated_to = tier
+        _save(leave, by=None)
+        _notify_pending(leave)
+        moved += 1
+    return moved
 
 
 def _lock(leave) -> LeaveRequest:
@@ -193,7 +257,11 @@ def _require_approver(leave, by) -> None:
     """R-22: only the approver fixed at submission may decide; nobody else, whatever their rank."""
     if by is None:
         return
-    if leave.approver_role not in _village_roles(by, leave.cadre.village):
+    if not deciding_role(leave, by):
+        if leave.escalated_to:
+            raise PermissionDenied(_("此请假共%(d)s天，须由%(n)s的%(r)s或代为审批的%(e)s审批，您无权审批。") % {
+                "d": leave.days, "n": leave.cadre.village.name, "r": leave.get_approver_role_display(),
+                "e": leave.get_escalated_to_display()})
         raise PermissionDenied(_("此请假共%(d)s天，须由%(n)s的%(r)s审批，您无权审批。") % {
             "d": leave.days, "n": leave.cadre.village.name,
             "r": dict(LeaveRequest.APPROVER_ROLES)[leave.approver_role]})
@@ -206,6 +274,7 @@ def _decide(*, leave, by, comment: str, status: str) -> LeaveRequest:
         raise Conflict(_("此请假已是“%(s)s”状态，不能再审批。") % {"s": leave.get_status_display()})
     leave.status = status
     leave.decided_by = by
+    leave.decided_as = deciding_role(leave, by) or leave.escalated_to or leave.approver_role
     leave.decided_at = timezone.now()
     leave.decision_comment = (comment or "").strip()
     _save(leave, by=by)
@@ -524,6 +593,7 @@ def run_daily_checks(*, as_of: dt.date | None = None) -> int:
     as_of = as_of or timezone.localdate()
     try:
         with transaction.atomic():
+            escalate_orphaned_leaves()
             notify_overdue_returns(as_of=as_of)
             return check_absence_thresholds(as_of=as_of)
     except IntegrityError:  # pragma: no cover - two workers at once: the other one opened it

@@ -38,6 +38,7 @@ from attendance.selectors import (
     incapacity_list,
     leave_list,
     leave_pending_for,
+    staffed_approver_roles,
 )
 from attendance import policies
 from cadres.models import Cadre
@@ -90,7 +91,8 @@ def leave_index(request):
     page = Paginator(flt.qs if flt.is_bound and flt.is_valid() else qs, 25).get_page(request.GET.get("page"))
     return render(request, "attendance/leave_list.html", {
         "filter": flt, "page_obj": page, "mine": mine, "today": timezone.localdate(),
-        "pending_count": leave_pending_for(user=request.user).count() if scope.village_roles else 0,
+        "pending_count": leave_pending_for(user=request.user).count() if (
+            scope.village_roles or scope.townships_holding(Role.TOWNSHIP_PARTY)) else 0,
         "can_ask": bool(scope.cadre_ids) or _recorder_cadres(request.user).exists(),
         "is_cadre": bool(scope.cadre_ids),
         "can_register": scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY,
@@ -116,7 +118,7 @@ def leave_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("已提交请假 %(d)s 个工作日，等待%(r)s审批。") % {
-                "d": leave.days, "r": leave.get_approver_role_display()})
+                "d": leave.days, "r": leave.get_escalated_to_display() or leave.get_approver_role_display()})
             return redirect("attendance:leave_detail", pk=leave.pk)
     return render(request, "attendance/leave_form.html", {
         "form": form, "own": own, "on_behalf": on_behalf, "can_record": cadres.exists()})
@@ -145,7 +147,10 @@ def leave_days_preview(request):
         if days <= 0:
             text, level = _("所选日期没有工作日，不需要请假。"), "danger"
         else:
-            role = Role(policies.approver_role_for(days)).label
+            role = policies.approver_role_for(days)
+            if cadre is not None:  # issue 12 item 5: nobody holds that role at the village → one tier up
+                role = policies.escalation_for(role, staffed_approver_roles(village=cadre.village)) or role
+            role = Role(role).label
             text, level = _("共 %(d)s 个工作日，由%(r)s审批。") % {"d": days, "r": role}, "info"
             note = calendar.provisional_note(start, end)
             if note:
@@ -158,7 +163,7 @@ def _leave_actions(request, leave):
     village_roles = scope.village_roles.get(leave.cadre.village_id, frozenset())
     own = leave.cadre_id in scope.cadre_ids
     return {
-        "can_decide": leave.status == S.PENDING and leave.approver_role in village_roles,
+        "can_decide": leave.status == S.PENDING and bool(services.deciding_role(leave, request.user)),
         "can_cancel": leave.status == S.PENDING and (own or leave.submitted_by_id == request.user.pk),
         "can_return": leave.status == S.APPROVED and leave.start_date <= timezone.localdate() and (
             own or bool(village_roles & services.RETURN_ROLES)),
