@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,9 +15,30 @@ from core.dates import month_bounds
 from core.excel import workbook_bytes, write_header, write_row, write_title
 
 
+def approver_name(user) -> str:
+    """The approver's name alone: the role is printed beside it already, so a post some accounts carry in
+    their name ("吴敏（横溪村书记）") is left off rather than printed twice (issue 17)."""
+    if user is None:
+        return ""
+    name = str(user)
+    return re.sub(r"\s*[（(][^（）()]*[）)]$", "", name) or name
+
+
+def decision_opinion(leave: LeaveRequest) -> str:
+    """同意 / 不同意 and the comment, the verdict said once: an approval without a comment is stored with the
+    comment "同意" (leave_approve), and a comment that starts with the verdict is the whole opinion."""
+    verdict = _("不同意") if leave.status == LeaveRequest.Status.REJECTED else _("同意")
+    comment = (leave.decision_comment or "").strip()
+    if comment.startswith(verdict):
+        return comment
+    return f"{verdict}。{comment}"
+
+
 def leave_form_context(leave: LeaveRequest) -> dict:
     return {"leave": leave, "cadre": leave.cadre, "village": leave.cadre.village,
-            "township": leave.cadre.village.township, "printed_on": timezone.localdate()}
+            "township": leave.cadre.village.township, "printed_on": timezone.localdate(),
+            "opinion": decision_opinion(leave) if leave.decided_at else "",
+            "approver_name": approver_name(leave.decided_by)}
 
 
 REGISTER_HEADERS = [gettext_lazy("序号"), gettext_lazy("姓名"), gettext_lazy("岗位"), gettext_lazy("请假起止"), gettext_lazy("天数（工作日）"), gettext_lazy("请假事由"),
@@ -35,7 +58,7 @@ def register_rows(*, user, village, year: int, month: int) -> list[list]:
         rows.append([
             i, lv.cadre.name, lv.cadre.get_post_display(), lv.period_display, float(lv.days), lv.reason,
             lv.get_channel_display(),
-            f"{lv.get_approver_role_display()}{('（' + str(lv.decided_by) + '）') if lv.decided_by else ''}"
+            f"{lv.get_approver_role_display()}{('（' + approver_name(lv.decided_by) + '）') if lv.decided_by else ''}"
             + (_("，%(r)s代为审批") % {"r": lv.get_decided_as_display()} if lv.decided_on_behalf else ""),
             lv.decision_comment, timezone.localtime(lv.decided_at).strftime("%Y-%m-%d %H:%M") if lv.decided_at else "",
             lv.get_status_display(), lv.returned_on.isoformat() if lv.returned_on else "", note,

@@ -77,6 +77,14 @@ def village_choices(*, user, data):
     return villages.none()
 
 
+class YesNoAllWidget(django_filters.widgets.BooleanWidget):
+    """A yes/no filter as a select of 全部/是/否 (``true``/``false`` in the query, as the API takes them)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-select form-select-sm", **(attrs or {})})
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="village__township",
@@ -85,7 +93,7 @@ class CadreFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Cadre.Status.choices)
     education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices)
     post = django_filters.ChoiceFilter(label=_("岗位"), choices=Post.choices)
-    is_serving_village_cadre = django_filters.BooleanFilter(label=_("在职村干部"))
+    is_serving_village_cadre = django_filters.BooleanFilter(label=_("在职村干部"), widget=YesNoAllWidget)
 
     class Meta:
         model = Cadre

@@ -1,11 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on every page, is the app icon (issue 17)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")  # at request time: the hashed name once collected
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     path("", include("core.urls")),
     path("cadres/", include("cadres.urls")),
     path("selection/", include("selection.urls")),

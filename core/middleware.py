@@ -127,3 +127,18 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+class NullCharacterMiddleware:
+    """A query string with a NUL character is a bad request (400), answered before any view: no database
+    text can hold one, and PostgreSQL refuses the query with an error (500) otherwise (issue 17)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import SuspiciousOperation
+
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            raise SuspiciousOperation("NUL character in the query string")
+        return self.get_response(request)

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.NullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from attendance import services
 from core.roles import Role
+from tests.masking import pdf_as_html  # noqa: F401
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,31 @@ def test_monthly_register_lists_the_village_leave(world, client, returned_leave)
     # another township's official may not read this village
     client.force_login(world.users["township_party_b"])
     assert client.get("/attendance/leave/register/", {"village": world.village.pk, "month": "2026-03"}).status_code == 404
+
+
+@pytest.mark.parametrize("params", [{"village": "abc", "month": "x"}, {"village": "-1"}, {"village": "99999999999"},
+                                    {"month": "9999-12"}, {"village": "\x00"}])
+def test_leave_register_with_bad_parameters_is_never_500(world, client, params):
+    """Issue 17: junk in the query string gives a 404 or a page with a message, not a server error."""
+    client.force_login(world.users[Role.COUNTY_ORG])
+    assert client.get("/attendance/leave/register/", params).status_code in (200, 302, 400, 404)
+
+
+@pytest.mark.parametrize("comment, opinion", [("", "审批意见同意审批人"), ("同意，按时销假", "审批意见同意，按时销假审批人")])
+def test_leave_pdf_prints_the_opinion_role_and_name_once(world, client, pdf_as_html, comment, opinion):
+    """Issue 17: the opinion was printed as "同意。同意" and the approver as "村党组织书记（吴敏（横溪村书记））"."""
+    import re
+
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    secretary.full_name = "吴敏（城东村书记）"
+    secretary.save(update_fields=["full_name"])
+    leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=D(2026, 3, 4),
+                                  end_date=D(2026, 3, 4), reason="体检")
+    services.leave_approve(leave=leave, by=secretary, comment=comment)
+    client.force_login(secretary)
+    html = client.get(f"/attendance/leave/{leave.pk}/pdf/").content.decode()
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+    assert opinion in text and "同意。同意" not in text
+    assert "村党组织书记审批意见" in text and "村党组织书记（" not in text  # the role once, as the row's label
+    assert text.count("吴敏") == 1 and "城东村书记" not in text
+    assert "审批人：吴敏" in text

@@ -89,3 +89,19 @@ def test_history_shows_status_changes_made_by_services(world, client):
     client.post(f"/cadres/{world.cadre.pk}/resign/", {"date": "2026-06-10", "reason": "外出务工"})
     page = client.get(f"/cadres/{world.cadre.pk}/").content.decode()
     assert "在岗 → 主动辞职" in page
+
+
+def test_serving_cadre_filter_is_a_working_select(world, client):
+    """The 在职村干部 filter offers 全部/是/否 and filters by it (issue 17)."""
+    import re
+
+    CadreFactory(village=world.village2, name="王在职", is_serving_village_cadre=True)
+    client.force_login(world.users[Role.COUNTY_ORG])
+    page = client.get("/cadres/").content.decode()
+    select = re.search(r'<select[^>]*name="is_serving_village_cadre".*?</select>', page, re.S).group(0)
+    assert re.findall(r">([^<]+)</option>", select) == ["全部", "是", "否"]
+    page = client.get("/cadres/", {"is_serving_village_cadre": "true"}).content.decode()
+    assert "王在职" in page and "张三" not in page
+    assert re.search(r'<option value="true" selected>是</option>', page)
+    page = client.get("/cadres/", {"is_serving_village_cadre": "false"}).content.decode()
+    assert "王在职" not in page and "张三" in page
