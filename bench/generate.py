@@ -187,21 +187,22 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
                         decided_at = now
                         nxt = index_of[last] + 1
                         returned_on = workdays[nxt] if nxt < len(workdays) else last + dt.timedelta(days=1)
+                    role = "village_secretary" if days <= 1 else "township_liaison"
                     yield (first, "am", last, "am" if halves else "pm", "家中有事", "written", "", days,
-                           "village_secretary" if days <= 1 else "township_liaison", st, now, decided_at,
-                           "同意" if decided_at else "", returned_on, "", cadre_id)
+                           role, st, now, decided_at, "同意" if decided_at else "", returned_on, "", cadre_id,
+                           "", role if decided_at else "")
             # pending requests in the coming weeks, for the lists and the approval pages
             future = [d for d in workdays if d > as_of]
             for cadre_id, status in cadres[:: 20]:
                 if status == "active" and future:
                     d = future[rnd.randrange(0, min(len(future), 30))]
                     yield (d, "am", d, "pm", "参加培训", "written", "", 1.0, "village_secretary", "pending", now,
-                           None, "", None, "", cadre_id)
+                           None, "", None, "", cadre_id, "", "")
 
         counts["leave_requests"] = _copy(cur, "attendance_leaverequest", [
             "start_date", "start_half", "end_date", "end_half", "reason", "channel", "channel_note", "days",
             "approver_role", "status", "submitted_at", "decided_at", "decision_comment", "returned_on",
-            "overstay_reason", "cadre_id"], leave_rows())
+            "overstay_reason", "cadre_id", "escalated_to", "decided_as"], leave_rows())
         log(f"leave requests: {counts['leave_requests']}", t0, verbose)
 
         # -- sparse attendance marks and absence ranges -----------------------------------------------
