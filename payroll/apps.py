@@ -59,17 +59,15 @@ class PayrollConfig(AppConfig):
             if not runs:
                 return None
             from core.dates import today
-            from payroll.policies import first_of_month
+            from payroll.policies import month_has_ended
             from payroll.staleness import stale_reason
-
-            this_month = first_of_month(today())
 
             def note(run):
                 text = _("%(n)s 人，合计 %(t)s 元") % {"n": run.lines_count, "t": run.total}
                 reason = stale_reason(run)
                 if reason:
                     return text + " · " + _("已过期，需重新生成：%(r)s") % {"r": reason}
-                if run.month >= this_month:
+                if not month_has_ended(run.month, today()):
                     return text + " · " + _("本月未结束，仅供预览")
                 return text
 

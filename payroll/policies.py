@@ -45,6 +45,12 @@ def month_end(month: dt.date) -> dt.date:
     return month_bounds(month.year, month.month)[1]
 
 
+def month_has_ended(month: dt.date, today: dt.date) -> bool:
+    """Issue 13: a month's run may be approved only once the month is over (``today``: Asia/Shanghai);
+    before that its draft is a preview."""
+    return month < first_of_month(today)
+
+
 def eligible_q(month: dt.date, prefix: str = "") -> Q:
     """R-41, the one place it lives. A cadre is paid for month M when
 

@@ -17,6 +17,7 @@ from core.roles import Role
 from core.scope import get_scope
 from payroll import policies
 from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayrollSetting, PayRun, PerformanceBonus
+from payroll.staleness import with_change_flags
 
 #: county roles that read everything about pay in their county
 COUNTY_READERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS)
@@ -90,8 +91,6 @@ def pay_run_list(*, user):
 
     ``visible_total`` / ``visible_count``: the stored totals for county readers, else the sum of the
     lines in scope."""
-    from payroll.staleness import with_change_flags
-
     scope = get_scope(user)
     qs = with_change_flags(PayRun.objects.select_related("county", "approved_by", "built_by"))
     if scope.is_superuser:

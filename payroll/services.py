@@ -409,7 +409,7 @@ def pay_run_approve(*, run: PayRun, by) -> PayRun:
         raise Conflict(_("正在生成明细，请等生成完成后再审定。"))
     if run.built_at is None or run.lines_count == 0:
         raise Conflict(_("本月还没有生成任何报酬明细，不能审定。"))
-    if run.month >= policies.first_of_month(local_today()):
+    if not policies.month_has_ended(run.month, local_today()):
         raise Conflict(_("%(m)s尚未结束，月份结束后才能审定；现在的明细只是预览。") % {"m": f"{run.month:%Y年%m月}"})
     from payroll.staleness import compare
 

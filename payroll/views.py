@@ -152,7 +152,7 @@ def run_detail(request, pk):
 
     ctx = {
         "stale_reason": stale_reason(run) if is_org else "",
-        "is_preview": not run.is_locked and run.month >= policies.first_of_month(local_today()),
+        "is_preview": not run.is_locked and not policies.month_has_ended(run.month, local_today()),
         "run": run, "filter": flt, "page_obj": page, "summary": selectors.run_summary(lines),
         "totals": selectors.totals(lines), "is_org": is_org, "can_approve": is_org and not run.is_locked,
         "can_record": run.is_locked and scope.has_any(Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY),
