@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.steps import submit
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "screenshots"
 PASSWORD = "Passw0rd!2026"  # tests.factories.UserFactory's password
@@ -75,7 +77,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("main button[type=submit]")
+        submit(page)
         page.wait_for_load_state("networkidle")
         return page
 

@@ -8,6 +8,7 @@ import pytest
 from attendance.models import LeaveRequest
 from core import calendar
 from core.roles import Role
+from tests.browser.steps import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +38,7 @@ def test_cadre_asks_liaison_approves_secretary_sees(world, live_server, phone, l
     preview.wait_for()
     assert "1.5" in preview.inner_text() and "乡镇包村领导" in preview.inner_text()
     shot(phone, "leave-cadre-asks-phone")
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone)
     assert phone.locator("[data-testid=leave-status]").inner_text() == "待审批"
     assert phone.locator("text=已提交请假 1.5 个工作日，等待乡镇包村领导审批").count() == 1
     shot(phone, "leave-cadre-submitted-phone")

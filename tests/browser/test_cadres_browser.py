@@ -3,6 +3,7 @@
 import pytest
 
 from core.roles import Role
+from tests.browser.steps import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +23,10 @@ def test_county_org_edits_cadre_and_sees_history(world, live_server, desktop, lo
     login(desktop, world.users[Role.COUNTY_ORG].username)
     desktop.goto(f"{live_server.url}/cadres/{world.cadre.pk}/edit/")
     desktop.fill("#id_phone", "12345")
-    desktop.click("main button[type=submit]")
+    submit(desktop)
     assert desktop.locator(".field-error[data-field=phone]").count() == 1
     desktop.fill("#id_phone", "13900001111")
-    desktop.click("main button[type=submit]")
-    desktop.wait_for_load_state("networkidle")
+    submit(desktop)
     assert desktop.locator("text=已保存").count() == 1
     assert desktop.locator("#history >> text=13900001111").count() == 1
     shot(desktop, "cadre-detail-county-history")

@@ -7,6 +7,7 @@ import pytest
 
 from core.roles import Role
 from payroll import services
+from tests.browser.steps import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,8 +44,7 @@ def test_county_approves_and_township_marks_paid(world, draft_run, live_server, 
     phone.fill("#id_county", "2025-04-03")
     phone.fill("#id_township", "2025-04-03")
     phone.fill("#id_village", "2025-04-05")
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone)
     assert phone.locator("text=已登记张三的发放日期").count() == 1
     assert phone.locator("#lines >> text=2025-04-05").count() == 1
     shot(phone, "payroll-run-township-paid-phone")
@@ -71,10 +71,10 @@ def test_township_enters_a_bonus_on_phone(world, draft_run, live_server, phone, 
     phone.select_option("#id_cadre", str(world.cadre.pk))
     phone.fill("#id_month", "2025-04")
     phone.fill("#id_amount", "-5")
-    phone.click("main form[method=post] button[type=submit]")
+    submit(phone, "main form[method=post] button[type=submit]")
     assert phone.locator(".field-error[data-field=amount]").count() == 1
     phone.fill("#id_amount", "650")
-    phone.click("main form[method=post] button[type=submit]")
+    submit(phone, "main form[method=post] button[type=submit]")
     phone.wait_for_load_state("networkidle")
     assert phone.locator("text=已登记张三 2025-04的业绩考核奖").count() == 1
     assert phone.locator("#bonuses >> text=650.00").count() == 1

@@ -13,6 +13,7 @@ from core.roles import Role
 from selection import policies, services
 from selection.models import Application
 from tests.factories import id_number_for
+from tests.browser.steps import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +44,13 @@ def test_township_reviews_and_county_decides(world, running_round, live_server, 
     page.click("[data-testid=next-step]")
     page.check("#id_passed_0")
     page.fill("#id_comment", "符合资格条件")
-    page.click("main button[type=submit]")
+    submit(page)
     # below 高中/中专 without an exception reason is refused on the field
     assert page.locator(".field-error[data-field=education_exception]").count() == 1
     shot(page, "selection-review-needs-exception")
     page.check("#id_passed_0")
     page.fill("#id_education_exception", "退役军人，在村服务多年，群众公认")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page)
     assert page.locator("[data-testid=status]").inner_text() == "初审通过"
     shot(page, "selection-reviewed-by-township")
 
@@ -69,8 +69,7 @@ def test_township_reviews_and_county_decides(world, running_round, live_server, 
     wb.save(buf)
     page.set_input_files("#id_file", files=[{"name": "成绩.xlsx", "buffer": buf.getvalue(),
                                              "mimeType": "application/octet-stream"}])
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page)
     assert page.locator("text=导入成功").count() == 1
     assert page.locator("#applications >> text=88.75").count() == 1  # 86.5×0.5 + 91×0.5
 
@@ -79,13 +78,12 @@ def test_township_reviews_and_county_decides(world, running_round, live_server, 
     page.click("[data-testid=next-step]")
     page.check("#id_passed_0")
     page.fill("#id_comment", "纪检、公安、信访无异议")
-    page.click("main button[type=submit]")
+    submit(page)
     page.click("[data-testid=next-step]")
     page.check("#id_appointed_0")
     page.fill("#id_decided_on", today().isoformat())
     page.fill("#id_document_no", "清委人才〔2026〕7号")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page)
     assert page.locator("[data-testid=status]").inner_text() == "决定聘任"
     assert page.locator("text=已聘任为村级后备干部").count() == 1
     shot(page, "selection-decided-by-county")
@@ -123,13 +121,11 @@ def test_township_enters_an_application_on_a_phone_and_sees_the_refusal(world, r
     phone.fill("#id_phone", "13800138000")
     phone.select_option("#id_education", "bachelor")
     phone.check("#id_neg_8")
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone)
     assert phone.locator(".alert-danger >> text=第七条第（8）项").count() == 1
     shot(phone, "selection-apply-refused-phone")
     phone.uncheck("#id_neg_8")
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone)
     assert phone.locator("[data-testid=status]").inner_text() == "待初审"
     assert Application.objects.filter(name="郑小燕", status="submitted").count() == 1
 
@@ -172,20 +168,18 @@ def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login
     wb.save(buf)
     page.set_input_files("#id_file", files=[{"name": "成绩.xlsx", "buffer": buf.getvalue(),
                                              "mimeType": "application/octet-stream"}])
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page)
     assert page.locator("text=导入成功：共 2 行").count() == 1
     top = Application.objects.get(round=rnd, village=village, rank=1)
     page.goto(f"{live_server.url}/selection/applications/{top.pk}/")
     page.click("[data-testid=next-step]")  # co-review
     page.check("#id_passed_0")
-    page.click("main button[type=submit]")
+    submit(page)
     page.click("[data-testid=next-step]")  # decision
     page.check("#id_appointed_0")
     page.fill("#id_decided_on", today().isoformat())
     page.fill("#id_document_no", "清委人才〔2026〕15号")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page)
     assert page.locator("text=已聘任为村级后备干部").count() == 1
     shot(page, "selection-demo-appointed")
     assert village not in vacancy_list(user=org)

@@ -9,6 +9,7 @@ from cadres.services import discipline_case_open
 from core.roles import Role
 from supervision import services
 from supervision.models import Talk
+from tests.browser.steps import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,13 +49,12 @@ def test_township_records_a_talk_and_an_assessment(world, live_server, desktop, 
     desktop.click("text=登记谈话 >> nth=0")
     desktop.wait_for_load_state("networkidle")
     assert desktop.locator("#id_cadre option:checked").inner_text().startswith("张三")
-    desktop.click("main button[type=submit]")  # nothing filled in: errors per field
+    submit(desktop)  # nothing filled in: errors per field
     assert desktop.locator(".field-error[data-field=interviewer]").count() == 1
     assert desktop.locator(".field-error[data-field=record]").count() == 1
     desktop.fill("#id_interviewer", "王明（镇党委副书记）")
     desktop.fill("#id_record", "了解思想和工作情况，本人表示安心村里工作。")
-    desktop.click("main button[type=submit]")
-    desktop.wait_for_load_state("networkidle")
+    submit(desktop)
     assert desktop.locator("text=已登记谈话考察（个别）").count() == 1
     assert desktop.locator("table >> text=王明（镇党委副书记）").count() == 1
     assert Talk.objects.filter(cadre=world.cadre, kind="individual").count() == 1
@@ -66,8 +66,7 @@ def test_township_records_a_talk_and_an_assessment(world, live_server, desktop, 
     desktop.select_option("#id_result", "incompetent")
     desktop.fill("#id_notes", "全年多次无故不参加村务工作，群众评议差。")
     shot(desktop, "supervision-township-assessment-form")
-    desktop.click("main button[type=submit]")
-    desktop.wait_for_load_state("networkidle")
+    submit(desktop)
     assert desktop.locator("text=已取消其后备干部资格").count() == 1
     desktop.goto(f"{live_server.url}/cadres/vacancies/")
     assert desktop.locator("text=城东村").count() >= 1
@@ -81,8 +80,7 @@ def test_village_secretary_records_heart_to_heart_on_phone(world, live_server, p
     assert phone.locator("#id_cadre option", has_text="李四").count() == 0
     phone.fill("#id_interviewer", "陈书记")
     phone.fill("#id_record", "了解家庭情况，鼓励安心工作。")
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone)
     assert phone.locator("text=已登记谈心谈话").count() == 1
     assert phone.locator("td[data-label='谈话人'] >> text=陈书记").is_visible()
     shot(phone, "supervision-village-heart-to-heart-phone")
