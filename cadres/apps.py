@@ -9,8 +9,16 @@ class CadresConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from core.registry import HomePanel, home_panel, nav
+        from django.db.models import Count, Q
+
+        from cadres.models import Cadre
+        from core.registry import HomePanel, home_panel, nav, provide
         from core.roles import Role
+
+        provide("own_cadre_ids", lambda user: Cadre.objects.filter(user=user).order_by().values_list("pk", flat=True))
+        provide("cadre_logins_in", lambda counties: Cadre.objects.filter(
+            village__township__county_id__in=list(counties), user__isnull=False).values("user_id"))
+        provide("active_cadres_count", lambda: Count("cadres", filter=Q(cadres__status=Cadre.Status.ACTIVE)))
 
         staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
                  Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}

@@ -51,3 +51,8 @@ _redis_channel_detached_is_a_connection_error()
 app = Celery("reserve_cadres")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# core.jobs finds this app through the registry (core imports no module above it)
+from core.registry import provide  # noqa: E402  (after the app exists; core.registry imports nothing heavy)
+
+provide("celery_app", lambda: app)

@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import celery_app
+
 log = logging.getLogger(__name__)
 
 #: What a page shows for work that waits for the broker.
@@ -45,9 +47,7 @@ def _runner() -> str:
 
 def _app():
     """The project's Celery app (not ``current_app``: a test may have made another app current)."""
-    from config.celery import app
-
-    return app
+    return celery_app()
 
 
 def _task(task):
@@ -414,8 +414,6 @@ def _on_worker_ready(sender=None, **_kw):
     if not _setting("JOBS_CATCH_UP_ON_WORKER_START", True):
         return
     try:
-        from core.tasks import catch_up as catch_up_task
-
-        catch_up_task.apply_async()
+        _task("core.tasks.catch_up").apply_async()
     except Exception:  # noqa: BLE001 - beat sends it again in a few minutes
         log.exception("could not queue the catch-up at worker start")

@@ -17,6 +17,7 @@ from typing import Callable
 
 _NAV: list["NavItem"] = []
 _PANELS: list[tuple[int, Callable]] = []
+_HOOKS: dict[str, Callable] = {}
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,46 @@ def home_panel(order: int = 50):
 
 def home_panels():
     return [fn for _, fn in sorted(_PANELS, key=lambda p: p[0])]
+
+
+# -- hooks: what core needs from an app above it, registered by that app (core imports no app) ---------------
+def provide(name: str, fn: Callable) -> Callable:
+    """Register the app function behind hook ``name`` (one provider per hook; the last one wins)."""
+    _HOOKS[name] = fn
+    return fn
+
+
+def _hook(name: str) -> Callable | None:
+    return _HOOKS.get(name)
+
+
+def own_cadre_ids(user) -> list[int]:
+    """Ids of the cadre records whose login ``user`` is (the cadres app provides ``own_cadre_ids``)."""
+    fn = _hook("own_cadre_ids")
+    return list(fn(user)) if fn else []
+
+
+def cadre_logins_in(counties):
+    """A queryset of the user ids that are the logins of cadres in ``counties`` (``cadre_logins_in``)."""
+    fn = _hook("cadre_logins_in")
+    return fn(counties) if fn else None
+
+
+def active_cadres_count():
+    """An aggregate counting a village's active cadres, for ``Village`` querysets (``active_cadres_count``);
+    R-01 vacancies compare it with the village's quota."""
+    fn = _hook("active_cadres_count")
+    if fn is None:
+        from django.db.models import Value
+
+        return Value(0)
+    return fn()
+
+
+def celery_app():
+    """The project's Celery app (``config.celery`` provides it; not ``current_app``: a test may have made
+    another app current)."""
+    fn = _hook("celery_app")
+    if fn is None:
+        raise RuntimeError("config.celery was not imported: no Celery app is registered")
+    return fn()

@@ -15,6 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.models import (
+    CountyUserObjectPermission,
+    Township,
+    TownshipUserObjectPermission,
+    Village,
+    VillageUserObjectPermission,
+)
+from core.registry import own_cadre_ids
 from core.roles import COUNTY_ROLES, READ_ONLY_ROLES, Role
 
 
@@ -53,6 +61,35 @@ class Scope:
     @property
     def village_ids(self) -> frozenset[int]:
         return frozenset(self.village_roles)
+
+    @property
+    def at_county(self) -> bool:
+        """Holds a role on some county (any role)."""
+        return bool(self.county_roles)
+
+    @property
+    def at_township(self) -> bool:
+        return bool(self.township_roles)
+
+    @property
+    def at_village(self) -> bool:
+        return bool(self.village_roles)
+
+    @property
+    def has_unit_role(self) -> bool:
+        """Holds a role on some unit (county, township or village), as opposed to only being a cadre."""
+        return bool(self.county_roles or self.township_roles or self.village_roles)
+
+    @property
+    def is_cadre_only(self) -> bool:
+        """Signed in as a cadre (R-06: own records) and holding no role on any unit."""
+        return bool(self.cadre_ids) and not self.is_superuser and not self.has_unit_role
+
+    @property
+    def county_wide(self) -> bool:
+        """Sees at least one whole county (a county role or a set-up superuser): lists offer a township
+        choice first because a county holds hundreds of villages."""
+        return self.is_superuser or bool(self.county_roles)
 
     def has_any(self, *roles) -> bool:
         return self.is_superuser or bool(self.roles & set(roles))
@@ -125,15 +162,59 @@ class Scope:
             cond |= Q(**{key: sorted(self.cadre_ids)})
         return cond
 
+    @staticmethod
+    def _holding(mapping, roles) -> list[int]:
+        wanted = set(roles)
+        return sorted(uid for uid, held in mapping.items() if not wanted or held & wanted)
+
     def counties_holding(self, *roles) -> list[int]:
-        """Ids of the counties where the user holds one of ``roles`` (sorted)."""
-        return sorted(cid for cid, held in self.county_roles.items() if held & set(roles))
+        """Ids of the counties where the user holds one of ``roles`` directly (sorted); no roles: any role."""
+        return self._holding(self.county_roles, roles)
 
     def townships_holding(self, *roles) -> list[int]:
-        return sorted(tid for tid, held in self.township_roles.items() if held & set(roles))
+        """Ids of the townships where the user holds one of ``roles`` directly; no roles: any role."""
+        return self._holding(self.township_roles, roles)
 
     def villages_holding(self, *roles) -> list[int]:
-        return sorted(vid for vid, held in self.village_roles.items() if held & set(roles))
+        """Ids of the villages where the user holds one of ``roles`` directly; no roles: any role."""
+        return self._holding(self.village_roles, roles)
+
+    def roles_held(self, *, village_id=None, township_id=None, county_id=None) -> frozenset[str]:
+        """Roles held directly on one unit (not inherited: compare ``roles_at``)."""
+        if village_id is not None:
+            return self.village_roles.get(village_id, frozenset())
+        if township_id is not None:
+            return self.township_roles.get(township_id, frozenset())
+        return self.county_roles.get(county_id, frozenset())
+
+    def villages_q(self, village: str = "") -> Q:
+        """Villages in scope (``village`` = path to a Village from the filtered model; "" = the Village model)."""
+        if self.is_superuser:
+            return Q()
+        prefix = f"{village}__" if village else ""
+        return (Q(**{f"{prefix}township__county_id__in": sorted(self.county_roles)})
+                | Q(**{f"{prefix}township_id__in": sorted(self.township_roles)})
+                | Q(**{(f"{village}_id__in" if village else "pk__in"): sorted(self.village_roles)}))
+
+    def townships_q(self, township: str = "") -> Q:
+        """Townships in scope, including the township of a village the user holds a role on."""
+        if self.is_superuser:
+            return Q()
+        prefix = f"{township}__" if township else ""
+        cond = (Q(**{f"{prefix}county_id__in": sorted(self.county_roles)})
+                | Q(**{(f"{township}_id__in" if township else "pk__in"): sorted(self.township_roles)}))
+        if self.village_roles:
+            cond |= Q(**{f"{prefix}villages__in": sorted(self.village_roles)})
+        return cond
+
+    def units_q(self, *, county: str = "county", township: str = "township", village: str = "village") -> Q:
+        """Rows attached to a county, a township or a village (one of the three set): each tier sees its own
+        units' rows and those below."""
+        if self.is_superuser:
+            return Q()
+        return (Q(**{f"{county}_id__in": sorted(self.county_roles)})
+                | Q(**{f"{township}_id__in": sorted(self.township_roles)})
+                | Q(**{f"{village}_id__in": sorted(self.village_roles)}))
 
     def q_holding(self, roles, village: str = "village") -> Q:
         """Rows whose village lies where one of ``roles`` applies (inherited down the tree): where the user
@@ -165,8 +246,6 @@ class Scope:
 
     def visible_county_ids(self) -> frozenset[int]:
         """Counties the user touches at any tier (for county-wide settings a township reads)."""
-        from core.models import Township, Village
-
         ids = set(self.county_roles)
         if self.township_roles:
             ids |= set(Township.objects.filter(pk__in=self.township_roles).values_list("county_id", flat=True))
@@ -184,12 +263,16 @@ def _collect(rows) -> dict[int, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def build_scope(user) -> Scope:
-    from cadres.models import Cadre
-    from core.models import CountyUserObjectPermission, TownshipUserObjectPermission, VillageUserObjectPermission
+def system_scope(county_ids) -> Scope:
+    """The scope of the system actor (scheduled jobs): county_org on the given counties."""
+    return Scope(user_id=None, county_roles={cid: frozenset({Role.COUNTY_ORG}) for cid in county_ids})
 
+
+def build_scope(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user_id=None)
+    if getattr(user, "is_system", False):
+        return system_scope(user.county_ids)
     cols = ("content_object_id", "permission__codename")
     return Scope(
         user_id=user.pk,
@@ -197,7 +280,7 @@ def build_scope(user) -> Scope:
         county_roles=_collect(CountyUserObjectPermission.objects.filter(user=user).values_list(*cols)),
         township_roles=_collect(TownshipUserObjectPermission.objects.filter(user=user).values_list(*cols)),
         village_roles=_collect(VillageUserObjectPermission.objects.filter(user=user).values_list(*cols)),
-        cadre_ids=frozenset(Cadre.objects.filter(user=user).order_by().values_list("pk", flat=True)),
+        cadre_ids=frozenset(own_cadre_ids(user)),
     )
 
 
@@ -216,4 +299,4 @@ def clear_scope(user) -> None:
         del user._tier_scope
 
 
-__all__ = ["Scope", "build_scope", "get_scope", "clear_scope", "COUNTY_ROLES"]
+__all__ = ["Scope", "build_scope", "get_scope", "clear_scope", "system_scope", "COUNTY_ROLES"]

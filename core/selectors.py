@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
-from core.models import County, Notification, RoleAssignment, Township, User, Village
+from core.models import (
+    County,
+    CountyUserObjectPermission,
+    Notification,
+    RoleAssignment,
+    Township,
+    TownshipUserObjectPermission,
+    User,
+    Village,
+    VillageUserObjectPermission,
+)
+from core.registry import active_cadres_count, cadre_logins_in
 from core.roles import Role
 from core.scope import get_scope
 
@@ -21,10 +32,7 @@ def township_list(*, user):
     qs = Township.objects.select_related("county")
     if scope.is_superuser:
         return qs
-    cond = Q(county_id__in=sorted(scope.county_roles)) | Q(pk__in=sorted(scope.township_roles))
-    if scope.village_roles:
-        cond |= Q(villages__in=sorted(scope.village_roles))
-    return qs.filter(cond).distinct()
+    return qs.filter(scope.townships_q()).distinct()
 
 
 def village_list(*, user):
@@ -32,21 +40,12 @@ def village_list(*, user):
     qs = Village.objects.select_related("township", "township__county")
     if scope.is_superuser:
         return qs
-    cond = (
-        Q(township__county_id__in=sorted(scope.county_roles))
-        | Q(township_id__in=sorted(scope.township_roles))
-        | Q(pk__in=sorted(scope.village_roles))
-    )
-    return qs.filter(cond)
+    return qs.filter(scope.villages_q())
 
 
 def vacancy_list(*, user, township_id=None):
     """R-01: villages in scope with fewer active cadres than their quota."""
-    from cadres.models import Cadre
-
-    qs = village_list(user=user).annotate(
-        active=Count("cadres", filter=Q(cadres__status=Cadre.Status.ACTIVE))
-    ).filter(active__lt=F("quota"))
+    qs = village_list(user=user).annotate(active=active_cadres_count()).filter(active__lt=F("quota"))
     if township_id:
         qs = qs.filter(township_id=township_id)
     return qs.order_by("code")
@@ -76,26 +75,22 @@ def county_accounts_q(counties) -> Q:
     """Accounts that belong to one of ``counties``: a role held on one of its units, the login of one of its
     cadres, or an account created (recorded by simple-history) by someone who was county_org there — how a
     cadre's own login is made: ``POST /users/`` gives it no role, and it belongs to no cadre until linked."""
-    from cadres.models import Cadre
-
     counties = list(counties)
     ra = RoleAssignment.objects.filter(_in_counties(counties))
-    cadre_users = Cadre.objects.filter(village__township__county_id__in=counties, user__isnull=False)
+    cadre_users = cadre_logins_in(counties)
     # the creator held county_org there when the account was created (not merely at some time)
     org_then = RoleAssignment.objects.filter(
         role=Role.COUNTY_ORG, county_id__in=counties, user_id=OuterRef("history_user_id"),
         created_at__lte=OuterRef("history_date"),
     ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("history_date")))
     created = User.history.filter(history_type="+").filter(Exists(org_then))
-    return (Q(pk__in=ra.values("user_id")) | Q(pk__in=cadre_users.values("user_id"))
-            | Q(pk__in=created.values("id")))
+    cond = Q(pk__in=ra.values("user_id")) | Q(pk__in=created.values("id"))
+    return cond | Q(pk__in=cadre_users) if cadre_users is not None else cond
 
 
 def role_holders_q() -> Q:
     """Accounts that hold any role (an active assignment or a guardian permission on a unit), or are
     superusers."""
-    from core.models import CountyUserObjectPermission, TownshipUserObjectPermission, VillageUserObjectPermission
-
     return (Q(is_superuser=True) | Q(pk__in=RoleAssignment.objects.filter(is_active=True).values("user_id"))
             | Q(pk__in=CountyUserObjectPermission.objects.values("user_id"))
             | Q(pk__in=TownshipUserObjectPermission.objects.values("user_id"))

@@ -15,23 +15,16 @@ from core.roles import ROLE_TIER, Role, Tier
 from core.scope import clear_scope
 
 
-def _save(obj, *, by):
-    obj._history_user = by
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
 @transaction.atomic
 def county_create(*, name: str, code: str, by=None) -> County:
-    return _save(County(name=name, code=code), by=by)
+    return model_save(County(name=name, code=code), by=by)
 
 
 @transaction.atomic
 def township_create(*, county: County, name: str, code: str, kind: str = Township.Kind.TOWN, by=None) -> Township:
     if not code.startswith(county.code):
         raise ValidationError({"code": _("乡（镇）区划代码须以所属县代码 %(c)s 开头。") % {"c": county.code}})
-    return _save(Township(county=county, name=name, code=code, kind=kind), by=by)
+    return model_save(Township(county=county, name=name, code=code, kind=kind), by=by)
 
 
 @transaction.atomic
@@ -39,14 +32,14 @@ def village_create(*, township: Township, name: str, code: str, quota: int = 1,
                    kind: str = Village.Kind.VILLAGE, by=None) -> Village:
     if not code.startswith(township.code):
         raise ValidationError({"code": _("村区划代码须以所属乡（镇）代码 %(c)s 开头。") % {"c": township.code}})
-    return _save(Village(township=township, name=name, code=code, quota=quota, kind=kind), by=by)
+    return model_save(Village(township=township, name=name, code=code, quota=quota, kind=kind), by=by)
 
 
 @transaction.atomic
 def village_update(*, village: Village, by=None, **fields) -> Village:
     for k, v in fields.items():
         setattr(village, k, v)
-    return _save(village, by=by)
+    return model_save(village, by=by)
 
 
 def _username_taken(username):
@@ -76,7 +69,7 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
     user.set_password(password)
     try:
         with transaction.atomic():
-            return _save(user, by=by)
+            return model_save(user, by=by)
     except IntegrityError as exc:
         if User.objects.filter(username=username).exists():
             raise _username_taken(username) from exc
@@ -93,7 +86,7 @@ def user_set_password(*, user: User, password: str, by=None) -> User:
         raise ValidationError({"new_password": exc.messages}) from exc
     user.set_password(password)
     user.must_change_password = False
-    _save(user, by=by)
+    model_save(user, by=by)
     tokens.revoke_all(user)  # issue 16: an API token must not outlive the password it was issued for
     return user
 
@@ -126,7 +119,7 @@ def role_assign(*, user: User, role: str, county=None, township=None, village=No
         with transaction.atomic():
             # full_clean skips the conditional unique constraint's check on purpose (it would race);
             # the partial unique index role_assignment_active_once decides between parallel requests.
-            _save(assignment, by=by)
+            model_save(assignment, by=by)
     except IntegrityError as exc:
         raise Conflict(_("该用户已在此单位拥有角色“%(r)s”，无需重复分配。") % {"r": Role(role).label}) from exc
     assign_perm(f"core.{role}", user, unit)
@@ -148,7 +141,7 @@ def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
                            % {"u": assignment.user, "c": assignment.county})
     assignment.is_active = False
     assignment.ended_at = timezone.now()
-    _save(assignment, by=by)
+    model_save(assignment, by=by)
     still = RoleAssignment.objects.filter(
         user=assignment.user, role=assignment.role, is_active=True,
         county=assignment.county, township=assignment.township, village=assignment.village,
@@ -189,3 +182,35 @@ def notification_mark_read(*, user: User, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+# -- validated writes with history, for every app's services --------------------------------------------
+def model_save(obj, *, by, unique_error: dict | None = None, update_fields=None):
+    """Validate ``obj`` (``full_clean``) and save it, recording ``by`` as the author in its history.
+
+    ``unique_error``: the field error to raise when the database refuses the row as a duplicate (a unique
+    constraint that ``full_clean`` cannot see, e.g. a partial index raced by a second request).
+    """
+    obj._history_user = by
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if unique_error:
+            raise ValidationError(unique_error) from exc
+        raise
+    return obj
+
+
+def model_update(obj, *, by, data: dict, fields, unique_error: dict | None = None):
+    """Set the keys of ``data`` that are in ``fields`` on ``obj`` and save it validated with history.
+    Returns ``(obj, changed)``: the names of the fields whose value changed (nothing saved when none)."""
+    changed = []
+    for name in fields:
+        if name in data and getattr(obj, name) != data[name]:
+            setattr(obj, name, data[name])
+            changed.append(name)
+    if changed:
+        model_save(obj, by=by, unique_error=unique_error)
+    return obj, changed

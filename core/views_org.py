@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.models import Cadre
 from core import selectors, services
 from core.errors import Conflict
 from core.forms import QuotaForm, UserCreateForm
 from core.models import County, RoleAssignment
+from core.registry import active_cadres_count
 from core.roles import Role
 from core.scope import get_scope
 from core.web import apply_errors, require_county_org, safe_next
@@ -31,7 +31,7 @@ def org_tree(request):
     if not scope.has_any(Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY):
         raise PermissionDenied(_("您的角色无权查看区划。"))
     villages = selectors.village_list(user=request.user).annotate(
-        active=Count("cadres", filter=Q(cadres__status=Cadre.Status.ACTIVE)))
+        active=active_cadres_count())
     q = request.GET.get("q", "").strip()
     if q:
         villages = villages.filter(Q(name__icontains=q) | Q(township__name__icontains=q) | Q(code__startswith=q))
