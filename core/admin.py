@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import AuditEvent, County, RoleAssignment, Township, User, Village
@@ -22,11 +26,6 @@ def _superuser_only(request):
 
 def _app_login(request, extra_context=None):
     """/admin/login/ is not a second login form: sign in through the app (lockout, audit, password rules)."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
     if request.user.is_authenticated:
         raise PermissionDenied(_("只有系统管理员可以使用后台管理。"))
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.audit import record_event
 from core.errors import Conflict
 
 router = DefaultRouter()
@@ -38,8 +39,6 @@ def exception_handler(exc, context):
         return Response({"detail": _("未找到，或不在您的管辖范围内。")}, status=status.HTTP_404_NOT_FOUND)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 403:
-        from core.audit import record_event
-
         record_event(context.get("request"), "api_denied", "denied", detail=str(exc))
     if isinstance(exc, PermissionDenied) and response is not None:
         response.data = {"detail": str(exc) or _("您的角色无权执行此操作。")}

@@ -13,12 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import selectors, services, tokens
-from core.audit import record_event
 from core.api import router
+from core.audit import record_event
+from core.lockout import throttled_api_response, wait_seconds
 from core.models import County, Township, Village
 from core.roles import Role
 from core.scope import get_scope
-from core.signin import refusal
 from core.serializers import (
     CountySerializer,
     PasswordChangeSerializer,
@@ -31,6 +31,7 @@ from core.serializers import (
     VacancySerializer,
     VillageSerializer,
 )
+from core.signin import refusal
 
 
 class TokenView(APIView):
@@ -49,8 +50,6 @@ class TokenView(APIView):
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
-        from core.lockout import throttled_api_response, wait_seconds
-
         ser = TokenRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         wait = wait_seconds(request._request, ser.validated_data["username"])

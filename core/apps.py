@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self):
+        # here, not at the top: models and signal receivers load only once the app registry is ready
         from core import signals  # noqa: F401
         from core.registry import nav
         from core.roles import Role

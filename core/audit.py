@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.clientip import client_ip
 from core.models import AuditEvent
+from core.personal import MASKERS, shown
 
 
 def client_address(request) -> str | None:
-    from core.signin import client_ip
-
     return client_ip(request)
 
 
@@ -33,8 +33,6 @@ def history_rows(obj, limit: int = 50, *, full_personal: bool = False) -> list[d
 
     ID numbers and phones (R-03) appear masked unless ``full_personal`` (the caller's
     ``Scope.sees_personal_data`` for the record's county)."""
-    from core.personal import MASKERS, shown
-
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     rows = []
     for i, rec in enumerate(records[:limit]):

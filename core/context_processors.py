@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.registry import nav_items
 from core.scope import get_scope
-
+from core.selectors import unread_count
 
 #: menu groups by URL namespace: one link when a group has one entry for the user, a dropdown otherwise
 GROUPS = {
@@ -46,6 +46,4 @@ def navigation(request):
         items.append({"label": item.label, "url": url, "icon": item.icon, "badge": badge,
                       "namespace": item.url_name.split(":")[0] if ":" in item.url_name else "",
                       "active": request.path.startswith(url) and url != "/"})
-    from core.selectors import unread_count
-
     return {"nav_items": items, "nav_groups": _group(items), "scope": scope, "unread_count": unread_count(user=user)}

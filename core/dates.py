@@ -2,6 +2,10 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same calendar day ``years`` later; 29 February becomes 28 February."""
@@ -32,8 +36,6 @@ def parse_month(value: str) -> tuple[int, int]:
 
 
 def today() -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -63,8 +65,6 @@ def period_errors(start: dt.date | None, end: dt.date | None, *, start_field: st
     """Field errors for a period (leave, absence, trip, attachment) outside the plausible window:
     from ``PERIOD_YEARS_BACK`` years before today to ``PERIOD_YEARS_AHEAD`` after, at most
     ``PERIOD_MAX_DAYS`` long. Empty when the period is plausible (or a date is missing)."""
-    from django.utils.translation import gettext as _
-
     on = on or today()
     first, last = add_years(on, -PERIOD_YEARS_BACK), add_years(on, PERIOD_YEARS_AHEAD)
     errors: dict[str, list[str]] = {}
@@ -82,8 +82,6 @@ def event_errors(day: dt.date | None, *, field: str, on: dt.date | None = None,
                  days_ahead: int = EVENT_DAYS_AHEAD) -> dict[str, list[str]]:
     """Field errors for the date of something that happened (a talk, a case opened, an assessment,
     an appointment, a decision): not before ``EARLIEST`` and at most ``days_ahead`` days after today."""
-    from django.utils.translation import gettext as _
-
     if day is None:
         return {}
     latest = (on or today()) + dt.timedelta(days=days_ahead)
@@ -96,8 +94,6 @@ def event_errors(day: dt.date | None, *, field: str, on: dt.date | None = None,
 
 def deadline_errors(day: dt.date | None, *, field: str, on: dt.date | None = None) -> dict[str, list[str]]:
     """Field errors for a deadline or a planned date: within the same window as a period."""
-    from django.utils.translation import gettext as _
-
     if day is None:
         return {}
     on = on or today()
@@ -109,8 +105,6 @@ def deadline_errors(day: dt.date | None, *, field: str, on: dt.date | None = Non
 
 def year_errors(year, *, field: str = "year", on: dt.date | None = None) -> dict[str, list[str]]:
     """Field errors for a year (assessment, commitment, selection round, ledger): 2000 … next year."""
-    from django.utils.translation import gettext as _
-
     latest = (on or today()).year + 1
     try:
         ok = EARLIEST.year <= int(year) <= latest
@@ -128,8 +122,6 @@ def check(*errors: dict) -> None:
         for field, messages in e.items():
             merged.setdefault(field, []).extend(messages)
     if merged:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(merged)
 
 

@@ -22,14 +22,18 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from celery import signals
+from celery import _state, signals
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import PeriodicTask
 
+from core.models import JobRun, PendingJob
 from core.registry import celery_app
+from core.schedules import SCHEDULES
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +63,6 @@ def _task(task):
         try:
             name = task.name
         except Exception:  # noqa: BLE001 - a shared_task proxy resolved against another current app
-            from celery import _state
-
             previous = _state.get_current_app()
             app.set_current()
             try:
@@ -104,8 +106,6 @@ def send_or_keep(task, args=(), kwargs=None, *, on_deferred=None) -> bool:
 
 
 def _keep(name: str, args: list, kwargs: dict, exc: Exception) -> None:
-    from core.models import PendingJob
-
     error = f"{exc.__class__.__name__}: {exc}"[:300]
     log.warning("broker unreachable, %s%s kept for catch-up: %s", name, tuple(args), error)
     existing = PendingJob.objects.filter(task=name, args=args, kwargs=kwargs, sent_at__isnull=True).first()
@@ -117,16 +117,12 @@ def _keep(name: str, args: list, kwargs: dict, exc: Exception) -> None:
 
 def is_pending(task, *args, **kwargs) -> bool:
     """True when this exact task waits for the broker (for a page that says "已排队，稍后自动执行")."""
-    from core.models import PendingJob
-
     name = task if isinstance(task, str) else task.name
     return PendingJob.objects.filter(task=name, args=list(args), kwargs=kwargs, sent_at__isnull=True).exists()
 
 
 def send_pending(limit: int = 500) -> dict:
     """Send the kept tasks, oldest first; stop at the first broker error (it is still down)."""
-    from core.models import PendingJob
-
     sent, failed = 0, 0
     for pk in list(PendingJob.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
@@ -193,13 +189,9 @@ class Scheduled:
 
     def due_time(self) -> dt.time:
         """Hour and minute of the beat row (as county_org may have edited it), else of core/schedules.py."""
-        from core.schedules import SCHEDULES
-
         cron = next(item["crontab"] for item in SCHEDULES if item["name"] == self.schedule)
         hour, minute = cron.get("hour", "0"), cron.get("minute", "0")
         try:
-            from django_celery_beat.models import PeriodicTask
-
             row = PeriodicTask.objects.select_related("crontab").filter(name=self.schedule).first()
             if row is not None and row.crontab is not None:
                 hour, minute = row.crontab.hour, row.crontab.minute
@@ -253,9 +245,6 @@ def _jsonable(value):
 
 def run_started(job: Scheduled, period: str, *, trigger: str) -> None:
     """Mark (job, period) running; written in its own autocommit statement, outside the job's transaction."""
-    from django.db.models import F
-
-    from core.models import JobRun
 
     JobRun.objects.get_or_create(job=job.task, period=period, defaults={"started_at": timezone.now()})
     JobRun.objects.filter(job=job.task, period=period).update(
@@ -264,8 +253,6 @@ def run_started(job: Scheduled, period: str, *, trigger: str) -> None:
 
 
 def run_finished(job: Scheduled, period: str, *, ok: bool, result=None, error: str = "") -> None:
-    from core.models import JobRun
-
     JobRun.objects.filter(job=job.task, period=period).update(
         outcome=JobRun.Outcome.OK if ok else JobRun.Outcome.FAILED, finished_at=timezone.now(),
         result=_jsonable(result) if ok else None, error=error[:2000])
@@ -273,8 +260,6 @@ def run_finished(job: Scheduled, period: str, *, ok: bool, result=None, error: s
 
 def last_completed(task: str) -> str | None:
     """The last period the job completed ("YYYY-MM-DD" or "YYYY-MM"), or None."""
-    from core.models import JobRun
-
     return (JobRun.objects.filter(job=task, outcome=JobRun.Outcome.OK).order_by("-period")
             .values_list("period", flat=True).first())
 
@@ -344,8 +329,6 @@ def missed_periods(job: Scheduled, now=None) -> list[str]:
     """Due periods (within JOBS_CATCH_UP_DAYS) after the last completed one, plus earlier ones that failed
     or died, that are not running now; oldest first. A job with no record at all is only owed its latest
     due period (a new installation does not replay a month of history)."""
-    from core.models import JobRun
-
     due = job.due_periods(now)
     if not due:
         return []

@@ -3,7 +3,7 @@
 * django-axes locks a (username, client address) pair after ``AXES_FAILURE_LIMIT`` failures for
   ``AXES_COOLOFF_HOURS``. Not the username alone — anyone could lock ``org`` out — and not the address
   alone — behind one NAT or proxy that would lock a whole office. The address is the real client's
-  (``core.signin.client_ip``: X-Forwarded-For only from a ``TRUSTED_PROXIES`` proxy).
+  (``core.clientip.client_ip``: X-Forwarded-For only from a ``TRUSTED_PROXIES`` proxy).
 * A username attacked from several addresses, or an address trying several usernames, gets a growing delay
   instead of a hard lock: after ``AXES_FAILURE_LIMIT`` failures in the cool-off window the next attempt
   is refused (without checking the password, and without counting as a failure) until
@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import math
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.clientip import client_ip
 
 
 def _delay(failures: int) -> int:
@@ -34,10 +38,6 @@ def _delay(failures: int) -> int:
 
 def wait_seconds(request, username: str) -> int:
     """Seconds the caller must wait before the next attempt for ``username`` from this address (0: go)."""
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
-
-    from core.signin import client_ip
 
     now = timezone.now()
     recent = AccessAttempt.objects.filter(attempt_time__gte=now - get_cool_off(request))

@@ -3,9 +3,14 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.audit import record_event
+from core.sessions import touch
 
 _ALLOWED_PREFIXES = ("/static/", "/api/", "/logout", "/health", "/i18n/")
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -45,8 +50,6 @@ class SessionTimeoutMiddleware:
                 messages.info(request, _("登录已超过规定时长，请重新登录。"))
                 return redirect(f"{reverse('login')}?next={request.path}")
             else:
-                from core.sessions import touch
-
                 touch(request, now)
         return self.get_response(request)
 
@@ -85,16 +88,12 @@ class AuditMiddleware:
         signed_in = user is not None and user.is_authenticated
         if status == 404 and (signed_in or request.path.startswith("/api/")) and request.method not in _UNSAFE:
             if not request.path.startswith("/static/"):
-                from core.audit import record_event
-
                 record_event(request, "not_found", "denied", user=user if signed_in else None,
                              detail=f"HTTP 404 {request.method}")
             return response
         if request.method in _UNSAFE or status == 401 or (status == 403 and request.path.startswith("/api/")):
             if request.path.startswith(("/static/", "/login/")):
                 return response  # login outcomes are recorded by the auth signals
-            from core.audit import record_event
-
             outcome = "success" if status < 400 else ("denied" if status in (401, 403, 404) else "failure")
             record_event(request, f"{request.method}", outcome,
                          user=user if user is not None and user.is_authenticated else None,
@@ -114,8 +113,6 @@ class ChineseFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils import translation
-
         supported = dict(settings.LANGUAGES)
         lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if lang not in supported and request.path.startswith("/api/"):
@@ -137,8 +134,6 @@ class NullCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.core.exceptions import SuspiciousOperation
-
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
             raise SuspiciousOperation("NUL character in the query string")
         return self.get_response(request)

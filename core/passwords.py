@@ -2,8 +2,11 @@
 
 import re
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core.demo import DEMO_PASSWORD
 
 
 class CharacterClassValidator:
@@ -31,8 +34,6 @@ class PublishedPasswordValidator:
     """Passwords printed in this project's documents (the demo password) are known to everyone."""
 
     def published(self):
-        from core.demo import DEMO_PASSWORD
-
         return {DEMO_PASSWORD.lower()}
 
     def validate(self, password, user=None):
@@ -48,8 +49,6 @@ class NotCurrentPasswordValidator:
     """A new password must differ from the current one (checked without re-hashing or saving the user)."""
 
     def validate(self, password, user=None):
-        from django.contrib.auth.hashers import check_password
-
         stored = getattr(user, "password", "") if user is not None else ""
         if stored and check_password(password, stored):
             raise ValidationError(_("新密码不能与当前密码相同。"), code="password_reused")

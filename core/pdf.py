@@ -17,7 +17,7 @@ def font_url() -> str:
 
 
 def render_pdf(template: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # here: weasyprint takes a second to import, and most requests print nothing
 
     html = render_to_string(template, {"pdf_font_url": font_url(), **context}, request=request)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.db.models import Value
+
 _NAV: list["NavItem"] = []
 _PANELS: list[tuple[int, Callable]] = []
 _HOOKS: dict[str, Callable] = {}
@@ -94,8 +96,6 @@ def active_cadres_count():
     R-01 vacancies compare it with the village's quota."""
     fn = _hook("active_cadres_count")
     if fn is None:
-        from django.db.models import Value
-
         return Value(0)
     return fn()
 

@@ -1,31 +1,32 @@
 """The scheduled jobs of docs/rules.md "Scheduled jobs", as django-celery-beat rows (county_org may
 edit them in the UI; ``manage.py setup_schedules`` creates missing ones and leaves edited ones
-alone)."""
+alone). ``kind`` says how the page lets people change a job's time: "daily" (a time of day), "monthly"
+(a day of the month and a time) or "every_minutes" (an interval) — nobody edits cron syntax."""
 
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 SCHEDULES = [
     {"name": "monthly-payroll", "task": "payroll.tasks.run_monthly_payroll",
-     "crontab": {"minute": "0", "hour": "2", "day_of_month": "1"},
-     "description": _("每月1日 02:00 生成上月报酬发放（R-42）")},
+     "crontab": {"minute": "0", "hour": "2", "day_of_month": "1"}, "kind": "monthly",
+     "label": _("生成上月报酬"), "description": _("每月1日 02:00 生成上月报酬发放")},
     {"name": "daily-absence-thresholds", "task": "attendance.tasks.check_absence_thresholds",
-     "crontab": {"minute": "30", "hour": "1"},
-     "description": _("每日 01:30 检查旷工天数（R-25）")},
+     "crontab": {"minute": "30", "hour": "1"}, "kind": "daily",
+     "label": _("检查旷工天数"), "description": _("每日 01:30 检查旷工天数")},
     {"name": "daily-overdue", "task": "supervision.tasks.check_overdue",
-     "crontab": {"minute": "0", "hour": "3"},
-     "description": _("每日 03:00 检查逾期事项（R-26、R-44、R-52、R-53、R-56）")},
+     "crontab": {"minute": "0", "hour": "3"}, "kind": "daily",
+     "label": _("检查逾期事项"),
+     "description": _("每日 03:00 检查逾期事项：未销假、报酬未发放、谈话和考核逾期、过期草稿")},
     {"name": "daily-audit-retention", "task": "core.tasks.purge_audit_events",
-     "crontab": {"minute": "30", "hour": "3"},
-     "description": _("每日 03:30 删除超过保存期限（默认180天）的安全审计事件")},
+     "crontab": {"minute": "30", "hour": "3"}, "kind": "daily",
+     "label": _("清理过期安全审计记录"), "description": _("每日 03:30 删除超过保存期限（默认180天）的安全审计事件")},
     {"name": "catch-up", "task": "core.tasks.catch_up",
-     "crontab": {"minute": "*/5", "hour": "*"},
-     "description": _("每5分钟补做停机期间错过的定时任务，并发送消息队列中断时暂存的任务")},
+     "crontab": {"minute": "*/5", "hour": "*"}, "kind": "every_minutes",
+     "label": _("补做错过的任务"), "description": _("每5分钟补做停机期间错过的定时任务，并发送消息队列中断时暂存的任务")},
 ]
 
 
 def ensure_schedules() -> int:
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
     created = 0
     for item in SCHEDULES:
         if PeriodicTask.objects.filter(name=item["name"]).exists():
@@ -37,3 +38,11 @@ def ensure_schedules() -> int:
                                     description=str(item["description"]))
         created += 1
     return created
+
+
+def label_for_task(task: str) -> str:
+    """The plain name of a job for a task's dotted name (what pages show instead of the task name)."""
+    for item in SCHEDULES:
+        if item["task"] == task:
+            return str(item["label"])
+    return str(_("其他任务"))

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from core import personal
 from core.models import County, RoleAssignment, Township, User, Village
 from core.roles import Role
+from core.scope import get_scope
 
 
 class PersonalNumbersMixin:
@@ -18,8 +19,6 @@ class PersonalNumbersMixin:
         raise NotImplementedError
 
     def to_representation(self, instance):
-        from core.scope import get_scope
-
         data = super().to_representation(instance)
         request = self.context.get("request")
         full = request is not None and get_scope(request.user).sees_personal_data(self.personal_county_id(instance))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +13,8 @@ from core import tokens
 from core.errors import Conflict
 from core.models import County, Notification, RoleAssignment, Township, User, Village
 from core.roles import ROLE_TIER, Role, Tier
-from core.scope import clear_scope
+from core.scope import build_scope, clear_scope
+from core.sessions import end_all_sessions
 
 
 @transaction.atomic
@@ -57,8 +59,6 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
 
     Two requests creating the same username at once: the unique index decides, and the loser gets the
     same field error as a sequential duplicate (never a 500)."""
-    from django.contrib.auth.password_validation import validate_password
-
     if User.objects.filter(username=username).exists():
         raise _username_taken(username)
     user = User(username=username, full_name=full_name, phone=phone, must_change_password=must_change_password)
@@ -78,8 +78,6 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, by=None) -> User:
-    from django.contrib.auth.password_validation import validate_password
-
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -149,11 +147,7 @@ def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
     if not still:
         remove_perm(f"core.{assignment.role}", assignment.user, assignment.unit)
     clear_scope(assignment.user)
-    from core.scope import build_scope
-
     if not assignment.user.is_superuser and build_scope(assignment.user).is_empty:
-        from core.sessions import end_all_sessions
-
         tokens.revoke_all(assignment.user)
         end_all_sessions(assignment.user)
     return assignment

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core.clientip import client_ip
 from core.models import UserSession
-from core.signin import client_ip
 
 TOUCH_EVERY = 60  # seconds between last-seen updates
 
@@ -55,3 +56,22 @@ def end_all_sessions(user, *, keep: str | None = None) -> int:
     Session.objects.filter(session_key__in=keys).delete()
     rows.delete()
     return len(keys)
+
+
+_BROWSERS = (  # the first match wins: many browsers also name the engine they are built on
+    ("MicroMessenger", _("微信")), ("DingTalk", _("钉钉")), ("Edg", _("Edge 浏览器")), ("QQBrowser", _("QQ 浏览器")),
+    ("360SE", _("360 浏览器")), ("Firefox", _("Firefox 浏览器")), ("Chrome", _("Chrome 浏览器")),
+    ("Safari", _("Safari 浏览器")), ("python-requests", _("程序接口")), ("curl", _("程序接口")),
+)
+_SYSTEMS = (
+    ("Android", _("安卓手机")), ("iPhone", _("苹果手机")), ("iPad", _("iPad")), ("Windows", _("Windows 电脑")),
+    ("Mac OS X", _("苹果电脑")), ("Linux", _("Linux 电脑")),
+)
+
+
+def describe_agent(user_agent: str) -> str:
+    """A sign-in's device in words people recognise ("Chrome 浏览器 · Windows 电脑"), not the raw header."""
+    ua = user_agent or ""
+    browser = next((str(label) for key, label in _BROWSERS if key in ua), "")
+    system = next((str(label) for key, label in _SYSTEMS if key in ua), "")
+    return " · ".join(p for p in (browser, system) if p) or str(_("未知设备"))

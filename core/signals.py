@@ -1,21 +1,21 @@
 """Security events of 等保/ASVS: logins, failed logins (the denials are logged where raised)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+import time
+
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.audit import record_event
+from core.sessions import end_all_sessions, record_login
+from core.tokens import revoke_all
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    from core.sessions import record_login
-
     record_event(request, "login", "success", user=user)
     if request is not None and hasattr(request, "session"):
-        import time
-
         request.session["signed_in_at"] = time.time()
         record_login(request, user)
 
@@ -23,8 +23,6 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        from core.tokens import revoke_all
-
         record_event(request, "logout", "success", user=user)
         revoke_all(user)  # issue 16: signing out ends the API tokens too
 
@@ -33,9 +31,6 @@ def _logged_out(sender, request, user, **kwargs):
 def _deactivated(sender, instance, created, **kwargs):
     """A deactivated account (by any path: service, admin, shell) loses its sessions and API tokens."""
     if not created and not instance.is_active:
-        from core.sessions import end_all_sessions
-        from core.tokens import revoke_all
-
         revoke_all(instance)
         end_all_sessions(instance)
 

@@ -7,13 +7,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import jobs  # noqa: F401 - connects the run recording and the catch-up at worker start
+from core.models import AuditEvent
 
 
 @shared_task
 def purge_audit_events(days: int | None = None) -> int:
     """Delete security events older than the retention (default AUDIT_RETENTION_DAYS = 180); returns count."""
-    from core.models import AuditEvent
-
     keep = days if days is not None else settings.AUDIT_RETENTION_DAYS
     cutoff = timezone.now() - dt.timedelta(days=keep)
     deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()

@@ -18,6 +18,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from core.signin import refusal
+
 
 def lifetime() -> dt.timedelta:
     return dt.timedelta(hours=settings.API_TOKEN_HOURS)
@@ -55,8 +57,6 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if is_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed(_("令牌已过期，请用用户名和密码重新获取令牌。"))
-        from core.signin import refusal
-
         reason = refusal(token.user)
         if reason:
             raise exceptions.AuthenticationFailed(reason)

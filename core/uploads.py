@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
+from core.excel import too_large_message
+
 # Room for the multipart headers and the small fields that come with a file (the CSRF token).
 FORM_OVERHEAD = 256 * 1024
 
@@ -41,8 +43,6 @@ class ImportSizeLimitHandler(FileUploadHandler):
         return None  # the next handler makes the file
 
     def _refuse(self, size):
-        from core.excel import too_large_message
-
         if self.request is not None:
             refused = getattr(self.request, "upload_refused", None)
             if refused is None:

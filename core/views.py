@@ -1,19 +1,28 @@
+import redis
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import Notification
+from core.audit import record_event
+from core.models import AuditEvent, Notification
 from core.registry import home_panels
+from core.roles import Role
 from core.scope import get_scope
+from core.selectors import user_list
 from core.services import notification_mark_read, user_set_password
+from core.sessions import describe_agent, end_all_sessions, end_session, live_sessions
+from core.tokens import revoke_all
 from core.web import safe_next
 
 
@@ -61,13 +70,9 @@ def health(request):
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - report any failure
         checks["database"] = f"error: {exc.__class__.__name__}"
-    from django.conf import settings
-
     broker = settings.CELERY_BROKER_URL
     if broker.startswith("redis"):
         try:
-            import redis
-
             redis.Redis.from_url(broker, socket_connect_timeout=1, socket_timeout=1).ping()
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
@@ -81,14 +86,9 @@ def health(request):
 
 @login_required
 def my_sessions(request):
-    from core.sessions import end_all_sessions, end_session, live_sessions
-
     if request.method == "POST":
         key = request.POST.get("session_key", "")
         if request.POST.get("all"):
-            from core.audit import record_event
-            from core.tokens import revoke_all
-
             ended = end_all_sessions(request.user, keep=request.session.session_key)
             revoke_all(request.user)
             record_event(request, "logout_everywhere", "success", detail=f"{ended} sessions")
@@ -98,19 +98,16 @@ def my_sessions(request):
         elif end_session(request.user, key):
             messages.success(request, _("已结束该登录。"))
         return redirect("my_sessions")
-    return render(request, "core/sessions.html", {"sessions": live_sessions(request.user),
+    sessions = list(live_sessions(request.user))
+    for s in sessions:
+        s.device = describe_agent(s.user_agent)
+    return render(request, "core/sessions.html", {"sessions": sessions,
                                                   "current": request.session.session_key})
 
 
 @login_required
 def audit_log(request):
     """County_org searches security events of the users of their county."""
-    from django.core.exceptions import PermissionDenied
-    from django.db.models import Q
-
-    from core.models import AuditEvent
-    from core.roles import Role
-    from core.selectors import user_list
 
     scope = get_scope(request.user)
     if not scope.has_any(Role.COUNTY_ORG):
@@ -138,8 +135,6 @@ def audit_log(request):
 
 
 def permission_denied(request, exception=None):
-    from core.audit import record_event
-
     record_event(request, "denied", "denied", detail=str(exception or ""))
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
 

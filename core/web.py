@@ -1,6 +1,12 @@
 """Helpers for the HTML views."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+from core.scope import get_scope
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -17,9 +23,6 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 def require_county_org(user, message) -> None:
     """403 with ``message`` unless the user is county_org somewhere (county-wide pages)."""
-    from core.roles import Role
-    from core.scope import get_scope
-
     if not get_scope(user).has_any(Role.COUNTY_ORG):
         raise PermissionDenied(message)
 
@@ -30,8 +33,6 @@ def safe_next(request, fallback: str, *, source=None) -> str:
     Every view that follows a ``next`` uses this (an open redirect to https://evil.example is a
     penetration-test finding, issue 16). ``source`` defaults to POST then GET.
     """
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     candidates = [source] if source is not None else [request.POST, request.GET]
     for params in candidates:
         nxt = params.get("next") or ""
@@ -44,9 +45,6 @@ def safe_next(request, fallback: str, *, source=None) -> str:
 def int_param(request, name: str, *, source=None) -> int | None:
     """An id or number from the query string (or ``source``): None when absent; when it is not a whole
     number it is ignored with a message instead of failing with 500 (issue 16)."""
-    from django.contrib import messages
-    from django.utils.translation import gettext as _
-
     params = source if source is not None else request.GET
     raw = (params.get(name) or "").strip()
     if not raw:

@@ -171,7 +171,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "core.signin.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 LOGIN_DELAY_MAX_SECONDS = env.int("LOGIN_DELAY_MAX_SECONDS", default=300)
 # Addresses (or networks, "10.0.0.0/24") of the TLS proxies in front of the app. Only a request from one
 # of them has its client address taken from X-Forwarded-For; empty: REMOTE_ADDR is the client.

@@ -78,11 +78,17 @@ def test_logout_ends_the_session(world, client):
 
 def test_user_sees_and_ends_other_sessions(world):
     user = world.users[Role.TOWNSHIP_PARTY]
-    office, phone = Client(), Client()
+    office = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                    "Chrome/131.0.0.0 Safari/537.36")
+    phone = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) "
+                                   "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.50")
     login(office, user.username, addr="10.0.0.5")
     login(phone, user.username, addr="10.0.0.6")
     page = office.get("/account/sessions/").content.decode()
     assert "10.0.0.5" in page and "10.0.0.6" in page
+    # the device in words (issue 15), not the raw User-Agent header
+    assert "Chrome 浏览器 · Windows 电脑" in page and "微信 · 安卓手机" in page
+    assert "Mozilla/5.0" not in page
     other = UserSession.objects.get(user=user, address="10.0.0.6")
     office.post("/account/sessions/", {"session_key": other.session_key})
     assert phone.get("/cadres/").status_code == 302  # the phone is signed out
