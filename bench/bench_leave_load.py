@@ -144,11 +144,11 @@ def _warm_up(port: int, *, token: str, n: int = 40) -> None:
 def lua_script(*, path: Path) -> tuple[int, dt.date]:
     """Write the wrk script for the generated load-test pairs; returns (pairs, first day used)."""
     from django.db.models import Max
+    from rest_framework.authtoken.models import Token
 
     from attendance.models import LeaveRequest
     from cadres.models import Cadre
     from core import calendar
-    from rest_framework.authtoken.models import Token
 
     tokens = dict(Token.objects.filter(user__username__startswith="bench_").values_list("user__username", "key"))
     rows = []

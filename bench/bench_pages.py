@@ -63,7 +63,6 @@ def run(*, repeat: int = 30, out=None, users=("bench_province", "bench_county", 
 
     from bench.common import report
     from core.models import User
-
     from payroll.selectors import pay_run_list
 
     results = []

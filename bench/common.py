@@ -75,7 +75,7 @@ def scale() -> dict:
                             ("leave_requests", "attendance_leaverequest"),
                             ("attendance_marks", "attendance_attendanceday"), ("absences", "attendance_absence"),
                             ("bonuses", "payroll_performancebonus"), ("pay_lines", "payroll_payline")):
-            cur.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            cur.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
             row = cur.fetchone()
             est = row[0] if row else -1
             if est < 0 or est < 100_000:

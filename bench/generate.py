@@ -207,7 +207,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
 
         # -- sparse attendance marks and absence ranges -----------------------------------------------
         def mark_rows():
-            for cadre_id, status in cadres:
+            for cadre_id, _status in cadres:
                 days = {}
                 for _k in range(2):
                     days[past_days[rnd.randrange(n_past)]] = ("official", False)

@@ -2,10 +2,10 @@
 
 from django.urls import include, path
 
+from attendance import api as _attendance_api  # noqa: F401
 from cadres import api as _cadres_api  # noqa: F401
 from core import api_views as _core_api  # noqa: F401
 from core.api import router
-from attendance import api as _attendance_api  # noqa: F401
 from payroll import api as _payroll_api  # noqa: F401
 from selection import api as _selection_api  # noqa: F401
 from supervision import api as _supervision_api  # noqa: F401

@@ -38,7 +38,7 @@ def validate_id_number(value: str) -> None:
 
 
 def check_digit(first17: str) -> str:
-    return "10X98765432"[sum(w * int(c) for w, c in zip(_WEIGHTS, first17)) % 11]
+    return "10X98765432"[sum(w * int(c) for w, c in zip(_WEIGHTS, first17, strict=False)) % 11]
 
 
 def birth_date(value: str) -> dt.date:

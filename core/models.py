@@ -173,6 +173,9 @@ class Notification(models.Model):
         ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class AuditEvent(models.Model):
     """Security events (logins, failures, denials) beside the per-model history of simple-history."""
@@ -195,6 +198,9 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.username or '—'} {self.get_outcome_display()}"
 
 
 class CalendarOverride(models.Model):
@@ -226,6 +232,9 @@ class UserSession(models.Model):
     user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
     last_seen = models.DateTimeField(_("最近活动"))
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.address or '—'}"
 
 
 class JobRun(models.Model):
