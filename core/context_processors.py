@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import can_see_nav_item
 from core.registry import nav_items
 from core.scope import get_scope
 from core.selectors import unread_count
@@ -36,7 +37,7 @@ def navigation(request):
     scope = get_scope(user)
     items = []
     for item in nav_items():
-        if item.roles is not None and not scope.has_any(*item.roles):
+        if not can_see_nav_item(scope, item.roles):
             continue
         try:
             url = reverse(item.url_name)

@@ -287,3 +287,19 @@ class PendingJob(models.Model):
 
     def __str__(self):
         return f"{self.task}{tuple(self.args)}"
+
+
+class ListPreference(models.Model):
+    """What a user chose for one list page: the columns shown (by name). Remembered across visits and devices."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="list_preferences")
+    table = models.CharField(_("列表"), max_length=80)
+    hidden_columns = models.JSONField(_("隐藏的列"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("列表显示设置")
+        verbose_name_plural = _("列表显示设置")
+        constraints = [models.UniqueConstraint(fields=["user", "table"], name="list_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.table}"

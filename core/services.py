@@ -12,18 +12,27 @@ from guardian.shortcuts import assign_perm, remove_perm
 from core import tokens
 from core.errors import Conflict
 from core.models import County, Notification, RoleAssignment, Township, User, Village
+from core.permissions import can_create_county, can_manage_county, enforce, is_county_org, is_system
 from core.roles import ROLE_TIER, Role, Tier
-from core.scope import build_scope, clear_scope
+from core.scope import build_scope, clear_scope, get_scope
 from core.sessions import end_all_sessions
+
+
+def _enforce_county(by, county) -> None:
+    if not is_system(by):
+        enforce(can_manage_county(get_scope(by), county), _("只有本县县委组织部可以维护区划和账号。"))
 
 
 @transaction.atomic
 def county_create(*, name: str, code: str, by=None) -> County:
+    if not is_system(by):
+        enforce(can_create_county(get_scope(by)), _("只有系统管理员可以新建县。"))
     return model_save(County(name=name, code=code), by=by)
 
 
 @transaction.atomic
 def township_create(*, county: County, name: str, code: str, kind: str = Township.Kind.TOWN, by=None) -> Township:
+    _enforce_county(by, county)
     if not code.startswith(county.code):
         raise ValidationError({"code": _("乡（镇）区划代码须以所属县代码 %(c)s 开头。") % {"c": county.code}})
     return model_save(Township(county=county, name=name, code=code, kind=kind), by=by)
@@ -32,6 +41,7 @@ def township_create(*, county: County, name: str, code: str, kind: str = Townshi
 @transaction.atomic
 def village_create(*, township: Township, name: str, code: str, quota: int = 1,
                    kind: str = Village.Kind.VILLAGE, by=None) -> Village:
+    _enforce_county(by, township.county)
     if not code.startswith(township.code):
         raise ValidationError({"code": _("村区划代码须以所属乡（镇）代码 %(c)s 开头。") % {"c": township.code}})
     return model_save(Village(township=township, name=name, code=code, quota=quota, kind=kind), by=by)
@@ -39,6 +49,7 @@ def village_create(*, township: Township, name: str, code: str, quota: int = 1,
 
 @transaction.atomic
 def village_update(*, village: Village, by=None, **fields) -> Village:
+    _enforce_county(by, village.township.county)
     for k, v in fields.items():
         setattr(village, k, v)
     return model_save(village, by=by)
@@ -59,6 +70,8 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
 
     Two requests creating the same username at once: the unique index decides, and the loser gets the
     same field error as a sequential duplicate (never a 500)."""
+    if not is_system(by):
+        enforce(is_county_org(get_scope(by)), _("只有县委组织部可以创建账号。"))
     if User.objects.filter(username=username).exists():
         raise _username_taken(username)
     user = User(username=username, full_name=full_name, phone=phone, must_change_password=must_change_password)
@@ -103,9 +116,20 @@ def _unit_for(role, county, township, village):
     return tier, unit
 
 
+def _county_of(unit):
+    if isinstance(unit, Village):
+        return unit.township.county
+    if isinstance(unit, Township):
+        return unit.county
+    return unit
+
+
 @transaction.atomic
 def role_assign(*, user: User, role: str, county=None, township=None, village=None, by=None) -> RoleAssignment:
     """Give ``role`` on one unit: the RoleAssignment record plus its guardian object permission."""
+    given = county or township or village
+    if not is_system(by) and given is not None:
+        enforce(can_manage_county(get_scope(by), _county_of(given)), _("只有本县县委组织部可以分配本县的角色。"))
     tier, unit = _unit_for(role, county, township, village)
     existing = RoleAssignment.objects.filter(
         user=user, role=role, is_active=True, **{tier.value: unit}
@@ -129,6 +153,8 @@ def role_assign(*, user: User, role: str, county=None, township=None, village=No
 def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
     """End a role. The last county_org of a county is kept (Conflict): somebody must administer it.
     A user left without any role can no longer sign in: their sessions and API tokens end here."""
+    if not is_system(by):
+        enforce(can_manage_county(get_scope(by), _county_of(assignment.unit)), _("只有本县县委组织部可以撤销角色。"))
     if assignment.is_active and assignment.role == Role.COUNTY_ORG:
         County.objects.select_for_update().get(pk=assignment.county_id)  # two revokes at once: one waits
         others = RoleAssignment.objects.filter(role=Role.COUNTY_ORG, county_id=assignment.county_id, is_active=True,

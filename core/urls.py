@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("account/sessions/", views.my_sessions, name="my_sessions"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("lists/columns/", views.list_columns, name="list_columns"),
 ]
 
 from core import views_jobs, views_org  # noqa: E402

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -15,13 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import record_event
+from core.lists import AuditFilter, AuditTable
 from core.models import AuditEvent, Notification
+from core.permissions import enforce, is_county_org
 from core.registry import home_panels
-from core.roles import Role
 from core.scope import get_scope
 from core.selectors import user_list
 from core.services import notification_mark_read, user_set_password
 from core.sessions import describe_agent, end_all_sessions, end_session, live_sessions
+from core.tables import save_hidden_columns, table_page
 from core.tokens import revoke_all
 from core.web import safe_next
 
@@ -110,28 +111,18 @@ def audit_log(request):
     """County_org searches security events of the users of their county."""
 
     scope = get_scope(request.user)
-    if not scope.has_any(Role.COUNTY_ORG):
-        raise PermissionDenied(_("只有县委组织部可以查看审计日志。"))
+    enforce(is_county_org(scope), _("只有县委组织部可以查看审计日志。"))
     qs = AuditEvent.objects.select_related("user")
     if not scope.is_superuser:
         users = user_list(user=request.user)
         qs = qs.filter(Q(user__in=users) | Q(user__isnull=True, username__in=users.values("username")))
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(path__icontains=q) | Q(address__startswith=q))
-    if request.GET.get("outcome"):
-        qs = qs.filter(outcome=request.GET["outcome"])
-    if request.GET.get("action"):
-        qs = qs.filter(action=request.GET["action"])
-    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
-        value = request.GET.get(key)
-        if value:
-            try:
-                qs = qs.filter(**{lookup: value})
-            except Exception:  # noqa: BLE001 - a bad date filter shows nothing rather than failing
-                messages.error(request, _("日期格式应为 YYYY-MM-DD。"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page_obj": page, "outcomes": AuditEvent.Outcome.choices})
+    filterset = AuditFilter(request.GET or None, queryset=qs)
+    table = AuditTable(filterset.qs if filterset.is_bound and filterset.is_valid() else qs.none()
+                       if filterset.is_bound else qs, request=request, order_by="-at")
+    export = table_page(request, table, key="audit", filename=_("审计日志"), per_page=50)
+    if export is not None:
+        return export
+    return render(request, "core/audit_log.html", {"table": table, "filter": filterset})
 
 
 def permission_denied(request, exception=None):
@@ -145,3 +136,15 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+@require_POST
+def list_columns(request):
+    """The column chooser of a list (includes/table.html): remember the columns this user shows."""
+    key = request.POST.get("table", "")
+    if key.replace("-", "_").isidentifier():
+        save_hidden_columns(user=request.user, key=key, offered=request.POST.getlist("offered"),
+                            shown=request.POST.getlist("shown"))
+        messages.success(request, _("已保存显示的列。"))
+    return redirect(safe_next(request, reverse("home"), source=request.POST))

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +13,13 @@ from django.views.decorators.http import require_POST
 from core import selectors, services
 from core.errors import Conflict
 from core.forms import QuotaForm, UserCreateForm
+from core.lists import AccountFilter, AccountTable
 from core.models import County, RoleAssignment
+from core.permissions import can_view_org_tree, enforce, is_county_org
 from core.registry import active_cadres_count
 from core.roles import Role
 from core.scope import get_scope
+from core.tables import table_page
 from core.web import apply_errors, require_county_org, safe_next
 
 
@@ -28,8 +30,7 @@ def _require_org(user):
 @login_required
 def org_tree(request):
     scope = get_scope(request.user)
-    if not scope.has_any(Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY):
-        raise PermissionDenied(_("您的角色无权查看区划。"))
+    enforce(can_view_org_tree(scope), _("您的角色无权查看区划。"))
     villages = selectors.village_list(user=request.user).annotate(
         active=active_cadres_count())
     q = request.GET.get("q", "").strip()
@@ -37,14 +38,13 @@ def org_tree(request):
         villages = villages.filter(Q(name__icontains=q) | Q(township__name__icontains=q) | Q(code__startswith=q))
     townships = selectors.township_list(user=request.user).prefetch_related(
         Prefetch("villages", queryset=villages.order_by("code"), to_attr="shown"))
-    return render(request, "core/org_tree.html", {"townships": townships, "can_edit": scope.has_any(Role.COUNTY_ORG)})
+    return render(request, "core/org_tree.html", {"townships": townships, "can_edit": is_county_org(scope)})
 
 
 @login_required
 @require_POST
 def village_quota(request, pk):
     village = get_object_or_404(selectors.village_list(user=request.user), pk=pk)
-    get_scope(request.user).require({Role.COUNTY_ORG}, village=village)
     form = QuotaForm(request.POST)
     if form.is_valid():
         services.village_update(village=village, quota=form.cleaned_data["quota"], by=request.user)
@@ -60,16 +60,12 @@ def accounts(request):
     qs = selectors.user_list(user=request.user).prefetch_related(
         Prefetch("role_assignments", queryset=RoleAssignment.objects.filter(is_active=True).select_related(
             "county", "township", "village"), to_attr="active_roles")).order_by("username")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-    role = request.GET.get("role")
-    if role:
-        qs = qs.filter(role_assignments__role=role, role_assignments__is_active=True).distinct()
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    form = UserCreateForm(townships=selectors.township_list(user=request.user),
-                          villages=selectors.village_list(user=request.user))
-    return render(request, "core/accounts.html", {"page_obj": page, "form": form, "roles": Role.choices})
+    filterset = AccountFilter(request.GET or None, queryset=qs)
+    table = AccountTable(filterset.qs if filterset.is_bound and filterset.is_valid() else qs, request=request)
+    export = table_page(request, table, key="accounts", filename=_("账号与角色"))
+    if export is not None:
+        return export
+    return render(request, "core/accounts.html", {"table": table, "filter": filterset})
 
 
 @login_required

@@ -1,11 +1,11 @@
 """Helpers for the HTML views."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from core.roles import Role
+from core.permissions import enforce, is_county_org
 from core.scope import get_scope
 
 
@@ -23,8 +23,7 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 def require_county_org(user, message) -> None:
     """403 with ``message`` unless the user is county_org somewhere (county-wide pages)."""
-    if not get_scope(user).has_any(Role.COUNTY_ORG):
-        raise PermissionDenied(message)
+    enforce(is_county_org(get_scope(user)), message)
 
 
 def safe_next(request, fallback: str, *, source=None) -> str:

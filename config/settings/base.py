@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_filters",
+    "django_tables2",
     "django_htmx",
     "rest_framework",
     "rest_framework.authtoken",

@@ -1,0 +1,56 @@
+"""Who may do what with the org tree, accounts, schedules and the security log (the core app's permissions).
+
+One function per decision, pure: a ``Scope`` (and the object) in, a bool out. Services enforce them with
+``enforce`` (403 with the message people read); views, API and templates only ask. Every app keeps its own
+decisions in its ``permissions.py``; this module also holds the two helpers they share.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from core.roles import Role
+from core.scope import Scope
+
+#: who may look at the org tree (the quota page); township party committees see their township's part
+ORG_TREE_READERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY)
+
+
+def enforce(allowed: bool, message: str) -> None:
+    """Raise 403 with ``message`` unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def is_system(by) -> bool:
+    """Writes without a person (the demo set-up, data migrations) are not permission-checked."""
+    return by is None
+
+
+# -- decisions ---------------------------------------------------------------------------------------------
+def can_see_nav_item(scope: Scope, roles) -> bool:
+    """A navigation entry registered for ``roles`` (None: everyone signed in)."""
+    return roles is None or scope.has_any(*roles)
+
+
+def can_view_org_tree(scope: Scope) -> bool:
+    return scope.has_any(*ORG_TREE_READERS)
+
+
+def is_county_org(scope: Scope) -> bool:
+    """County_org somewhere: the county-wide pages (accounts, schedules, the security log)."""
+    return scope.has_any(Role.COUNTY_ORG)
+
+
+def can_manage_county(scope: Scope, county) -> bool:
+    """Townships, villages, quotas, accounts and roles of ``county``: its county_org."""
+    return scope.can({Role.COUNTY_ORG}, county=county)
+
+
+def can_create_county(scope: Scope) -> bool:
+    return scope.is_superuser
+
+
+def can_see_personal_data(scope: Scope, county_id: int | None = None) -> bool:
+    """R-03: full ID numbers and phones (the Scope reads the roles behind it)."""
+    return scope.sees_personal_data(county_id)
