@@ -1,6 +1,6 @@
 """Demo data of selection: the completed 2022 main round and a running supplement round of this year.
 
-The 2022 round is the record behind the demo cadres appointed on 2022-11-15 (core.demo.build_cadres):
+The 2022 round is the record behind the demo cadres appointed on 2022-11-15 (cadres.demo.build_cadres):
 one appointed application per such cadre, plus runners-up who were not appointed. Those rows are
 written directly (the cadres already exist, so the services' "already an active cadre" check would
 refuse them); their composite and rank come from the same policies as live data.
