@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DisciplineCase, Education, Post
 from core.filters import ScopedFilterSet
-from core.models import User
+from core.models import Township, User
 from core.scope import get_scope
 from core.selectors import county_accounts_q, role_holders_q, village_list
 
@@ -64,6 +64,9 @@ class CadreFilter(ScopedFilterSet):
     village_path = "village"
     search_fields = ("name", "village__name")
 
+    # a real path (not the base's method) so the API schema can type it
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="village__township",
+                                                queryset=Township.objects.none())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Cadre.Status.choices)
     education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices)
     post = django_filters.ChoiceFilter(label=_("岗位"), choices=Post.choices)

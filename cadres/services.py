@@ -140,7 +140,7 @@ def _check_leave_date(cadre: Cadre, date: dt.date) -> None:
         raise ValidationError({"date": _("日期不能早于聘任日期 %(d)s。") % {"d": cadre.appointed_on}})
 
 
-def _leave(cadre: Cadre, *, by, date: dt.date, status: str, reason: str, **fields) -> Cadre:
+def _leave(cadre: Cadre, *, by, date: dt.date, status: str, reason: str, ban: bool = False, **fields) -> Cadre:
     """The one way out of the pool (R-31, R-04): lock the active cadre, check the date, record why, and
     announce the vacancy it leaves (R-01)."""
     _require_manager(by, cadre)
@@ -151,6 +151,8 @@ def _leave(cadre: Cadre, *, by, date: dt.date, status: str, reason: str, **field
     cadre.leave_reason = (reason or "").strip()
     for key, value in fields.items():
         setattr(cadre, key, value)
+    if ban:  # R-13, after the date was checked (a date in year 9999 is refused, not overflowed)
+        cadre.banned_until = add_years(date, BAN_YEARS)
     _save(cadre, by=by)
     vacancy_announce(cadre=cadre)
     return cadre
@@ -165,7 +167,7 @@ def cadre_disqualify(*, cadre: Cadre, date: dt.date, category: str, reason: str,
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写取消资格的事实和理由。")})
     return _leave(cadre, by=by, date=date, status=Cadre.Status.DISQUALIFIED, reason=reason, disqualified_on=date,
-                  disqualify_category=category, banned_until=add_years(date, BAN_YEARS))
+                  disqualify_category=category, ban=True)
 
 
 @transaction.atomic

@@ -1,16 +1,17 @@
 """Who may do what in selection (R-10, R-11): one function per decision, each taking a Scope.
 
-Services enforce (``require_*`` raise PermissionDenied with the message a user reads); views, the API and
-templates only ask (to show a button, or to answer 403 before reading a form).
+Services enforce (``require_*`` and ``deny_unless``, shared with ``cadres.permissions``, raise PermissionDenied
+with the message a user reads); views, the API and templates only ask (to show a button, or to answer 403
+before reading a form).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from cadres.permissions import actor_may, deny_unless
 from core.roles import Role
-from core.scope import Scope, get_scope
+from core.scope import Scope
 from selection.models import Application, Round
 
 #: R-10: the county organisation department runs rounds, records co-review and decides
@@ -35,18 +36,6 @@ STEPS = {
     "co_review": (CO_REVIEWERS, _("只有县委组织部可以登记有关部门协审结果。")),
     "decide": (DECIDERS, _("只有县委组织部可以登记县委人才工作领导小组的决定。")),
 }
-
-
-def deny_unless(allowed: bool, message=None) -> None:
-    """Raise PermissionDenied (403) with ``message`` unless ``allowed``."""
-    if not allowed:
-        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
-
-
-def actor_may(by, decision, *args, **kwargs) -> bool:
-    """``decision(scope, ...)`` for the acting user of a service; the system (``by=None``: jobs, the demo)
-    always may."""
-    return by is None or decision(get_scope(by), *args, **kwargs)
 
 
 # -- rounds ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Education
 from cadres.selectors import personal_number_q
 from core.filters import ScopedFilterSet
-from core.models import County, Village
+from core.models import County, Township, Village
 from core.scope import get_scope
 from core.selectors import vacancy_list
 from selection.models import Application, Round
@@ -98,6 +98,9 @@ class ApplicationFilter(ScopedFilterSet):
     village_path = "village"
     search_fields = ("name", "village__name")
 
+    # a real path (not the base's method) so the API schema can type it
+    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="village__township",
+                                                queryset=Township.objects.none())
     round = django_filters.ModelChoiceFilter(label=_("选拔批次"), queryset=Round.objects.none())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Application.Status.choices)
     education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices)

@@ -176,17 +176,26 @@ def application_edit(request, pk):
     form = ApplicationForm(request.POST or None, instance=app, villages=villages,
                            full_personal=get_scope(request.user).sees_personal_data(app.round.county_id))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.application_update(application=app, by=request.user, **form.service_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("selection:application", pk=app.pk)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("selection:application", pk=app.pk)
+        done = _on_application(request, app, form, _("已保存。"), lambda: services.application_update(
+            application=app, by=request.user, **form.service_data()))
+        if done:
+            return done
     return render(request, "selection/application_form.html", {"form": form, "round": app.round, "app": app})
+
+
+def _on_application(request, app, form, success, call):
+    """Run ``call`` (a service on ``app``) for a valid form: field errors go back onto the form (None: show
+    it again); a Conflict (a step taken meanwhile) or success goes to the application page with a message."""
+    try:
+        call()
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("selection:application", pk=app.pk)
 
 
 def _steps(app):
@@ -236,16 +245,10 @@ def _step_view(request, pk, *, step, form_class, service, title, template="selec
     permissions.require_step(get_scope(request.user), step, app)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            service(application=app, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("selection:application", pk=app.pk)
-        else:
-            messages.success(request, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name})
-            return redirect("selection:application", pk=app.pk)
+        done = _on_application(request, app, form, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name},
+                               lambda: service(application=app, by=request.user, **form.cleaned_data))
+        if done:
+            return done
     return render(request, template, {"form": form, "app": app, "title": title,
                                       "below_standard": app.education in policies.BELOW_STANDARD})
 
