@@ -87,7 +87,7 @@ class _ScopedFilter(django_filters.FilterSet):
         from core.selectors import township_list
 
         if user is not None:
-            from cadres.selectors import village_choices
+            from core.filters import village_choices
 
             self.filters["township"].queryset = township_list(user=user)
             self.filters["village"].queryset = village_choices(user=user, data=self.data)

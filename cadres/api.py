@@ -1,17 +1,17 @@
 """/api/v1/cadres/ and /api/v1/discipline-cases/."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from cadres import services
+from cadres import permissions, services
 from cadres.models import Cadre
-from cadres.selectors import CADRE_MANAGERS, CadreFilter, cadre_list, discipline_case_list
+from cadres.selectors import CadreFilter, cadre_list, discipline_case_list
 from cadres.serializers import (
     CadreDisqualifySerializer,
     CadreLeaveSerializer,
@@ -21,7 +21,6 @@ from cadres.serializers import (
     DisciplineDecideSerializer,
 )
 from core.api import router
-from core.roles import Role
 from core.scope import get_scope
 from core.selectors import village_list
 
@@ -36,18 +35,25 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def get_queryset(self):
         return cadre_list(user=self.request.user).order_by("pk")
 
-    def get_serializer_context(self):
-        return super().get_serializer_context()
-
     def _writable_village(self, village):
-        scope = get_scope(self.request.user)
         # the village must be visible, else 404-equivalent field error
         if not village_list(user=self.request.user).filter(pk=village.pk).exists():
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"village": [_("村不存在或不在您的管辖范围内。")]})
-        scope.require(CADRE_MANAGERS, village=village,
-                      message=_("只有县委组织部或本乡（镇）党委可以登记、修改后备干部。"))
+        permissions.deny_unless(permissions.can_manage_village(get_scope(self.request.user), village),
+                                permissions.WRITE_DENIED)
+
+    def _managed_cadre(self, message=None) -> Cadre:
+        """The cadre of the URL (404 outside scope), 403 before the body is read unless the user manages it."""
+        cadre = self.get_object()
+        permissions.deny_unless(permissions.can_manage_cadre(get_scope(self.request.user), cadre), message)
+        return cadre
+
+    def _act(self, request, serializer_class, service):
+        cadre = self._managed_cadre()
+        ser = serializer_class(data=request.data)
+        ser.is_valid(raise_exception=True)
+        cadre = service(cadre=cadre, by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(cadre).data)
 
     def create(self, request, *args, **kwargs):
         ser = self.get_serializer(data=request.data)
@@ -62,8 +68,7 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(self.get_serializer(cadre).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        cadre = self.get_object()
-        get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village)
+        cadre = self._managed_cadre()
         ser = self.get_serializer(cadre, data=request.data, partial=kwargs.get("partial", False))
         ser.is_valid(raise_exception=True)
         if "village" in ser.validated_data:
@@ -77,9 +82,7 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @action(detail=True, methods=["post"], url_path="link-user")
     def link_user(self, request, pk=None):
         """Link the cadre's own login (``{"user": id}``) or unlink it (``{"user": null}``)."""
-        cadre = self.get_object()
-        get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village,
-                                        message=_("只有县委组织部或本乡（镇）党委可以关联后备干部的登录账号。"))
+        cadre = self._managed_cadre(permissions.LINK_DENIED)
         ser = CadreLinkUserSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         cadre = services.cadre_link_user(cadre=cadre, user=ser.validated_data["user"], by=request.user)
@@ -88,22 +91,12 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @extend_schema(request=CadreDisqualifySerializer, responses=CadreSerializer)
     @action(detail=True, methods=["post"])
     def disqualify(self, request, pk=None):
-        cadre = self.get_object()
-        get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village)
-        ser = CadreDisqualifySerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        cadre = services.cadre_disqualify(cadre=cadre, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(cadre).data)
+        return self._act(request, CadreDisqualifySerializer, services.cadre_disqualify)
 
     @extend_schema(request=CadreLeaveSerializer, responses=CadreSerializer)
     @action(detail=True, methods=["post"])
     def resign(self, request, pk=None):
-        cadre = self.get_object()
-        get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village)
-        ser = CadreLeaveSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        cadre = services.cadre_resign(cadre=cadre, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(cadre).data)
+        return self._act(request, CadreLeaveSerializer, services.cadre_resign)
 
 
 class DisciplineCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -118,9 +111,7 @@ class DisciplineCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         cadre = get_object_or_404(cadre_list(user=request.user), pk=ser.validated_data["cadre"].pk)
-        scope = get_scope(request.user)
-        if not scope.can(CADRE_MANAGERS, village=cadre.village):
-            raise PermissionDenied(_("只有县委组织部或本乡（镇）党委可以立案。"))
+        permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre), permissions.CASE_DENIED)
         case, _created = services.discipline_case_open(
             cadre=cadre, category=ser.validated_data["category"], opened_on=ser.validated_data["opened_on"],
             details=ser.validated_data["details"], by=request.user)
@@ -130,7 +121,7 @@ class DisciplineCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         case = self.get_object()
-        get_scope(request.user).require((Role.COUNTY_ORG, Role.TOWNSHIP_PARTY), village=case.cadre.village)
+        permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), case.cadre))
         ser = DisciplineDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data

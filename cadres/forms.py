@@ -14,7 +14,8 @@ class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
                   "appointed_on", "is_serving_village_cadre", "previous_round"]
         widgets = {"appointed_on": DateInput()}
         field_classes = {"id_number": PersonalNumberField, "phone": PersonalNumberField}
-        help_texts = {"id_number": _("18位居民身份证号；性别和出生日期由身份证号自动得出。")}
+        help_texts = {"id_number": _("18位居民身份证号；性别和出生日期由身份证号自动得出。"),
+                      "is_serving_village_cadre": _("在职村干部不发放后备干部报酬")}
 
     def __init__(self, *args, villages=None, full_personal=False, **kwargs):
         """``full_personal``: the user sees this cadre's numbers in full (R-03); else they are masked."""

@@ -6,13 +6,30 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, DisciplineCase
+from cadres.models import Cadre, DisciplineCase, DisqualifyCategory, ServingPeriod
+from cadres.permissions import (
+    CASE_DENIED,
+    LINK_DENIED,
+    WRITE_DENIED,
+    actor_may,
+    can_manage_cadre,
+    can_manage_village,
+    deny_unless,
+)
+from cadres.selectors import cadre_account_candidates
 from core import dates, idcard
+from core.audit import record_event
 from core.dates import add_years
 from core.dates import today as local_today
 from core.errors import Conflict
+from core.models import User
+from core.roles import Role
+from core.scope import clear_scope, get_scope
+from core.selectors import county_accounts_q, role_holders_q, users_with_role
+from core.services import model_save, notify
 
 BAN_YEARS = 5  # 第十一条：被取消资格的，原则上5年内不得参加选拔
 
@@ -44,14 +61,11 @@ def _check_unique_active(cadre: Cadre) -> None:
 
 def _save(cadre: Cadre, *, by) -> Cadre:
     dates.check(dates.event_errors(cadre.appointed_on, field="appointed_on"))
-    cadre._history_user = by
-    cadre.full_clean()
-    try:
-        with transaction.atomic():
-            cadre.save()
-    except IntegrityError as exc:
-        raise ValidationError({"id_number": _("此身份证号已是在岗后备干部，不能重复登记。")}) from exc
-    return cadre
+    return model_save(cadre, by=by, unique_error={"id_number": _("此身份证号已是在岗后备干部，不能重复登记。")})
+
+
+def _require_manager(by, cadre: Cadre, message=None) -> None:
+    deny_unless(actor_may(by, can_manage_cadre, cadre), message)
 
 
 @transaction.atomic
@@ -59,6 +73,8 @@ def cadre_create(*, by, **data) -> Cadre:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if data.get("village") is not None:
+        deny_unless(actor_may(by, can_manage_village, data["village"]), WRITE_DENIED)
     cadre = Cadre(**data)
     _derive(cadre)
     if active_ban(cadre.id_number, on=cadre.appointed_on):
@@ -79,6 +95,9 @@ def cadre_update(*, cadre: Cadre, by, serving_changed_on: dt.date | None = None,
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _require_manager(by, cadre)
+    if "village" in data:
+        deny_unless(actor_may(by, can_manage_village, data["village"]), WRITE_DENIED)
     was_serving = Cadre.objects.filter(pk=cadre.pk).values_list("is_serving_village_cadre", flat=True).first()
     for key, value in data.items():
         setattr(cadre, key, value)
@@ -93,8 +112,6 @@ def cadre_update(*, cadre: Cadre, by, serving_changed_on: dt.date | None = None,
 
 def serving_period_change(*, cadre: Cadre, serving: bool, on: dt.date, by) -> None:
     """R-05: a serving period starts on ``on`` (serving) or the open one ends the day before (not serving)."""
-    from cadres.models import ServingPeriod
-
     dates.check(dates.event_errors(on, field="serving_changed_on"))
     open_period = ServingPeriod.objects.select_for_update().filter(cadre=cadre, end_date__isnull=True).first()
     if serving and open_period is None:
@@ -123,27 +140,34 @@ def _check_leave_date(cadre: Cadre, date: dt.date) -> None:
         raise ValidationError({"date": _("日期不能早于聘任日期 %(d)s。") % {"d": cadre.appointed_on}})
 
 
+def _leave(cadre: Cadre, *, by, date: dt.date, status: str, reason: str, ban: bool = False, **fields) -> Cadre:
+    """The one way out of the pool (R-31, R-04): lock the active cadre, check the date, record why, and
+    announce the vacancy it leaves (R-01)."""
+    _require_manager(by, cadre)
+    cadre = _lock_active(cadre)
+    _check_leave_date(cadre, date)
+    cadre.status = status
+    cadre.left_on = date
+    cadre.leave_reason = (reason or "").strip()
+    for key, value in fields.items():
+        setattr(cadre, key, value)
+    if ban:  # R-13, after the date was checked (a date in year 9999 is refused, not overflowed)
+        cadre.banned_until = add_years(date, BAN_YEARS)
+    _save(cadre, by=by)
+    vacancy_announce(cadre=cadre)
+    return cadre
+
+
 @transaction.atomic
 def cadre_disqualify(*, cadre: Cadre, date: dt.date, category: str, reason: str, by) -> Cadre:
     """R-31: disqualified on ``date``; stipends stop from the next month (R-41), a 5-year ban starts
     (R-13), and the village becomes a vacancy (R-01) because it counts active cadres only."""
-    from cadres.models import DisqualifyCategory
-
     if category not in DisqualifyCategory.values:
         raise ValidationError({"category": _("请选择取消资格的情形。")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写取消资格的事实和理由。")})
-    cadre = _lock_active(cadre)
-    _check_leave_date(cadre, date)
-    cadre.status = Cadre.Status.DISQUALIFIED
-    cadre.disqualified_on = date
-    cadre.left_on = date
-    cadre.disqualify_category = category
-    cadre.banned_until = add_years(date, BAN_YEARS)
-    cadre.leave_reason = reason.strip()
-    _save(cadre, by=by)
-    vacancy_announce(cadre=cadre)
-    return cadre
+    return _leave(cadre, by=by, date=date, status=Cadre.Status.DISQUALIFIED, reason=reason, disqualified_on=date,
+                  disqualify_category=category, ban=True)
 
 
 @transaction.atomic
@@ -151,27 +175,13 @@ def cadre_resign(*, cadre: Cadre, date: dt.date, reason: str, by) -> Cadre:
     """R-31: resignation stops stipends from the next month like disqualification, with no ban."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写辞职原因。")})
-    cadre = _lock_active(cadre)
-    _check_leave_date(cadre, date)
-    cadre.status = Cadre.Status.RESIGNED
-    cadre.left_on = date
-    cadre.leave_reason = reason.strip()
-    _save(cadre, by=by)
-    vacancy_announce(cadre=cadre)
-    return cadre
+    return _leave(cadre, by=by, date=date, status=Cadre.Status.RESIGNED, reason=reason)
 
 
 @transaction.atomic
 def cadre_promote(*, cadre: Cadre, date: dt.date, reason: str, by) -> Cadre:
     """R-04: elected into 村“两委” — leaves the pool with no ban."""
-    cadre = _lock_active(cadre)
-    _check_leave_date(cadre, date)
-    cadre.status = Cadre.Status.PROMOTED
-    cadre.left_on = date
-    cadre.leave_reason = (reason or "").strip()
-    _save(cadre, by=by)
-    vacancy_announce(cadre=cadre)
-    return cadre
+    return _leave(cadre, by=by, date=date, status=Cadre.Status.PROMOTED, reason=reason)
 
 
 def vacancy_announce(*, cadre: Cadre) -> int:
@@ -179,12 +189,6 @@ def vacancy_announce(*, cadre: Cadre) -> int:
     by a year-end 不称职 or by incapacity, 辞职, 当选村“两委”): when ``cadre`` has left and the village
     now holds fewer active cadres than its quota, the township party committee and the county
     organization department are told once (the notice's key is the departure) to find a replacement."""
-    from django.urls import reverse
-
-    from core.roles import Role
-    from core.selectors import users_with_role
-    from core.services import notify
-
     village = cadre.village
     if cadre.status == Cadre.Status.ACTIVE or village.cadres.filter(status=Cadre.Status.ACTIVE).count() >= village.quota:
         return 0
@@ -209,11 +213,7 @@ def cadre_link_user(*, cadre: Cadre, user, by) -> Cadre:
     (role ``cadre``, self only; API.md). Only an account from ``selectors.cadre_account_candidates`` —
     active, of the cadre's county, holding no other role, not another cadre's login. Kept in the cadre's
     history (with the reason) and in the audit log."""
-    from cadres.selectors import cadre_account_candidates
-    from core.audit import record_event
-    from core.models import User
-    from core.scope import clear_scope
-
+    _require_manager(by, cadre, LINK_DENIED)
     cadre = Cadre.objects.select_for_update(of=("self",)).select_related("village__township", "user").get(pk=cadre.pk)
     old = cadre.user
     user_id = getattr(user, "pk", user)
@@ -248,10 +248,6 @@ def cadre_link_user(*, cadre: Cadre, user, by) -> Cadre:
 
 def _link_refusal(cadre: Cadre, account, *, by) -> str:
     """Why ``account`` cannot be the cadre's login — an account outside the county answers like a missing one."""
-    from core.models import User
-    from core.scope import get_scope
-    from core.selectors import county_accounts_q, role_holders_q
-
     in_county = account is not None and (get_scope(by).is_superuser or User.objects.filter(
         county_accounts_q([cadre.village.township.county_id]), pk=account.pk).exists())
     if not in_county:
@@ -278,6 +274,7 @@ def active_ban(id_number: str, *, on: dt.date):
 def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, details: str, by=None,
                          source: str = "manual", key: str = "") -> tuple[DisciplineCase, bool]:
     """R-30: open a case. With ``key`` the same case is never opened twice (R-25 reruns)."""
+    _require_manager(by, cadre, CASE_DENIED)
     if key:
         existing = DisciplineCase.objects.filter(cadre=cadre, key=key).first()
         if existing:
@@ -298,6 +295,7 @@ def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, det
 @transaction.atomic
 def discipline_case_decide(*, case: DisciplineCase, decision: str, note: str, decided_on: dt.date, by) -> DisciplineCase:
     """R-30/R-31: close a case with its handling decision; 取消资格 runs the one disqualification."""
+    _require_manager(by, case.cadre)
     dates.check(dates.event_errors(decided_on, field="decided_on"))
     case = DisciplineCase.objects.select_for_update().get(pk=case.pk)
     if case.status == DisciplineCase.Status.CLOSED:

@@ -5,11 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cadres import services
+from cadres import permissions, services
 from cadres.forms import CadreForm, DisqualifyForm, LeaveForm, LinkUserForm
 from cadres.models import Cadre
+from cadres.permissions import manageable_villages_q
 from cadres.selectors import (
-    CADRE_MANAGERS,
     CadreFilter,
     cadre_account_candidates,
     cadre_list,
@@ -17,9 +17,8 @@ from cadres.selectors import (
 )
 from core.audit import history_rows
 from core.errors import Conflict
-from core.roles import Role
 from core.scope import get_scope
-from core.selectors import vacancy_list, village_list
+from core.selectors import township_list, vacancy_list, village_list
 from core.web import apply_errors, int_param
 
 
@@ -28,9 +27,8 @@ def cadre_index(request):
     qs = cadre_list(user=request.user).order_by("village__code", "name", "pk")
     flt = CadreFilter(request.GET or None, queryset=qs, user=request.user)
     page = Paginator(flt.qs if flt.is_bound else qs, 25).get_page(request.GET.get("page"))
-    scope = get_scope(request.user)
     return render(request, "cadres/cadre_list.html", {
-        "filter": flt, "page_obj": page, "can_create": scope.has_any(*CADRE_MANAGERS),
+        "filter": flt, "page_obj": page, "can_create": permissions.can_register_cadres(get_scope(request.user)),
     })
 
 
@@ -38,30 +36,26 @@ def cadre_index(request):
 def cadre_detail(request, pk):
     cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
     scope = get_scope(request.user)
-    can_manage = scope.can(CADRE_MANAGERS, village=cadre.village)
+    can_manage = permissions.can_manage_cadre(scope, cadre)
     ctx = {"cadre": cadre, "can_manage": can_manage and cadre.status == Cadre.Status.ACTIVE,
            "cases": discipline_case_list(user=request.user).filter(cadre=cadre)}
     if can_manage:
         ctx["link_form"] = LinkUserForm(initial={"user": cadre.user_id},
                                         candidates=cadre_account_candidates(cadre=cadre, by=request.user))
-    if scope.can({Role.COUNTY_ORG}, village=cadre.village):
+    if permissions.can_see_cadre_history(scope, cadre):
         ctx["history"] = history_rows(cadre, full_personal=scope.sees_personal_data(cadre.village.township.county_id))
     return render(request, "cadres/cadre_detail.html", ctx)
 
 
-def scope_manage_q(scope):
-    """Villages where the user may manage cadres: their county (county_org) or township (township_party)."""
-    return scope.q_holding(CADRE_MANAGERS, village="")
+#: kept for payroll.views, which still imports it from here (its helper moves it to cadres.permissions)
+scope_manage_q = manageable_villages_q
 
 
 @login_required
 def cadre_create(request):
     scope = get_scope(request.user)
-    if not scope.has_any(*CADRE_MANAGERS):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("只有县委组织部和乡（镇）党委可以登记后备干部。"))
-    villages = village_list(user=request.user).filter(scope_manage_q(scope))
+    permissions.deny_unless(permissions.can_register_cadres(scope), permissions.CREATE_DENIED)
+    villages = village_list(user=request.user).filter(manageable_villages_q(scope))
     initial = {"village": request.GET.get("village")} if request.GET.get("village") else None
     form = CadreForm(request.POST or None, villages=villages, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -79,8 +73,8 @@ def cadre_create(request):
 def cadre_edit(request, pk):
     cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
     scope = get_scope(request.user)
-    scope.require(CADRE_MANAGERS, village=cadre.village)
-    villages = village_list(user=request.user).filter(scope_manage_q(scope))
+    permissions.deny_unless(permissions.can_manage_cadre(scope, cadre))
+    villages = village_list(user=request.user).filter(manageable_villages_q(scope))
     form = CadreForm(request.POST or None, instance=cadre, villages=villages,
                      full_personal=scope.sees_personal_data(cadre.village.township.county_id))
     if request.method == "POST" and form.is_valid():
@@ -99,8 +93,7 @@ def cadre_edit(request, pk):
 def cadre_link_user(request, pk):
     """The cadre's own login: link an account or unlink it (services.cadre_link_user)."""
     cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
-    get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village,
-                                    message=_("只有县委组织部或本乡（镇）党委可以关联后备干部的登录账号。"))
+    permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre), permissions.LINK_DENIED)
     form = LinkUserForm(request.POST or None, initial={"user": cadre.user_id},
                         candidates=cadre_account_candidates(cadre=cadre, by=request.user))
     if request.method == "POST" and form.is_valid():
@@ -120,7 +113,7 @@ def cadre_link_user(request, pk):
 
 def _leave_view(request, pk, *, form_class, action, title, template="cadres/cadre_action.html"):
     cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
-    get_scope(request.user).require(CADRE_MANAGERS, village=cadre.village)
+    permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre))
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,9 +150,7 @@ def cadre_promote(request, pk):
 def vacancies(request):
     qs = vacancy_list(user=request.user, township_id=int_param(request, "township"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    from core.selectors import township_list
-
     return render(request, "cadres/vacancies.html", {
         "page_obj": page, "townships": township_list(user=request.user),
-        "can_create": get_scope(request.user).has_any(*CADRE_MANAGERS),
+        "can_create": permissions.can_register_cadres(get_scope(request.user)),
     })

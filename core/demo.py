@@ -1,4 +1,4 @@
-"""The demo county 清流县: real townships and villages, a user for every role, ~110 cadres.
+"""The demo county 清流县: real townships and villages and a user for every role (cadres: ``cadres.demo``).
 
 Other apps add their own demo data by registering a step::
 
@@ -42,6 +42,7 @@ class DemoContext:
     today: dt.date
     rng: random.Random
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, unit, username)
+    counts: dict[str, int] = field(default_factory=dict)  # what steps built, for seed_demo's closing line
     out: object = None
     force_password_change: bool = False  # seed_demo turns it on: new demo users set their own password
 
@@ -73,7 +74,8 @@ def _demo_hash() -> str:
     return _HASH[0]
 
 
-def _user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
+def demo_user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
+    """The demo account ``username`` (made once, with the shared demo password), with ``role`` on ``unit``."""
     from core.models import User
     from core.services import role_assign
 
@@ -125,82 +127,25 @@ def build_users(ctx: DemoContext) -> None:
     county = ctx.county
     for role, username, label in [(Role.COUNTY_ORG, "org", "县委组织部"), (Role.COUNTY_FINANCE, "finance", "县财政局"),
                                   (Role.COUNTY_HRSS, "hrss", "县人社局")]:
-        _user(username, f"{label}工作人员", ctx, role=role, unit=county)
+        demo_user(username, f"{label}工作人员", ctx, role=role, unit=county)
         ctx.logins.append((role.label, county.name, username))
     rng = random.Random(7)
     for t in county.townships.order_by("code"):
         suffix = t.code[-3:]
-        _user(f"party_{suffix}", f"{person_name(rng)}（{t.name}党委）", ctx, role=Role.TOWNSHIP_PARTY, unit=t)
+        demo_user(f"party_{suffix}", f"{person_name(rng)}（{t.name}党委）", ctx, role=Role.TOWNSHIP_PARTY, unit=t)
         ctx.logins.append((Role.TOWNSHIP_PARTY.label, t.name, f"party_{suffix}"))
     for v in Village.objects.filter(township__county=county).select_related("township").order_by("code"):
         suffix = v.code[-6:]
-        _user(f"liaison_{suffix}", f"{person_name(rng)}（{v.name}包村）", ctx, role=Role.TOWNSHIP_LIAISON, unit=v)
-        _user(f"secretary_{suffix}", f"{person_name(rng)}（{v.name}书记）", ctx, role=Role.VILLAGE_SECRETARY, unit=v)
+        demo_user(f"liaison_{suffix}", f"{person_name(rng)}（{v.name}包村）", ctx, role=Role.TOWNSHIP_LIAISON, unit=v)
+        demo_user(f"secretary_{suffix}", f"{person_name(rng)}（{v.name}书记）", ctx, role=Role.VILLAGE_SECRETARY, unit=v)
         ctx.logins.append((Role.TOWNSHIP_LIAISON.label, f"{v.township.name}{v.name}", f"liaison_{suffix}"))
         ctx.logins.append((Role.VILLAGE_SECRETARY.label, f"{v.township.name}{v.name}", f"secretary_{suffix}"))
-
-
-@transaction.atomic
-def build_cadres(ctx: DemoContext) -> None:
-    """~110 cadres: most villages filled, a few vacant, some who left (disqualified, resigned)."""
-    from cadres import services
-    from cadres.models import Cadre, DisqualifyCategory, Education, PoliticalStatus, Post
-    from core import idcard
-    from core.models import Village
-    from core.roles import Role
-
-    rng = ctx.rng
-    villages = list(Village.objects.filter(township__county=ctx.county).select_related("township").order_by("code"))
-    vacant = {v.code for v in rng.sample(villages, 9)}
-    educations = [Education.BELOW_HIGH_SCHOOL] * 3 + [Education.HIGH_SCHOOL] * 30 + [Education.COLLEGE] * 35 + \
-                 [Education.BACHELOR] * 28 + [Education.POSTGRADUATE] * 4
-    first_round = dt.date(2022, 11, 15)
-
-    def new_cadre(v, appointed):
-        born = dt.date(rng.randint(1984, 2002), rng.randint(1, 12), rng.randint(1, 28))
-        female = rng.random() < 0.45
-        number = idcard.make_id_number("350423", born, rng.randint(0, 499) * 2 + (0 if female else 1))
-        cadre = Cadre(
-            name=person_name(rng), id_number=number, gender=idcard.gender(number),
-            birth_date=idcard.birth_date(number), education=rng.choice(educations),
-            political_status=rng.choice([PoliticalStatus.PARTY_MEMBER] * 3 + [
-                PoliticalStatus.PROBATIONARY, PoliticalStatus.LEAGUE_MEMBER, PoliticalStatus.MASSES]),
-            phone=f"1{rng.choice('35789')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
-            village=v, post=rng.choice([Post.SECRETARY_ASSISTANT] * 3 + [Post.CLERK, Post.PARTY_WORKER]),
-            appointed_on=appointed, is_serving_village_cadre=rng.random() < 0.08,
-            previous_round=rng.random() < 0.3,
-        )
-        cadre.full_clean()
-        cadre.save()
-        return cadre
-
-    for v in villages:
-        if Cadre.objects.filter(village=v).exists():
-            continue
-        appointed = first_round
-        if v.code in vacant or rng.random() < 0.12:
-            # someone held the post and left: the village is vacant, or was refilled after
-            former = new_cadre(v, first_round)
-            left = first_round + dt.timedelta(days=rng.randint(150, 900))
-            left = min(left, ctx.today - dt.timedelta(days=60))
-            if rng.random() < 0.5:
-                services.cadre_disqualify(cadre=former, date=left, by=None, reason="演示数据：按管理办法第十一条取消资格",
-                                          category=rng.choice([DisqualifyCategory.ABSENCE,
-                                                               DisqualifyCategory.ASSESSMENT_INCOMPETENT,
-                                                               DisqualifyCategory.TIME_NOT_GUARANTEED]))
-            else:
-                services.cadre_resign(cadre=former, date=left, reason="演示数据：外出务工，本人申请辞职", by=None)
-            appointed = left + dt.timedelta(days=rng.randint(20, 50))
-        if v.code in vacant:
-            continue
-        cadre = new_cadre(v, appointed)
-        suffix = v.code[-6:]
-        cadre.user = _user(f"cadre_{suffix}", cadre.name, ctx)
-        cadre.save(update_fields=["user"])
-        ctx.logins.append((Role.CADRE.label, f"{v.township.name}{v.name}", f"cadre_{suffix}"))
 
 
 def run_steps(ctx: DemoContext) -> None:
     for _order, fn in sorted(_STEPS, key=lambda s: s[0]):
         with transaction.atomic():
             fn(ctx)
+
+
+_user = demo_user  # the old private name

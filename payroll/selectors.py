@@ -181,7 +181,7 @@ class PayLineFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from cadres.selectors import village_choices
+        from core.filters import village_choices
         from core.selectors import township_list
 
         if user is not None:

@@ -11,19 +11,8 @@ from rest_framework.response import Response
 from core.api import router
 from core.scope import get_scope
 from core.selectors import village_list
-from selection import services
-from selection.selectors import (
-    APPLICATION_ENTRY,
-    CO_REVIEWERS,
-    DECIDERS,
-    REVIEWERS,
-    ROUND_MANAGERS,
-    SCORERS,
-    ApplicationFilter,
-    RoundFilter,
-    application_list,
-    round_list,
-)
+from selection import permissions, services
+from selection.selectors import ApplicationFilter, RoundFilter, application_list, round_list
 from selection.serializers import (
     ApplicationSerializer,
     CoReviewSerializer,
@@ -51,7 +40,6 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         scope = get_scope(request.user)
         if not scope.is_superuser and county.pk not in scope.visible_county_ids():
             raise ValidationError({"county": [_("县不存在或不在您的管辖范围内。")]})
-        scope.require(ROUND_MANAGERS, county=county, message=_("只有县委组织部可以发布选拔公告。"))
         rnd = services.round_create(by=request.user, **ser.validated_data)
         return Response(self.get_serializer(rnd).data, status=status.HTTP_201_CREATED)
 
@@ -74,14 +62,12 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         village = data["village"]
         if not village_list(user=request.user).filter(pk=village.pk).exists():
             raise ValidationError({"village": [_("村不存在或不在您的管辖范围内。")]})
-        get_scope(request.user).require(APPLICATION_ENTRY, village=village,
-                                        message=_("只有县委组织部或本乡（镇）党委可以登记报名。"))
         app = services.application_submit(round=rnd, by=request.user, **data)
         return Response(self.get_serializer(app).data, status=status.HTTP_201_CREATED)
 
-    def _step(self, request, roles, message, serializer_class, service):
+    def _step(self, request, step, serializer_class, service):
         app = self.get_object()
-        get_scope(request.user).require(roles, village=app.village, message=message)
+        permissions.require_step(get_scope(request.user), step, app)  # 403 before reading the body
         ser = serializer_class(data=request.data)
         ser.is_valid(raise_exception=True)
         app = service(application=app, by=request.user, **ser.validated_data)
@@ -90,26 +76,22 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     @extend_schema(request=ReviewSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        return self._step(request, REVIEWERS, _("只有该村所在乡（镇）党委可以初审。"), ReviewSerializer,
-                          services.application_review)
+        return self._step(request, "review", ReviewSerializer, services.application_review)
 
     @extend_schema(request=ScoresSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def scores(self, request, pk=None):
-        return self._step(request, SCORERS, _("只有县委组织部或该村所在乡（镇）党委可以录入成绩。"), ScoresSerializer,
-                          services.application_score)
+        return self._step(request, "scores", ScoresSerializer, services.application_score)
 
     @extend_schema(request=CoReviewSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="co-review")
     def co_review(self, request, pk=None):
-        return self._step(request, CO_REVIEWERS, _("只有县委组织部可以登记有关部门协审结果。"), CoReviewSerializer,
-                          services.application_co_review)
+        return self._step(request, "co_review", CoReviewSerializer, services.application_co_review)
 
     @extend_schema(request=DecideSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        return self._step(request, DECIDERS, _("只有县委组织部可以登记县委人才工作领导小组的决定。"), DecideSerializer,
-                          services.application_decide)
+        return self._step(request, "decide", DecideSerializer, services.application_decide)
 
 
 router.register("selection-rounds", RoundViewSet, basename="selection-round")

@@ -1,6 +1,6 @@
 """Demo data of selection: the completed 2022 main round and a running supplement round of this year.
 
-The 2022 round is the record behind the demo cadres appointed on 2022-11-15 (core.demo.build_cadres):
+The 2022 round is the record behind the demo cadres appointed on 2022-11-15 (cadres.demo.build_cadres):
 one appointed application per such cadre, plus runners-up who were not appointed. Those rows are
 written directly (the cadres already exist, so the services' "already an active cadre" check would
 refuse them); their composite and rank come from the same policies as live data.
@@ -19,16 +19,19 @@ from decimal import Decimal
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from cadres.models import Cadre, Education
+from core import idcard
 from core.demo import demo_step, person_name
+from core.models import User, Village
+from selection import policies, services
+from selection.models import Application, Round
+from selection.policies import NEGATIVE_KEYS
 
 MAIN_YEAR = 2022
 MAIN_DECIDED = dt.date(2022, 11, 15)
 
 
 def _id_number(ctx, taken: set[str]) -> str:
-    from cadres.models import Cadre
-    from core import idcard
-
     while True:
         born = dt.date(ctx.rng.randint(1985, 2003), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
         number = idcard.make_id_number("350423", born, ctx.rng.randint(0, 999))
@@ -46,19 +49,10 @@ def _score(ctx, low=60, high=95) -> Decimal:
 
 
 def _no_items():
-    from selection.policies import NEGATIVE_KEYS
-
     return {k: False for k in NEGATIVE_KEYS}
 
 
 def build_main_round(ctx) -> None:
-    from cadres.models import Cadre, Education
-    from core import idcard
-    from core.models import User
-    from selection import policies
-    from selection.models import Application, Round
-    from selection.services import rerank
-
     if Round.objects.filter(county=ctx.county, year=MAIN_YEAR, kind=Round.Kind.MAIN).exists():
         return
     org = User.objects.filter(username="org").first()
@@ -115,16 +109,11 @@ def build_main_round(ctx) -> None:
         app._history_user = org
         app.save()
     for village_id in {a.village_id for a in rows}:
-        rerank(round_id=rnd.pk, village_id=village_id)
+        services.rerank(round_id=rnd.pk, village_id=village_id)
     ctx.say(f"  选拔：{rnd.title}（已结束，{len(rows)} 份报名）\n")
 
 
 def build_supplement_round(ctx) -> None:
-    from cadres.models import Education
-    from core.models import User, Village
-    from selection import services
-    from selection.models import Round
-
     year = ctx.today.year
     if Round.objects.filter(county=ctx.county, year=year, kind=Round.Kind.SUPPLEMENT).exists():
         return

@@ -9,8 +9,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cadres.models import Education, PoliticalStatus
 from core import excel
-from core.personal import shown
 from core.pdf import render_pdf
+from core.personal import shown
 from selection import policies
 from selection.models import Application
 

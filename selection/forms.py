@@ -17,6 +17,12 @@ class RoundForm(BootstrapMixin, forms.ModelForm):
                   "written_weight", "college_bonus", "previous_round_bonus"]
         widgets = {"announced_on": DateInput(), "apply_until": DateInput(),
                    "announcement": forms.Textarea(attrs={"rows": 8})}
+        # the models' help texts name rule ids (R-14, R-15) for the next engineer; the page says it plainly
+        help_texts = {
+            "written_weight": _("综合成绩 = 笔试 × 权重 + 面试 × (1 − 权重) + 倾斜加分；0.50 即笔试、面试各占一半"),
+            "college_bonus": _("第六条“向大专以上学历适当倾斜”，默认 0 分"),
+            "previous_round_bonus": _("第六条“向上轮村级后备干部适当倾斜”，默认 0 分"),
+        }
 
     def __init__(self, *args, counties=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +93,7 @@ class ReviewForm(BootstrapMixin, forms.Form):
         help_text=_("核实发现任何一项即不能通过初审"))
     education_exception = forms.CharField(max_length=limits.NOTE,
         label=_("学历破格理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("R-14：学历低于高中（中专）的，通过初审须写明破格理由"))
+        help_text=_("学历低于高中（中专）的，通过初审须写明破格理由"))
     comment = forms.CharField(max_length=limits.NOTE, label=_("初审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

@@ -19,8 +19,20 @@ from core import limits
 from core.errors import Conflict
 from core.idcard import validate_id_number
 from core.models import County, Village, phone_validator
+from selection.policies import COLLEGE_AND_ABOVE
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+def _actor(verbose_name):
+    """Who took a step (an optional user, kept when the user is not)."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+
+
+def _when(verbose_name):
+    """When a step was taken (empty until it is)."""
+    return models.DateTimeField(verbose_name, null=True, blank=True)
 
 
 class Round(models.Model):
@@ -54,12 +66,10 @@ class Round(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
         help_text=_("R-14：第六条“向上轮村级后备干部适当倾斜”，默认 0 分"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = _actor(_("发布人"))
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结束人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    closed_by = _actor(_("结束人"))
+    closed_at = _when(_("结束时间"))
 
     history = HistoricalRecords()
 
@@ -128,17 +138,15 @@ class Application(models.Model):
     applied_on = models.DateField(_("报名日期"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     rejection_reason = limits.text_field(_("未通过原因"), limits.NOTE, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    submitted_by = _actor(_("登记人"))
     submitted_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # 乡（镇）党委初审
     review_passed = models.BooleanField(_("初审结果"), null=True, blank=True)
     review_comment = limits.text_field(_("初审意见"), limits.NOTE, blank=True)
     education_exception = limits.text_field(_("学历破格理由"), limits.NOTE, blank=True,
                                            help_text=_("R-14：高中（中专）以下学历须写明破格理由"))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("初审人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField(_("初审时间"), null=True, blank=True)
+    reviewed_by = _actor(_("初审人"))
+    reviewed_at = _when(_("初审时间"))
     # 笔试、面试
     written_score = models.DecimalField(_("笔试成绩"), max_digits=5, decimal_places=2, null=True, blank=True,
                                         validators=SCORE_VALIDATORS)
@@ -148,21 +156,18 @@ class Application(models.Model):
     composite_score = models.DecimalField(_("综合成绩"), max_digits=6, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField(_("本村排名"), null=True, blank=True,
                                        help_text=_("R-15：按村排名，由系统在成绩或状态变化时重算"))
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("成绩录入人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    scored_at = models.DateTimeField(_("成绩录入时间"), null=True, blank=True)
+    scored_by = _actor(_("成绩录入人"))
+    scored_at = _when(_("成绩录入时间"))
     # 有关部门协审
     co_review_passed = models.BooleanField(_("协审结果"), null=True, blank=True)
     co_review_comment = limits.text_field(_("协审意见"), limits.NOTE, blank=True)
-    co_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("协审登记人"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
-    co_reviewed_at = models.DateTimeField(_("协审时间"), null=True, blank=True)
+    co_reviewed_by = _actor(_("协审登记人"))
+    co_reviewed_at = _when(_("协审时间"))
     # 县委人才工作领导小组研究决定
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     document_no = models.CharField(_("文号"), max_length=100, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定登记人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("决定登记时间"), null=True, blank=True)
+    decided_by = _actor(_("决定登记人"))
+    decided_at = _when(_("决定登记时间"))
     cadre = models.OneToOneField(Cadre, verbose_name=_("聘任后的后备干部"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="selection_application")
 
@@ -196,8 +201,6 @@ class Application(models.Model):
 
     @property
     def is_college(self) -> bool:
-        from selection.policies import COLLEGE_AND_ABOVE
-
         return self.education in COLLEGE_AND_ABOVE
 
     @property

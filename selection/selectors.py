@@ -1,4 +1,4 @@
-"""Scoped reads of selection rounds and applications, and who may do which step (R-10, R-11)."""
+"""Scoped reads of selection rounds and applications, and the list filters of their pages and API."""
 
 from __future__ import annotations
 
@@ -8,21 +8,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Education
+from cadres.selectors import personal_number_q
+from core.filters import ScopedFilterSet
 from core.models import County, Township, Village
-from core.roles import Role
 from core.scope import get_scope
+from core.selectors import vacancy_list
 from selection.models import Application, Round
-
-#: R-10: the county organisation department runs rounds, records co-review and decides
-ROUND_MANAGERS = (Role.COUNTY_ORG,)
-#: 个人申请 is entered by the county or by the township party committee of the village
-APPLICATION_ENTRY = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
-#: R-11 乡（镇）党委初审: the township party committee of the village's township only
-REVIEWERS = (Role.TOWNSHIP_PARTY,)
-#: 笔试、面试 scores: the township party committee, or the county that organises the exam
-SCORERS = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
-CO_REVIEWERS = (Role.COUNTY_ORG,)
-DECIDERS = (Role.COUNTY_ORG,)
+from selection.permissions import REVIEWERS, ROUND_MANAGERS
 
 
 def round_list(*, user):
@@ -43,6 +35,12 @@ def round_list_with_counts(*, user):
     )
 
 
+def application_counts(applications) -> dict:
+    """How many of ``applications`` there are (``total``) and how many in each status."""
+    return applications.aggregate(total=Count("pk"),
+                                  **{s: Count("pk", filter=Q(status=s)) for s in Application.Status.values})
+
+
 def application_list(*, user):
     scope = get_scope(user)
     return Application.objects.filter(scope.q(village="village")).select_related(
@@ -54,7 +52,7 @@ def managed_counties(*, user):
     scope = get_scope(user)
     if scope.is_superuser:
         return County.objects.all()
-    return County.objects.filter(pk__in=[c for c, r in scope.county_roles.items() if set(r) & set(ROUND_MANAGERS)])
+    return County.objects.filter(pk__in=scope.counties_holding(*ROUND_MANAGERS))
 
 
 def villages_for(*, user, roles, county_id=None):
@@ -64,18 +62,11 @@ def villages_for(*, user, roles, county_id=None):
     qs = Village.objects.select_related("township")
     if county_id is not None:
         qs = qs.filter(township__county_id=county_id)
-    if scope.is_superuser:
-        return qs
-    counties = [c for c, r in scope.county_roles.items() if set(r) & set(roles)]
-    townships = [t for t, r in scope.township_roles.items() if set(r) & set(roles)]
-    villages = [v for v, r in scope.village_roles.items() if set(r) & set(roles)]
-    return qs.filter(Q(township__county_id__in=counties) | Q(township_id__in=townships) | Q(pk__in=villages))
+    return qs.filter(scope.q_holding(roles, village=""))
 
 
 def round_vacancies(*, user, rnd: Round):
     """R-01 → R-10: villages of the round's county still without their reserve cadre (in the user's scope)."""
-    from core.selectors import vacancy_list
-
     # a subquery, not a second join: a join would multiply vacancy_list's count of active cadres
     applicants = (Application.objects.filter(round=rnd, village=OuterRef("pk")).order_by()
                   .values("village").annotate(n=Count("pk")).values("n"))
@@ -83,8 +74,15 @@ def round_vacancies(*, user, rnd: Round):
         n_applicants=Coalesce(Subquery(applicants), 0))
 
 
-class RoundFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search")
+class RoundFilter(ScopedFilterSet):
+    """Rounds belong to a county, not a village: no township or village choice."""
+
+    village_path = None
+    search_fields = ("title",)
+    search_hint = _("标题")
+
+    township = None
+    village = None
     year = django_filters.NumberFilter(label=_("年度"), min_value=2000, max_value=2100)
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Round.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Round.Status.choices)
@@ -93,22 +91,17 @@ class RoundFilter(django_filters.FilterSet):
         model = Round
         fields = ["q", "year", "kind", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("kind", "status"):
-            self.filters[name].extra["empty_label"] = _("全部")
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(title__icontains=value) if value else queryset
+class ApplicationFilter(ScopedFilterSet):
+    """Applications of every round (the list page and the API) or of one (``rnd``: the round page)."""
 
+    village_path = "village"
+    search_fields = ("name", "village__name")
 
-class ApplicationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search")
-    round = django_filters.ModelChoiceFilter(label=_("选拔批次"), queryset=Round.objects.none())
+    # a real path (not the base's method) so the API schema can type it
     township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="village__township",
                                                 queryset=Township.objects.none())
-    village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none())
+    round = django_filters.ModelChoiceFilter(label=_("选拔批次"), queryset=Round.objects.none())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Application.Status.choices)
     education = django_filters.ChoiceFilter(label=_("学历"), choices=Education.choices)
 
@@ -116,37 +109,24 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields = ["q", "round", "township", "village", "status", "education"]
 
-    def __init__(self, *args, user=None, rnd=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from core.selectors import township_list, village_list
-
-        if user is None and self.request is not None:
-            user = self.request.user
-        self.user = user
-        for name in ("round", "township", "village", "status", "education"):
-            self.filters[name].extra["empty_label"] = _("全部")
-        if user is not None:
-            self.filters["round"].queryset = round_list(user=user)
-            townships = township_list(user=user)
-            villages = village_list(user=user)
-            if rnd is not None:
-                townships = townships.filter(county_id=rnd.county_id)
-                villages = villages.filter(township__county_id=rnd.county_id)
-                del self.filters["round"]
-            self.filters["township"].queryset = townships
-            self.filters["village"].queryset = villages
+    def __init__(self, data=None, queryset=None, *, rnd=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if self.user is None or not self.user.is_authenticated:
+            return
+        if rnd is None:
+            self.filters["round"].queryset = round_list(user=self.user)
+            return
+        del self.filters["round"]
+        self.filters["township"].queryset = self.filters["township"].queryset.filter(county_id=rnd.county_id)
+        self.filters["village"].queryset = self.filters["village"].queryset.filter(
+            township__county_id=rnd.county_id)
 
     def search(self, queryset, name, value):
-        value = value.strip()
+        value = (value or "").strip()
         if not value:
             return queryset
-        cond = Q(name__icontains=value) | Q(village__name__icontains=value)
-        if self.user is not None and get_scope(self.user).sees_personal_data():
-            # R-03: ID numbers and phones are searched only where the user sees them in full (county_org of
-            # that county), so a masked number cannot be probed digit by digit
-            cond |= (Q(id_number__icontains=value) | Q(phone__icontains=value)) & get_scope(
-                self.user).personal_data_q("round__county_id")
-        return queryset.filter(cond)
+        return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value)
+                               | personal_number_q(self.user, value, "round__county_id"))
 
 
 def waiting_for_review(*, user):

@@ -63,7 +63,7 @@ class ReviewSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     comment = serializers.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="")
     education_exception = serializers.CharField(max_length=limits.NOTE, required=False, allow_blank=True, default="",
-                                                help_text=_("R-14：高中（中专）以下学历通过初审时必填"))
+                                                help_text=_("高中（中专）以下学历通过初审时必填"))
     negative_items_found = serializers.ListField(
         child=serializers.ChoiceField(choices=policies.NEGATIVE_KEYS), required=False, default=list,
         help_text=_("初审核实发现的第七条情形项号（可选）；有任何一项即不通过"))

@@ -1,5 +1,7 @@
 """HTML pages of selection: rounds, the round page, applications and each step, imports and exports."""
 
+import base64
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +15,9 @@ from core import excel
 from core.audit import history_rows
 from core.errors import Conflict
 from core.pdf import pdf_response
-from core.roles import Role
 from core.scope import get_scope
 from core.web import apply_errors
-from selection import exports, policies, services
+from selection import exports, permissions, policies, services
 from selection.forms import (
     ApplicationForm,
     CoReviewForm,
@@ -27,15 +28,11 @@ from selection.forms import (
     UploadForm,
 )
 from selection.models import Application, Round
+from selection.permissions import APPLICATION_ENTRY, SCORERS
 from selection.selectors import (
-    APPLICATION_ENTRY,
-    CO_REVIEWERS,
-    DECIDERS,
-    REVIEWERS,
-    ROUND_MANAGERS,
-    SCORERS,
     ApplicationFilter,
     RoundFilter,
+    application_counts,
     application_list,
     managed_counties,
     round_list,
@@ -52,17 +49,16 @@ def _round(request, pk) -> Round:
 @login_required
 def round_index(request):
     qs = round_list_with_counts(user=request.user).order_by("-year", "-announced_on", "-pk")
-    flt = RoundFilter(request.GET or None, queryset=qs)
+    flt = RoundFilter(request.GET or None, queryset=qs, user=request.user)
     page = Paginator(flt.qs if flt.is_bound else qs, 20).get_page(request.GET.get("page"))
     return render(request, "selection/round_list.html", {
-        "filter": flt, "page_obj": page, "can_create": managed_counties(user=request.user).exists()})
+        "filter": flt, "page_obj": page, "can_create": permissions.can_run_rounds(get_scope(request.user))})
 
 
 @login_required
 def round_create(request):
+    permissions.deny_unless(permissions.can_run_rounds(get_scope(request.user)), permissions.ROUND_DENIED)
     counties = managed_counties(user=request.user)
-    if not counties.exists():
-        raise PermissionDenied(_("只有县委组织部可以发布选拔公告。"))
     form = RoundForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +75,7 @@ def round_create(request):
 @login_required
 def round_edit(request, pk):
     rnd = _round(request, pk)
-    get_scope(request.user).require(ROUND_MANAGERS, county=rnd.county)
+    permissions.deny_unless(permissions.can_manage_round(get_scope(request.user), county=rnd.county))
     form = RoundForm(request.POST or None, instance=rnd)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +94,7 @@ def round_edit(request, pk):
 @require_POST
 def round_close(request, pk):
     rnd = _round(request, pk)
-    get_scope(request.user).require(ROUND_MANAGERS, county=rnd.county)
+    permissions.deny_unless(permissions.can_manage_round(get_scope(request.user), county=rnd.county))
     try:
         services.round_close(round=rnd, by=request.user)
     except Conflict as exc:
@@ -117,29 +113,24 @@ def round_detail(request, pk):
         "village__township__code", "village__code", "rank", "pk")
     flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user, rnd=rnd)
     page = Paginator(flt.qs if flt.is_bound else qs, 30).get_page(request.GET.get("page"))
-    counts = services.round_counts(rnd) if scope.can(ROUND_MANAGERS, county=rnd.county) else \
-        application_list(user=request.user).filter(round=rnd).aggregate(**_count_kwargs())
+    manager = permissions.can_manage_round(scope, county=rnd.county)
+    counts = application_counts(rnd.applications.all() if manager else
+                                application_list(user=request.user).filter(round=rnd))
     ctx = {
         "round": rnd, "filter": flt, "page_obj": page,
         "counts": [(s, label, counts.get(s, 0)) for s, label in Application.Status.choices],
         "total": counts.get("total", 0),
         "vacancies": list(round_vacancies(user=request.user, rnd=rnd)[:200]),
-        "is_manager": scope.can(ROUND_MANAGERS, county=rnd.county) and rnd.status == Round.Status.ANNOUNCED,
+        "is_manager": manager and rnd.status == Round.Status.ANNOUNCED,
         "can_enter": rnd.status == Round.Status.ANNOUNCED and villages_for(
             user=request.user, roles=APPLICATION_ENTRY, county_id=rnd.county_id).exists(),
         "can_score": rnd.status == Round.Status.ANNOUNCED and villages_for(
             user=request.user, roles=SCORERS, county_id=rnd.county_id).exists(),
         "interview_weight": 1 - rnd.written_weight,
     }
-    if scope.can({Role.COUNTY_ORG}, county=rnd.county):
+    if permissions.can_see_round_history(scope, rnd):
         ctx["history"] = history_rows(rnd)
     return render(request, "selection/round_detail.html", ctx)
-
-
-def _count_kwargs():
-    from django.db.models import Count, Q
-
-    return {"total": Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in Application.Status.values}}
 
 
 @login_required
@@ -176,8 +167,8 @@ def application_create(request, pk):
 def application_edit(request, pk):
     """Correct an application while it waits for the preliminary review."""
     app = get_object_or_404(application_list(user=request.user), pk=pk)
-    get_scope(request.user).require(APPLICATION_ENTRY, village=app.village,
-                                    message=_("只有县委组织部或本乡（镇）党委可以修改报名信息。"))
+    permissions.deny_unless(permissions.can_enter_application(get_scope(request.user), village=app.village),
+                            permissions.EDIT_DENIED)
     if app.status != Application.Status.SUBMITTED:
         messages.error(request, _("报名已进入后续步骤，不能再修改报名信息。"))
         return redirect("selection:application", pk=app.pk)
@@ -185,17 +176,26 @@ def application_edit(request, pk):
     form = ApplicationForm(request.POST or None, instance=app, villages=villages,
                            full_personal=get_scope(request.user).sees_personal_data(app.round.county_id))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.application_update(application=app, by=request.user, **form.service_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("selection:application", pk=app.pk)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("selection:application", pk=app.pk)
+        done = _on_application(request, app, form, _("已保存。"), lambda: services.application_update(
+            application=app, by=request.user, **form.service_data()))
+        if done:
+            return done
     return render(request, "selection/application_form.html", {"form": form, "round": app.round, "app": app})
+
+
+def _on_application(request, app, form, success, call):
+    """Run ``call`` (a service on ``app``) for a valid form: field errors go back onto the form (None: show
+    it again); a Conflict (a step taken meanwhile) or success goes to the application page with a message."""
+    try:
+        call()
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("selection:application", pk=app.pk)
 
 
 def _steps(app):
@@ -214,11 +214,12 @@ def _steps(app):
     ]
 
 
+#: the page of the next step of an application in each status: (step, url name, button)
 STEP_VIEWS = {
-    Application.Status.SUBMITTED: ("selection:review", REVIEWERS, _("初审")),
-    Application.Status.REVIEWED: ("selection:scores", SCORERS, _("录入成绩")),
-    Application.Status.SCORED: ("selection:co_review", CO_REVIEWERS, _("登记协审结果")),
-    Application.Status.CO_REVIEWED: ("selection:decide", DECIDERS, _("登记研究决定")),
+    Application.Status.SUBMITTED: ("review", "selection:review", _("初审")),
+    Application.Status.REVIEWED: ("scores", "selection:scores", _("录入成绩")),
+    Application.Status.SCORED: ("co_review", "selection:co_review", _("登记协审结果")),
+    Application.Status.CO_REVIEWED: ("decide", "selection:decide", _("登记研究决定")),
 }
 
 
@@ -228,69 +229,59 @@ def application_detail(request, pk):
     scope = get_scope(request.user)
     next_step = None
     step = STEP_VIEWS.get(app.status)
-    if step and app.round.status == Round.Status.ANNOUNCED and scope.can(step[1], village=app.village):
-        next_step = {"url_name": step[0], "label": step[2]}
-    can_edit = (app.status == Application.Status.SUBMITTED and app.round.status == Round.Status.ANNOUNCED
-                and scope.can(APPLICATION_ENTRY, village=app.village))
-    ctx = {"app": app, "steps": _steps(app), "next_step": next_step, "can_edit": can_edit,
+    if step and app.round.status == Round.Status.ANNOUNCED and permissions.can_step(scope, step[0], app):
+        next_step = {"url_name": step[1], "label": step[2]}
+    ctx = {"app": app, "steps": _steps(app), "next_step": next_step,
+           "can_edit": permissions.can_edit_application(scope, app),
            "negative": [(k, t, bool(app.negative_list.get(k))) for k, t in policies.NEGATIVE_LIST.items()],
            "waiting_for": Application.NEXT_STEP.get(app.status)}
-    if scope.can({Role.COUNTY_ORG}, village=app.village):
+    if permissions.can_see_application_history(scope, app):
         ctx["history"] = history_rows(app, full_personal=scope.sees_personal_data(app.round.county_id))
     return render(request, "selection/application_detail.html", ctx)
 
 
-def _step_view(request, pk, *, roles, form_class, service, title, message, template="selection/step.html"):
+def _step_view(request, pk, *, step, form_class, service, title, template="selection/step.html"):
     app = get_object_or_404(application_list(user=request.user), pk=pk)
-    get_scope(request.user).require(roles, village=app.village, message=message)
+    permissions.require_step(get_scope(request.user), step, app)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            service(application=app, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("selection:application", pk=app.pk)
-        else:
-            messages.success(request, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name})
-            return redirect("selection:application", pk=app.pk)
+        done = _on_application(request, app, form, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name},
+                               lambda: service(application=app, by=request.user, **form.cleaned_data))
+        if done:
+            return done
     return render(request, template, {"form": form, "app": app, "title": title,
                                       "below_standard": app.education in policies.BELOW_STANDARD})
 
 
 @login_required
 def application_review(request, pk):
-    return _step_view(request, pk, roles=REVIEWERS, form_class=ReviewForm, service=services.application_review,
-                      title=_("乡（镇）党委初审"), message=_("只有该村所在乡（镇）党委可以初审。"))
+    return _step_view(request, pk, step="review", form_class=ReviewForm, service=services.application_review,
+                      title=_("乡（镇）党委初审"))
 
 
 @login_required
 def application_scores(request, pk):
-    return _step_view(request, pk, roles=SCORERS, form_class=ScoresForm, service=services.application_score,
-                      title=_("录入笔试、面试成绩"), message=_("只有县委组织部或该村所在乡（镇）党委可以录入成绩。"))
+    return _step_view(request, pk, step="scores", form_class=ScoresForm, service=services.application_score,
+                      title=_("录入笔试、面试成绩"))
 
 
 @login_required
 def application_co_review(request, pk):
-    return _step_view(request, pk, roles=CO_REVIEWERS, form_class=CoReviewForm,
-                      service=services.application_co_review, title=_("有关部门协审"),
-                      message=_("只有县委组织部可以登记有关部门协审结果。"))
+    return _step_view(request, pk, step="co_review", form_class=CoReviewForm,
+                      service=services.application_co_review, title=_("有关部门协审"))
 
 
 @login_required
 def application_decide(request, pk):
-    return _step_view(request, pk, roles=DECIDERS, form_class=DecideForm, service=services.application_decide,
-                      title=_("县委人才工作领导小组研究决定"),
-                      message=_("只有县委组织部可以登记县委人才工作领导小组的决定。"))
+    return _step_view(request, pk, step="decide", form_class=DecideForm, service=services.application_decide,
+                      title=_("县委人才工作领导小组研究决定"))
 
 
 # -- bulk ------------------------------------------------------------------------------------
 
 def _import_view(request, pk, *, kind):
     rnd = _round(request, pk)
-    roles = APPLICATION_ENTRY if kind == "applicants" else SCORERS
-    villages = villages_for(user=request.user, roles=roles, county_id=rnd.county_id)
+    villages = villages_for(user=request.user, roles=permissions.entry_roles(kind), county_id=rnd.county_id)
     if not villages.exists():
         raise PermissionDenied(_("您的角色无权导入。"))
     title = _("导入报名人员") if kind == "applicants" else _("导入笔试、面试成绩")
@@ -312,8 +303,6 @@ def _import_view(request, pk, *, kind):
         else:
             if result.errors:
                 # nothing was imported: show why row by row, and hand back the sheet with the bad rows marked
-                import base64
-
                 marked = excel.error_workbook(upload, result)
                 return render(request, "selection/import.html", {
                     "form": UploadForm(), "round": rnd, "kind": kind, "title": title,

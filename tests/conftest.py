@@ -93,6 +93,18 @@ def world(db):
 
 
 @pytest.fixture
+def org(world):
+    """The world's county organisation department (county_org of 清流县)."""
+    return world.users[Role.COUNTY_ORG]
+
+
+@pytest.fixture
+def party(world):
+    """The world's township party committee of 乡 A (村 1 and 村 2)."""
+    return world.users[Role.TOWNSHIP_PARTY]
+
+
+@pytest.fixture
 def api():
     """``api(user)`` → an APIClient authenticated as ``user`` (None: anonymous)."""
 

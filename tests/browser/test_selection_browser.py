@@ -133,6 +133,7 @@ def test_township_enters_an_application_on_a_phone_and_sees_the_refusal(world, r
 def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login, shot):
     """Issue 4 "done when": in the demo, the county official carries the supplement round to the end in
     the browser — Excel import of scores, co-review, decision — and the vacant village is filled."""
+    from cadres import demo as cadres_demo
     from core import demo
     from core.selectors import vacancy_list
     from core.models import User
@@ -141,7 +142,7 @@ def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login
 
     ctx = demo.build_org()
     demo.build_users(ctx)
-    demo.build_cadres(ctx)
+    cadres_demo.build_cadres(ctx)
     selection_demo.selection_rounds(ctx)
     selection_demo.selection_rounds(ctx)  # idempotent
     assert Round.objects.count() == 2

@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org(world):
-    return world.users[Role.COUNTY_ORG]
-
-
-@pytest.fixture
-def party(world):
-    return world.users[Role.TOWNSHIP_PARTY]
-
-
-@pytest.fixture
 def account(org):
     """A login made for a cadre the way API.md says: POST /users/ by county_org, no role."""
     return user_create(username="zhangsan_login", password="Qingliu#2026x", full_name="张三", by=org)

@@ -16,9 +16,8 @@ from core import excel
 from core.models import County, Village
 from payroll import services as payroll_services
 from selection.models import Application, Round
-
 from tests.payroll.conftest import approved, build, policy  # noqa: F401 - fixtures
-from tests.selection.conftest import advance, apply, org, party, rnd  # noqa: F401 - fixtures
+from tests.selection.conftest import advance, apply, rnd  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import zipfile
 from unittest import mock
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from core import excel
@@ -19,9 +19,8 @@ from payroll.models import LinePayment, PayLine, PerformanceBonus
 from payroll.services import BONUS_COLUMNS, PAYMENT_COLUMNS
 from selection import exports as selection_exports
 from selection.models import Application
-
 from tests.payroll.conftest import approved, build, policy  # noqa: F401 - fixtures
-from tests.selection.conftest import org, rnd  # noqa: F401 - fixtures
+from tests.selection.conftest import rnd  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -15,16 +15,6 @@ NO_ITEMS = {k: False for k in policies.NEGATIVE_KEYS}
 
 
 @pytest.fixture
-def org(world):
-    return world.users[Role.COUNTY_ORG]
-
-
-@pytest.fixture
-def party(world):
-    return world.users[Role.TOWNSHIP_PARTY]
-
-
-@pytest.fixture
 def rnd(world, org):
     day = today()
     announced = max(dt.date(day.year, 1, 1), day - dt.timedelta(days=10))
@@ -48,10 +38,12 @@ def apply(rnd, org, world):
 
 
 @pytest.fixture
-def advance(party, org):
-    """``advance(app, to="scored", written=..., interview=...)`` walks an application through the steps."""
+def advance(world, org):
+    """``advance(app, to="scored", written=..., interview=...)`` walks an application through the steps, each
+    taken by who may take it: the township party committee of the application's village, then the county."""
 
     def go(app, to, written=Decimal("80"), interview=Decimal("80"), decided_on=None):
+        party = world.users[Role.TOWNSHIP_PARTY if app.village.township_id == world.township.pk else "township_party_b"]
         order = ["submitted", "reviewed", "scored", "co_reviewed", "appointed"]
         for step in order[order.index(app.status) + 1: order.index(to) + 1]:
             if step == "reviewed":

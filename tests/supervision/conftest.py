@@ -8,16 +8,6 @@ from supervision.models import Talk
 
 
 @pytest.fixture
-def party(world):
-    return world.users[Role.TOWNSHIP_PARTY]
-
-
-@pytest.fixture
-def org(world):
-    return world.users[Role.COUNTY_ORG]
-
-
-@pytest.fixture
 def individual_talk(world):
     def make(cadre, day: dt.date, by=None):
         return services.talk_record(kind=Talk.Kind.INDIVIDUAL, cadre=cadre, held_on=day, interviewer="王明（镇党委副书记）",

@@ -1,0 +1,123 @@
+"""Bulk imports of a round: applicants and scores from the downloadable templates, all or nothing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cadres.models import Education, PoliticalStatus
+from core.errors import Conflict
+from selection import policies
+from selection.models import Application, Round
+from selection.services.applications import application_submit
+from selection.services.steps import application_score
+
+
+def error_messages(exc) -> list[str]:
+    """A service error as lines a clerk can read, each prefixed with the field's Chinese name."""
+    if isinstance(exc, Conflict):
+        return [exc.message]
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    labels = {f.name: str(f.verbose_name) for f in Application._meta.fields}
+    labels.update({"written": str(_("笔试成绩")), "interview": str(_("面试成绩")), "number": str(_("报名编号"))})
+    out = []
+    for field, errs in exc.error_dict.items():
+        for e in errs:
+            for m in e.messages:
+                out.append(f"{labels.get(field, '')}：{m}" if field in labels else m)
+    return out
+
+
+def _run_all_or_nothing(result, handle) -> list:
+    """Apply ``handle(row)`` to every row in savepoints; any bad row → everything rolled back."""
+    done = []
+    with transaction.atomic():
+        for number, row in result.rows:
+            try:
+                with transaction.atomic():
+                    done.append(handle(number, row))
+            except (ValidationError, Conflict) as exc:
+                for message in error_messages(exc):
+                    result.error(number, message)
+        if not result.rows:
+            result.error(2, _("文件中没有数据行。"))
+        if result.errors:
+            transaction.set_rollback(True)
+            return []
+    return done
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _yes(value) -> bool | None:
+    text = _cell(value)
+    if text in ("", "否", "无", "N", "n", "0", "False", "FALSE"):
+        return False
+    if text in ("是", "有", "Y", "y", "1", "True", "TRUE"):
+        return True
+    return None
+
+
+def applications_import(*, round: Round, by, result, villages) -> list[Application]:
+    """Bulk 个人申请 from the applicant template; ``villages``: the villages ``by`` may enter for.
+    A file with any bad row changes nothing (result.errors says why, row by row)."""
+    by_name = {(v.township.name, v.name): v for v in villages.select_related("township")}
+    educations = {str(label): value for value, label in Education.choices}
+    politics = {str(label): value for value, label in PoliticalStatus.choices}
+
+    def handle(number, row):
+        problems = {}
+        village = by_name.get((_cell(row["township"]), _cell(row["village"])))
+        if village is None:
+            problems["village"] = _("找不到“%(t)s %(v)s”，或不在您的管辖范围；请按模板填写乡（镇）和村的全称。") % {
+                "t": _cell(row["township"]), "v": _cell(row["village"])}
+        education = educations.get(_cell(row["education"]))
+        if education is None:
+            problems["education"] = _("学历须为：%(c)s。") % {"c": "、".join(educations)}
+        political = politics.get(_cell(row["political_status"]) or str(PoliticalStatus.MASSES.label))
+        if political is None:
+            problems["political_status"] = _("政治面貌须为：%(c)s。") % {"c": "、".join(politics)}
+        previous = _yes(row["previous_round"])
+        if previous is None:
+            problems["previous_round"] = _("“上轮后备干部”请填“是”或“否”。")
+        declared = _cell(row["negative_items"]).replace("，", ",").replace("、", ",").replace(" ", "")
+        items = [x for x in declared.split(",") if x and x not in ("无", "否")]
+        if any(x not in policies.NEGATIVE_LIST for x in items):
+            problems["negative_list"] = _("“负面清单情形”填写第七条的项号（1至10，多项用逗号隔开），无则填“无”或留空。")
+            items = []
+        if problems:
+            raise ValidationError(problems)
+        return application_submit(
+            round=round, by=by, village=village, name=_cell(row["name"]), id_number=_cell(row["id_number"]),
+            education=education, phone=_cell(row["phone"]), previous_round=previous, political_status=political,
+            negative_list={k: (k in items) for k in policies.NEGATIVE_KEYS})
+
+    return _run_all_or_nothing(result, handle)
+
+
+def scores_import(*, round: Round, by, result, applications) -> list[Application]:
+    """Bulk 笔试、面试 scores; ``applications``: the round's applications ``by`` may score.
+    Rows are matched by 报名编号 (and the name must agree). Any bad row → nothing changes."""
+    apps = {a.pk: a for a in applications.filter(round=round)}
+
+    def handle(number, row):
+        raw = _cell(row["number"])
+        app = apps.get(int(raw)) if raw.isdigit() else None
+        if app is None:
+            raise ValidationError({"number": _("本批次没有报名编号为“%(i)s”的报名，或不在您的管辖范围。请使用下载的成绩模板。") % {
+                "i": raw}})
+        if _cell(row["name"]) != app.name:
+            raise ValidationError({"name": _("姓名“%(a)s”与报名编号%(i)s登记的“%(b)s”不一致，请核对。") % {
+                "a": _cell(row["name"]), "i": app.pk, "b": app.name}})
+        return application_score(application=app, by=by, written=row["written"], interview=row["interview"])
+
+    return _run_all_or_nothing(result, handle)
+
