@@ -8,7 +8,6 @@ from decimal import InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cadres.models import Cadre
 from core.errors import Conflict
@@ -17,6 +16,7 @@ from core.money import money
 from core.services import model_save
 from payroll import permissions, policies
 from payroll.models import PayRun, PerformanceBonus
+from payroll.services.common import bulk_write
 
 
 def _approved_months(county_ids, months) -> set[tuple[int, dt.date]]:
@@ -125,10 +125,6 @@ def bonus_import(*, upload, cadres, by):
         else:
             bonus.amount, bonus.note = amount, note
             changed.append(bonus)
-    if new:
-        bulk_create_with_history(new, PerformanceBonus, default_user=by)
-    if changed:
-        bulk_update_with_history(changed, PerformanceBonus, ["amount", "note"], default_user=by)
-    result.saved = len(new) + len(changed)
+    result.saved = bulk_write(PerformanceBonus, new, changed, ["amount", "note"], by=by)
     return result
 

@@ -7,7 +7,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.dates import today as local_today
 from core.errors import Conflict
@@ -16,6 +15,7 @@ from core.scope import get_scope
 from core.services import model_save
 from payroll import permissions
 from payroll.models import FundingSource, LinePayment, PayLine, PayRun
+from payroll.services.common import bulk_write
 
 
 def _check_source(source: str) -> None:
@@ -159,10 +159,7 @@ def apply_payments(updates: dict[int, dict[str, dt.date]], *, by) -> None:
             else:
                 payment.paid_on, payment.recorded_by = paid_on, by
                 changed.append(payment)
-    if new:
-        bulk_create_with_history(new, LinePayment, default_user=by)
-    if changed:
-        bulk_update_with_history(changed, LinePayment, ["paid_on", "recorded_by"], default_user=by)
+    bulk_write(LinePayment, new, changed, ["paid_on", "recorded_by"], by=by)
     groups: dict[tuple[str, dt.date], list[int]] = {}
     for line_id, by_source in updates.items():
         for source, paid_on in by_source.items():

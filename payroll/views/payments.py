@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.dates import today as local_today
 from core.errors import Conflict
-from core.excel import error_workbook, upload_form_valid, xlsx_response
+from core.excel import upload_form_valid, xlsx_response
 from core.scope import get_scope
 from core.selectors import village_list
 from core.web import apply_errors
@@ -25,6 +25,7 @@ from payroll import exports, permissions, selectors, services
 from payroll.filters import UnpaidFilter
 from payroll.forms import BulkPaidForm, PaidForm, UploadForm
 from payroll.models import FundingSource
+from payroll.views.common import import_page, refused_rows
 
 
 def _notice_url(*, township=None, village=None, title="", body="", due_on=None) -> str | None:
@@ -137,17 +138,13 @@ def payments_import(request, pk):
             form.add_error(None, exc.message)
         else:
             if not result.ok:
-                response = xlsx_response(error_workbook(upload, result), "发放登记-错误行已标红.xlsx")
-                response.status_code = 400
-                return response
+                return refused_rows(upload, result, "发放登记-错误行已标红.xlsx")
             messages.success(request, _("已导入 %(n)s 个发放日期。") % {"n": result.saved})
             return redirect("payroll:run", pk=run.pk)
-    return render(request, "payroll/import.html", {
-        "form": form, "title": _("导入发放日期"), "back": reverse("payroll:run", args=[run.pk]),
-        "template_url": f"{reverse('payroll:payments_import', args=[run.pk])}?template=1",
-        "help": _("下载模板（已列出本次发放中您管辖的人员），在“发放日期”列填写日期（如 2026-03-10），再上传。"
-                  "任何一行有错误时不会保存任何数据，系统会返回标红错误行的表格。"),
-    }, status=400 if request.method == "POST" else 200)  # here after a POST only when it was refused
+    return import_page(
+        request, form, title=_("导入发放日期"), back=reverse("payroll:run", args=[run.pk]),
+        template_url=f"{reverse('payroll:payments_import', args=[run.pk])}?template=1",
+        help_text=_("下载模板（已列出本次发放中您管辖的人员），在“发放日期”列填写日期（如 2026-03-10），再上传。"))
 
 
 @login_required

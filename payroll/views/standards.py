@@ -14,14 +14,14 @@ from cadres.selectors import cadre_list
 from core.audit import history_rows
 from core.dates import today as local_today
 from core.errors import Conflict
-from core.excel import error_workbook, upload_form_valid, xlsx_response
+from core.excel import upload_form_valid, xlsx_response
 from core.scope import get_scope
 from core.selectors import county_list, village_list
 from core.web import apply_errors
 from payroll import exports, permissions, policies, selectors, services
 from payroll.filters import AdjustmentFilter, BonusFilter
 from payroll.forms import AdjustmentForm, BonusForm, PayPolicyForm, PayrollSettingForm, UploadForm
-from payroll.views.common import org_counties
+from payroll.views.common import import_page, org_counties, refused_rows
 
 
 def _bonus_cadres(user):
@@ -152,18 +152,14 @@ def bonus_import(request):
             apply_errors(form, exc)
         else:
             if not result.ok:
-                response = xlsx_response(error_workbook(upload, result), "业绩考核奖-错误行已标红.xlsx")
-                response.status_code = 400
-                return response
+                return refused_rows(upload, result, "业绩考核奖-错误行已标红.xlsx")
             messages.success(request, _("已导入 %(n)s 条业绩考核奖。") % {"n": result.saved})
             return redirect("payroll:bonuses")
     last = policies.last_month(local_today())
-    return render(request, "payroll/import.html", {
-        "form": form, "title": _("导入业绩考核奖"), "back": reverse("payroll:bonuses"),
-        "template_url": f"{reverse('payroll:bonus_import')}?template=1&month={last:%Y-%m}",
-        "help": _("下载模板（已列出该月发放报酬的人员，月份可在链接中修改），填写“业绩考核奖（元）”后上传。"
-                  "任何一行有错误时不会保存任何数据，系统会返回标红错误行的表格。"),
-    }, status=400 if request.method == "POST" else 200)  # here after a POST only when it was refused
+    return import_page(
+        request, form, title=_("导入业绩考核奖"), back=reverse("payroll:bonuses"),
+        template_url=f"{reverse('payroll:bonus_import')}?template=1&month={last:%Y-%m}",
+        help_text=_("下载模板（已列出该月发放报酬的人员，月份可在链接中修改），填写“业绩考核奖（元）”后上传。"))
 
 
 # -- adjustments (R-42) ----------------------------------------------------------------------
