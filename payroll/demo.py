@@ -6,16 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from simple_history.utils import bulk_create_with_history
+
+from cadres.models import Cadre
 from core.demo import demo_step
+from payroll import policies, services
+from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.tasks import run_monthly_payroll
 
 
 @demo_step(order=90)  # after every step that changes who is paid (the 不称职 of supervision: R-31 → R-41)
 def payroll_demo(ctx):
-    from cadres.models import Cadre
-    from payroll import policies, services
-    from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, PerformanceBonus
-    from payroll.tasks import run_monthly_payroll
-
     county, rng, today = ctx.county, ctx.rng, ctx.today
     if not PayPolicy.objects.filter(county=county, valid_from=dt.date(2022, 11, 1)).exists():
         services.pay_policy_create(county=county, valid_from=dt.date(2022, 11, 1), by=None,
@@ -38,8 +39,6 @@ def payroll_demo(ctx):
         paid = list(cadres.filter(policies.eligible_q(month)).order_by("pk"))
         rows = [PerformanceBonus(cadre=c, month=month, amount=Decimal(rng.choice([300, 400, 500, 600, 800])),
                                  note="月度实绩考核") for c in paid if rng.random() < 0.6]
-        from simple_history.utils import bulk_create_with_history
-
         bulk_create_with_history(rows, PerformanceBonus)
     late: set[int] = set()
     for i, month in enumerate(approved_months):

@@ -7,10 +7,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core import excel
+from core.excel import xlsx_response
+from core.money import money
+from core.pdf import pdf_response, render_pdf
 from core.personal import shown
 from payroll import policies
-from payroll.models import Component, FundingSource, PayLine, PayRun
-from core.money import money
+from payroll.models import Component, FundingSource, PayLine, PayRun, PerformanceBonus
+from payroll.selectors import run_summary, totals
+from payroll.services import BONUS_COLUMNS, PAYMENT_COLUMNS
 
 COMPONENT_LABELS = [str(label) for _value, label in Component.choices]
 SOURCE_LABELS = {value: str(label) for value, label in FundingSource.choices}
@@ -85,8 +89,6 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes
 
 
 def _summary_sheet(wb, run, lines):
-    from payroll.selectors import run_summary, totals
-
     ws = wb.create_sheet(title=_("全县汇总"), index=0)
     headers = [_("乡（镇）"), _("人数"), *[SOURCE_LABELS[s] for s in FundingSource.values], _("合计")]
     excel.write_title(ws, _("%(c)s%(y)s年%(m)s月村级后备干部报酬汇总表") % {
@@ -105,9 +107,6 @@ def _summary_sheet(wb, run, lines):
 
 
 def pay_sheet_pdf(run: PayRun, lines, *, full_personal_data: bool) -> bytes:
-    from core.pdf import render_pdf
-    from payroll.selectors import run_summary, totals
-
     groups = []
     for township, rows in township_groups(lines):
         groups.append({
@@ -124,8 +123,6 @@ def pay_sheet_pdf(run: PayRun, lines, *, full_personal_data: bool) -> bytes:
 
 def pay_slip_pdf(line: PayLine, *, full_personal_data: bool) -> bytes:
     """R-43: one cadre's pay slip for one month (or adjustment)."""
-    from core.pdf import render_pdf
-
     rows = [(str(label), getattr(line, value), SOURCE_LABELS[line.run.policy.source_of(value)]
              if line.run.policy else "") for value, label in Component.choices]
     return render_pdf("pdf/payroll_slip.html", {
@@ -136,8 +133,6 @@ def pay_slip_pdf(line: PayLine, *, full_personal_data: bool) -> bytes:
 
 def bonus_template(cadres, month) -> bytes:
     """The import template: one row per cadre paid that month, the 编号 column identifies the cadre."""
-    from payroll.services import BONUS_COLUMNS
-
     wb = Workbook()
     ws = wb.active
     ws.title = _("业绩考核奖")
@@ -154,15 +149,11 @@ def bonus_template(cadres, month) -> bytes:
 
 
 def month_bonuses(cadres, month):
-    from payroll.models import PerformanceBonus
-
     return PerformanceBonus.objects.filter(cadre__in=cadres, month=month)
 
 
 def payments_template(run: PayRun, lines) -> bytes:
     """The paid-date import template for a run: one row per line in scope, dates filled where known."""
-    from payroll.services import PAYMENT_COLUMNS
-
     wb = Workbook()
     ws = wb.active
     ws.title = _("发放登记")
@@ -175,3 +166,13 @@ def payments_template(run: PayRun, lines) -> bytes:
                                    (None if line.fund(s) else "—")) for s in FundingSource.values]],
                         money_cols={5})
     return excel.workbook_bytes(wb)
+
+
+def sheet_response(run, lines, *, scope, kind, suffix=""):
+    """R-43: the run's 工资发放表 as a download, ``kind`` "pdf" or else xlsx; full ID numbers and phones
+    only for county_org (R-03)."""
+    full = scope.sees_personal_data(run.county_id)
+    name = f"{run.county.name}{run.month:%Y年%m月}报酬发放表{suffix}"
+    if kind == "pdf":
+        return pdf_response(pay_sheet_pdf(run, lines, full_personal_data=full), f"{name}.pdf")
+    return xlsx_response(pay_sheet_workbook(run, lines, full_personal_data=full), f"{name}.xlsx")

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
@@ -20,8 +21,6 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        from django.core.exceptions import ValidationError
-
         try:
             return policies.month_from_text(value)
         except ValidationError:
@@ -65,6 +64,7 @@ class PayrollSettingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = PayrollSetting
         fields = ["unpaid_days"]
+        help_texts = {"unpaid_days": _("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单。")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import limits
+from core.dates import month_bounds
 from core.models import County, Township, Village
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -216,8 +217,6 @@ class PayRun(models.Model):
 
     @property
     def month_end(self) -> dt.date:
-        from core.dates import month_bounds
-
         return month_bounds(self.month.year, self.month.month)[1]
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cadres.models import ServingPeriod
 from core.dates import month_bounds, parse_month
-
-from payroll.models import Component, FundingSource
 from core.money import money
+from payroll.models import Component, FundingSource
 
 COMPONENTS = list(Component.values)
 #: components whose amount is the same for everyone in a month (from the policy); the bonus is per cadre
@@ -26,8 +27,13 @@ def first_of_month(day: dt.date) -> dt.date:
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
+    """The first day of the month ``n`` months after ``month``'s (negative: before)."""
+    return first_of_month(month) + relativedelta(months=n)
+
+
+def last_month(today: dt.date) -> dt.date:
+    """The first day of the month before ``today``'s: the month the monthly job builds (R-42)."""
+    return add_months(today, -1)
 
 
 def month_from_text(value, field: str = "month") -> dt.date:
@@ -63,8 +69,6 @@ def eligible_q(month: dt.date, prefix: str = "") -> Q:
     the month's facts, not today's flag; a cadre flagged with no period recorded at all (data entered
     before the periods existed) counts as serving throughout.
     """
-    from cadres.models import ServingPeriod
-
     start, end = month, month_end(month)
     p = prefix
     covering = ServingPeriod.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=end),

@@ -5,22 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-import django_filters
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
 
 from core.dates import today as local_today
-from core.money import MoneyOutput, MoneySum
-from core.models import Township, Village
-from core.roles import Role
+from core.money import MoneyOutput, MoneySum, money
 from core.scope import get_scope
 from payroll import policies
 from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayrollSetting, PayRun, PerformanceBonus
 from payroll.staleness import with_change_flags
 
-#: county roles that read everything about pay in their county
-COUNTY_READERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS)
 DEFAULT_UNPAID_DAYS = PayrollSetting._meta.get_field("unpaid_days").default
 
 
@@ -61,14 +55,12 @@ def unpaid_lines_q(as_of: dt.date) -> Q:
 def unpaid_summary(qs, as_of: dt.date):
     """Unpaid lines grouped by township and village: one row each with the count of lines and the amount
     still owed (the funding sources that had not paid by ``as_of``)."""
-    from django.db.models import Case, When
-
-    money = MoneyOutput()
-    owed = Value(0, output_field=money)
+    output = MoneyOutput()
+    owed = Value(0, output_field=output)
     for s in FundingSource.values:
         owed = owed + Case(When(Q(**{f"{s}_fund__gt": 0}) & (Q(**{f"{s}_paid_on__isnull": True})
                                                              | Q(**{f"{s}_paid_on__gt": as_of})),
-                                then=F(f"{s}_fund")), default=Value(0), output_field=money)
+                                then=F(f"{s}_fund")), default=Value(0), output_field=output)
     return list(
         qs.order_by().values("township_id", "township__name", "township__code", "village_id", "village__name",
                              "village__code")
@@ -95,9 +87,9 @@ def pay_run_list(*, user):
     qs = with_change_flags(PayRun.objects.select_related("county", "approved_by", "built_by"))
     if scope.is_superuser:
         return qs.annotate(visible_total=F("total"), visible_count=F("lines_count"))
-    county_ids = sorted(scope.county_roles)
+    county_ids = scope.counties_holding()
     cond = Q(county_id__in=county_ids)
-    lower = bool(scope.township_roles or scope.village_roles)
+    lower = scope.at_township or scope.at_village
     if lower:
         cond |= Q(county_id__in=sorted(scope.visible_county_ids() - set(county_ids)))
     if scope.cadre_ids:
@@ -106,14 +98,12 @@ def pay_run_list(*, user):
     if not (lower or scope.cadre_ids):
         return qs.annotate(visible_total=F("total"), visible_count=F("lines_count"))
     lines = PayLine.objects.filter(_line_scope_q(scope), run=OuterRef("pk")).order_by().values("run")
-    money = MoneyOutput()
-    own_total = Subquery(lines.annotate(s=Sum("total")).values("s"), output_field=money)
+    output = MoneyOutput()
+    own_total = Subquery(lines.annotate(s=Sum("total")).values("s"), output_field=output)
     own_count = Subquery(lines.annotate(c=Count("pk")).values("c"))
-    from django.db.models import Case, When
-
     return qs.annotate(
         visible_total=Case(When(county_id__in=county_ids, then=F("total")),
-                           default=Coalesce(own_total, Value(0), output_field=money), output_field=money),
+                           default=Coalesce(own_total, Value(0), output_field=output), output_field=output),
         visible_count=Case(When(county_id__in=county_ids, then=F("lines_count")),
                            default=Coalesce(own_count, Value(0))),
     )
@@ -161,37 +151,4 @@ def totals(lines) -> dict:
     """Sums of a set of lines: each component, each funding source, and the total (one query)."""
     fields = policies.COMPONENTS + [f"{s}_fund" for s in FundingSource.values] + ["total"]
     agg = lines.order_by().aggregate(count=Count("pk"), **{f: MoneySum(f) for f in fields})
-    from core.money import money
-
     return {k: (v if k == "count" else money(v)) for k, v in agg.items()}
-
-
-class PayLineFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search")
-    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none(),
-                                                empty_label=_("全部"))
-    village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none(), empty_label=_("全部"))
-    kind = django_filters.ChoiceFilter(label=_("类别"), choices=PayLine.Kind.choices, empty_label=_("全部"))
-    paid = django_filters.ChoiceFilter(label=_("发放情况"), method="filter_paid", empty_label=_("全部"),
-                                       choices=[("paid", _("已全部发放")), ("unpaid", _("尚未全部发放"))])
-
-    class Meta:
-        model = PayLine
-        fields = ["q", "township", "village", "kind", "paid"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from core.filters import village_choices
-        from core.selectors import township_list
-
-        if user is not None:
-            self.filters["township"].queryset = township_list(user=user)
-            self.filters["village"].queryset = village_choices(user=user, data=self.data)
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(cadre__name__icontains=value) | Q(village__name__icontains=value)) if value else queryset
-
-    def filter_paid(self, queryset, name, value):
-        cond = policies.unpaid_q(dt.date.max)
-        return queryset.exclude(cond) if value == "paid" else queryset.filter(cond) if value else queryset

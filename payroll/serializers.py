@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +10,7 @@ from rest_framework import serializers
 
 from payroll import policies
 from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.staleness import stale_reason
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
@@ -19,8 +21,6 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
     def to_internal_value(self, data):
-        from django.core.exceptions import ValidationError
-
         try:
             return policies.month_from_text(data)
         except ValidationError:
@@ -88,8 +88,6 @@ class PayRunSerializer(serializers.ModelSerializer):
 
     def _stale_reason(self, run) -> str:
         if not hasattr(run, "_stale_reason"):
-            from payroll.staleness import stale_reason
-
             run._stale_reason = stale_reason(run)
         return run._stale_reason
 

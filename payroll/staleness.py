@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, ServingPeriod
 from core.money import money
 from payroll import policies
+from payroll.lines import adjustment_lines, policy_for, regular_lines
 from payroll.models import PayAdjustment, PayLine, PayPolicy, PayRun, PerformanceBonus
 
 #: the columns that make a line what it is (ids of run and township/village are bookkeeping)
@@ -37,8 +38,6 @@ def with_change_flags(runs):
         return Exists(model.history.model.objects.filter(history_date__gt=OuterRef("built_at"), **filters))
 
     county = OuterRef("county_id")
-    from cadres.models import ServingPeriod
-
     changed = (after_build(Cadre, village__township__county_id=county)
                | after_build(ServingPeriod, cadre__village__township__county_id=county)
                | after_build(PerformanceBonus, month=OuterRef("month"), cadre__village__township__county_id=county)
@@ -86,8 +85,6 @@ def _rows(values) -> Counter:
 def compare(run: PayRun, *, approved_too: bool = False) -> Difference:
     """What rebuilding ``run`` now would change (nothing is written). Approved runs never differ, unless
     ``approved_too`` (an audit: does a locked month still say what the rules give?)."""
-    from payroll.services import _adjustment_lines, _regular_lines, policy_for
-
     diff = Difference()
     if run.built_at is None or (run.status != PayRun.Status.DRAFT and not approved_too):
         return diff
@@ -99,8 +96,8 @@ def compare(run: PayRun, *, approved_too: bool = False) -> Difference:
     width = len(_KEY)
     # the build's own SELECT: x_run, x_cadre, x_village, x_township, x_kind, x_adjustment, components, …
     picked = [1, 4, 5, *range(6, 6 + width - 3)]
-    expected = _rows(tuple(row[i] for i in picked) for q in (_regular_lines(run, policy),
-                                                           _adjustment_lines(run, policy)) for row in q)
+    expected = _rows(tuple(row[i] for i in picked) for q in (regular_lines(run, policy),
+                                                           adjustment_lines(run, policy)) for row in q)
     actual = _rows(PayLine.objects.filter(run=run).values_list(*_KEY))
     if expected == actual:
         return diff

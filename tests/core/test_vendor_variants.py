@@ -7,12 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from attendance.models import LeaveRequest
 from attendance.selectors import _NextWorkday
 from core.money import MoneySum
 from payroll.models import PayLine, PayRun
+from payroll.services.sql import commits_without_flush_wait
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +57,22 @@ def test_money_sums_are_decimals_with_two_places_on_this_database(world):
                                **amounts)
     s = PayLine.objects.filter(run=run).aggregate(s=MoneySum("total"))["s"]
     assert isinstance(s, Decimal) and str(s) == "1160.00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_monthly_loop_commit_tuning_is_scoped_to_the_loop_on_this_database():
+    # R-42 / issue 8: PostgreSQL commits the monthly loop's counties without waiting for the WAL flush and
+    # restores the setting afterwards; SQLite has no such setting (the variant is a no-op)
+    def setting():
+        with connection.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            return cur.fetchone()[0]
+
+    if connection.vendor == "postgresql":
+        before = setting()
+        with commits_without_flush_wait():
+            assert setting() == "off"
+        assert setting() == before
+    else:
+        with commits_without_flush_wait():
+            pass  # nothing to tune, nothing to restore

@@ -91,8 +91,8 @@ def test_the_list_of_runs_costs_the_same_queries_with_stale_flags(world, build, 
 
 def test_the_current_month_can_be_previewed_but_not_approved(world, policy, api, client):
     # issue 13: R-42 builds the previous month on the 1st; the running month is a preview
-    with mock.patch("payroll.services.local_today", return_value=dt.date(2026, 12, 1)), \
-            mock.patch("payroll.views.local_today", return_value=dt.date(2026, 12, 1)):
+    with mock.patch("payroll.services.runs.local_today", return_value=dt.date(2026, 12, 1)), \
+            mock.patch("payroll.views.runs.local_today", return_value=dt.date(2026, 12, 1)):
         run = services.pay_run_build(county=world.county, month="2026-12", by=world.users["county_org"])
         with pytest.raises(Conflict, match="尚未结束"):
             services.pay_run_approve(run=run, by=world.users["county_org"])
@@ -101,5 +101,5 @@ def test_the_current_month_can_be_previewed_but_not_approved(world, policy, api,
         last = services.pay_run_build(county=world.county, month="2026-11", by=world.users["county_org"])
         assert services.pay_run_approve(run=last, by=world.users["county_org"]).status == PayRun.Status.APPROVED
     # on 31 December at 23:59 in Shanghai the month is still running; on 1 January it has ended
-    with mock.patch("payroll.services.local_today", return_value=dt.date(2027, 1, 1)):
+    with mock.patch("payroll.services.runs.local_today", return_value=dt.date(2027, 1, 1)):
         assert services.pay_run_approve(run=run, by=world.users["county_org"]).status == PayRun.Status.APPROVED

@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+from payroll.tasks import run_monthly_payroll
 
 
 class Command(BaseCommand):
@@ -9,10 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="YYYY-MM (default: the previous month)")
 
     def handle(self, *args, month=None, **options):
-        from django.core.exceptions import ValidationError
-
-        from payroll.tasks import run_monthly_payroll
-
         try:
             result = run_monthly_payroll(month=month)
         except ValidationError as exc:
