@@ -31,9 +31,11 @@ def require(allowed: bool, message=None) -> None:
         raise PermissionDenied(message or _("您的角色无权执行此操作。"))
 
 
-def scope_of(by) -> Scope | None:
-    """The scope of the author of a write; None for the system (jobs, ``by=None``), which may do anything."""
-    return None if by is None else get_scope(by)
+def enforce(by, decision, *args, message=None, **kwargs) -> None:
+    """In a service: 403 unless ``decision(scope of by, *args, **kwargs)``; the system (``by=None``: jobs,
+    the demo data) may do anything."""
+    if by is not None:
+        require(decision(get_scope(by), *args, **kwargs), message)
 
 
 # -- pages -------------------------------------------------------------------------------------------

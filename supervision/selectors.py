@@ -109,16 +109,18 @@ def training_session_list(*, user):
             .annotate(present_count=Count("attendance", filter=Q(attendance__present=True))))
 
 
+def _cadre_rows(model, user, *related):
+    """Rows of a cadre: seen where the cadre's village is in scope, and by the cadre."""
+    return model.objects.filter(get_scope(user).q(village="cadre__village", cadre="cadre")).select_related(
+        "cadre", "cadre__village", *related)
+
+
 def training_attendance_list(*, user):
-    scope = get_scope(user)
-    return TrainingAttendance.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
-        "session", "cadre", "cadre__village")
+    return _cadre_rows(TrainingAttendance, user, "session")
 
 
 def attachment_list(*, user):
-    scope = get_scope(user)
-    return Attachment.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
-        "cadre", "cadre__village", "cadre__village__township", "township")
+    return _cadre_rows(Attachment, user, "cadre__village__township", "township")
 
 
 def talk_list(*, user):
@@ -131,15 +133,11 @@ def talk_list(*, user):
 
 
 def commitment_list(*, user):
-    scope = get_scope(user)
-    return Commitment.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
-        "cadre", "cadre__village", "cadre__village__township")
+    return _cadre_rows(Commitment, user, "cadre__village__township")
 
 
 def assessment_list(*, user):
-    scope = get_scope(user)
-    return Assessment.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
-        "cadre", "cadre__village", "cadre__village__township")
+    return _cadre_rows(Assessment, user, "cadre__village__township")
 
 
 def notice_list(*, user):

@@ -29,9 +29,7 @@ def recipients(notice: Notice) -> list:
 def notice_issue(*, county, title: str, body: str, due_on: dt.date, by, township=None, village=None,
                  issued_on: dt.date | None = None) -> Notice:
     """R-56: the county issues a notice to one township or one village, with a rectification deadline."""
-    scope = perms.scope_of(by)
-    if scope is not None:
-        perms.require(perms.can_issue_notice(scope, county), _("只有县委组织部可以发出通报。"))
+    perms.enforce(by, perms.can_issue_notice, county, message=_("只有县委组织部可以发出通报。"))
     issued_on = issued_on or today()
     dates.check(dates.event_errors(issued_on, field="issued_on"), dates.deadline_errors(due_on, field="due_on"))
     if village is not None:
@@ -55,9 +53,7 @@ def notice_issue(*, county, title: str, body: str, due_on: dt.date, by, township
 @transaction.atomic
 def notice_answer(*, notice: Notice, answer: str, by, answered_on: dt.date | None = None) -> Notice:
     """R-56: the recipient reports its rectification."""
-    scope = perms.scope_of(by)
-    if scope is not None:
-        perms.require(perms.can_answer_notice(scope, notice), _("只有被通报的单位可以反馈整改情况。"))
+    perms.enforce(by, perms.can_answer_notice, notice, message=_("只有被通报的单位可以反馈整改情况。"))
     dates.check(dates.event_errors(answered_on, field="answered_on"))
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == Notice.Status.CLOSED:
@@ -74,9 +70,7 @@ def notice_answer(*, notice: Notice, answer: str, by, answered_on: dt.date | Non
 @transaction.atomic
 def notice_close(*, notice: Notice, by, note: str = "", closed_on: dt.date | None = None) -> Notice:
     """R-56: the county closes (销号) an answered notice."""
-    scope = perms.scope_of(by)
-    if scope is not None:
-        perms.require(perms.can_close_notice(scope, notice), _("只有县委组织部可以销号。"))
+    perms.enforce(by, perms.can_close_notice, notice, message=_("只有县委组织部可以销号。"))
     dates.check(dates.event_errors(closed_on, field="closed_on"))
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == Notice.Status.CLOSED:

@@ -40,19 +40,17 @@ def _not_future(field: str, day: dt.date):
 
 def _require_recorder(by, *, cadre=None, township=None, message=None) -> None:
     """R-50…R-55: only the party committee of the cadre's (or the given) township records."""
-    scope = perms.scope_of(by)
-    if scope is not None:
-        allowed = perms.can_record_for(scope, cadre) if cadre is not None else perms.can_record_at(scope, township)
-        perms.require(allowed, message or _("您的角色无权执行此操作。"))
+    if cadre is not None:
+        perms.enforce(by, perms.can_record_for, cadre, message=message)
+    else:
+        perms.enforce(by, perms.can_record_at, township, message=message)
 
 
 # -- settings ---------------------------------------------------------------------------------------
 
 @transaction.atomic
 def setting_update(*, county, by, **fields) -> SupervisionSetting:
-    scope = perms.scope_of(by)
-    if scope is not None:
-        perms.require(perms.can_edit_settings(scope, county), _("只有县委组织部可以修改设置。"))
+    perms.enforce(by, perms.can_edit_settings, county, message=_("只有县委组织部可以修改设置。"))
     setting, _c = SupervisionSetting.objects.get_or_create(county=county)
     for key, value in fields.items():
         setattr(setting, key, value)
@@ -182,10 +180,8 @@ def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, b
         raise ValidationError({"township": _("集体谈话请选择乡（镇）。")})
     if kind != Talk.Kind.COLLECTIVE and cadre is None:
         raise ValidationError({"cadre": _("请选择谈话的后备干部。")})
-    scope = perms.scope_of(by)
-    if scope is not None:
-        perms.require(perms.can_record_talk(scope, kind, cadre=cadre, township=township),
-                      perms.talk_denied_message(kind))
+    perms.enforce(by, perms.can_record_talk, kind, cadre=cadre, township=township,
+                  message=perms.talk_denied_message(kind))
     _not_future("held_on", held_on)
     dates.check(dates.event_errors(held_on, field="held_on"))
     if kind == Talk.Kind.COLLECTIVE:
