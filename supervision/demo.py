@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cadres.models import Cadre
 from core.demo import demo_step, person_name
+from core.models import User
+from supervision import services
+from supervision.models import AreaGroup, Assessment, Attachment, Notice, Pairing, Talk, TrainingSession
+from supervision.policies import half_year, previous_half_year
 
 POSTS = ["村党支部书记", "村委会主任", "村党支部副书记", "村委会委员", "村监委会主任"]
 
 
 @demo_step(order=60)
 def supervision_demo(ctx) -> None:
-    from cadres.models import Cadre
-    from core.models import User
-    from supervision import services
-    from supervision.models import AreaGroup, Assessment, Attachment, Notice, Pairing, Talk, TrainingSession
-
     rng = ctx.rng
     today = ctx.today
     county = ctx.county
@@ -24,7 +24,13 @@ def supervision_demo(ctx) -> None:
     cadres = list(Cadre.objects.filter(village__township__county=county, status=Cadre.Status.ACTIVE)
                   .select_related("village", "village__township").order_by("village__code"))
     townships = list(county.townships.order_by("code"))
-    users = {u.username: u for u in User.objects.filter(username__startswith="liaison_")}
+    users = {u.username: u for u in User.objects.filter(username__regex=r"^(liaison|party|secretary)_")}
+
+    def party(township):  # the township's party committee records its records (supervision.permissions)
+        return users.get(f"party_{township.code[-3:]}", org)
+
+    def secretary(village):
+        return users.get(f"secretary_{village.code[-6:]}", org)
 
     # R-50 pairing: a few left missing
     if not Pairing.objects.filter(cadre__village__township__county=county).exists():
@@ -32,7 +38,7 @@ def supervision_demo(ctx) -> None:
             if i % 13 == 5:
                 continue
             leader = users.get(f"liaison_{c.village.code[-6:]}")
-            services.pairing_set(cadre=c, by=org, contact_leader=leader,
+            services.pairing_set(cadre=c, by=party(c.village.township), contact_leader=leader,
                                  paired_name="" if i % 17 == 3 else person_name(rng),
                                  paired_post=rng.choice(POSTS), note="每月至少见面交流一次，帮助熟悉村务。")
         ctx.say("  结对帮带：已安排\n")
@@ -44,11 +50,11 @@ def supervision_demo(ctx) -> None:
             if not members:
                 continue
             group = services.area_group_save(township=t, name=f"{t.name}片区小组", leader=person_name(rng),
-                                             note="交流学习、互帮互助", members=members, by=org)
+                                             note="交流学习、互帮互助", members=members, by=party(t))
             for k in range(2):
                 services.group_activity_record(group=group, held_on=today - dt.timedelta(days=30 + 60 * k),
                                                topic=rng.choice(["村务工作交流", "人居环境整治观摩", "产业发展座谈"]),
-                                               record="组织成员交流工作体会，分享经验做法。", by=org)
+                                               record="组织成员交流工作体会，分享经验做法。", by=party(t))
 
     # R-51 training
     if not TrainingSession.objects.filter(township__county=county).exists():
@@ -60,10 +66,10 @@ def supervision_demo(ctx) -> None:
                 s = services.training_session_save(
                     township=t, kind=kinds[(t.pk + k) % 4], held_on=held, place=f"{t.name}党群服务中心",
                     title=rng.choice(["学习贯彻党的二十大精神", "乡村振兴政策解读", "村级财务与档案管理",
-                                      "赴先进村实地参观考察"]), by=org)
+                                      "赴先进村实地参观考察"]), by=party(t))
                 present = [c for c in members if rng.random() < 0.85]
                 absent = [c for c in members if c not in present]
-                services.training_attendance_set(session=s, present_cadres=present, absent_cadres=absent, by=org)
+                services.training_attendance_set(session=s, present_cadres=present, absent_cadres=absent, by=party(t))
 
     # R-52 attachment this year: most complete, some short
     year = today.year
@@ -74,12 +80,11 @@ def supervision_demo(ctx) -> None:
             end = min(start + dt.timedelta(days=days - 1), dt.date(year, 12, 31))
             if start.year != year or end < start:
                 continue
-            services.attachment_record(cadre=c, start_date=start, end_date=end, department="党政办", by=org)
+            services.attachment_record(cadre=c, start_date=start, end_date=end, department="党政办",
+                                       by=party(c.village.township))
 
     # R-53 talks: last half-year mostly done, current half-year half done; collective talks last year
     if not Talk.objects.filter(township__county=county).exists():
-        from supervision.policies import half_year, previous_half_year
-
         prev, cur = previous_half_year(today), half_year(today)
         for i, c in enumerate(cadres):
             for period, share in ((prev, 0.9), (cur, 0.55)):
@@ -89,19 +94,19 @@ def supervision_demo(ctx) -> None:
                 services.talk_record(kind=Talk.Kind.INDIVIDUAL, cadre=c, held_on=held,
                                      interviewer=f"{person_name(rng)}（{c.village.township.name}党委副书记）",
                                      record="了解思想和工作情况，本人表示将扎根村里、尽快熟悉村务；要求加强学习、多向老支书请教。",
-                                     by=org)
+                                     by=party(c.village.township))
             if i % 4 == 0:
                 held = today - dt.timedelta(days=rng.randint(5, 90))
                 if held >= c.appointed_on:
                     services.talk_record(kind=Talk.Kind.HEART_TO_HEART, cadre=c, held_on=held,
                                          interviewer=f"{c.village.name}党支部书记",
-                                         record="谈心了解家庭和思想状况，鼓励安心工作。", by=org)
+                                         record="谈心了解家庭和思想状况，鼓励安心工作。", by=secretary(c.village))
         for k, t in enumerate(townships):
             if k % 5 == 2:
                 continue  # a few townships missed last year's collective talk
             services.talk_record(kind=Talk.Kind.COLLECTIVE, township=t, held_on=dt.date(year - 1, 11, 20),
                                  interviewer=f"{t.name}党委书记", record="集体谈话：通报一年来表现，提出下一步要求。",
-                                 by=org)
+                                 by=party(t))
 
     # R-55 last year's assessments, one 不称职 through the real service
     last = year - 1
@@ -110,13 +115,14 @@ def supervision_demo(ctx) -> None:
         for i, c in enumerate(eligible):
             if i == 7:
                 services.assessment_record(cadre=c, year=last, result=Assessment.Result.INCOMPETENT,
-                                           assessed_on=dt.date(last, 12, 26), by=org,
+                                           assessed_on=dt.date(last, 12, 26), by=party(c.village.township),
                                            notes="全年多次无故不参加村务工作，群众评议差，经乡镇党委研究评定为不称职。")
                 continue
             excellent = i % 9 == 0
             services.assessment_record(
                 cadre=c, year=last, result=Assessment.Result.EXCELLENT if excellent else Assessment.Result.COMPETENT,
-                assessed_on=dt.date(last, 12, 26), notes="工作积极，群众认可。" if excellent else "", by=org,
+                assessed_on=dt.date(last, 12, 26), notes="工作积极，群众认可。" if excellent else "",
+                by=party(c.village.township),
                 commended=excellent, recommend_party=excellent and i % 2 == 0, recommend_committee=excellent)
 
     # R-56 notices: one overdue, one answered, one closed
@@ -129,7 +135,7 @@ def supervision_demo(ctx) -> None:
                                    issued_on=today - dt.timedelta(days=20), due_on=today + dt.timedelta(days=10),
                                    by=org)
         services.notice_answer(notice=n2, answer="已制定跟班计划，11月起分批安排到党政办、综治办跟班。",
-                               answered_on=today - dt.timedelta(days=5), by=org)
+                               answered_on=today - dt.timedelta(days=5), by=party(townships[1]))
         village = townships[2].villages.order_by("code").first()
         if village is not None:
             n3 = services.notice_issue(county=county, village=village, title="后备干部报酬未按时发放",
@@ -137,7 +143,7 @@ def supervision_demo(ctx) -> None:
                                        issued_on=today - dt.timedelta(days=60), due_on=today - dt.timedelta(days=45),
                                        by=org)
             services.notice_answer(notice=n3, answer="已于本月补发到位。", answered_on=today - dt.timedelta(days=46),
-                                   by=org)
+                                   by=secretary(village))
             services.notice_close(notice=n3, note="经核实已补发，同意销号。", closed_on=today - dt.timedelta(days=40),
                                   by=org)
     ctx.say("  培养与监督演示数据已就绪\n")

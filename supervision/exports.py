@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from cadres.models import Cadre
 from core.excel import BORDER, XLSX, safe_cell_value
@@ -94,8 +95,6 @@ def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal, pay
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("信息台账"))
     for i, w in enumerate(LEDGER_WIDTHS, start=1):
-        from openpyxl.utils import get_column_letter
-
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A3"
     head = safe_cell_value(WriteOnlyCell(ws), title)

@@ -3,9 +3,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
 from core.forms import BootstrapMixin, DateInput
-from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from supervision.models import Assessment, Commitment, SupervisionSetting, Talk, TrainingKind
 
 
@@ -208,6 +208,11 @@ class SettingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = SupervisionSetting
         fields = ["attachment_min_days", "attachment_check_month", "talk_warning_days"]
+        help_texts = {  # the models' help texts name the rule ids (R-52, R-53), which the page does not show
+            "attachment_min_days": _("“不少于1个月”按自然日计，默认30天；少于此数即为不足"),
+            "attachment_check_month": _("默认从10月1日起提醒"),
+            "talk_warning_days": _("半年（或全年）结束前多少天起提醒尚未谈话"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

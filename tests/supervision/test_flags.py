@@ -63,7 +63,7 @@ def test_attachment_shortfall_flagged_from_1_october_and_at_year_end(world, org,
     services.attachment_record(cadre=world.cadre, start_date=dt.date(2025, 4, 1), end_date=dt.date(2025, 4, 29),
                                by=party)  # 29 days: one short
     services.attachment_record(cadre=world.other_cadre, start_date=dt.date(2025, 4, 1),
-                               end_date=dt.date(2025, 4, 30), by=party)  # 30 days: enough
+                               end_date=dt.date(2025, 4, 30), by=world.users["township_party_b"])  # 30 days: enough
     year, stage, rows = selectors.attachment_flag(user=org, as_of=dt.date(2025, 9, 30))
     assert (year, stage) == (2024, policies.YEAR_END)
     year, stage, rows = selectors.attachment_flag(user=org, as_of=dt.date(2025, 10, 1))

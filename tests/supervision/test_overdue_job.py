@@ -90,13 +90,6 @@ def test_job_calls_the_other_apps_checks(world, monkeypatch):  # R-26, R-44
     assert result["incapacity"] == 2 and result["unpaid"] == 3
 
 
-def test_job_skips_a_missing_function_of_another_app(world, monkeypatch):
-    import payroll.services as pay
-
-    monkeypatch.delattr(pay, "flag_unpaid_lines", raising=False)
-    assert check_overdue(as_of="2025-07-01")["unpaid"] is None
-
-
 def test_management_command(world, party):
     out = StringIO()
     call_command("check_overdue", "--as-of", "2025-07-01", stdout=out)

@@ -3,6 +3,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from supervision.tasks import check_overdue
+
 
 class Command(BaseCommand):
     help = "Daily overdue check: talks (R-53), attachment (R-52), notices (R-56), incapacity (R-26), unpaid (R-44)."
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, as_of=None, **options):
-        from supervision.tasks import check_overdue
-
         if as_of:
             try:
                 dt.date.fromisoformat(as_of)

@@ -1,0 +1,63 @@
+"""Navigation entries and home-page panels of the supervision app (registered in ``apps.ready``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import today
+from core.registry import HomePanel, home_panel, nav
+from core.roles import Role
+from supervision.metrics import dashboard
+from supervision.models import Notice
+from supervision.selectors import notice_list, talk_flags
+
+COUNTY = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS}
+TOWNSHIP = {Role.TOWNSHIP_PARTY}
+STAFF = COUNTY | TOWNSHIP | {Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}
+
+nav(label=_("工作看板"), url_name="supervision:dashboard", roles=COUNTY | TOWNSHIP, order=5, icon="speedometer2")
+nav(label=_("谈话记录"), url_name="supervision:talk_list", roles=STAFF, order=60, icon="chat-square-text")
+nav(label=_("培养考评"), url_name="supervision:pairing_list", roles=STAFF, order=61, icon="mortarboard")
+nav(label=_("纪律案件"), url_name="supervision:case_list", roles=COUNTY | TOWNSHIP, order=63, icon="shield-exclamation")
+nav(label=_("通报整改"), url_name="supervision:notice_list", roles=STAFF, order=64, icon="megaphone")
+nav(label=_("信息台账"), url_name="supervision:ledger", roles=COUNTY | TOWNSHIP, order=65, icon="table")
+
+
+@home_panel(order=5)
+def county_dashboard(request, scope):
+    """The county's (and a township's) live state on the home page: each number links to its list."""
+    if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+        return None
+    data = dashboard(user=request.user, as_of=today())
+    return HomePanel(
+        title=str(_("工作看板")),
+        items=[{"text": f"{m.label}：{m.total}", "url": m.url, "note": m.note} for m in data["metrics"]],
+        more_url=reverse("supervision:dashboard"),
+    )
+
+
+@home_panel(order=25)
+def talks_to_do(request, scope):
+    if not scope.has_any(Role.TOWNSHIP_PARTY) or scope.has_any(Role.COUNTY_ORG):
+        return None
+    items = []
+    for f in talk_flags(user=request.user, as_of=today()):
+        n = f.rows.count()
+        if n:
+            items.append({"text": f"{f.label}：{n}", "note": "",
+                          "url": reverse("supervision:talk_due") + f"?stage={f.stage}"})
+    return HomePanel(title=str(_("谈话提醒")), items=items, count=len(items), level="warning",
+                     empty_text=str(_("本期谈话均已完成。")), more_url=reverse("supervision:talk_list"))
+
+
+@home_panel(order=26)
+def notices_to_answer(request, scope):
+    if not scope.has_any(Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY) or scope.has_any(Role.COUNTY_ORG):
+        return None
+    qs = notice_list(user=request.user).filter(status=Notice.Status.OPEN).order_by("due_on")
+    rows = list(qs[:6])
+    return HomePanel(title=str(_("待反馈通报")), count=qs.count(), level="danger",
+                     items=[{"text": n.title, "note": _("整改期限 %(d)s") % {"d": n.due_on},
+                             "url": reverse("supervision:notice_detail", args=[n.pk])} for n in rows],
+                     empty_text=str(_("没有待反馈的通报。")), more_url=reverse("supervision:notice_list"))

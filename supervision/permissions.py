@@ -1,0 +1,155 @@
+"""Who may do what in the supervision app (R-50…R-56): one function per decision.
+
+Each ``can_*`` takes a Scope (``core.scope.get_scope(user)``) and the objects concerned and answers yes or
+no. The services enforce them (``require``: PermissionDenied, 403); views, the API and templates only ask
+(to show a button, to pick 403 before showing a form). Reads are limited by the selectors (404 outside).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+from core.scope import Scope, get_scope
+from supervision.models import Talk
+
+#: who records talks, training, attachment, assessments, commitments and pairing (at the cadre's township)
+TOWNSHIP_RECORDERS = (Role.TOWNSHIP_PARTY,)
+#: who records 谈心谈话 (at the cadre's village)
+VILLAGE_RECORDERS = (Role.VILLAGE_SECRETARY,)
+#: who issues and closes notices and edits the county's settings
+COUNTY_RECORDERS = (Role.COUNTY_ORG,)
+#: who opens and decides discipline cases (at the cadre's village): as in cadres.api
+CASE_MANAGERS = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
+
+
+def require(allowed: bool, message=None) -> None:
+    """Raise PermissionDenied (403) with ``message`` unless ``allowed``: how the services enforce (and how a
+    view turns a "no" into 403 before it shows a form)."""
+    if not allowed:
+        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
+
+
+def enforce(by, decision, *args, message=None, **kwargs) -> None:
+    """In a service: 403 unless ``decision(scope of by, *args, **kwargs)``; the system (``by=None``: jobs,
+    the demo data) may do anything."""
+    if by is not None:
+        require(decision(get_scope(by), *args, **kwargs), message)
+
+
+# -- pages -------------------------------------------------------------------------------------------
+
+def can_view_dashboard(scope: Scope) -> bool:
+    """The dashboard is for county, township and village staff (not for a cadre signed in as such)."""
+    return not scope.is_empty and can_view_ledger(scope)
+
+
+def can_view_ledger(scope: Scope) -> bool:
+    return not (scope.cadre_ids and not scope.has_unit_role)
+
+
+def can_see_history(scope: Scope, *, village=None, county=None) -> bool:
+    """The change history of a record is shown to county_org."""
+    return scope.can(COUNTY_RECORDERS, village=village, county=county)
+
+
+# -- township records (R-50…R-55) ---------------------------------------------------------------------
+
+def can_record_somewhere(scope: Scope) -> bool:
+    """Holds a township recording role somewhere: the "new" buttons and forms are offered."""
+    return scope.has_any(*TOWNSHIP_RECORDERS)
+
+
+def can_record_for(scope: Scope, cadre) -> bool:
+    """R-50…R-55: the party committee of the cadre's township records pairing, attachment, commitments and
+    assessments of that cadre."""
+    return scope.can(TOWNSHIP_RECORDERS, village=cadre.village)
+
+
+def can_record_at(scope: Scope, township) -> bool:
+    """R-50, R-51: area groups, their activities and training sessions of one township."""
+    return scope.can(TOWNSHIP_RECORDERS, township=township)
+
+
+def recorder_township_ids(scope: Scope) -> list[int]:
+    """Townships where the user records directly (the choices of the forms)."""
+    return scope.townships_holding(*TOWNSHIP_RECORDERS)
+
+
+def recorder_village_ids(scope: Scope) -> list[int]:
+    """Villages where the user records 谈心谈话 directly."""
+    return scope.villages_holding(*VILLAGE_RECORDERS)
+
+
+# -- talks (R-53) ----------------------------------------------------------------------------------------
+
+def talk_kinds(scope: Scope) -> list[str]:
+    """The kinds of talk the user may record somewhere (the choices of the form)."""
+    kinds = []
+    if scope.has_any(*TOWNSHIP_RECORDERS):
+        kinds += [Talk.Kind.INDIVIDUAL, Talk.Kind.COLLECTIVE]
+    if scope.has_any(*VILLAGE_RECORDERS):
+        kinds += [Talk.Kind.HEART_TO_HEART]
+    return kinds
+
+
+def can_record_talks(scope: Scope) -> bool:
+    return scope.has_any(*TOWNSHIP_RECORDERS, *VILLAGE_RECORDERS)
+
+
+def talk_denied_message(kind: str) -> str:
+    if kind == Talk.Kind.HEART_TO_HEART:
+        return _("谈心谈话由本村党组织书记登记。")
+    if kind == Talk.Kind.INDIVIDUAL:
+        return _("谈话考察由本乡（镇）党委登记。")
+    return _("只有本乡（镇）党委可以登记集体谈话。")
+
+
+def can_record_talk(scope: Scope, kind: str, *, cadre=None, township=None) -> bool:
+    """R-53: the township party committee records individual (at the cadre's township) and collective talks
+    (at the township); the village secretary records heart-to-heart talks (at the cadre's village)."""
+    if kind == Talk.Kind.COLLECTIVE:
+        return scope.can(TOWNSHIP_RECORDERS, township=township)
+    roles = VILLAGE_RECORDERS if kind == Talk.Kind.HEART_TO_HEART else TOWNSHIP_RECORDERS
+    return scope.can(roles, village=cadre.village)
+
+
+# -- notices (R-56) and settings -------------------------------------------------------------------------
+
+def can_issue_notices(scope: Scope) -> bool:
+    return scope.has_any(*COUNTY_RECORDERS)
+
+
+def can_issue_notice(scope: Scope, county) -> bool:
+    """R-56: county_org of the county issues notices and closes them; it also edits the county's settings."""
+    return scope.can(COUNTY_RECORDERS, county=county)
+
+
+def notice_recipient_roles(notice):
+    """R-56: who answers — the village secretary for a village, the township party committee for a township."""
+    if notice.village_id:
+        return VILLAGE_RECORDERS, {"village": notice.village}
+    return TOWNSHIP_RECORDERS, {"township": notice.township}
+
+
+def can_answer_notice(scope: Scope, notice) -> bool:
+    roles, unit = notice_recipient_roles(notice)
+    return scope.can(roles, **unit)
+
+
+def can_close_notice(scope: Scope, notice) -> bool:
+    return scope.can(COUNTY_RECORDERS, county=notice.county)
+
+
+can_edit_settings = can_issue_notice
+
+
+# -- discipline cases (R-30, R-31: records of the cadres app, pages here) ----------------------------------
+
+def can_open_cases(scope: Scope) -> bool:
+    return scope.has_any(*CASE_MANAGERS)
+
+
+def can_manage_case(scope: Scope, cadre) -> bool:
+    return scope.can(CASE_MANAGERS, village=cadre.village)

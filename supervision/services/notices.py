@@ -1,0 +1,83 @@
+"""R-56 notices: the county issues one to a township or a village with a deadline, the recipient answers,
+the county closes it (销号). Each write checks first that ``by`` may do it (``supervision.permissions``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core import dates
+from core.dates import today
+from core.errors import Conflict
+from core.selectors import users_with_role
+from core.services import model_save, notify
+from supervision import permissions as perms
+from supervision.models import Notice
+
+
+def recipients(notice: Notice) -> list:
+    """The users who answer ``notice`` (R-56)."""
+    roles, unit = perms.notice_recipient_roles(notice)
+    return [u for r in roles for u in users_with_role(r, **unit)]
+
+
+@transaction.atomic
+def notice_issue(*, county, title: str, body: str, due_on: dt.date, by, township=None, village=None,
+                 issued_on: dt.date | None = None) -> Notice:
+    """R-56: the county issues a notice to one township or one village, with a rectification deadline."""
+    perms.enforce(by, perms.can_issue_notice, county, message=_("只有县委组织部可以发出通报。"))
+    issued_on = issued_on or today()
+    dates.check(dates.event_errors(issued_on, field="issued_on"), dates.deadline_errors(due_on, field="due_on"))
+    if village is not None:
+        township = village.township
+    if township is None:
+        raise ValidationError({"township": _("请选择通报的乡（镇）或村。")})
+    if township.county_id != county.pk:
+        raise ValidationError({"township": _("只能通报本县的乡（镇）或村。")})
+    if due_on and due_on < issued_on:
+        raise ValidationError({"due_on": _("整改期限不能早于通报日期 %(d)s。") % {"d": issued_on}})
+    notice = Notice(county=county, township=township, village=village, title=(title or "").strip(),
+                    body=(body or "").strip(), issued_on=issued_on, due_on=due_on, issued_by=by)
+    model_save(notice, by=by)
+    notify(users=recipients(notice), kind="notice", key=f"sup:notice:{notice.pk}",
+           title=_("县委组织部通报：%(t)s") % {"t": notice.title},
+           body=_("请于%(d)s前完成整改并反馈。") % {"d": notice.due_on},
+           url=reverse("supervision:notice_detail", args=[notice.pk]))
+    return notice
+
+
+@transaction.atomic
+def notice_answer(*, notice: Notice, answer: str, by, answered_on: dt.date | None = None) -> Notice:
+    """R-56: the recipient reports its rectification."""
+    perms.enforce(by, perms.can_answer_notice, notice, message=_("只有被通报的单位可以反馈整改情况。"))
+    dates.check(dates.event_errors(answered_on, field="answered_on"))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == Notice.Status.CLOSED:
+        raise Conflict(_("此通报已销号，不能再反馈。"))
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("请填写整改情况。")})
+    notice.answer = answer.strip()
+    notice.answered_on = answered_on or today()
+    notice.answered_by = by
+    notice.status = Notice.Status.ANSWERED
+    return model_save(notice, by=by)
+
+
+@transaction.atomic
+def notice_close(*, notice: Notice, by, note: str = "", closed_on: dt.date | None = None) -> Notice:
+    """R-56: the county closes (销号) an answered notice."""
+    perms.enforce(by, perms.can_close_notice, notice, message=_("只有县委组织部可以销号。"))
+    dates.check(dates.event_errors(closed_on, field="closed_on"))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == Notice.Status.CLOSED:
+        raise Conflict(_("此通报已销号。"))
+    if notice.status != Notice.Status.ANSWERED:
+        raise Conflict(_("被通报单位尚未反馈整改情况，不能销号。"))
+    notice.status = Notice.Status.CLOSED
+    notice.closed_on = closed_on or today()
+    notice.close_note = (note or "").strip()
+    return model_save(notice, by=by)

@@ -1,0 +1,36 @@
+"""Pages of the supervision app, by topic (one module each). Reads go through selectors (404 outside the
+scope); writes through services, which check the permission (403) — a page only asks
+``supervision.permissions`` to show a button or to refuse a form before showing it."""
+
+from supervision.views.cases import case_create, case_detail, case_index
+from supervision.views.cultivation import (
+    group_detail,
+    group_edit,
+    group_index,
+    pairing_edit,
+    pairing_index,
+    training_create,
+    training_detail,
+    training_index,
+)
+from supervision.views.dashboard import dashboard, settings_edit, unpaid
+from supervision.views.ledger import cadre_file, dossier_pdf, ledger, ledger_export, ledger_params
+from supervision.views.notices import notice_create, notice_detail, notice_index
+from supervision.views.records import (
+    assessment_create,
+    assessment_index,
+    attachment_create,
+    attachment_index,
+    attachment_shortfall,
+    commitment_edit,
+    commitment_index,
+)
+from supervision.views.talks import talk_create, talk_due, talk_index
+
+__all__ = [
+    "assessment_create", "assessment_index", "attachment_create", "attachment_index", "attachment_shortfall",
+    "cadre_file", "case_create", "case_detail", "case_index", "commitment_edit", "commitment_index", "dashboard",
+    "dossier_pdf", "group_detail", "group_edit", "group_index", "ledger", "ledger_export", "ledger_params",
+    "notice_create", "notice_detail", "notice_index", "pairing_edit", "pairing_index", "settings_edit",
+    "talk_create", "talk_due", "talk_index", "training_create", "training_detail", "training_index", "unpaid",
+]

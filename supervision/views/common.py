@@ -1,0 +1,96 @@
+"""What the pages of the supervision app share: paging, the ``as_of`` date, the filtered list, the choices of
+the record forms and the one way a form page runs its service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from cadres.models import Cadre
+from cadres.selectors import cadre_list
+from core import dates
+from core.dates import today
+from core.scope import get_scope
+from core.selectors import township_list
+from core.web import apply_errors
+from supervision import permissions as perms
+
+PAGE = 25
+
+
+def page(request, qs, size=PAGE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def as_of(request) -> dt.date:
+    value = request.GET.get("as_of")
+    if value:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if not dates.deadline_errors(day, field="as_of"):  # issue 16: no year 9999 in the checks
+                return day
+    return today()
+
+
+def int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def filtered(flt):
+    """The rows a FilterSet keeps; all of them while its form is empty or invalid (errors are shown)."""
+    return flt.qs if flt.is_bound and flt.is_valid() else flt.queryset
+
+
+def with_township(url: str, township_id) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "township"] + [("township", str(township_id))]
+    return f"{parts.path}?{urlencode(query)}"
+
+
+def managed_townships(request):
+    """Townships where the user records (the choice lists of the forms)."""
+    scope = get_scope(request.user)
+    qs = township_list(user=request.user)
+    return qs if scope.is_superuser else qs.filter(pk__in=perms.recorder_township_ids(scope))
+
+
+def recordable_cadres(request, *, village_level=False):
+    """Active cadres the user records for: at their township, or at their village (谈心谈话)."""
+    scope = get_scope(request.user)
+    qs = cadre_list(user=request.user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
+    if scope.is_superuser:
+        return qs
+    if village_level:
+        return qs.filter(village_id__in=perms.recorder_village_ids(scope))
+    return qs.filter(village__township_id__in=perms.recorder_township_ids(scope))
+
+
+def form_page(request, form, title, back: str):
+    return render(request, "supervision/form.html", {"form": form, "title": title, "back": reverse(back)})
+
+
+def submit(request, form, write, *, done, to):
+    """On a valid POST run ``write(cleaned_data)`` (a service: it checks the permission and the rules); on
+    success flash ``done`` and redirect to ``to`` (each a value, or a function of the result). Returns the
+    redirect, or None to show the form again (field errors from the service are put on it)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(dict(form.cleaned_data))
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(to(result) if callable(to) else to)

@@ -1,0 +1,101 @@
+"""Notices (R-56): the county issues, the township or village answers, the county closes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.audit import history_rows
+from core.dates import today
+from core.errors import Conflict
+from core.scope import get_scope
+from core.selectors import county_list, township_list, village_list
+from core.web import apply_errors
+from supervision import forms, policies, selectors, services
+from supervision import permissions as perms
+from supervision.filters import NoticeFilter
+from supervision.models import Notice
+from supervision.views.common import filtered, form_page, int_or_none, page, submit
+
+
+@login_required
+def notice_index(request):
+    qs = selectors.notice_list(user=request.user).order_by("-issued_on", "-pk")
+    flt = NoticeFilter(request.GET or None, queryset=qs, user=request.user)
+    return render(request, "supervision/notice_list.html", {
+        "filter": flt, "skip": ["village", "overdue"], "page_obj": page(request, filtered(flt)), "today": today(),
+        "can_create": perms.can_issue_notices(get_scope(request.user)),
+    })
+
+
+@login_required
+def notice_create(request):
+    """R-56. Accepts initial values from GET: township, village (ids), title, body, due_on (the payroll
+    app links here to draft a notice about unpaid stipends)."""
+    scope = get_scope(request.user)
+    county_ids = [c.pk for c in county_list(user=request.user) if perms.can_issue_notice(scope, c)]
+    perms.require(bool(county_ids), _("只有县委组织部可以发出通报。"))
+    townships = township_list(user=request.user).filter(county_id__in=county_ids).order_by("code")
+    villages = village_list(user=request.user).filter(township__county_id__in=county_ids).order_by("code")
+    initial = {k: request.GET.get(k) for k in ("township", "village", "title", "body", "due_on") if request.GET.get(k)}
+    if initial.get("village") and not initial.get("township"):
+        v = villages.filter(pk=int_or_none(initial["village"])).first()
+        if v:
+            initial["township"] = v.township_id
+    initial.setdefault("due_on", today() + dt.timedelta(days=15))
+    form = forms.NoticeForm(request.POST or None, townships=townships, villages=villages, initial=initial)
+
+    def write(d):
+        unit = d.get("village") or d.get("township")
+        county = unit.township.county if d.get("village") else unit.county
+        return services.notice_issue(county=county, township=d.get("township"), village=d.get("village"),
+                                     title=d["title"], body=d["body"], due_on=d["due_on"], by=request.user)
+
+    done = submit(request, form, write, done=_("通报已发出，被通报单位已收到通知。"),
+                  to=lambda n: reverse("supervision:notice_detail", args=[n.pk]))
+    return done or form_page(request, form, _("发出通报"), "supervision:notice_list")
+
+
+@login_required
+def notice_detail(request, pk):
+    notice = get_object_or_404(selectors.notice_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    may_answer, may_close = perms.can_answer_notice(scope, notice), perms.can_close_notice(scope, notice)
+    action = request.POST.get("action")
+    answer_form = forms.NoticeAnswerForm(request.POST if action == "answer" else None,
+                                         initial={"answer": notice.answer})
+    close_form = forms.NoticeCloseForm(request.POST if action == "close" else None)
+    here = reverse("supervision:notice_detail", args=[notice.pk])
+    if request.method == "POST" and action in ("answer", "close"):
+        form = answer_form if action == "answer" else close_form
+        perms.require(may_answer if action == "answer" else may_close,
+                      _("只有被通报的单位可以反馈整改情况。") if action == "answer" else _("只有县委组织部可以销号。"))
+        if form.is_valid():
+            try:
+                if action == "answer":
+                    services.notice_answer(notice=notice, answer=form.cleaned_data["answer"], by=request.user)
+                else:
+                    services.notice_close(notice=notice, note=form.cleaned_data["note"], by=request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+                return redirect(here)
+            else:
+                messages.success(request, _("已反馈整改情况，等待县委组织部销号。") if action == "answer"
+                                 else _("已销号。"))
+                return redirect(here)
+    ctx = {"notice": notice, "can_answer": may_answer and notice.status != Notice.Status.CLOSED,
+           "can_close": may_close and notice.status == Notice.Status.ANSWERED,
+           "answer_form": answer_form, "close_form": close_form,
+           "overdue": notice.status == Notice.Status.OPEN and policies.notice_overdue(due_on=notice.due_on,
+                                                                                      as_of=today())}
+    if perms.can_see_history(scope, county=notice.county):
+        ctx["history"] = history_rows(notice)
+    return render(request, "supervision/notice_detail.html", ctx)

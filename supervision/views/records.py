@@ -1,0 +1,135 @@
+"""A cadre's yearly records: attachment (R-52), commitments (R-54) and the year-end assessment (R-55)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from core import dates
+from core.dates import today
+from core.errors import Conflict
+from core.scope import get_scope
+from core.selectors import township_list
+from core.web import apply_errors
+from supervision import forms, policies, selectors, services
+from supervision import permissions as perms
+from supervision.filters import AssessmentFilter, AttachmentFilter, CadreRecordFilter
+from supervision.models import Assessment
+from supervision.views.common import as_of, filtered, form_page, int_or_none, page, recordable_cadres, submit
+
+
+def _record_list(request, template, qs, filterset, skip=("cadre",), **extra):
+    """The list of one kind of record, filtered as its API is, with the "new" button for the recorders."""
+    flt = filterset(request.GET or None, queryset=qs, user=request.user)
+    return render(request, template, {
+        "filter": flt, "skip": list(skip), "page_obj": page(request, filtered(flt)),
+        "can_create": perms.can_record_somewhere(get_scope(request.user)), **extra,
+    })
+
+
+def _require_recorder(request, message):
+    perms.require(perms.can_record_somewhere(get_scope(request.user)), message)
+
+
+# -- attachment (R-52) -------------------------------------------------------------------------------------
+
+@login_required
+def attachment_index(request):
+    qs = selectors.attachment_list(user=request.user).order_by("-start_date", "-pk")
+    return _record_list(request, "supervision/attachment_list.html", qs, AttachmentFilter)
+
+
+@login_required
+def attachment_create(request):
+    _require_recorder(request, _("跟班学习由乡（镇）党委登记。"))
+    form = forms.AttachmentForm(request.POST or None, cadres=recordable_cadres(request),
+                                initial={"cadre": request.GET.get("cadre")})
+    done = submit(request, form, lambda d: services.attachment_record(by=request.user, **d),
+                  done=lambda row: _("已登记跟班学习 %(n)s 天。") % {"n": row.days}, to="supervision:attachment_list")
+    return done or form_page(request, form, _("登记跟班学习"), "supervision:attachment_list")
+
+
+@login_required
+def attachment_shortfall(request):
+    """R-52: cadres whose 跟班学习 days in the year are under the county's minimum."""
+    setting = selectors.setting_for_user(request.user)
+    flagged_year, stage = policies.attachment_check(as_of(request), check_month=setting.attachment_check_month)
+    year = dates.parse_year(request.GET.get("year") or flagged_year, default=flagged_year)
+    qs = selectors.attachment_shortfall(user=request.user, year=year)
+    township_id = int_or_none(request.GET.get("township"))
+    if township_id:
+        qs = qs.filter(village__township_id=township_id)
+    page_obj = page(request, qs)
+    for c in page_obj:
+        c.missing_days = setting.attachment_min_days - c.year_days
+    return render(request, "supervision/attachment_shortfall.html", {
+        "page_obj": page_obj, "year": year, "setting": setting, "townships": township_list(user=request.user),
+        "township_id": township_id, "flagged": year == flagged_year, "stage": stage,
+    })
+
+
+# -- assessments (R-55) --------------------------------------------------------------------------------------
+
+@login_required
+def assessment_index(request):
+    qs = selectors.assessment_list(user=request.user).order_by("-year", "cadre__village__code")
+    return _record_list(request, "supervision/assessment_list.html", qs, AssessmentFilter, skip=("cadre", "result"),
+                        results=Assessment.Result.choices, result=request.GET.get("result"))
+
+
+@login_required
+def assessment_create(request):
+    _require_recorder(request, _("年底资格评估由乡（镇）党委登记。"))
+    now = today()
+    form = forms.AssessmentForm(request.POST or None, cadres=recordable_cadres(request), initial={
+        "cadre": request.GET.get("cadre"), "year": forms.default_year(now), "assessed_on": now})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.assessment_record(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error("cadre", exc.message)
+        else:
+            if row.result == row.Result.INCOMPETENT:
+                messages.warning(request, _("%(n)s评为不称职，已取消其后备干部资格；%(v)s现为空缺村，请及时物色人选。") % {
+                    "n": row.cadre.name, "v": row.cadre.village.name})
+            else:
+                messages.success(request, _("已登记%(n)s的%(y)s年度评估：%(r)s。") % {
+                    "n": row.cadre.name, "y": row.year, "r": row.get_result_display()})
+            return redirect("supervision:assessment_list")
+    return form_page(request, form, _("登记年底资格评估"), "supervision:assessment_list")
+
+
+# -- commitments (R-54) ----------------------------------------------------------------------------------------
+
+@login_required
+def commitment_index(request):
+    qs = selectors.commitment_list(user=request.user).order_by("-year", "cadre__village__code")
+    return _record_list(request, "supervision/commitment_list.html", qs, CadreRecordFilter)
+
+
+@login_required
+def commitment_edit(request, pk=None):
+    row = get_object_or_404(selectors.commitment_list(user=request.user), pk=pk) if pk else None
+    if row is not None:
+        perms.require(perms.can_record_for(get_scope(request.user), row.cadre))
+        form = forms.CommitmentForm(request.POST or None, initial={
+            "promises": row.promises, "results": row.results, "evaluation": row.evaluation,
+            "evaluation_note": row.evaluation_note})
+    else:
+        _require_recorder(request, _("承诺践诺由乡（镇）党委登记。"))
+        form = forms.CommitmentNewForm(request.POST or None, cadres=recordable_cadres(request),
+                                       initial={"year": today().year, "cadre": request.GET.get("cadre")})
+
+    def write(d):
+        cadre = row.cadre if row else d.pop("cadre")
+        year = row.year if row else d.pop("year")
+        return services.commitment_save(cadre=cadre, year=year, by=request.user, **d)
+
+    done = submit(request, form, write, done=_("已保存。"), to="supervision:commitment_list")
+    title = _("承诺践诺：%(n)s %(y)s年") % {"n": row.cadre.name, "y": row.year} if row else _("登记年度承诺")
+    return done or form_page(request, form, title, "supervision:commitment_list")

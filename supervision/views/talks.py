@@ -1,0 +1,77 @@
+"""Talks (R-53): the list, recording one and who is due or overdue."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.dates import today
+from core.scope import get_scope
+from core.selectors import township_list
+from supervision import forms, policies, selectors, services
+from supervision import permissions as perms
+from supervision.filters import TalkFilter
+from supervision.models import Talk
+from supervision.views.common import (
+    as_of,
+    filtered,
+    form_page,
+    int_or_none,
+    managed_townships,
+    page,
+    recordable_cadres,
+    submit,
+)
+
+
+@login_required
+def talk_index(request):
+    qs = selectors.talk_list(user=request.user).order_by("-held_on", "-pk")
+    flt = TalkFilter(request.GET or None, queryset=qs, user=request.user)
+    return render(request, "supervision/talk_list.html", {
+        "filter": flt, "skip": ["cadre"], "page_obj": page(request, filtered(flt)),
+        "can_create": perms.can_record_talks(get_scope(request.user)),
+    })
+
+
+@login_required
+def talk_create(request):
+    kinds = perms.talk_kinds(get_scope(request.user))
+    perms.require(bool(kinds), _("谈话考察、集体谈话由乡（镇）党委登记，谈心谈话由村党组织书记登记。"))
+    cadres = recordable_cadres(request) | recordable_cadres(request, village_level=True)
+    initial = {"held_on": today(), "kind": request.GET.get("kind") or kinds[0],
+               "cadre": request.GET.get("cadre"), "township": request.GET.get("township")}
+    form = forms.TalkForm(request.POST or None, cadres=cadres.distinct(), townships=managed_townships(request),
+                          kinds=kinds, initial=initial)
+
+    def write(d):
+        return services.talk_record(
+            kind=d["kind"], cadre=d.get("cadre") if d["kind"] != Talk.Kind.COLLECTIVE else None,
+            township=d.get("township"), held_on=d["held_on"], interviewer=d["interviewer"], record=d["record"],
+            by=request.user)
+
+    done = submit(request, form, write, to="supervision:talk_list",
+                  done=lambda t: _("已登记%(k)s（%(d)s）。") % {"k": t.get_kind_display(), "d": t.held_on})
+    return done or form_page(request, form, _("登记谈话"), "supervision:talk_list")
+
+
+@login_required
+def talk_due(request):
+    """R-53: who still needs a talk (due soon) and who was missed (overdue)."""
+    day = as_of(request)
+    stage = request.GET.get("stage") or policies.OVERDUE
+    township_id = int_or_none(request.GET.get("township"))
+    flags = [f for f in selectors.talk_flags(user=request.user, as_of=day) if f.stage == stage]
+    sections = []
+    for f in flags:
+        rows = f.rows
+        if township_id:
+            rows = rows.filter(village__township_id=township_id) if f.kind == "individual" else rows.filter(
+                pk=township_id)
+        sections.append({"flag": f, "rows": list(rows[:500]), "count": rows.count()})
+    return render(request, "supervision/talk_due.html", {
+        "sections": sections, "stage": stage, "as_of": day, "township_id": township_id,
+        "townships": township_list(user=request.user),
+        "can_record": perms.can_record_somewhere(get_scope(request.user)),
+    })
