@@ -7,8 +7,10 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("请销假与考勤")
 
     def ready(self):
-        from attendance import demo  # noqa: F401  (registers the demo step)
-        from attendance import panels
+        from attendance import (
+            demo,  # noqa: F401  (registers the demo step)
+            panels,
+        )
         from core.registry import nav
         from core.roles import Role
 

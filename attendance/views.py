@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from attendance import exports, services
+from attendance import exports, policies, services
 from attendance.forms import (
     AbsenceForm,
     ArrangementForm,
@@ -40,7 +40,6 @@ from attendance.selectors import (
     leave_pending_for,
     staffed_approver_roles,
 )
-from attendance import policies
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
@@ -48,13 +47,13 @@ from core import dates as date_bounds
 from core.audit import history_rows
 from core.dates import month_bounds, parse_month
 from core.errors import Conflict
+from core.excel import xlsx_response
 from core.models import County
 from core.pdf import pdf_response, render_pdf
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import village_list
 from core.web import apply_errors, int_param
-from core.excel import xlsx_response
 
 S = LeaveRequest.Status
 RECORDER_ROLES = {Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON}

@@ -48,7 +48,6 @@ def cadre_detail(request, pk):
 
 
 #: kept for payroll.views, which still imports it from here (its helper moves it to cadres.permissions)
-scope_manage_q = manageable_villages_q
 
 
 @login_required

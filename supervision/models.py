@@ -152,6 +152,9 @@ class TrainingAttendance(models.Model):
         verbose_name_plural = _("培训出勤")
         constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="training_attendance_once")]
 
+    def __str__(self) -> str:
+        return f"{self.session} · {self.cadre}"
+
 
 class Attachment(models.Model):
     """R-52: a 跟班学习 period at the township; ``days`` are calendar days, start and end included."""

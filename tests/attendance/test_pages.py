@@ -181,9 +181,9 @@ def test_county_edits_calendar_overrides(world, client):  # R-20
 
 # R-25, docs/rules.md "Scheduled jobs"
 def test_threshold_check_can_be_run_from_the_absences_page(world, client):
-    from cadres.models import DisciplineCase
     from django.utils import timezone
 
+    from cadres.models import DisciplineCase
     from core import calendar
 
     today = timezone.localdate()

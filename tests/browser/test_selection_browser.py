@@ -12,8 +12,8 @@ from core.dates import today
 from core.roles import Role
 from selection import policies, services
 from selection.models import Application
-from tests.factories import id_number_for
 from tests.browser.steps import submit
+from tests.factories import id_number_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,8 +135,8 @@ def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login
     the browser — Excel import of scores, co-review, decision — and the vacant village is filled."""
     from cadres import demo as cadres_demo
     from core import demo
-    from core.selectors import vacancy_list
     from core.models import User
+    from core.selectors import vacancy_list
     from selection import demo as selection_demo
     from selection.models import Round
 
@@ -162,7 +162,7 @@ def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login
         page.click("text=下载模板")
     wb = load_workbook(io.BytesIO(info.value.path().read_bytes()))
     ws = wb.worksheets[0]
-    for row, (written, interview) in zip((2, 3), ((88, 92.5), (81, 79))):
+    for row, (written, interview) in zip((2, 3), ((88, 92.5), (81, 79)), strict=False):
         ws.cell(row=row, column=3, value=written)
         ws.cell(row=row, column=4, value=interview)
     buf = io.BytesIO()

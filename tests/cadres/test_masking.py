@@ -144,8 +144,9 @@ def test_search_by_number_only_where_seen_in_full(world, api, client):  # R-03: 
 
 
 def test_ledger_of_a_county_org_elsewhere_is_masked_here(world, api):  # R-03 per county, not per user
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     party = world.users[Role.TOWNSHIP_PARTY]
     role_assign(user=party, role=Role.COUNTY_ORG, county=world.users["stranger"].role_assignments.get().county)

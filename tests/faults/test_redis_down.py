@@ -195,8 +195,9 @@ def test_closing_a_broken_redis_connection_with_an_unacked_message_is_a_connecti
     ``collect()`` and ``close()``. kombu raised AttributeError ('NoneType' object has no attribute
     'hostname') from the close, which the worker does not survive; it must be a connection error, which
     the close path ignores (config/celery.py)."""
-    import config.celery  # noqa: F401 - the patch lives with the app
     from kombu import Connection, Consumer, Exchange, Producer, Queue
+
+    import config.celery  # noqa: F401 - the patch lives with the app
 
     conn = Connection(private_redis.url)
     channel = conn.default_channel

@@ -174,7 +174,7 @@ def test_api_list_query_counts_do_not_grow(world, api, org, path, django_assert_
     from tests.factories import CadreFactory, VillageFactory
 
     def add(n, year):
-        for i in range(n):
+        for _i in range(n):
             c = CadreFactory(village=VillageFactory(township=world.township))
             party = world.users[Role.TOWNSHIP_PARTY]
             s.talk_record(kind="individual", cadre=c, held_on=dt.date(2025, 3, 1), interviewer="x", record="y", by=party)

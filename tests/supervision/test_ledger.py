@@ -22,7 +22,7 @@ def _read(content):
     wb = load_workbook(io.BytesIO(content), read_only=True)
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     headers = list(rows[HEAD_ROW - 1])
-    data = [dict(zip(headers, r)) for r in rows[HEAD_ROW:] if isinstance(r[0], int)]
+    data = [dict(zip(headers, r, strict=False)) for r in rows[HEAD_ROW:] if isinstance(r[0], int)]
     return headers, data
 
 
