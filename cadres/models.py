@@ -75,7 +75,7 @@ class Cadre(models.Model):
     appointed_on = models.DateField(_("聘任日期"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE, editable=False)
     is_serving_village_cadre = models.BooleanField(_("在职村干部"), default=False,
-                                                   help_text=_("R-05：在职村干部不发放后备干部报酬"))
+                                                   help_text=_("在职村干部不发放后备干部报酬"))
     previous_round = models.BooleanField(_("上轮村级后备干部"), default=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="cadre")
@@ -84,7 +84,7 @@ class Cadre(models.Model):
     disqualify_category = models.CharField(_("取消资格类别"), max_length=30, choices=DisqualifyCategory.choices,
                                            blank=True, editable=False)
     banned_until = models.DateField(_("禁选截止"), null=True, blank=True, editable=False,
-                                    help_text=_("R-13：取消资格后5年内不得参加选拔"))
+                                    help_text=_("取消资格后5年内不得参加选拔"))
     leave_reason = limits.text_field(_("离岗原因"), limits.NOTE, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

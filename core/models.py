@@ -81,7 +81,7 @@ class Village(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     code = models.CharField(_("区划代码"), max_length=12, unique=True, validators=[RegexValidator(r"^\d{12}$")])
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
-    quota = models.PositiveSmallIntegerField(_("后备干部储备名额"), default=1, help_text=_("R-01：每个村储备1名"))
+    quota = models.PositiveSmallIntegerField(_("后备干部储备名额"), default=1, help_text=_("每个村储备1名"))
 
     history = HistoricalRecords()
 

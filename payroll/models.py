@@ -96,7 +96,7 @@ class PayrollSetting(models.Model):
                                   related_name="payroll_setting")
     unpaid_days = models.PositiveSmallIntegerField(
         _("未发放提醒天数"), default=15,
-        help_text=_("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单（R-44）。"))
+        help_text=_("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单。"))
 
     history = HistoricalRecords()
 

@@ -56,15 +56,15 @@ class Round(models.Model):
     written_weight = models.DecimalField(
         _("笔试成绩权重"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_("R-15：综合成绩 = 笔试 × 权重 + 面试 × (1 − 权重) + 倾斜加分；0.50 即笔试、面试各占一半"))
+        help_text=_("综合成绩 = 笔试 × 权重 + 面试 × (1 − 权重) + 倾斜加分；0.50 即笔试、面试各占一半"))
     college_bonus = models.DecimalField(
         _("大专以上学历加分"), max_digits=5, decimal_places=2, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
-        help_text=_("R-14：第六条“向大专以上学历适当倾斜”，默认 0 分"))
+        help_text=_("第六条“向大专以上学历适当倾斜”，默认 0 分"))
     previous_round_bonus = models.DecimalField(
         _("上轮后备干部加分"), max_digits=5, decimal_places=2, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
-        help_text=_("R-14：第六条“向上轮村级后备干部适当倾斜”，默认 0 分"))
+        help_text=_("第六条“向上轮村级后备干部适当倾斜”，默认 0 分"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
     created_by = _actor(_("发布人"))
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
@@ -144,7 +144,7 @@ class Application(models.Model):
     review_passed = models.BooleanField(_("初审结果"), null=True, blank=True)
     review_comment = limits.text_field(_("初审意见"), limits.NOTE, blank=True)
     education_exception = limits.text_field(_("学历破格理由"), limits.NOTE, blank=True,
-                                           help_text=_("R-14：高中（中专）以下学历须写明破格理由"))
+                                           help_text=_("高中（中专）以下学历须写明破格理由"))
     reviewed_by = _actor(_("初审人"))
     reviewed_at = _when(_("初审时间"))
     # 笔试、面试
@@ -155,7 +155,7 @@ class Application(models.Model):
     bonus = models.DecimalField(_("倾斜加分"), max_digits=5, decimal_places=2, null=True, blank=True)
     composite_score = models.DecimalField(_("综合成绩"), max_digits=6, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField(_("本村排名"), null=True, blank=True,
-                                       help_text=_("R-15：按村排名，由系统在成绩或状态变化时重算"))
+                                       help_text=_("按村排名，由系统在成绩或状态变化时重算"))
     scored_by = _actor(_("成绩录入人"))
     scored_at = _when(_("成绩录入时间"))
     # 有关部门协审

@@ -18,12 +18,12 @@ class SupervisionSetting(models.Model):
                                   related_name="supervision_setting")
     attachment_min_days = models.PositiveSmallIntegerField(
         _("每年跟班学习最少天数"), default=30,
-        help_text=_("R-52：“不少于1个月”按自然日计，默认30天；少于此数即为不足"))
+        help_text=_("“不少于1个月”按自然日计，默认30天；少于此数即为不足"))
     attachment_check_month = models.PositiveSmallIntegerField(
-        _("跟班学习不足提醒起始月份"), default=10, help_text=_("R-52：默认从10月1日起提醒"))
+        _("跟班学习不足提醒起始月份"), default=10, help_text=_("默认从10月1日起提醒"))
     talk_warning_days = models.PositiveSmallIntegerField(
         _("谈话到期前提醒天数"), default=30,
-        help_text=_("R-53：半年（或全年）结束前多少天起提醒尚未谈话"))
+        help_text=_("半年（或全年）结束前多少天起提醒尚未谈话"))
 
     history = HistoricalRecords()
 
