@@ -50,22 +50,25 @@ def chromium(_playwright):
     browser.close()
 
 
+def _page(chromium, **options):
+    context = chromium.new_context(locale="zh-CN", **options)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
 @pytest.fixture
 def phone(chromium):
     """A phone-sized page (390×844, touch), as a village secretary or cadre would use."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                   locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = _page(chromium, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield page
     context.close()
 
 
 @pytest.fixture
 def desktop(chromium):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    """An office screen (1366×900), as a township or county official would use."""
+    context, page = _page(chromium, viewport={"width": 1366, "height": 900})
     yield page
     context.close()
 
