@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from attendance import policies
 from cadres.models import Cadre
 from core import limits
 from core.roles import Role
@@ -30,15 +31,10 @@ class LeaveRequest(models.Model):
         CANCELLED = "cancelled", _("已撤回")
         RETURNED = "returned", _("已销假")
 
-    APPROVER_ROLES = [
-        (Role.VILLAGE_SECRETARY.value, Role.VILLAGE_SECRETARY.label),
-        (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
-    ]
-    ESCALATION_ROLES = [
-        (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
-        (Role.TOWNSHIP_PARTY.value, Role.TOWNSHIP_PARTY.label),
-    ]
-    DECIDER_ROLES = APPROVER_ROLES + [(Role.TOWNSHIP_PARTY.value, Role.TOWNSHIP_PARTY.label)]
+    # R-22 (attendance.policies): the role choices of the fixed approver, the escalation tier and the decider
+    APPROVER_ROLES = [(r, Role(r).label) for r in policies.APPROVER_ROLES]
+    ESCALATION_ROLES = [(r, Role(r).label) for r in policies.ESCALATION_ROLES]
+    DECIDER_ROLES = [(r, Role(r).label) for r in policies.DECIDER_ROLES]
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("请假人"), on_delete=models.PROTECT, related_name="leave_requests")
     start_date = models.DateField(_("开始日期"))
