@@ -67,7 +67,7 @@ def register():
 
     @home_panel(order=22)
     def overdue_returns(request, scope):
-        if not scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG):
+        if not permissions.sees_overdue_returns(scope):
             return None
         qs = leave_overdue(user=request.user, as_of=timezone.localdate()).order_by("end_date", "pk")
         count = qs.count()
@@ -79,7 +79,7 @@ def register():
 
     @home_panel(order=23)
     def absence_cases(request, scope):
-        if not scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG):
+        if not permissions.sees_absence_cases(scope):
             return None
         qs = discipline_case_list(user=request.user).filter(category="absence", status="open").order_by("-opened_on")
         count = qs.count()
@@ -109,7 +109,7 @@ def register():
 
     @home_panel(order=25)
     def incapacity_flags(request, scope):
-        if not scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG, Role.VILLAGE_SECRETARY):
+        if not permissions.sees_incapacity_flags(scope):
             return None
         qs = incapacity_list(user=request.user).filter(flagged_on__isnull=False).order_by("-discovered_on")
         count = qs.count()
@@ -122,7 +122,7 @@ def register():
     @home_panel(order=19)
     def villages_missing_approver(request, scope):
         """Issue 12 item 5: villages whose leave has nobody at the village to decide it."""
-        if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+        if not permissions.sees_missing_approvers(scope):
             return None
         qs = selectors.villages_missing_approver(user=request.user)
         rows = list(qs[:8])

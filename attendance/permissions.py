@@ -173,3 +173,26 @@ def can_read_incapacity(scope) -> bool:
 
 def can_edit_calendar(scope, county) -> bool:
     return scope.can(CALENDAR_ROLES, county=county)
+
+
+# -- what the home page shows (panels) ---------------------------------------------------------
+
+def sees_overdue_returns(scope) -> bool:
+    """R-23: the village, the township and the county follow leave past its end without a return."""
+    return scope.has_any(*REGISTER_ROLES)
+
+
+def sees_absence_cases(scope) -> bool:
+    """R-25: the township party committee and the county handle the cases the absence check opens."""
+    return scope.has_any(*CHECK_ROLES)
+
+
+def sees_incapacity_flags(scope) -> bool:
+    """R-26: late or missing incapacity reports, for the village that reports and those it reports to."""
+    return scope.has_any(*INCAPACITY_ROLES, Role.COUNTY_ORG)
+
+
+def sees_missing_approvers(scope) -> bool:
+    """Issue 12 item 5: villages without a secretary or liaison account, for those who open accounts."""
+    return scope.has_any(*CHECK_ROLES)
+
