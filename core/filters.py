@@ -88,12 +88,12 @@ class ScopedFilterSet(django_filters.FilterSet):
     def _path(self, last: str) -> str:
         return f"{self.village_path}__{last}" if self.village_path else last
 
-    def filter_township(self, queryset, name, value):
+    def filter_township(self, queryset, name, value: int):  # the hint gives the API schema its type
         if not value:
             return queryset
         return queryset.filter(**{self._path("township"): value})
 
-    def filter_village(self, queryset, name, value):
+    def filter_village(self, queryset, name, value: int):  # the hint gives the API schema its type
         if not value:
             return queryset
         return queryset.filter(**({self.village_path: value} if self.village_path else {"pk": value.pk}))
