@@ -1,18 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import nav
+from core.roles import Role
+
 
 class AttendanceConfig(AppConfig):
     name = "attendance"
     verbose_name = _("请销假与考勤")
 
     def ready(self):
-        from attendance import (
-            demo,  # noqa: F401  (registers the demo step)
-            panels,
-        )
-        from core.registry import nav
-        from core.roles import Role
+        # reason: both import models, which are not loaded before ready()
+        from attendance import demo, panels  # noqa: F401  (demo registers its step)
 
         staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
                  Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}

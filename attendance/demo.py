@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 
+from attendance import services
+from attendance.models import AttendanceDay, LeaveRequest
+from attendance.services._base import approvers
+from cadres.models import Cadre
+from core import calendar
 from core.demo import DemoContext, demo_step
+from core.roles import Role
+from core.selectors import users_with_role
 
 
 def _workdays_before(today, n, county_id):
-    from core import calendar
-
     days = calendar.working_days(today - dt.timedelta(days=n * 2 + 20), today - dt.timedelta(days=1),
                                  county=county_id)
     return days[-n:]
 
 
 def _workdays_after(today, n, county_id):
-    from core import calendar
-
     return calendar.working_days(today + dt.timedelta(days=1), today + dt.timedelta(days=n * 2 + 20),
                                  county=county_id)[:n]
 
 
 @demo_step(order=30)
 def leave_and_attendance(ctx: DemoContext) -> None:
-    from attendance import services
-    from attendance.models import AttendanceDay, LeaveRequest
-    from cadres.models import Cadre
-    from core.roles import Role
-    from core.selectors import users_with_role
-
     county_id = ctx.county.pk
     today = ctx.today
     cadres = list(Cadre.objects.filter(village__township__county=ctx.county, status=Cadre.Status.ACTIVE,
@@ -39,9 +36,7 @@ def leave_and_attendance(ctx: DemoContext) -> None:
         return
 
     def approver(leave):
-        from attendance.services import _approvers  # the escalated tier when the approver is missing
-
-        return _approvers(leave).first()
+        return approvers(leave).first()  # the escalated tier when the approver is missing
 
     def secretary(cadre):
         return users_with_role(Role.VILLAGE_SECRETARY, village=cadre.village).first()

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from attendance import policies
 from cadres.models import Cadre
 from core import limits
 from core.roles import Role
@@ -30,15 +31,10 @@ class LeaveRequest(models.Model):
         CANCELLED = "cancelled", _("已撤回")
         RETURNED = "returned", _("已销假")
 
-    APPROVER_ROLES = [
-        (Role.VILLAGE_SECRETARY.value, Role.VILLAGE_SECRETARY.label),
-        (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
-    ]
-    ESCALATION_ROLES = [
-        (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_LIAISON.label),
-        (Role.TOWNSHIP_PARTY.value, Role.TOWNSHIP_PARTY.label),
-    ]
-    DECIDER_ROLES = APPROVER_ROLES + [(Role.TOWNSHIP_PARTY.value, Role.TOWNSHIP_PARTY.label)]
+    # R-22 (attendance.policies): the role choices of the fixed approver, the escalation tier and the decider
+    APPROVER_ROLES = [(r, Role(r).label) for r in policies.APPROVER_ROLES]
+    ESCALATION_ROLES = [(r, Role(r).label) for r in policies.ESCALATION_ROLES]
+    DECIDER_ROLES = [(r, Role(r).label) for r in policies.DECIDER_ROLES]
 
     cadre = models.ForeignKey(Cadre, verbose_name=_("请假人"), on_delete=models.PROTECT, related_name="leave_requests")
     start_date = models.DateField(_("开始日期"))
@@ -71,14 +67,9 @@ class LeaveRequest(models.Model):
                                            blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
     return_recorded_at = models.DateTimeField(_("销假登记时间"), null=True, blank=True, editable=False)
     overstay_reason = limits.text_field(_("逾期正当理由"), limits.REASON, blank=True, editable=False,
-                                       help_text=_("R-23：登记正当理由后，逾期天数不计入旷工"))
+                                       help_text=_("登记正当理由后，逾期天数不计入旷工"))
 
     history = HistoricalRecords()
-
-    @property
-    def decided_on_behalf(self) -> bool:
-        """The decision was made by the next tier up for a missing approver (issue 12 item 5)."""
-        return bool(self.decided_as) and self.decided_as != self.approver_role
 
     class Meta:
         verbose_name = _("请假申请")
@@ -95,6 +86,11 @@ class LeaveRequest(models.Model):
 
     def __str__(self):
         return f"{self.cadre.name} {self.start_date}～{self.end_date}（{self.days}天）"
+
+    @property
+    def decided_on_behalf(self) -> bool:
+        """The decision was made by the next tier up for a missing approver (issue 12 item 5)."""
+        return bool(self.decided_as) and self.decided_as != self.approver_role
 
     @property
     def period_display(self) -> str:
@@ -129,6 +125,9 @@ class AttendanceDay(models.Model):
         ordering = ["date", "cadre_id"]
         constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="attendance_once_per_day")]
         indexes = [models.Index(fields=["date", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.date} {self.get_status_display()}"
 
 
 class Absence(models.Model):

@@ -6,16 +6,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance import permissions, selectors
+from attendance.models import AttendanceDay
+from attendance.selectors import incapacity_list, leave_list, leave_overdue, leave_pending_for
+from cadres.models import Cadre
+from cadres.selectors import discipline_case_list
+from core import calendar
 from core.registry import HomePanel, home_panel
 from core.roles import Role
 
 
 def pending_badge(request, scope):
     """R-22: requests waiting for this user's decision (None when there are none or they approve nothing)."""
-    if not (scope.village_roles or scope.townships_holding(Role.TOWNSHIP_PARTY)):
+    if not permissions.decides_leave(scope):
         return None
-    from attendance.selectors import leave_pending_for
-
     return leave_pending_for(user=request.user).count() or None
 
 
@@ -33,11 +37,9 @@ def _approval_note(lv):
 def register():
     @home_panel(order=20)
     def leave_approvals(request, scope):
-        party = scope.townships_holding(Role.TOWNSHIP_PARTY)  # decides leave escalated to it (issue 12 item 5)
-        if not ((scope.village_roles and scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON)) or party):
+        if not permissions.decides_leave(scope):
             return None
-        from attendance.selectors import leave_pending_for
-
+        party = scope.townships_holding(Role.TOWNSHIP_PARTY)  # decides leave escalated to it (issue 12 item 5)
         qs = leave_pending_for(user=request.user).order_by("start_date", "pk")
         rows = list(qs[:8])
         if party and not rows:
@@ -50,8 +52,6 @@ def register():
     def my_leave(request, scope):
         if not scope.cadre_ids:
             return None
-        from attendance.selectors import leave_list
-
         today = timezone.localdate()
         rows = list(leave_list(user=request.user).filter(cadre_id__in=scope.cadre_ids).order_by("-start_date")[:5])
         items = [{"text": _("我要请假"), "url": reverse("attendance:leave_create"), "note": _("手机上即可提交")},
@@ -67,10 +67,8 @@ def register():
 
     @home_panel(order=22)
     def overdue_returns(request, scope):
-        if not scope.has_any(Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG):
+        if not permissions.sees_overdue_returns(scope):
             return None
-        from attendance.selectors import leave_overdue
-
         qs = leave_overdue(user=request.user, as_of=timezone.localdate()).order_by("end_date", "pk")
         count = qs.count()
         if not count:
@@ -81,10 +79,8 @@ def register():
 
     @home_panel(order=23)
     def absence_cases(request, scope):
-        if not scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG):
+        if not permissions.sees_absence_cases(scope):
             return None
-        from cadres.selectors import discipline_case_list
-
         qs = discipline_case_list(user=request.user).filter(category="absence", status="open").order_by("-opened_on")
         count = qs.count()
         if not count:
@@ -96,13 +92,9 @@ def register():
 
     @home_panel(order=24)
     def attendance_today(request, scope):
-        villages = [vid for vid, roles in scope.village_roles.items() if Role.VILLAGE_SECRETARY in roles]
+        villages = scope.villages_holding(Role.VILLAGE_SECRETARY)
         if not villages:
             return None
-        from attendance.models import AttendanceDay
-        from cadres.models import Cadre
-        from core import calendar
-
         today = timezone.localdate()
         cadres = list(Cadre.objects.filter(village_id__in=villages, status=Cadre.Status.ACTIVE)
                       .select_related("village__township"))
@@ -117,10 +109,8 @@ def register():
 
     @home_panel(order=25)
     def incapacity_flags(request, scope):
-        if not scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG, Role.VILLAGE_SECRETARY):
+        if not permissions.sees_incapacity_flags(scope):
             return None
-        from attendance.selectors import incapacity_list
-
         qs = incapacity_list(user=request.user).filter(flagged_on__isnull=False).order_by("-discovered_on")
         count = qs.count()
         if not count:
@@ -132,11 +122,9 @@ def register():
     @home_panel(order=19)
     def villages_missing_approver(request, scope):
         """Issue 12 item 5: villages whose leave has nobody at the village to decide it."""
-        if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+        if not permissions.sees_missing_approvers(scope):
             return None
-        from attendance.selectors import villages_missing_approver
-
-        qs = villages_missing_approver(user=request.user)
+        qs = selectors.villages_missing_approver(user=request.user)
         rows = list(qs[:8])
         if not rows:
             return None
@@ -157,8 +145,6 @@ def register():
     def next_year_calendar(request, scope):
         """Issue 12: from 1 November, county_org is reminded while next year's calendar is still provisional
         (the State Council's arrangement not entered), because leave into January is counted with it."""
-        from core import calendar
-
         today = timezone.localdate()
         counties = scope.counties_holding(Role.COUNTY_ORG)
         if today.month < 11 or not counties or calendar.year_is_official(today.year + 1):

@@ -36,9 +36,17 @@ EXCUSED = "excused"      # absent with a valid reason: does not count
 UNKNOWN = "unknown"      # nothing recorded: presumed at work (breaks a run)
 
 
+#: R-22: the roles that approve leave, fixed at submission (the first for short leave, the second otherwise)
+APPROVER_ROLES = (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
+#: issue 12 item 5: the tiers a request can be escalated to, and every role a decision can be made as
+ESCALATION_ROLES = (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_PARTY.value)
+DECIDER_ROLES = (*APPROVER_ROLES, Role.TOWNSHIP_PARTY.value)
+
+
 def approver_role_for(days: Decimal) -> str:
     """R-22: ≤ 1 working day → the village secretary; more → the village's township liaison."""
-    return Role.VILLAGE_SECRETARY.value if days <= SECRETARY_MAX_DAYS else Role.TOWNSHIP_LIAISON.value
+    short, longer = APPROVER_ROLES
+    return short if days <= SECRETARY_MAX_DAYS else longer
 
 
 #: issue 12 item 5: the next tier up when nobody holds a role at the village
@@ -110,6 +118,23 @@ def classify_days(workdays: list[dt.date], facts: DayFacts) -> dict[dt.date, str
         else:
             out[d] = UNKNOWN
     return out
+
+
+#: how the month grid shows a working day whose absence is not a 旷工 mark (overstay, an absence range)
+OVERSTAY = "overstay"
+
+
+def grid_kind(status: str | None, mark_status: str | None) -> str:
+    """R-24 as the month grid shows a working day: the day's one status from :func:`classify_days`, told
+    apart by the secretary's mark only where the status itself is silent — official business from
+    presence, a 旷工 mark from other absence. "" for a day not classified (outside the cadre's service)."""
+    if status == PRESENT:
+        return mark_status or PRESENT
+    if status == ABSENT:
+        return ABSENT if mark_status == ABSENT else OVERSTAY
+    if status in (LEAVE, EXCUSED):
+        return status
+    return ""
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,19 @@ import json
 from collections import defaultdict
 
 import django_filters
-from django.db.models import DateField, F, Func, Q
+from django.db.models import DateField, Exists, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from attendance import policies
+from attendance import permissions, policies
 from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveRequest
 from cadres.models import Cadre
+from cadres.selectors import cadre_list
 from core import calendar
-from core.models import CalendarOverride, Township, Village
+from core.filters import ScopedFilterSet
+from core.models import CalendarOverride, RoleAssignment, Village
 from core.roles import Role
 from core.scope import get_scope
+from core.selectors import users_with_role
 
 S = LeaveRequest.Status
 
@@ -35,15 +38,7 @@ def leave_pending_for(*, user):
     """R-22: requests waiting for *this* user's decision (the approver role they hold at the village), and
     those escalated to them because the approver was missing (issue 12 item 5: the liaison at the village,
     or the township party committee of the village's township)."""
-    scope = get_scope(user)
-    cond = Q(pk__in=[])
-    for village_id, roles in scope.village_roles.items():
-        cond |= Q(cadre__village_id=village_id, approver_role__in=sorted(roles))
-        cond |= Q(cadre__village_id=village_id, escalated_to__in=sorted(roles))
-    party = scope.townships_holding(Role.TOWNSHIP_PARTY)
-    if party:
-        cond |= Q(cadre__village__township_id__in=party, escalated_to=Role.TOWNSHIP_PARTY)
-    return leave_list(user=user).filter(cond, status=S.PENDING)
+    return leave_list(user=user).filter(permissions.decidable_q(get_scope(user)), status=S.PENDING)
 
 
 def leave_overdue(*, user, as_of: dt.date):
@@ -75,31 +70,7 @@ def calendar_override_list(*, user):
     return CalendarOverride.objects.filter(county_id__in=sorted(scope.visible_county_ids())).select_related("county")
 
 
-class _ScopedFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search")
-    township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), field_name="cadre__village__township",
-                                                queryset=Township.objects.none())
-    village = django_filters.ModelChoiceFilter(label=_("村"), field_name="cadre__village",
-                                               queryset=Village.objects.none())
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from core.selectors import township_list
-
-        if user is not None:
-            from core.filters import village_choices
-
-            self.filters["township"].queryset = township_list(user=user)
-            self.filters["village"].queryset = village_choices(user=user, data=self.data)
-
-    def search(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(cadre__name__icontains=value) | Q(cadre__village__name__icontains=value))
-
-
-class LeaveFilter(_ScopedFilter):
+class LeaveFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=S.choices)
     channel = django_filters.ChoiceFilter(label=_("请假方式"), choices=LeaveRequest.Channel.choices)
     date_from = django_filters.DateFilter(label=_("日期从"), field_name="end_date", lookup_expr="gte")
@@ -110,20 +81,16 @@ class LeaveFilter(_ScopedFilter):
         fields = ["q", "status", "township", "village", "channel", "date_from", "date_to", "cadre"]
 
 
-class AbsenceFilter(_ScopedFilter):
+class AbsenceFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Absence.Kind.choices)
-    excused = django_filters.ChoiceFilter(label=_("有正当理由"), choices=[("true", _("是")), ("false", _("否"))],
-                                          method="filter_excused")
+    excused = django_filters.BooleanFilter(label=_("有正当理由"))
 
     class Meta:
         model = Absence
         fields = ["q", "township", "village", "kind", "excused", "cadre"]
 
-    def filter_excused(self, queryset, name, value):
-        return queryset.filter(excused=(value == "true")) if value in ("true", "false") else queryset
 
-
-class IncapacityFilter(_ScopedFilter):
+class IncapacityFilter(ScopedFilterSet):
     class Meta:
         model = IncapacityReport
         fields = ["q", "township", "village"]
@@ -258,8 +225,6 @@ def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=Non
 def absence_summary(*, user, as_of: dt.date) -> list[dict]:
     """R-24/R-25 for the people who must act: each cadre in scope with absence days this calendar year,
     the current run of consecutive absence days, and how close both are to the thresholds."""
-    from cadres.selectors import cadre_list
-
     rows = []
     for cadre, workdays, statuses in absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
                                                       cadres=cadre_list(user=user)):
@@ -279,20 +244,22 @@ def absence_summary(*, user, as_of: dt.date) -> list[dict]:
 
 def staffed_approver_roles(*, village) -> set[str]:
     """Issue 12 item 5: the R-22 approver roles that have an active user at exactly this village."""
-    from core.selectors import users_with_role
-
-    return {role for role in (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
+    return {role for role in policies.APPROVER_ROLES
             if users_with_role(role, village=village).exists()}
+
+
+def leave_approver(*, village, days) -> tuple[str, str]:
+    """R-22 with issue 12 item 5: ``(approver_role, escalated_to)`` for a leave of ``days`` working days at
+    ``village`` — the fixed approver by length, and the tier up that decides when nobody holds that role
+    at the village ("" when the approver is there)."""
+    role = policies.approver_role_for(days)
+    return role, policies.escalation_for(role, staffed_approver_roles(village=village))
 
 
 def villages_missing_approver(*, user):
     """Issue 12 item 5: villages in the scope of a county_org or township_party user that have active cadres
     but no active user as village secretary or as township liaison — their leave goes one tier up.
     Each village carries ``has_secretary`` and ``has_liaison``."""
-    from django.db.models import Exists, OuterRef
-
-    from core.models import RoleAssignment
-
     scope = get_scope(user)
     cond = Q(township_id__in=scope.townships_holding(Role.TOWNSHIP_PARTY))
     cond |= Q(township__county_id__in=scope.counties_holding(Role.COUNTY_ORG))

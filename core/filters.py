@@ -21,25 +21,12 @@ township first, so a province's thousands of villages are never rendered. Render
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Township, Village
 from core.scope import get_scope
 from core.selectors import township_list, village_list
-
-
-class BoundedModelChoiceField(django_filters.fields.ModelChoiceField):
-    """A model choice whose id must be a whole number a database column can hold: a query string such as
-    ``?township=182795161126097653858304`` is "not a valid choice", not an overflow inside SQLite (a 500)."""
-
-    def to_python(self, value):
-        if value not in self.empty_values:
-            text = str(value).strip()
-            if not text.isdigit() or int(text) > 2**63 - 1:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
 
 
 class YesNoAllWidget(django_filters.widgets.BooleanWidget):
@@ -90,8 +77,6 @@ class ScopedFilterSet(django_filters.FilterSet):
         for f in self.filters.values():
             if isinstance(f, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
                 f.extra.setdefault("empty_label", _("全部"))
-            if isinstance(f, django_filters.ModelChoiceFilter):
-                f.field_class = BoundedModelChoiceField
             elif isinstance(f, django_filters.BooleanFilter):
                 f.extra["widget"] = YesNoAllWidget  # 全部/是/否, never a yes-only select
         if user is not None and getattr(user, "is_authenticated", False):
@@ -103,12 +88,12 @@ class ScopedFilterSet(django_filters.FilterSet):
     def _path(self, last: str) -> str:
         return f"{self.village_path}__{last}" if self.village_path else last
 
-    def filter_township(self, queryset, name, value: int):
+    def filter_township(self, queryset, name, value: int):  # the hint gives the API schema its type
         if not value:
             return queryset
         return queryset.filter(**{self._path("township"): value})
 
-    def filter_village(self, queryset, name, value: int):
+    def filter_village(self, queryset, name, value: int):  # the hint gives the API schema its type
         if not value:
             return queryset
         return queryset.filter(**({self.village_path: value} if self.village_path else {"pk": value.pk}))

@@ -19,22 +19,23 @@ TWO_DAYS = {"start_date": D(2026, 3, 4), "end_date": D(2026, 3, 5)}
 ONE_DAY = {"start_date": D(2026, 3, 4), "end_date": D(2026, 3, 4)}
 
 
+def _village2_with(world, role, username):
+    """城南村 (乡 A) gets a cadre (王五, with an account) and one user holding ``role`` there."""
+    cadre = CadreFactory(village=world.village2, name="王五")
+    cadre_user(cadre, username="cadre_2")
+    return cadre, user_with_role(role, world.village2, username=username)
+
+
 @pytest.fixture
 def no_liaison(world):
     """城南村 (乡 A) has a secretary and a cadre, but no township liaison."""
-    cadre = CadreFactory(village=world.village2, name="王五")
-    cadre_user(cadre, username="cadre_2")
-    secretary = user_with_role(Role.VILLAGE_SECRETARY, world.village2, username="secretary_2")
-    return cadre, secretary
+    return _village2_with(world, Role.VILLAGE_SECRETARY, "secretary_2")
 
 
 @pytest.fixture
 def no_secretary(world):
     """城南村 (乡 A) has a liaison and a cadre, but no village secretary."""
-    cadre = CadreFactory(village=world.village2, name="王五")
-    cadre_user(cadre, username="cadre_2")
-    liaison = user_with_role(Role.TOWNSHIP_LIAISON, world.village2, username="liaison_2")
-    return cadre, liaison
+    return _village2_with(world, Role.TOWNSHIP_LIAISON, "liaison_2")
 
 
 @pytest.mark.django_db

@@ -210,7 +210,7 @@ def test_leave_list_query_count_does_not_grow(world, api, django_assert_max_num_
     from tests.factories import CadreFactory
 
     user = world.users[Role.COUNTY_ORG]
-    for i in range(3):
+    for _i in range(3):
         c = CadreFactory(village=world.village2)
         services.leave_submit(cadre=c, by=None, start_date=D(2026, 3, 4), end_date=D(2026, 3, 4), reason="x")
     with django_assert_max_num_queries(8) as few:

@@ -17,7 +17,7 @@ def _two_working_days():
     start = dt.date.today() + dt.timedelta(days=7)
     days = calendar.working_days(start, start + dt.timedelta(days=20))
     # two consecutive working days (no holiday between)
-    for a, b in zip(days, days[1:]):
+    for a, b in zip(days, days[1:], strict=False):
         if (b - a).days == 1:
             return a, b
     raise AssertionError("no two consecutive working days")

@@ -3,6 +3,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from attendance.tasks import check_absence_thresholds
+
 
 class Command(BaseCommand):
     help = "R-25: open discipline cases for absence over 15 consecutive / 30 yearly working days (idempotent)."
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, as_of=None, **options):
-        from attendance.tasks import check_absence_thresholds
-
         if as_of:
             try:
                 as_of = dt.date.fromisoformat(as_of)

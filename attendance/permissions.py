@@ -1,0 +1,198 @@
+"""Who may do what with leave, attendance, absences, incapacity reports and the working calendar.
+
+One function per decision: it takes the user's :class:`core.scope.Scope` and the objects concerned and
+answers yes or no, without touching the database. The services enforce these answers (PermissionDenied
+→ 403); views, the API and templates only ask them (to show a button, to choose 403 over 404). The
+role sets live here and nowhere else; the R-22 rule data (which role approves how long a leave, the
+tiers above it) lives in :mod:`attendance.policies`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+
+from attendance import policies
+from core.roles import Role
+
+#: R-21/R-23: who records a leave received by WeChat or SMS, and a return (销假), for a cadre of their village
+RECORDER_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON})
+#: R-23: who records a valid reason for an overstay
+EXCUSE_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG})
+#: R-24: who marks the attendance grid
+MARK_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY})
+#: R-24: who records a range of absence
+ABSENCE_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY})
+#: R-26: who records an incapacity report, and who reads them
+INCAPACITY_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY})
+INCAPACITY_READERS = frozenset({Role.COUNTY_ORG, Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON})
+#: R-20: who adjusts the county's working calendar (and reads a leave's history)
+CALENDAR_ROLES = frozenset({Role.COUNTY_ORG})
+#: R-25: who runs the absence check now instead of waiting for the night
+CHECK_ROLES = frozenset({Role.COUNTY_ORG, Role.TOWNSHIP_PARTY})
+#: R-23 记录备案: who downloads a village's leave register
+REGISTER_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG})
+
+
+def is_own(scope, cadre) -> bool:
+    """The user is this cadre (signed in with the cadre's own account)."""
+    return cadre.pk in scope.cadre_ids
+
+
+def recorder_village_ids(scope) -> list[int]:
+    """Villages where the user records leave for others (held there directly, never inherited)."""
+    return scope.villages_holding(*RECORDER_ROLES)
+
+
+# -- leave (R-21, R-22, R-23) ----------------------------------------------------------------
+
+def can_submit_leave(scope, cadre) -> bool:
+    """R-21: the cadre asks, or their village's secretary or liaison records a request received otherwise."""
+    return is_own(scope, cadre) or bool(scope.roles_held(village_id=cadre.village_id) & RECORDER_ROLES)
+
+
+def asks_only_for_self(scope) -> bool:
+    """A cadre without a role at any village may ask for leave only for themselves."""
+    return bool(scope.cadre_ids) and not scope.at_village
+
+
+def deciding_role(scope, leave) -> str:
+    """R-22: the role in which the user may decide ``leave`` ("" = may not): the approver fixed at
+    submission, held at the cadre's village, or the tier the request was escalated to because that
+    approver was missing (issue 12 item 5: the liaison at the village, the township party committee)."""
+    village = leave.cadre.village
+    held = scope.roles_held(village_id=village.pk)
+    if leave.approver_role in held:
+        return leave.approver_role
+    if leave.escalated_to == Role.TOWNSHIP_PARTY:
+        if Role.TOWNSHIP_PARTY in scope.roles_held(township_id=village.township_id):
+            return Role.TOWNSHIP_PARTY.value
+    elif leave.escalated_to and leave.escalated_to in held:
+        return leave.escalated_to
+    return ""
+
+
+def can_decide_leave(scope, leave) -> bool:
+    """R-22: only the approver fixed at submission (or the tier it was escalated to) decides; nobody else."""
+    return bool(deciding_role(scope, leave))
+
+
+def decidable_q(scope) -> Q:
+    """R-22, as a filter on leave requests: the ones :func:`can_decide_leave` says yes to."""
+    cond = Q(pk__in=[])
+    for role in policies.APPROVER_ROLES:
+        villages = scope.villages_holding(role)
+        if villages:
+            cond |= Q(cadre__village_id__in=villages) & (Q(approver_role=role) | Q(escalated_to=role))
+    party = scope.townships_holding(Role.TOWNSHIP_PARTY)
+    if party:
+        cond |= Q(cadre__village__township_id__in=party, escalated_to=Role.TOWNSHIP_PARTY)
+    return cond
+
+
+def decides_leave(scope) -> bool:
+    """The user may be asked to decide some leave (an approver at a village, or a township party committee
+    that receives escalated requests): the badge and the "waiting for me" list are worth a query."""
+    return bool(scope.villages_holding(*policies.APPROVER_ROLES) or scope.townships_holding(Role.TOWNSHIP_PARTY))
+
+
+def can_cancel_leave(scope, leave) -> bool:
+    """The cadre, or whoever recorded the request, withdraws it."""
+    return is_own(scope, leave.cadre) or (scope.user_id is not None and leave.submitted_by_id == scope.user_id)
+
+
+def can_return_leave(scope, leave) -> bool:
+    """R-23 销假: the cadre, or the village's secretary or liaison (记录备案)."""
+    return is_own(scope, leave.cadre) or bool(scope.roles_held(village_id=leave.cadre.village_id) & RECORDER_ROLES)
+
+
+def can_excuse_overstay(scope, leave) -> bool:
+    """R-23: a valid reason for an overstay, recorded by the village, the township or the county."""
+    return scope.can(EXCUSE_ROLES, village=leave.cadre.village)
+
+
+def can_extend_leave(scope, leave) -> bool:
+    """A cadre asks for more days (a new request starting after this one) for their own leave."""
+    return is_own(scope, leave.cadre)
+
+
+def can_read_leave_history(scope, leave) -> bool:
+    return scope.can(CALENDAR_ROLES, village=leave.cadre.village)
+
+
+def can_download_register(scope) -> bool:
+    return scope.has_any(*REGISTER_ROLES)
+
+
+def leave_actions(scope, leave, *, today: dt.date) -> dict[str, bool]:
+    """What the leave page offers the user now: each action allowed by role and by the request's state."""
+    S = leave.Status
+    return {
+        "can_decide": leave.status == S.PENDING and can_decide_leave(scope, leave),
+        "can_cancel": leave.status == S.PENDING and can_cancel_leave(scope, leave),
+        "can_return": leave.status == S.APPROVED and leave.start_date <= today and can_return_leave(scope, leave),
+        "can_excuse": leave.status in (S.APPROVED, S.RETURNED) and can_excuse_overstay(scope, leave),
+        "can_extend": leave.status == S.APPROVED and can_extend_leave(scope, leave),
+    }
+
+
+# -- attendance, absences, incapacity (R-24, R-25, R-26) --------------------------------------
+
+def can_mark_attendance(scope, village) -> bool:
+    return scope.can(MARK_ROLES, village=village)
+
+
+def can_record_absence(scope, village) -> bool:
+    return scope.can(ABSENCE_ROLES, village=village)
+
+
+def records_absences(scope) -> bool:
+    """The user records absences somewhere (the absence page shows its form)."""
+    return scope.has_any(*ABSENCE_ROLES)
+
+
+def can_run_absence_check(scope) -> bool:
+    return scope.has_any(*CHECK_ROLES)
+
+
+def can_report_incapacity(scope, village) -> bool:
+    return scope.can(INCAPACITY_ROLES, village=village)
+
+
+def reports_incapacity(scope) -> bool:
+    """The user records incapacity reports somewhere (the list offers "new", the form opens)."""
+    return scope.has_any(*INCAPACITY_ROLES)
+
+
+def can_read_incapacity(scope) -> bool:
+    return scope.has_any(*INCAPACITY_READERS)
+
+
+# -- the working calendar (R-20) --------------------------------------------------------------
+
+def can_edit_calendar(scope, county) -> bool:
+    return scope.can(CALENDAR_ROLES, county=county)
+
+
+# -- what the home page shows (panels) ---------------------------------------------------------
+
+def sees_overdue_returns(scope) -> bool:
+    """R-23: the village, the township and the county follow leave past its end without a return."""
+    return scope.has_any(*REGISTER_ROLES)
+
+
+def sees_absence_cases(scope) -> bool:
+    """R-25: the township party committee and the county handle the cases the absence check opens."""
+    return scope.has_any(*CHECK_ROLES)
+
+
+def sees_incapacity_flags(scope) -> bool:
+    """R-26: late or missing incapacity reports, for the village that reports and those it reports to."""
+    return scope.has_any(*INCAPACITY_ROLES, Role.COUNTY_ORG)
+
+
+def sees_missing_approvers(scope) -> bool:
+    """Issue 12 item 5: villages without a secretary or liaison account, for those who open accounts."""
+    return scope.has_any(*CHECK_ROLES)
+

@@ -1,0 +1,45 @@
+"""Every write on leave, attendance, absences, incapacity reports and calendar overrides.
+
+Each function takes ``by`` (the acting user, None for the system/demo), enforces what
+``attendance.permissions`` answers for the user's scope (PermissionDenied → 403), validates
+(ValidationError → 400, field by field), locks rows that must not race (``select_for_update``; a lost
+race is a Conflict → 409) and records who did it in the history (``core.services.model_save``).
+
+By topic: ``leave`` (R-21…R-23), ``records`` (calendar R-20, attendance and absences R-24, incapacity
+R-26), ``jobs`` (the daily checks R-23/R-25). The public names are importable from here.
+"""
+
+from attendance.services.jobs import (
+    check_absence_thresholds,
+    notify_overdue_returns,
+    run_daily_checks,
+    run_daily_checks_now,
+)
+from attendance.services.leave import (
+    deciding_role,
+    escalate_orphaned_leaves,
+    leave_approve,
+    leave_cancel,
+    leave_days,
+    leave_excuse_overstay,
+    leave_reject,
+    leave_return,
+    leave_submit,
+)
+from attendance.services.records import (
+    absence_create,
+    attendance_mark,
+    calendar_arrangement_save,
+    calendar_override_delete,
+    calendar_override_save,
+    flag_overdue_incapacity,
+    incapacity_report_save,
+)
+
+__all__ = [
+    "absence_create", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
+    "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
+    "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days",
+    "leave_excuse_overstay", "leave_reject", "leave_return", "leave_submit", "notify_overdue_returns",
+    "run_daily_checks", "run_daily_checks_now",
+]

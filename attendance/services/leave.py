@@ -1,0 +1,231 @@
+"""Leave (R-21, R-22, R-23): asking, deciding, withdrawing, returning (销假) and excusing an overstay,
+and moving a request whose approver is missing one tier up (issue 12 item 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance import permissions, policies
+from attendance.models import Half, LeaveRequest
+from attendance.selectors import leave_approver, staffed_approver_roles
+from attendance.services._base import S, approvers, county_id, enforce, leave_url, lock_leave
+from cadres.models import Cadre
+from core import calendar
+from core import dates as date_bounds
+from core.errors import Conflict
+from core.roles import Role
+from core.scope import get_scope
+from core.services import model_save, notify
+
+
+def deciding_role(leave, by) -> str:
+    """The role in which ``by`` may decide ``leave`` ("" = may not): see ``permissions.deciding_role``."""
+    return "" if by is None else permissions.deciding_role(get_scope(by), leave)
+
+
+def _half_key(day: dt.date, half: str) -> tuple:
+    return (day, 0 if half == Half.AM else 1)
+
+
+def leave_days(*, cadre: Cadre, start_date, end_date, start_half=Half.AM, end_half=Half.PM):
+    """R-22: the length of a leave in working days (half-day steps), by the county's calendar."""
+    return calendar.count_working_days(start_date, end_date, start_half=start_half, end_half=end_half,
+                                       county=county_id(cadre))
+
+
+def _validate_leave(*, cadre, start_date, end_date, start_half, end_half, reason, channel, channel_note,
+                    exclude_pk=None):
+    errors = date_bounds.period_errors(start_date, end_date)
+    if start_half not in Half.values:
+        errors["start_half"] = [_("请选择上午或下午。")]
+    if end_half not in Half.values:
+        errors["end_half"] = [_("请选择上午或下午。")]
+    if channel not in LeaveRequest.Channel.values:
+        errors["channel"] = [_("请选择请假方式：书面、微信或短信。")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("请填写请假事由。")]
+    if channel in (LeaveRequest.Channel.WECHAT, LeaveRequest.Channel.SMS) and not (channel_note or "").strip():
+        errors["channel_note"] = [_("通过微信或短信请假时，须注明未能书面请假的原因（管理办法第十条）。")]
+    if start_date and end_date and end_date < start_date:
+        errors.setdefault("end_date", []).append(_("结束日期不能早于开始日期。"))
+    elif start_date == end_date and start_half == Half.PM and end_half == Half.AM:
+        errors["end_half"] = [_("同一天请假，结束时段不能早于开始时段。")]
+    if cadre.status != Cadre.Status.ACTIVE:
+        errors["cadre"] = [_("%(n)s当前状态为“%(s)s”，不能请假。") % {"n": cadre.name, "s": cadre.get_status_display()}]
+    if start_date and cadre.appointed_on and start_date < cadre.appointed_on:
+        errors.setdefault("start_date", []).append(_("开始日期不能早于聘任日期 %(d)s。") % {"d": cadre.appointed_on})
+    if errors:
+        raise ValidationError(errors)
+    days = leave_days(cadre=cadre, start_date=start_date, end_date=end_date, start_half=start_half,
+                      end_half=end_half)
+    if days <= 0:
+        raise ValidationError({"end_date": [_(
+            "%(a)s 至 %(b)s 没有工作日（都是周末或节假日），不需要请假。请检查起止日期。") % {
+            "a": start_date, "b": end_date}]})
+    mine = (_half_key(start_date, start_half), _half_key(end_date, end_half))
+    others = LeaveRequest.objects.filter(cadre=cadre, status__in=[S.PENDING, S.APPROVED, S.RETURNED],
+                                         start_date__lte=end_date, end_date__gte=start_date)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
+        theirs = (_half_key(other.start_date, other.start_half),
+                  _half_key(other.end_date, other.end_half))
+        if mine[0] <= theirs[1] and theirs[0] <= mine[1]:
+            raise ValidationError({"start_date": [_(
+                "与已有请假（%(p)s，%(s)s）时间重叠。如需续假，请从原假期结束后开始。") % {
+                "p": other.period_display, "s": other.get_status_display()}]})
+    return days
+
+
+@transaction.atomic
+def leave_submit(*, cadre: Cadre, by, start_date: dt.date, end_date: dt.date, reason: str,
+                 start_half: str = Half.AM, end_half: str = Half.PM, channel: str = LeaveRequest.Channel.WRITTEN,
+                 channel_note: str = "") -> LeaveRequest:
+    """R-21/R-22: a cadre asks for leave, or the village secretary / township liaison records one
+    received by WeChat or SMS. The length and the approver are fixed here, once."""
+    if by is not None and not permissions.can_submit_leave(get_scope(by), cadre):
+        scope = get_scope(by)
+        if scope.cadre_ids and not scope.roles_held(village_id=cadre.village_id):
+            raise PermissionDenied(_("您只能为本人请假。"))
+        raise PermissionDenied(_("只有本人、本村党组织书记或包村领导可以登记请假。"))
+    cadre = Cadre.objects.select_for_update().select_related("village__township").get(pk=cadre.pk)
+    days = _validate_leave(cadre=cadre, start_date=start_date, end_date=end_date, start_half=start_half,
+                           end_half=end_half, reason=reason, channel=channel, channel_note=channel_note)
+    leave = LeaveRequest(
+        cadre=cadre, start_date=start_date, start_half=start_half, end_date=end_date, end_half=end_half,
+        reason=reason.strip(), channel=channel, channel_note=(channel_note or "").strip(), days=days,
+        submitted_by=by,
+    )
+    leave.approver_role, leave.escalated_to = leave_approver(village=cadre.village, days=days)
+    model_save(leave, by=by)
+    _notify_pending(leave)
+    return leave
+
+
+def _notify_pending(leave) -> int:
+    cadre = leave.cadre
+    if leave.escalated_to:
+        title = _("%(n)s请假%(d)s天，%(v)s无%(r)s账号，由您代为审批") % {
+            "n": cadre.name, "d": leave.days, "v": cadre.village.name, "r": leave.get_approver_role_display()}
+    else:
+        title = _("%(n)s请假%(d)s天，等待您审批") % {"n": cadre.name, "d": leave.days}
+    return notify(users=approvers(leave), kind="leave_pending", title=title,
+                  body=f"{leave.period_display}：{leave.reason}", url=leave_url(leave),
+                  key=f"leave-pending:{leave.pk}")
+
+
+@transaction.atomic
+def escalate_orphaned_leaves() -> int:
+    """Issue 12 item 5, daily: a pending leave (made before this rule, or whose approver's account was revoked
+    since) whose approver tier now has nobody at the village goes one tier up, and that tier is notified
+    once. Never moves a leave back down. Returns how many leaves were escalated."""
+    moved = 0
+    pending = (LeaveRequest.objects.select_for_update().filter(status=S.PENDING)
+               .exclude(escalated_to=Role.TOWNSHIP_PARTY).select_related("cadre__village__township"))
+    staffed: dict[int, set[str]] = {}
+    for leave in pending:
+        village = leave.cadre.village
+        if village.pk not in staffed:
+            staffed[village.pk] = staffed_approver_roles(village=village)
+        tier = policies.escalation_for(leave.escalated_to or leave.approver_role, staffed[village.pk])
+        if not tier or tier == leave.escalated_to:
+            continue
+        leave.escalated_to = tier
+        model_save(leave, by=None)
+        _notify_pending(leave)
+        moved += 1
+    return moved
+
+
+def _require_approver(leave, by) -> None:
+    """R-22: only the approver fixed at submission may decide; nobody else, whatever their rank."""
+    if by is None or permissions.can_decide_leave(get_scope(by), leave):
+        return
+    if leave.escalated_to:
+        raise PermissionDenied(_("此请假共%(d)s天，须由%(n)s的%(r)s或代为审批的%(e)s审批，您无权审批。") % {
+            "d": leave.days, "n": leave.cadre.village.name, "r": leave.get_approver_role_display(),
+            "e": leave.get_escalated_to_display()})
+    raise PermissionDenied(_("此请假共%(d)s天，须由%(n)s的%(r)s审批，您无权审批。") % {
+        "d": leave.days, "n": leave.cadre.village.name, "r": leave.get_approver_role_display()})
+
+
+def _decide(*, leave, by, comment: str, status: str) -> LeaveRequest:
+    _require_approver(leave, by)
+    leave = lock_leave(leave)
+    if leave.status != S.PENDING:
+        raise Conflict(_("此请假已是“%(s)s”状态，不能再审批。") % {"s": leave.get_status_display()})
+    leave.status = status
+    leave.decided_by = by
+    leave.decided_as = deciding_role(leave, by) or leave.escalated_to or leave.approver_role
+    leave.decided_at = timezone.now()
+    leave.decision_comment = (comment or "").strip()
+    model_save(leave, by=by)
+    cadre_user = leave.cadre.user
+    if cadre_user is not None:
+        notify(users=[cadre_user], kind="leave_decided",
+               title=_("您的请假（%(p)s）%(s)s") % {"p": leave.period_display, "s": leave.get_status_display()},
+               body=leave.decision_comment, url=leave_url(leave), key=f"leave-decided:{leave.pk}")
+    return leave
+
+
+@transaction.atomic
+def leave_approve(*, leave: LeaveRequest, by, comment: str = "") -> LeaveRequest:
+    """R-22: the fixed approver approves; a second decision (another approver at the same time) → 409."""
+    return _decide(leave=leave, by=by, comment=comment or _("同意"), status=S.APPROVED)
+
+
+@transaction.atomic
+def leave_reject(*, leave: LeaveRequest, by, comment: str) -> LeaveRequest:
+    """R-22: the fixed approver refuses, saying why."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": [_("不批准时请写明理由，以便请假人知悉。")]})
+    return _decide(leave=leave, by=by, comment=comment, status=S.REJECTED)
+
+
+@transaction.atomic
+def leave_cancel(*, leave: LeaveRequest, by) -> LeaveRequest:
+    """The cadre (or whoever recorded it) withdraws a request before it is decided."""
+    enforce(by, permissions.can_cancel_leave, leave, message=_("只有请假人本人或登记人可以撤回请假。"))
+    leave = lock_leave(leave)
+    if leave.status != S.PENDING:
+        raise Conflict(_("此请假已是“%(s)s”状态，只有待审批的请假可以撤回。") % {"s": leave.get_status_display()})
+    leave.status = S.CANCELLED
+    return model_save(leave, by=by)
+
+
+@transaction.atomic
+def leave_return(*, leave: LeaveRequest, by, returned_on: dt.date) -> LeaveRequest:
+    """R-23: 销假 — the cadre reports back, or the approving side records the return (记录备案)."""
+    enforce(by, permissions.can_return_leave, leave, message=_("只有请假人本人、本村党组织书记或包村领导可以办理销假。"))
+    leave = lock_leave(leave)
+    if leave.status != S.APPROVED:
+        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
+    if returned_on is None:
+        raise ValidationError({"returned_on": [_("请填写销假日期（回岗日期）。")]})
+    if returned_on < leave.start_date:
+        raise ValidationError({"returned_on": [_("销假日期不能早于请假开始日期 %(d)s。") % {"d": leave.start_date}]})
+    if returned_on > timezone.localdate():
+        raise ValidationError({"returned_on": [_("销假日期不能晚于今天。")]})
+    leave.status = S.RETURNED
+    leave.returned_on = returned_on
+    leave.return_recorded_by = by
+    leave.return_recorded_at = timezone.now()
+    return model_save(leave, by=by)
+
+
+@transaction.atomic
+def leave_excuse_overstay(*, leave: LeaveRequest, by, reason: str) -> LeaveRequest:
+    """R-23: a valid reason for not returning on time: the overstay days do not count as absence."""
+    enforce(by, permissions.can_excuse_overstay, leave, message=_("只有村党组织书记、包村领导、乡（镇）党委或县委组织部可以登记正当理由。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("请写明逾期未归的正当理由。")]})
+    leave = lock_leave(leave)
+    if leave.status not in (S.APPROVED, S.RETURNED):
+        raise Conflict(_("只有已批准的请假才有逾期问题。"))
+    leave.overstay_reason = reason.strip()
+    return model_save(leave, by=by)

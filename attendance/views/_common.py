@@ -1,0 +1,43 @@
+"""What the attendance pages share: the user's own cadre, the cadres they record leave for, the month asked."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+
+from attendance import permissions
+from cadres.models import Cadre
+from cadres.selectors import cadre_list
+from core.dates import parse_month
+from core.scope import get_scope
+
+
+def recorder_cadres(user):
+    """Active cadres of the villages where the user may record leave (secretary or liaison there)."""
+    villages = permissions.recorder_village_ids(get_scope(user))
+    return active_cadres(user).filter(village_id__in=villages)
+
+
+def own_cadre(user):
+    scope = get_scope(user)
+    if not scope.cadre_ids:
+        return None
+    return Cadre.objects.select_related("village__township").filter(pk__in=scope.cadre_ids).order_by("pk").first()
+
+
+def month_param(request, today):
+    try:
+        return parse_month(request.GET.get("month") or f"{today:%Y-%m}")
+    except ValueError:
+        return today.year, today.month
+
+
+def active_cadres(user):
+    """The active cadres in the user's scope, for the forms that name one."""
+    return cadre_list(user=user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
+
+
+def filtered_page(request, filter_class, queryset, per_page=25):
+    """A list page's FilterSet (the API's own) and the page of rows it keeps (all rows when it is invalid)."""
+    flt = filter_class(request.GET or None, queryset=queryset, user=request.user)
+    rows = flt.qs if flt.is_bound and flt.is_valid() else queryset
+    return flt, Paginator(rows, per_page).get_page(request.GET.get("page"))

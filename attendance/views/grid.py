@@ -1,0 +1,146 @@
+"""The attendance month grid (R-24): one card per cadre, a week per row, marked by the village secretary
+one day or a whole week at a time; a cadre reads their own month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from attendance import permissions, policies, services
+from attendance.models import AttendanceDay
+from attendance.selectors import day_statuses
+from attendance.views._common import month_param, own_cadre
+from cadres.models import Cadre
+from cadres.selectors import cadre_list
+from core import calendar
+from core.dates import month_bounds
+from core.roles import Role
+from core.scope import get_scope
+from core.selectors import village_list
+from core.web import int_param
+
+OFF = "off"
+#: the letter each kind of day shows in its cell (kinds: ``policies.grid_kind``, and OFF for a day off)
+LABELS = {"present": gettext_lazy("勤"), "official": gettext_lazy("公"), "absent": gettext_lazy("旷"),
+          "leave": gettext_lazy("假"), "overstay": gettext_lazy("逾"), "excused": gettext_lazy("免"),
+          OFF: gettext_lazy("休")}
+
+
+def _card(cadre, statuses, marks, workdays, first, last, today):
+    """One cadre's month as weeks of cells; each working day shows the one R-24 status of
+    ``day_statuses`` (``policies.grid_kind``), a day off shows 休."""
+    counts = {"present": 0, "official": 0, "absent": 0, "leave": 0}
+    weeks, monday = [], first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        week = []
+        for day in (monday + dt.timedelta(days=i) for i in range(7)):
+            cell = {"date": day, "in_month": first <= day <= last, "kind": "", "editable": False}
+            if cell["in_month"]:
+                mark = marks.get((cadre.pk, day))
+                if day not in workdays:
+                    cell["kind"] = OFF
+                else:
+                    cell["kind"] = policies.grid_kind(statuses.get(day), mark.status if mark else None)
+                    cell["note"] = mark.note if mark else ""
+                cell["editable"] = (day in workdays and day <= today and cell["kind"] != policies.LEAVE
+                                    and day >= cadre.appointed_on)
+                kind = policies.ABSENT if cell["kind"] == policies.OVERSTAY else cell["kind"]
+                if kind in counts:
+                    counts[kind] += 1
+            cell["label"] = LABELS.get(cell["kind"], "")
+            week.append(cell)
+        week.append({"week_dates": ",".join(c["date"].isoformat() for c in week if c["editable"])})
+        weeks.append(week)
+        monday += dt.timedelta(days=7)
+    return {"cadre": cadre, "weeks": weeks, "counts": counts}
+
+
+def _grid_context(request, village, year, month, cadres=None):
+    today = timezone.localdate()
+    first, last = month_bounds(year, month)
+    if cadres is None:
+        cadres = list(Cadre.objects.filter(village=village, appointed_on__lte=last)
+                      .exclude(left_on__lt=first).select_related("village__township").order_by("name", "pk"))
+    statuses = {c.pk: s for c, _w, s in day_statuses(cadres, start=first, end=last, as_of=today)}
+    marks = {(m.cadre_id, m.date): m for m in AttendanceDay.objects.filter(
+        cadre__in=cadres, date__gte=first, date__lte=last)}
+    overrides = calendar.overrides(village.township.county_id, first, last)
+    workdays = set(calendar.working_days(first, last, county_overrides=overrides))
+    cards = [_card(c, statuses.get(c.pk, {}), marks, workdays, first, last, today) for c in cadres]
+    return {"village": village, "year": year, "month": month, "cards": cards, "today": today,
+            "prev": f"{first - relativedelta(months=1):%Y-%m}", "next": f"{first + relativedelta(months=1):%Y-%m}",
+            "official_year": calendar.year_is_official(year),
+            "can_mark": permissions.can_mark_attendance(get_scope(request.user), village),
+            "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]}
+
+
+def _default_village(request):
+    villages = village_list(user=request.user)
+    wanted = int_param(request, "village") or int_param(request, "village", source=request.POST)
+    if wanted:
+        return get_object_or_404(villages, pk=wanted)
+    mine = get_scope(request.user).villages_holding(Role.VILLAGE_SECRETARY)
+    if mine:
+        return villages.get(pk=mine[0])
+    if own_cadre(request.user) is not None:
+        raise PermissionDenied(_("考勤由村党组织书记记录。"))
+    village = villages.order_by("code").first()
+    if village is None:
+        raise Http404
+    return village
+
+
+@login_required
+def attendance_grid(request):
+    year, month = month_param(request, timezone.localdate())
+    scope = get_scope(request.user)
+    own = own_cadre(request.user)
+    if own is not None and not scope.has_unit_role:
+        # a cadre reads their own month (read-only)
+        ctx = _grid_context(request, own.village, year, month, cadres=[own])
+        return render(request, "attendance/grid.html", {**ctx, "own_only": True})
+    ctx = _grid_context(request, _default_village(request), year, month)
+    ctx["villages"] = (village_list(user=request.user).order_by("code")
+                       if len(scope.villages_holding()) != 1 else None)
+    return render(request, "attendance/grid.html", ctx)
+
+
+@login_required
+@require_POST
+def attendance_mark(request):
+    """Mark one day or a whole week for one cadre; htmx gets the cadre's card back."""
+    village = _default_village(request)
+    target = request.POST.get("target", "")
+    try:
+        cadre_id, dates = target.split(":", 1)
+        days = [dt.date.fromisoformat(d) for d in dates.split(",") if d]
+    except ValueError as exc:
+        raise Http404 from exc
+    cadre = get_object_or_404(cadre_list(user=request.user).select_related("village__township"), pk=cadre_id,
+                              village=village)
+    status = request.POST.get("status", "present")
+    excused = request.POST.get("excused") == "on" and status == AttendanceDay.Status.ABSENT
+    error = None
+    try:
+        services.attendance_mark(cadre=cadre, dates=days, status=status, by=request.user, excused=excused,
+                                 note=request.POST.get("note", "") if status == "absent" else "")
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    year, month = (days[0].year, days[0].month) if days else month_param(request, timezone.localdate())
+    if request.headers.get("HX-Request"):
+        ctx = _grid_context(request, village, year, month, cadres=[cadre])
+        return render(request, "attendance/_grid_card.html", {**ctx, "card": ctx["cards"][0], "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('attendance:grid')}?village={village.pk}&month={year}-{month:02d}")

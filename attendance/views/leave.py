@@ -1,0 +1,195 @@
+"""Leave pages (R-21…R-23): the list, asking, the days preview, the request with its actions, the PDF form
+and the village's register. Views parse, ask ``attendance.permissions``, call one service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from attendance import exports, permissions, policies, services
+from attendance.forms import DecisionForm, ExcuseForm, LeaveRequestForm, ReturnForm
+from attendance.models import LeaveRequest
+from attendance.selectors import LeaveFilter, leave_approver, leave_list, leave_pending_for
+from attendance.views._common import filtered_page, month_param, own_cadre, recorder_cadres
+from core import calendar
+from core import dates as date_bounds
+from core.audit import history_rows
+from core.errors import Conflict
+from core.excel import xlsx_response
+from core.pdf import pdf_response, render_pdf
+from core.roles import Role
+from core.scope import get_scope
+from core.selectors import village_list
+from core.web import apply_errors, int_param
+
+S = LeaveRequest.Status
+
+
+@login_required
+def attendance_home(request):
+    return redirect("attendance:leave_list")
+
+
+@login_required
+def leave_index(request):
+    scope = get_scope(request.user)
+    mine = request.GET.get("mine") == "pending"
+    base = leave_pending_for(user=request.user) if mine else leave_list(user=request.user)
+    flt, page = filtered_page(request, LeaveFilter, base.order_by("-start_date", "-pk"))
+    return render(request, "attendance/leave_list.html", {
+        "filter": flt, "page_obj": page, "mine": mine, "today": timezone.localdate(),
+        "filter_skip": ["cadre"], "filter_hidden": [("mine", "pending")] if mine else [],
+        "pending_count": leave_pending_for(user=request.user).count() if permissions.decides_leave(scope) else 0,
+        "can_ask": bool(scope.cadre_ids) or recorder_cadres(request.user).exists(),
+        "is_cadre": bool(scope.cadre_ids),
+        "can_register": permissions.can_download_register(scope),
+    })
+
+
+@login_required
+def leave_create(request):
+    own = own_cadre(request.user)
+    cadres = recorder_cadres(request.user)
+    on_behalf = request.GET.get("for") == "other" or own is None
+    if on_behalf and not cadres.exists():
+        raise PermissionDenied(_("只有后备干部本人、本村党组织书记或包村领导可以登记请假。"))
+    initial = {k: request.GET[k] for k in ("start_date", "end_date", "reason") if request.GET.get(k)}
+    form = LeaveRequestForm(request.POST or None, cadres=cadres, for_self=not on_behalf, initial=initial or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cadre = data.pop("cadre", None) or own
+        try:
+            leave = services.leave_submit(cadre=cadre, by=request.user, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已提交请假 %(d)s 个工作日，等待%(r)s审批。") % {
+                "d": leave.days, "r": leave.get_escalated_to_display() or leave.get_approver_role_display()})
+            return redirect("attendance:leave_detail", pk=leave.pk)
+    return render(request, "attendance/leave_form.html", {
+        "form": form, "own": own, "on_behalf": on_behalf, "can_record": cadres.exists()})
+
+
+def _preview_days(request, cadre):
+    """The working days of the dates being typed, or None when they are not (yet) a valid period."""
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start_date", ""))
+        end = dt.date.fromisoformat(request.GET.get("end_date", ""))
+        if date_bounds.period_errors(start, end):  # issue 16: year 9999 would count for half a minute
+            raise ValueError(end)
+        days = calendar.count_working_days(start, end, start_half=request.GET.get("start_half", "am"),
+                                           end_half=request.GET.get("end_half", "pm"),
+                                           county=cadre.village.township.county_id if cadre else None)
+    except (ValueError, TypeError):
+        return None, None, None
+    return start, end, days
+
+
+@login_required
+def leave_days_preview(request):
+    """htmx: the working days of the dates being typed, and who will approve (R-22)."""
+    cadre = own = own_cadre(request.user)
+    cadre_id = int_param(request, "cadre")
+    if cadre_id is not None:
+        cadre = recorder_cadres(request.user).filter(pk=cadre_id).first() or own
+    text, level = "", "secondary"
+    start, end, days = _preview_days(request, cadre)
+    if days is not None and days <= 0:
+        text, level = _("所选日期没有工作日，不需要请假。"), "danger"
+    elif days is not None:
+        role = policies.approver_role_for(days)
+        if cadre is not None:  # issue 12 item 5: nobody holds that role at the village → one tier up
+            role, escalated = leave_approver(village=cadre.village, days=days)
+            role = escalated or role
+        text, level = _("共 %(d)s 个工作日，由%(r)s审批。") % {"d": days, "r": Role(role).label}, "info"
+        note = calendar.provisional_note(start, end)
+        if note:
+            text, level = f"{text}{note}", "warning"
+    return render(request, "attendance/_days_preview.html", {"text": text, "level": level})
+
+
+@login_required
+def leave_detail(request, pk):
+    leave = get_object_or_404(leave_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    today = timezone.localdate()
+    county = leave.cadre.village.township.county_id
+    ctx = {"leave": leave, "decision_form": DecisionForm(), "return_form": ReturnForm(initial={"returned_on": today}),
+           "excuse_form": ExcuseForm(), **permissions.leave_actions(scope, leave, today=today),
+           "calendar_note": calendar.provisional_note(leave.start_date, leave.end_date)}
+    if leave.status == S.APPROVED:
+        nxt = calendar.working_days(leave.end_date + dt.timedelta(days=1), leave.end_date + dt.timedelta(days=40),
+                                    county=county)
+        if nxt:
+            ctx["extend_from"] = nxt[0]
+    if leave.status == S.APPROVED and leave.end_date < today:
+        ctx["overdue_days"] = len(calendar.working_days(leave.end_date + dt.timedelta(days=1), today, county=county))
+    if permissions.can_read_leave_history(scope, leave):
+        ctx["history"] = history_rows(leave)
+    return render(request, "attendance/leave_detail.html", ctx)
+
+
+def _leave_action(request, pk, fn, form_class=None, ok=""):
+    leave = get_object_or_404(leave_list(user=request.user), pk=pk)
+    kwargs = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for field, errs in form.errors.items():
+                for e in errs:
+                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{e}")
+            return redirect("attendance:leave_detail", pk=pk)
+        kwargs = form.cleaned_data
+    try:
+        fn(leave=leave, by=request.user, **kwargs)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok)
+    return redirect("attendance:leave_detail", pk=pk)
+
+
+def _action_view(fn, form_class, ok):
+    """A POST on one request: validate the form, call the service, say how it went, back to the request."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        return _leave_action(request, pk, fn, form_class, ok)
+
+    return view
+
+
+leave_approve = _action_view(services.leave_approve, DecisionForm, gettext_lazy("已批准。"))
+leave_reject = _action_view(services.leave_reject, DecisionForm, gettext_lazy("已不予批准。"))
+leave_cancel = _action_view(services.leave_cancel, None, gettext_lazy("已撤回请假。"))
+leave_return = _action_view(services.leave_return, ReturnForm, gettext_lazy("已销假。"))
+leave_excuse = _action_view(services.leave_excuse_overstay, ExcuseForm,
+                            gettext_lazy("已登记正当理由，逾期天数不计旷工。"))
+
+
+@login_required
+def leave_pdf(request, pk):
+    leave = get_object_or_404(leave_list(user=request.user), pk=pk)
+    content = render_pdf("pdf/attendance_leave_form.html", exports.leave_form_context(leave), request=request)
+    return pdf_response(content, f"请假审批表-{leave.cadre.name}-{leave.start_date}.pdf")
+
+
+@login_required
+def leave_register(request):
+    """R-23 记录备案: the leave register of one village and month, as Excel."""
+    year, month = month_param(request, timezone.localdate())
+    village = get_object_or_404(village_list(user=request.user), pk=int_param(request, "village") or 0)
+    content = exports.leave_register_xlsx(user=request.user, village=village, year=year, month=month)
+    return xlsx_response(content, f"请销假登记簿-{village.name}-{year}年{month}月.xlsx")
