@@ -21,6 +21,10 @@ import functools
 from decimal import Decimal
 
 import chinese_calendar
+from django.utils.translation import gettext as _
+from lunardate import LunarDate
+
+from core.models import CalendarOverride
 
 AM = "am"
 PM = "pm"
@@ -41,8 +45,6 @@ def year_is_official(year: int) -> bool:
 def statutory_holidays(year: int) -> dict[dt.date, str]:
     """The holidays 《全国年节及纪念日放假办法》 (State Council, 2024 revision, art. 2) gives every citizen in
     ``year``, before any 调休: {date: name}. Used for years the official arrangement is not known yet."""
-    from lunardate import LunarDate
-
     def lunar(month: int, day: int) -> dt.date:
         return LunarDate(year, month, day).to_solar_date()
 
@@ -72,8 +74,6 @@ def provisional_years(start: dt.date, end: dt.date) -> list[int]:
 
 def provisional_note(start: dt.date, end: dt.date) -> str:
     """The warning shown wherever days of a provisional year are counted (leave form, approval), or ""."""
-    from django.utils.translation import gettext as _
-
     years = provisional_years(start, end)
     if not years:
         return ""
@@ -120,8 +120,6 @@ def overrides(county, start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     cid = _county_id(county)
     if cid is None:
         return {}
-    from core.models import CalendarOverride
-
     return dict(CalendarOverride.objects.filter(county_id=cid, date__gte=start, date__lte=end)
                 .values_list("date", "is_workday"))
 

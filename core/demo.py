@@ -19,7 +19,13 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
+
+from core.models import County, Township, User, Village
+from core.roles import Role
+from core.services import role_assign
 
 DEMO_PASSWORD = "Qingliu@2026"
 DATA = Path(__file__).parent / "data" / "qingliu_divisions.csv"
@@ -68,17 +74,12 @@ _HASH = []
 def _demo_hash() -> str:
     """One hash for the shared demo password (hashing it for 250 users would take a minute)."""
     if not _HASH:
-        from django.contrib.auth.hashers import make_password
-
         _HASH.append(make_password(DEMO_PASSWORD))
     return _HASH[0]
 
 
 def demo_user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
     """The demo account ``username`` (made once, with the shared demo password), with ``role`` on ``unit``."""
-    from core.models import User
-    from core.services import role_assign
-
     user = User.objects.filter(username=username).first()
     if user is not None and user.must_change_password and not ctx.force_password_change:
         user.must_change_password = False
@@ -95,8 +96,6 @@ def demo_user(username, full_name, ctx: DemoContext, *, role=None, unit=None):
 
 @transaction.atomic
 def build_org(ctx_out=None, *, today: dt.date | None = None, force_password_change: bool = False) -> DemoContext:
-    from core.models import County, Township, Village
-
     county, _c = County.objects.get_or_create(code="350423", defaults={"name": "清流县"})
     with DATA.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -113,17 +112,12 @@ def build_org(ctx_out=None, *, today: dt.date | None = None, force_password_chan
             code=row["unit_code"],
             defaults={"township": t, "name": row["unit_name"],
                       "kind": Village.Kind.VILLAGE if row["unit_kind"] == "village" else Village.Kind.COMMUNITY})
-    from django.utils import timezone
-
     return DemoContext(county=county, today=today or timezone.localdate(), rng=random.Random(350423), out=ctx_out,
                        force_password_change=force_password_change)
 
 
 @transaction.atomic
 def build_users(ctx: DemoContext) -> None:
-    from core.models import Village
-    from core.roles import Role
-
     county = ctx.county
     for role, username, label in [(Role.COUNTY_ORG, "org", "县委组织部"), (Role.COUNTY_FINANCE, "finance", "县财政局"),
                                   (Role.COUNTY_HRSS, "hrss", "县人社局")]:
