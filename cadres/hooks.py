@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres import demo  # noqa: F401  (registers the demo step)
 from cadres.models import Cadre
-from cadres.permissions import STAFF_ROLES
+from cadres.permissions import STAFF_ROLES, can_register_cadres
 from core.registry import HomePanel, home_panel, nav, provide
-from core.roles import Role
 from core.selectors import vacancy_list
 
 provide("own_cadre_ids", lambda user: Cadre.objects.filter(user=user).order_by().values_list("pk", flat=True))
@@ -26,7 +25,7 @@ nav(label=_("后备干部"), url_name="cadres:list", roles=STAFF_ROLES, order=10
 
 @home_panel(order=10)
 def vacancies(request, scope):
-    if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+    if not can_register_cadres(scope):  # who fills vacancies: county_org and township party committees
         return None
     qs = vacancy_list(user=request.user)
     rows = list(qs[:8])

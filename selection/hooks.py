@@ -6,13 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.permissions import STAFF_ROLES
 from core.registry import HomePanel, home_panel, nav
-from core.roles import Role
-from selection import demo  # noqa: F401  (registers the demo step)
+from selection import (
+    demo,  # noqa: F401  (registers the demo step)
+    permissions,
+)
 from selection.selectors import rounds_waiting_for_county, waiting_for_review
 
 
 def waiting_review_badge(request, scope):
-    if not scope.has_any(Role.TOWNSHIP_PARTY):
+    if not permissions.reviews_somewhere(scope):
         return None
     return waiting_for_review(user=request.user).count() or None
 
@@ -30,7 +32,7 @@ nav(
 @home_panel(order=20)
 def applications_to_review(request, scope):
     """Township party committee: applications waiting for its preliminary review (R-11)."""
-    if not scope.has_any(Role.TOWNSHIP_PARTY):
+    if not permissions.reviews_somewhere(scope):
         return None
     qs = waiting_for_review(user=request.user).order_by("applied_on", "pk")
     rows = list(qs[:8])
@@ -54,7 +56,7 @@ def applications_to_review(request, scope):
 @home_panel(order=21)
 def rounds_to_decide(request, scope):
     """County organisation department: rounds waiting for scores, co-review or the decision."""
-    if not scope.has_any(Role.COUNTY_ORG):
+    if not permissions.decides_somewhere(scope):
         return None
     rows = list(rounds_waiting_for_county(user=request.user)[:8])
     return HomePanel(

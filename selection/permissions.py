@@ -39,6 +39,16 @@ STEPS = {
 
 
 # -- rounds ----------------------------------------------------------------------------------
+def reviews_somewhere(scope: Scope) -> bool:
+    """Holds the preliminary review somewhere (a township party committee): its home panel and badge."""
+    return scope.has_any(*REVIEWERS)
+
+
+def decides_somewhere(scope: Scope) -> bool:
+    """Holds the county's steps somewhere (scores, co-review, decision): its home panel."""
+    return scope.has_any(*DECIDERS)
+
+
 def can_run_rounds(scope: Scope) -> bool:
     """May announce a round somewhere (the county organisation department of some county)."""
     return scope.is_superuser or bool(scope.counties_holding(*ROUND_MANAGERS))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import today
 from core.registry import HomePanel, home_panel, nav
 from core.roles import Role
+from supervision import permissions
 from supervision.metrics import dashboard
 from supervision.models import Notice
 from supervision.selectors import notice_list, talk_flags
@@ -27,7 +28,7 @@ nav(label=_("信息台账"), url_name="supervision:ledger", roles=COUNTY | TOWNS
 @home_panel(order=5)
 def county_dashboard(request, scope):
     """The county's (and a township's) live state on the home page: each number links to its list."""
-    if not scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY):
+    if not permissions.sees_dashboard_panel(scope):
         return None
     data = dashboard(user=request.user, as_of=today())
     return HomePanel(
@@ -39,7 +40,7 @@ def county_dashboard(request, scope):
 
 @home_panel(order=25)
 def talks_to_do(request, scope):
-    if not scope.has_any(Role.TOWNSHIP_PARTY) or scope.has_any(Role.COUNTY_ORG):
+    if not permissions.sees_talk_reminders(scope):
         return None
     items = []
     for f in talk_flags(user=request.user, as_of=today()):
@@ -53,7 +54,7 @@ def talks_to_do(request, scope):
 
 @home_panel(order=26)
 def notices_to_answer(request, scope):
-    if not scope.has_any(Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY) or scope.has_any(Role.COUNTY_ORG):
+    if not permissions.sees_notices_to_answer(scope):
         return None
     qs = notice_list(user=request.user).filter(status=Notice.Status.OPEN).order_by("due_on")
     rows = list(qs[:6])

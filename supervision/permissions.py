@@ -40,6 +40,23 @@ def enforce(by, decision, *args, message=None, **kwargs) -> None:
 
 # -- pages -------------------------------------------------------------------------------------------
 
+# -- what the home page shows whom ------------------------------------------------------------------------
+def sees_dashboard_panel(scope: Scope) -> bool:
+    """The work board on the home page: county_org and township party committees."""
+    return scope.has_any(Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
+
+
+def sees_talk_reminders(scope: Scope) -> bool:
+    """Talk reminders: the township party committee that holds the talks (not a county account, which sees
+    the dashboard instead)."""
+    return scope.has_any(Role.TOWNSHIP_PARTY) and not scope.has_any(Role.COUNTY_ORG)
+
+
+def sees_notices_to_answer(scope: Scope) -> bool:
+    """Open notices to answer: their recipients below the county."""
+    return scope.has_any(Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY) and not scope.has_any(Role.COUNTY_ORG)
+
+
 def can_view_dashboard(scope: Scope) -> bool:
     """The dashboard is for county, township and village staff (not for a cadre signed in as such)."""
     return not scope.is_empty and can_view_ledger(scope)
