@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BoundedFilterSet
 from core.models import AuditEvent, User
 from core.roles import Role
 from core.tables import ListTable
@@ -21,7 +22,7 @@ AUDIT_ACTIONS = {
 }
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, method="filter_role",
                                        empty_label=_("全部角色"))
@@ -62,7 +63,7 @@ class AccountTable(ListTable):
         return "；".join(names)
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     outcome = django_filters.ChoiceFilter(label=_("结果"), choices=AuditEvent.Outcome.choices,
                                           empty_label=_("全部结果"))
