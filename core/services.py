@@ -142,7 +142,11 @@ def role_assign(*, user: User, role: str, county=None, township=None, village=No
             # full_clean skips the conditional unique constraint's check on purpose (it would race);
             # the partial unique index role_assignment_active_once decides between parallel requests.
             model_save(assignment, by=by)
-    except IntegrityError as exc:
+    except (IntegrityError, ValidationError) as exc:
+        # a parallel request won: full_clean's constraint check or the partial unique index saw its row
+        if isinstance(exc, ValidationError) and not RoleAssignment.objects.filter(
+                user=user, role=role, is_active=True, **{tier.value: unit}).exists():
+            raise
         raise Conflict(_("该用户已在此单位拥有角色“%(r)s”，无需重复分配。") % {"r": Role(role).label}) from exc
     assign_perm(f"core.{role}", user, unit)
     clear_scope(user)
