@@ -6,11 +6,12 @@ and templates only ask (to show a button, or to answer 403 before reading a form
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import actor_may  # noqa: F401  (re-exported for the cadres and selection services)
+from core.permissions import enforce as deny_unless  # noqa: F401
 from core.roles import Role
-from core.scope import Scope, get_scope
+from core.scope import Scope
 
 #: who may create, edit, disqualify and record resignation of a cadre (at the cadre's village), link its
 #: login, and open and decide its discipline cases
@@ -24,18 +25,6 @@ CREATE_DENIED = _("只有县委组织部和乡（镇）党委可以登记后备�
 WRITE_DENIED = _("只有县委组织部或本乡（镇）党委可以登记、修改后备干部。")
 LINK_DENIED = _("只有县委组织部或本乡（镇）党委可以关联后备干部的登录账号。")
 CASE_DENIED = _("只有县委组织部或本乡（镇）党委可以立案。")
-
-
-def deny_unless(allowed: bool, message=None) -> None:
-    """Raise PermissionDenied (403) with ``message`` unless ``allowed``."""
-    if not allowed:
-        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
-
-
-def actor_may(by, decision, *args, **kwargs) -> bool:
-    """``decision(scope, ...)`` for the acting user of a service; the system (``by=None``: jobs, the demo)
-    always may."""
-    return by is None or decision(get_scope(by), *args, **kwargs)
 
 
 def can_register_cadres(scope: Scope) -> bool:

@@ -8,23 +8,35 @@ decisions in its ``permissions.py``; this module also holds the two helpers they
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from core.roles import Role
-from core.scope import Scope
+from core.scope import Scope, get_scope
 
 #: who may look at the org tree (the quota page); township party committees see their township's part
 ORG_TREE_READERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY)
 
 
-def enforce(allowed: bool, message: str) -> None:
-    """Raise 403 with ``message`` unless ``allowed``."""
+def enforce(allowed: bool, message=None) -> None:
+    """Raise 403 with ``message`` (or a general refusal) unless ``allowed``."""
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
 
 
 def is_system(by) -> bool:
-    """Writes without a person (the demo set-up, data migrations) are not permission-checked."""
+    """Writes without a person (jobs, the demo set-up, data migrations) are not permission-checked."""
     return by is None
+
+
+def actor_may(by, decision, *args, **kwargs) -> bool:
+    """``decision(scope, ...)`` for the acting user of a service; the system (``by=None``) always may."""
+    return is_system(by) or decision(get_scope(by), *args, **kwargs)
+
+
+def enforce_for(by, decision, *args, message=None, **kwargs) -> None:
+    """In a service: 403 unless ``decision(scope of by, *args, **kwargs)`` — every app's services enforce its
+    ``permissions.can_*`` through this one helper."""
+    enforce(actor_may(by, decision, *args, **kwargs), message)
 
 
 # -- decisions ---------------------------------------------------------------------------------------------

@@ -4,12 +4,10 @@ ask (to show a button, to choose 403 vs 404). The role tuples live here once."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
+from core.permissions import enforce_for as enforce  # noqa: F401  (the services' helper)
 from core.roles import Role
-from core.scope import get_scope
 from payroll.models import FundingSource
 
 #: every unit role: they read policies, bonuses, corrections, the unpaid check and export pay sheets
@@ -29,15 +27,6 @@ PAID_RECORDERS = {
     FundingSource.TOWNSHIP: frozenset({Role.TOWNSHIP_PARTY}),
     FundingSource.VILLAGE: frozenset({Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY}),
 }
-
-
-def enforce(by, decision, *args, message=None) -> None:
-    """For services: PermissionDenied unless ``decision(scope, *args)`` holds for ``by``. ``by=None`` is the
-    system itself (jobs, the demo, tests building data) and may do everything."""
-    if by is None:
-        return
-    if not decision(get_scope(by), *args):
-        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
 
 
 def is_staff(scope) -> bool:

@@ -7,11 +7,12 @@ no. The services enforce them (``require``: PermissionDenied, 403); views, the A
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from core.permissions import enforce as require  # noqa: F401  (views and services)
+from core.permissions import enforce_for as enforce  # noqa: F401
 from core.roles import Role
-from core.scope import Scope, get_scope
+from core.scope import Scope
 from supervision.models import Talk
 
 #: who records talks, training, attachment, assessments, commitments and pairing (at the cadre's township)
@@ -22,20 +23,6 @@ VILLAGE_RECORDERS = (Role.VILLAGE_SECRETARY,)
 COUNTY_RECORDERS = (Role.COUNTY_ORG,)
 #: who opens and decides discipline cases (at the cadre's village): as in cadres.api
 CASE_MANAGERS = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
-
-
-def require(allowed: bool, message=None) -> None:
-    """Raise PermissionDenied (403) with ``message`` unless ``allowed``: how the services enforce (and how a
-    view turns a "no" into 403 before it shows a form)."""
-    if not allowed:
-        raise PermissionDenied(message or _("您的角色无权执行此操作。"))
-
-
-def enforce(by, decision, *args, message=None, **kwargs) -> None:
-    """In a service: 403 unless ``decision(scope of by, *args, **kwargs)``; the system (``by=None``: jobs,
-    the demo data) may do anything."""
-    if by is not None:
-        require(decision(get_scope(by), *args, **kwargs), message)
 
 
 # -- pages -------------------------------------------------------------------------------------------

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from attendance.models import LeaveRequest
 from cadres.models import Cadre
+from core.permissions import enforce_for as enforce  # noqa: F401  (the attendance services' helper)
 from core.roles import Role
-from core.scope import get_scope
 from core.selectors import users_with_role
 
 S = LeaveRequest.Status
-
-
-def enforce(by, allowed: Callable[..., bool], *objects, message: str) -> None:
-    """PermissionDenied (403) unless ``allowed(scope, *objects)`` (an ``attendance.permissions`` question)
-    says yes. ``by`` None is the system (jobs, the demo), which may do everything."""
-    if by is not None and not allowed(get_scope(by), *objects):
-        raise PermissionDenied(message)
 
 
 def county_id(cadre: Cadre) -> int:
