@@ -172,13 +172,14 @@ def _blank(values) -> bool:
 
 
 def read_upload(upload, columns: dict[str, str], *, header_row: int = 1,
-                max_rows: int | None = None) -> ImportResult:
+                max_rows: int | None = None, optional=()) -> ImportResult:
     """Read an .xlsx upload whose header row names ``columns`` (key → Chinese header).
 
     Refuses (ValidationError on "file", nothing read into the database) a file too large, one whose zip
     expands too much, not .xlsx, missing a column, without any data row, or with more data rows than
     ``max_rows`` (default ``settings.MAX_IMPORT_ROWS``) — rows are streamed and counting stops at the first
-    one over the cap. Empty rows are skipped."""
+    one over the cap. Empty rows are skipped. A column in ``optional`` (keys) may be absent (a template
+    downloaded before it was added still imports); its value is then None."""
     max_rows = max_rows or settings.MAX_IMPORT_ROWS
     if upload is None:
         raise ValidationError({"file": _("请选择要导入的 Excel 文件（.xlsx）。")})
@@ -192,7 +193,7 @@ def read_upload(upload, columns: dict[str, str], *, header_row: int = 1,
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise ValidationError({"file": str(UNREADABLE)}) from exc
     try:
-        return _read_rows(wb.worksheets[0], columns, header_row, max_rows)
+        return _read_rows(wb.worksheets[0], columns, header_row, max_rows, frozenset(optional))
     except ValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - a sheet that breaks while streaming is unreadable too
@@ -201,7 +202,7 @@ def read_upload(upload, columns: dict[str, str], *, header_row: int = 1,
         wb.close()
 
 
-def _read_rows(ws, columns: dict[str, str], header_row: int, cap: int) -> ImportResult:
+def _read_rows(ws, columns: dict[str, str], header_row: int, cap: int, optional=frozenset()) -> ImportResult:
     rows = enumerate(ws.iter_rows(values_only=True), start=1)
     header = None
     for number, values in rows:
@@ -216,7 +217,7 @@ def _read_rows(ws, columns: dict[str, str], header_row: int, cap: int) -> Import
     for key, title in columns.items():
         if title in headers:
             index[key] = headers.index(title)
-        else:
+        elif key not in optional:
             missing.append(title)
     if missing:
         raise ValidationError({"file": _("缺少列：%(c)s。请使用下载的模板。") % {"c": "、".join(missing)}})
@@ -227,7 +228,9 @@ def _read_rows(ws, columns: dict[str, str], header_row: int, cap: int) -> Import
         if len(result.rows) == cap:
             raise ValidationError({"file": _("数据行超过 %(n)s 行（第 %(r)s 行起超出），每次最多导入 %(n)s 行，"
                                              "请分成几个文件导入。") % {"n": cap, "r": number}})
-        result.rows.append((number, {key: (values[i] if i < len(values) else None) for key, i in index.items()}))
+        row = dict.fromkeys(optional)
+        row.update({key: (values[i] if i < len(values) else None) for key, i in index.items()})
+        result.rows.append((number, row))
     if not result.rows:
         raise ValidationError({"file": _("文件里没有数据行：请在表头下面逐行填写后再导入。")})
     return result

@@ -17,8 +17,10 @@ from selection.models import Application
 APPLICANT_COLUMNS = {
     "township": "乡（镇）", "village": "村（社区）", "name": "姓名", "id_number": "身份证号", "phone": "手机号",
     "education": "学历", "political_status": "政治面貌", "previous_round": "上轮后备干部",
-    "negative_items": "负面清单情形",
+    "negative_items": "负面清单情形", "unmet_conditions": "基本条件不符合项",
 }
+#: columns a template downloaded before they were added may lack
+APPLICANT_OPTIONAL = frozenset({"unmet_conditions"})
 SCORE_COLUMNS = {"number": "报名编号", "name": "姓名", "written": "笔试成绩", "interview": "面试成绩"}
 PUBLICITY_STATUSES = (Application.Status.CO_REVIEWED, Application.Status.APPOINTED)
 
@@ -90,7 +92,7 @@ def applicant_template(rnd) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("报名人员")
-    excel.write_header(ws, list(APPLICANT_COLUMNS.values()), widths=[14, 14, 10, 22, 15, 12, 14, 12, 16])
+    excel.write_header(ws, list(APPLICANT_COLUMNS.values()), widths=[14, 14, 10, 22, 15, 12, 14, 12, 16, 16])
     for row in range(2, 502):  # ID numbers and phones as text, so Excel keeps all 18 digits
         for col in (4, 5):
             ws.cell(row=row, column=col).number_format = "@"
@@ -108,8 +110,12 @@ def applicant_template(rnd) -> bytes:
                  "p": "、".join(str(label) for _v, label in PoliticalStatus.choices)},
              _("4. 上轮后备干部填“是”或“否”。"),
              _("5. 负面清单情形：本人逐项声明第七条十种情形，无则填“无”或留空；有则填项号（如 3,7）——有任何一项不得报名。"),
-             _("6. 文件中任何一行有错，整份文件都不会导入；系统会退回本表，标红出错的行并写明原因，改好后重新导入即可。"),
-             "", _("第七条 有下列情形之一的，不得作村级后备干部：")]
+             _("6. 基本条件不符合项：第五条六项基本条件（见下），经核实均符合的留空；有不符合的填项号（如 3）"
+               "——有任何一项不符合不得报名。"),
+             _("7. 文件中任何一行有错，整份文件都不会导入；系统会退回本表，标红出错的行并写明原因，改好后重新导入即可。"),
+             "", _("第五条 村级后备干部资格条件：")]
+    lines += [f"（{k}）{t}" for k, t in policies.BASIC_CONDITIONS.items()]
+    lines += ["", _("第七条 有下列情形之一的，不得作村级后备干部：")]
     lines += [f"（{k}）{t}" for k, t in policies.NEGATIVE_LIST.items()]
     _instructions(wb, lines)
     return excel.workbook_bytes(wb)

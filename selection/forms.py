@@ -96,11 +96,37 @@ class ReviewForm(BootstrapMixin, forms.Form):
         help_text=_("学历低于高中（中专）的，通过初审须写明破格理由"))
     comment = forms.CharField(max_length=limits.NOTE, label=_("初审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    #: R-16: one "符合/不符合" choice and one note per condition of 第五条, placed before the result
+    CONDITION_CHOICES = [("1", _("符合")), ("0", _("不符合"))]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        conditions = {}
+        for key, text in policies.BASIC_CONDITIONS.items():
+            conditions[f"condition_{key}"] = forms.ChoiceField(
+                label=_("第五条（%(k)s）%(t)s") % {"k": key, "t": text}, choices=self.CONDITION_CHOICES,
+                widget=forms.RadioSelect, error_messages={"required": _("请核实此项：符合或不符合。")})
+            conditions[f"condition_{key}_note"] = forms.CharField(
+                label=_("核实情况"), max_length=limits.REASON, required=False,
+                help_text=_("不符合的须写明核实情况"))
+        self.fields = {**conditions, **self.fields}
         self._style()
-        for name in ("passed", "negative_items_found"):
+        for name in ("passed", "negative_items_found", *(f"condition_{k}" for k in policies.CONDITION_KEYS)):
             self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        conditions = {}
+        for key in policies.CONDITION_KEYS:
+            met, note = data.pop(f"condition_{key}", None), data.pop(f"condition_{key}_note", "")
+            if met is None:
+                continue
+            if met == "0" and not (note or "").strip():
+                self.add_error(f"condition_{key}_note", _("“%(t)s”核实为不符合，请写明核实情况。") % {
+                    "t": policies.BASIC_CONDITIONS[key]})
+            conditions[key] = {"met": met == "1", "note": note}
+        data["conditions"] = conditions
+        return data
 
 
 class ScoresForm(BootstrapMixin, forms.Form):

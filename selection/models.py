@@ -143,6 +143,8 @@ class Application(models.Model):
     # 乡（镇）党委初审
     review_passed = models.BooleanField(_("初审结果"), null=True, blank=True)
     review_comment = limits.text_field(_("初审意见"), limits.NOTE, blank=True)
+    #: R-16: the township's finding on each basic condition of 第五条, {"1": {"met": true, "note": ""}, …}
+    basic_conditions = models.JSONField(_("基本条件核实"), default=dict, blank=True, editable=False)
     education_exception = limits.text_field(_("学历破格理由"), limits.NOTE, blank=True,
                                            help_text=_("高中（中专）以下学历须写明破格理由"))
     reviewed_by = _actor(_("初审人"))

@@ -61,6 +61,65 @@ def normalize_negative_list(value) -> dict[str, bool]:
     return out
 
 
+#: 第五条: the basic qualifications the township confirms one by one at 初审 (R-16). Keys are numbers as
+#: strings, as in the API's ``conditions`` object.
+BASIC_CONDITIONS = {
+    "1": gettext_lazy("拥护中国共产党领导，贯彻执行党的基本路线和各项方针政策"),
+    "2": gettext_lazy("遵纪守法"),
+    "3": gettext_lazy("身心健康"),
+    "4": gettext_lazy("思想上进"),
+    "5": gettext_lazy("有群众观念"),
+    "6": gettext_lazy("有志于清流农村事业发展"),
+}
+CONDITION_KEYS = list(BASIC_CONDITIONS)
+
+
+def normalize_conditions(value, *, note_limit: int) -> dict[str, dict]:
+    """R-16: every condition of 第五条 answered as ``{"met": bool, "note": str}``; an unmet one needs a note
+    saying what was found. ValueError names what is wrong."""
+    if not isinstance(value, dict):
+        raise ValueError(_("请逐项核实第五条的六项基本条件（1至6，符合或不符合）。"))
+    unknown = [str(k) for k in value if str(k) not in BASIC_CONDITIONS]
+    if unknown:
+        raise ValueError(_("第五条基本条件只有第1至6项，不认识：%(k)s。") % {"k": "、".join(unknown)})
+    out, missing = {}, []
+    for key in CONDITION_KEYS:
+        raw = value.get(key, value.get(int(key)))
+        if raw is None:
+            missing.append(key)
+            continue
+        if isinstance(raw, bool):
+            raw = {"met": raw}
+        met = raw.get("met") if isinstance(raw, dict) else None
+        if not isinstance(met, bool):
+            raise ValueError(_("第五条第%(k)s项“%(t)s”须核实为“符合”或“不符合”。") % {
+                "k": key, "t": BASIC_CONDITIONS[key]})
+        note = raw.get("note") or ""
+        if not isinstance(note, str):
+            raise ValueError(_("第五条第%(k)s项的核实说明须为文字。") % {"k": key})
+        note = note.strip()
+        if len(note) > note_limit:
+            raise ValueError(_("第五条第%(k)s项的核实说明不能超过%(n)s字。") % {"k": key, "n": note_limit})
+        if not met and not note:
+            raise ValueError(_("第五条第%(k)s项“%(t)s”核实为不符合，请写明核实情况。") % {
+                "k": key, "t": BASIC_CONDITIONS[key]})
+        out[key] = {"met": met, "note": note}
+    if missing:
+        raise ValueError(_("第五条第%(k)s项未核实，请逐项选择“符合”或“不符合”。") % {"k": "、".join(missing)})
+    return out
+
+
+def unmet_conditions(conditions: dict) -> list[str]:
+    return [k for k in CONDITION_KEYS if not (conditions or {}).get(k, {}).get("met", True)]
+
+
+def conditions_reason(conditions: dict) -> str:
+    """R-16: the refusal text naming each unmet condition with what the township found."""
+    parts = [_("“%(t)s”（%(n)s）") % {"t": BASIC_CONDITIONS[k], "n": conditions[k]["note"]}
+             for k in unmet_conditions(conditions)]
+    return _("不符合第五条基本条件：%(items)s。") % {"items": "、".join(parts)}
+
+
 def negative_list_reason(items) -> str:
     """R-12: the refusal text naming each item present."""
     parts = [_("第七条第（%(k)s）项“%(t)s”") % {"k": k, "t": NEGATIVE_LIST[str(k)]} for k in items]

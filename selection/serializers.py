@@ -44,6 +44,8 @@ class ApplicationSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
     decided_on = serializers.DateField(read_only=True, allow_null=True)
     document_no = serializers.CharField(read_only=True)
     cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    basic_conditions = serializers.JSONField(read_only=True, help_text=_(
+        "初审时逐项核实的第五条基本条件：{\"1\": {\"met\": true, \"note\": \"\"}, …, \"6\": …}；未初审时为 {}"))
     applied_on = serializers.DateField(required=False)
 
     class Meta:
@@ -51,7 +53,7 @@ class ApplicationSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
         fields = ["id", "round", "village", "name", "id_number", "education", "phone", "previous_round",
                   "negative_list", "political_status", "applied_on", "status", "written_score", "interview_score",
                   "bonus", "composite_score", "rank", "rejection_reason", "education_exception", "decided_on",
-                  "document_no", "cadre"]
+                  "document_no", "cadre", "basic_conditions"]
         extra_kwargs = {"political_status": {"required": False}}
         validators = []
 
@@ -67,6 +69,10 @@ class ReviewSerializer(serializers.Serializer):
     negative_items_found = serializers.ListField(
         child=serializers.ChoiceField(choices=policies.NEGATIVE_KEYS), required=False, default=list,
         help_text=_("初审核实发现的第七条情形项号（可选）；有任何一项即不通过"))
+    conditions = serializers.JSONField(
+        required=False, default=None, allow_null=True,
+        help_text=_("第五条六项基本条件的逐项核实：{\"1\": {\"met\": true, \"note\": \"\"}, …, \"6\": …}；"
+                    "不符合的须写明核实情况，有任何一项不符合即不通过。通过初审而不提交此项，视为六项均核实符合"))
 
 
 class ScoresSerializer(serializers.Serializer):

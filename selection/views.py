@@ -234,6 +234,8 @@ def application_detail(request, pk):
     ctx = {"app": app, "steps": _steps(app), "next_step": next_step,
            "can_edit": permissions.can_edit_application(scope, app),
            "negative": [(k, t, bool(app.negative_list.get(k))) for k, t in policies.NEGATIVE_LIST.items()],
+           "conditions": [(k, t, app.basic_conditions[k]) for k, t in policies.BASIC_CONDITIONS.items()
+                          if k in (app.basic_conditions or {})],
            "waiting_for": Application.NEXT_STEP.get(app.status)}
     if permissions.can_see_application_history(scope, app):
         ctx["history"] = history_rows(app, full_personal=scope.sees_personal_data(app.round.county_id))
@@ -290,7 +292,9 @@ def _import_view(request, pk, *, kind):
         upload = form.cleaned_data["file"]
         columns = exports.APPLICANT_COLUMNS if kind == "applicants" else exports.SCORE_COLUMNS
         try:
-            result = excel.read_upload(upload, columns, max_rows=settings.MAX_SELECTION_IMPORT_ROWS)
+            optional = exports.APPLICANT_OPTIONAL if kind == "applicants" else ()
+            result = excel.read_upload(upload, columns, max_rows=settings.MAX_SELECTION_IMPORT_ROWS,
+                                       optional=optional)
             if kind == "applicants":
                 done = services.applications_import(round=rnd, by=request.user, result=result, villages=villages)
             else:

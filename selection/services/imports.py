@@ -66,6 +66,12 @@ def _yes(value) -> bool | None:
     return None
 
 
+def _items(value) -> list[str]:
+    """Item numbers written as "3,7", "3、7" or "3，7"; "无"/"否"/blank is none."""
+    text = _cell(value).replace("，", ",").replace("、", ",").replace(" ", "")
+    return [x for x in text.split(",") if x and x not in ("无", "否")]
+
+
 def applications_import(*, round: Round, by, result, villages) -> list[Application]:
     """Bulk 个人申请 from the applicant template; ``villages``: the villages ``by`` may enter for.
     A file with any bad row changes nothing (result.errors says why, row by row)."""
@@ -88,11 +94,16 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
         previous = _yes(row["previous_round"])
         if previous is None:
             problems["previous_round"] = _("“上轮后备干部”请填“是”或“否”。")
-        declared = _cell(row["negative_items"]).replace("，", ",").replace("、", ",").replace(" ", "")
-        items = [x for x in declared.split(",") if x and x not in ("无", "否")]
+        items = _items(row["negative_items"])
         if any(x not in policies.NEGATIVE_LIST for x in items):
             problems["negative_list"] = _("“负面清单情形”填写第七条的项号（1至10，多项用逗号隔开），无则填“无”或留空。")
             items = []
+        unmet = _items(row.get("unmet_conditions"))
+        if any(x not in policies.BASIC_CONDITIONS for x in unmet):
+            problems["unmet_conditions"] = _("“基本条件不符合项”填写第五条的项号（1至6，多项用逗号隔开），均符合则留空。")
+        elif unmet:  # R-16: an unmet basic condition refuses the applicant and names it
+            problems["unmet_conditions"] = _("不符合第五条基本条件：%(c)s，不得报名。") % {
+                "c": "、".join("“%s”" % policies.BASIC_CONDITIONS[x] for x in unmet)}
         if problems:
             raise ValidationError(problems)
         return application_submit(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cadres import services as cadre_services
 from cadres.models import Cadre
+from core import limits
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.models import Village
@@ -51,12 +52,28 @@ def rerank(*, round_id: int, village_id: int) -> None:
 
 @transaction.atomic
 def application_review(*, application: Application, by, passed: bool, comment: str = "",
-                       education_exception: str = "", negative_items_found=()) -> Application:
-    """R-11 乡（镇）党委初审, R-12 verification of the negative list, R-14 education exception."""
+                       education_exception: str = "", negative_items_found=(), conditions=None) -> Application:
+    """R-11 乡（镇）党委初审, R-16 the basic conditions of 第五条 confirmed one by one, R-12 verification of
+    the negative list, R-14 education exception.
+
+    ``conditions``: {"1": {"met": bool, "note": str}, …, "6": …}. The web form always sends all six.
+    An API client that leaves it out while passing confirms all six as met (the contract's body
+    ``{passed, comment}`` keeps working, and the record says they were confirmed); an unmet condition
+    rejects the application and the refusal names it."""
     require_step_by(by, "review", application)
     app = _lock(application)
     to = Application.Status.REVIEWED if passed else Application.Status.REJECTED
     app.check_transition(to)
+    if conditions is None:
+        checked = {k: {"met": True, "note": ""} for k in policies.CONDITION_KEYS} if passed else {}
+    else:
+        try:
+            checked = policies.normalize_conditions(conditions, note_limit=limits.REASON)
+        except ValueError as exc:
+            raise ValidationError({"conditions": str(exc)}) from exc
+    unmet = policies.unmet_conditions(checked)
+    if unmet and passed:
+        raise ValidationError({"passed": _("%(r)s不能通过初审。") % {"r": policies.conditions_reason(checked)}})
     comment = (comment or "").strip()
     education_exception = (education_exception or "").strip()
     found = sorted({str(i) for i in negative_items_found or ()}, key=int)
@@ -70,15 +87,19 @@ def application_review(*, application: Application, by, passed: bool, comment: s
         raise ValidationError({"education_exception": _(
             "%(n)s的学历为“%(e)s”，低于高中（中专）。按第六条须写明破格理由，才能通过初审。") % {
             "n": app.name, "e": app.get_education_display()}})
-    if not passed and not comment and not found:
+    if not passed and not comment and not found and not unmet:
         raise ValidationError({"comment": _("不通过初审时，请写明理由。")})
     app.status = to
     app.review_passed = passed
     app.review_comment = comment
+    app.basic_conditions = checked
     app.education_exception = education_exception if passed else ""
     if not passed:
-        reason = policies.negative_list_reason(found) if found else ""
-        app.rejection_reason = _("乡（镇）党委初审未通过：%(r)s") % {"r": "；".join(x for x in (reason, comment) if x)}
+        reasons = (policies.conditions_reason(checked) if unmet else "",
+                   policies.negative_list_reason(found) if found else "", comment)
+        text = _("乡（镇）党委初审未通过：%(r)s") % {"r": "；".join(x for x in reasons if x)}
+        # the full findings stay in basic_conditions / review_comment; the summary fits its column
+        app.rejection_reason = text if len(text) <= limits.NOTE else text[:limits.NOTE - 1] + "…"
     _stamp(app, by=by, step="reviewed")
     return _save_app(app, by=by)
 

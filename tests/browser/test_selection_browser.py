@@ -42,6 +42,8 @@ def test_township_reviews_and_county_decides(world, running_round, live_server, 
     assert panel.locator("text=林晓东").count() == 1
     panel.locator("text=林晓东").click()
     page.click("[data-testid=next-step]")
+    for key in policies.CONDITION_KEYS:  # each basic condition of 第五条 confirmed
+        page.check(f"#id_condition_{key}_0")
     page.check("#id_passed_0")
     page.fill("#id_comment", "符合资格条件")
     submit(page)

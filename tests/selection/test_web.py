@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from cadres.models import Cadre
 from core.dates import today
 from core.roles import Role
-from selection import exports
+from selection import exports, policies
 from selection.models import Application
 from tests.factories import id_number_for
 
@@ -50,7 +50,7 @@ def applicant_row(world, name, village=None, **kw):
     village = village or world.village2
     row = {"township": village.township.name, "village": village.name, "name": name, "id_number": id_number_for(),
            "phone": "13900002222", "education": "大专", "political_status": "中共党员", "previous_round": "否",
-           "negative_items": "无"}
+           "negative_items": "无", "unmet_conditions": ""}
     row.update(kw)
     return [row[k] for k in exports.APPLICANT_COLUMNS]
 
@@ -98,12 +98,16 @@ def test_application_form_refuses_negative_item_with_its_text(world, rnd, party)
     assert r.status_code == 302 and Application.objects.get().name == "钱七"
 
 
+#: R-16: the review form's answer "符合" for each basic condition of 第五条
+ALL_CONDITIONS_MET = {f"condition_{k}": "1" for k in policies.CONDITION_KEYS}
+
+
 def test_review_page_by_township_and_decision_page_by_county(world, apply, advance, party, org):
     app = apply(education="below_high_school")
     r = client_for(party).post(f"/selection/applications/{app.pk}/review/", {"passed": "1", "comment": "好"})
     assert r.status_code == 200 and "破格理由" in r.content.decode()
     r = client_for(party).post(f"/selection/applications/{app.pk}/review/",
-                               {"passed": "1", "education_exception": "群众公认"})
+                               {"passed": "1", "education_exception": "群众公认", **ALL_CONDITIONS_MET})
     assert r.status_code == 302
     assert client_for(org).get(f"/selection/applications/{app.pk}/review/").status_code == 403
     app = advance(Application.objects.get(pk=app.pk), "co_reviewed")
