@@ -12,9 +12,10 @@ from core.api import router
 from core.scope import get_scope
 from core.selectors import village_list
 from selection import permissions, services
-from selection.selectors import ApplicationFilter, RoundFilter, application_list, round_list
+from selection.selectors import ApplicationFilter, RoundFilter, application_list, round_list, waiver_list
 from selection.serializers import (
     ApplicationSerializer,
+    BanWaiverSerializer,
     CoReviewSerializer,
     DecideSerializer,
     ReviewSerializer,
@@ -94,5 +95,26 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return self._step(request, "decide", DecideSerializer, services.application_decide)
 
 
+class BanWaiverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """R-17: waivers of the five-year ban, one person in one round; county_org of the round's county
+    records them, everyone who sees the round reads them."""
+
+    serializer_class = BanWaiverSerializer
+    filterset_fields = ["round"]
+
+    def get_queryset(self):
+        return waiver_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        rnd = get_object_or_404(round_list(user=request.user), pk=data.pop("round").pk)
+        waiver = services.ban_waive(round=rnd, by=request.user, **data)
+        return Response(self.get_serializer(waiver).data, status=status.HTTP_201_CREATED)
+
+
 router.register("selection-rounds", RoundViewSet, basename="selection-round")
+router.register("ban-waivers", BanWaiverViewSet, basename="ban-waiver")
 router.register("applications", ApplicationViewSet, basename="application")

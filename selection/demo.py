@@ -158,7 +158,30 @@ def build_supplement_round(ctx) -> None:
                                 negative_items_found=["7"],
                                 comment="经村“两委”和派出所核实，本人曾利用宗族势力干预村务")
     apply(third, Education.HIGH_SCHOOL)
+    fourth = vacant[3 % len(vacant)]
+    unfit = apply(fourth, Education.HIGH_SCHOOL)
+    conditions = {k: {"met": True, "note": ""} for k in policies.CONDITION_KEYS}
+    conditions["3"] = {"met": False, "note": "经村卫生所和家属核实，本人长期病休，近一年无法参加村务工作"}
+    services.application_review(application=unfit, by=party_of(fourth), passed=False, conditions=conditions)
+    _waived_applicant(ctx, rnd, org, fourth, party_of(fourth), taken)
     ctx.say(f"  选拔：{rnd.title}（进行中；{first.township.name}{first.name}的2人已通过初审，待录入成绩）\n")
+
+
+def _waived_applicant(ctx, rnd, org, village, party, taken) -> None:
+    """R-17: one person still within the five-year ban whom the county lets apply in this round."""
+    banned = (Cadre.objects.filter(village__township__county=ctx.county, status=Cadre.Status.DISQUALIFIED,
+                                   banned_until__gt=ctx.today).order_by("disqualified_on", "pk").first())
+    if banned is None:
+        return
+    services.ban_waive(round=rnd, id_number=banned.id_number, by=org,
+                       reason="本人在2026年防汛抢险中表现突出，所在村党员群众联名推荐，经县委组织部研究同意参加本次增补选拔",
+                       document_no=f"清委组〔{rnd.year}〕12号")
+    taken.add(banned.id_number)
+    services.application_submit(
+        round=rnd, by=party, village=village, name=banned.name, id_number=banned.id_number,
+        education=banned.education, phone=banned.phone or _phone(ctx), previous_round=False,
+        negative_list=_no_items(), applied_on=ctx.today)
+    ctx.say(f"  选拔：{banned.name}（禁选期内）经县委组织部批准豁免，报名{village.township.name}{village.name}\n")
 
 
 @demo_step(order=20)

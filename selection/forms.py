@@ -167,6 +167,19 @@ class DecideForm(BootstrapMixin, forms.Form):
         self.fields["appointed"].widget.attrs["class"] = "form-check-input"
 
 
+class BanWaiverForm(BootstrapMixin, forms.Form):
+    """R-17: the county's exception to the five-year ban for one person in one round."""
+    id_number = forms.CharField(label=_("身份证号"), max_length=18,
+                                help_text=_("被取消村级后备干部资格、仍在五年禁选期内的人员"))
+    reason = forms.CharField(label=_("豁免理由"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}))
+    document_no = forms.CharField(label=_("批准文号"), max_length=100,
+                                  widget=forms.TextInput(attrs={"placeholder": "清委组〔2026〕12号"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
 class UploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 

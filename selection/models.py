@@ -172,6 +172,9 @@ class Application(models.Model):
     decided_at = _when(_("决定登记时间"))
     cadre = models.OneToOneField(Cadre, verbose_name=_("聘任后的后备干部"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="selection_application")
+    #: R-17: the waiver that let this person apply while within the five-year ban
+    ban_waiver = models.ForeignKey("BanWaiver", verbose_name=_("禁选期豁免"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="applications", editable=False)
 
     history = HistoricalRecords()
 
@@ -208,3 +211,33 @@ class Application(models.Model):
     @property
     def declared_items(self) -> list[int]:
         return sorted(int(k) for k, v in (self.negative_list or {}).items() if v)
+
+
+class BanWaiver(models.Model):
+    """R-17 (第十一条 “原则上5年内不得参加选拔”): county_org lets one person still within the five-year ban
+    take part in one round, with a reason and a document number. Never silent: the application, the round
+    page and the ledger show it."""
+
+    round = models.ForeignKey(Round, verbose_name=_("选拔批次"), on_delete=models.PROTECT, related_name="ban_waivers")
+    id_number = models.CharField(_("身份证号"), max_length=18, validators=[validate_id_number])
+    name = models.CharField(_("姓名"), max_length=50)
+    #: the disqualification whose ban is waived (the cadre record that carries ``banned_until``)
+    banned_cadre = models.ForeignKey(Cadre, verbose_name=_("被取消资格的记录"), on_delete=models.PROTECT,
+                                     related_name="ban_waivers")
+    reason = limits.text_field(_("豁免理由"), limits.REASON)
+    document_no = models.CharField(_("文号"), max_length=100)
+    granted_by = _actor(_("批准登记人"))
+    granted_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("禁选期豁免")
+        verbose_name_plural = _("禁选期豁免")
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "id_number"], name="selection_one_waiver_per_round_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.round} · {self.document_no}"

@@ -26,6 +26,7 @@ CO_REVIEWERS = (Role.COUNTY_ORG,)
 DECIDERS = (Role.COUNTY_ORG,)
 
 ROUND_DENIED = _("只有县委组织部可以发布选拔公告。")
+WAIVER_DENIED = _("只有本县县委组织部可以批准禁选期豁免。")
 ENTRY_DENIED = _("只有县委组织部或本乡（镇）党委可以登记报名。")
 EDIT_DENIED = _("只有县委组织部或本乡（镇）党委可以修改报名信息。")
 
@@ -57,6 +58,12 @@ def can_run_rounds(scope: Scope) -> bool:
 def can_manage_round(scope: Scope, *, county) -> bool:
     """R-10: announce, edit and close the rounds of ``county``."""
     return scope.can(ROUND_MANAGERS, county=county)
+
+
+def can_waive_ban(scope: Scope, rnd) -> bool:
+    """R-17: let a person within the five-year ban take part in ``rnd`` (the county organisation department
+    of the round's county)."""
+    return scope.can(ROUND_MANAGERS, county=rnd.county)
 
 
 def can_see_round_history(scope: Scope, rnd) -> bool:

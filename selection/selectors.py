@@ -13,7 +13,7 @@ from core.filters import ScopedFilterSet
 from core.models import County, Township, Village
 from core.scope import get_scope
 from core.selectors import vacancy_list
-from selection.models import Application, Round
+from selection.models import Application, BanWaiver, Round
 from selection.permissions import REVIEWERS, ROUND_MANAGERS
 
 
@@ -45,6 +45,20 @@ def application_list(*, user):
     scope = get_scope(user)
     return Application.objects.filter(scope.q(village="village")).select_related(
         "round", "round__county", "village", "village__township", "cadre")
+
+
+def waiver_list(*, user, year: int | None = None):
+    """R-17: the ban waivers the user may see: of the person's former village, or of the village they applied
+    to in the round, within the user's scope (a county official sees the county's); of one year's rounds
+    when ``year`` is given."""
+    scope = get_scope(user)
+    seen = BanWaiver.objects.filter(
+        scope.q(village="banned_cadre__village") | scope.q(village="applications__village")).values("pk")
+    qs = BanWaiver.objects.filter(pk__in=seen).select_related(
+        "round", "granted_by", "banned_cadre", "banned_cadre__village", "banned_cadre__village__township")
+    if year is not None:
+        qs = qs.filter(round__year=year)
+    return qs.order_by("-granted_at", "-pk")
 
 
 def managed_counties(*, user):

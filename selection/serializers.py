@@ -4,7 +4,7 @@ from rest_framework import serializers
 from core import limits
 from core.serializers import PersonalNumbersMixin
 from selection import policies
-from selection.models import Application, Round
+from selection.models import Application, BanWaiver, Round
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -44,6 +44,8 @@ class ApplicationSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
     decided_on = serializers.DateField(read_only=True, allow_null=True)
     document_no = serializers.CharField(read_only=True)
     cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    ban_waiver = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text=_(
+        "县委组织部批准的禁选期豁免（/ban-waivers/ 的编号）；没有豁免时为 null"))
     basic_conditions = serializers.JSONField(read_only=True, help_text=_(
         "初审时逐项核实的第五条基本条件：{\"1\": {\"met\": true, \"note\": \"\"}, …, \"6\": …}；未初审时为 {}"))
     applied_on = serializers.DateField(required=False)
@@ -53,7 +55,7 @@ class ApplicationSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
         fields = ["id", "round", "village", "name", "id_number", "education", "phone", "previous_round",
                   "negative_list", "political_status", "applied_on", "status", "written_score", "interview_score",
                   "bonus", "composite_score", "rank", "rejection_reason", "education_exception", "decided_on",
-                  "document_no", "cadre", "basic_conditions"]
+                  "document_no", "cadre", "basic_conditions", "ban_waiver"]
         extra_kwargs = {"political_status": {"required": False}}
         validators = []
 
@@ -89,3 +91,26 @@ class DecideSerializer(serializers.Serializer):
     appointed = serializers.BooleanField()
     decided_on = serializers.DateField()
     document_no = serializers.CharField(max_length=100)
+
+
+class BanWaiverSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
+    """R-17: the five-year ban waived for one person in one round."""
+
+    personal_fields = ("id_number",)
+    id_number = serializers.CharField(max_length=18, help_text=_("18位居民身份证号；县委组织部以下角色看到的是脱敏号码"))
+    name = serializers.CharField(read_only=True)
+    reason = serializers.CharField(max_length=limits.REASON)
+    document_no = serializers.CharField(max_length=100)
+    banned_until = serializers.DateField(source="banned_cadre.banned_until", read_only=True,
+                                         help_text=_("原禁选期满后可报名的第一天"))
+    granted_by = serializers.StringRelatedField(read_only=True)
+    granted_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = BanWaiver
+        fields = ["id", "round", "id_number", "name", "reason", "document_no", "banned_until", "granted_by",
+                  "granted_at"]
+        validators = []
+
+    def personal_county_id(self, instance) -> int:
+        return instance.round.county_id

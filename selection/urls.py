@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("<int:pk>/close/", views.round_close, name="round_close"),
     path("<int:pk>/apply/", views.application_create, name="apply"),
+    path("<int:pk>/waivers/new/", views.waiver_create, name="waiver_create"),
     path("<int:pk>/import/applicants/", views.import_applicants, name="import_applicants"),
     path("<int:pk>/import/scores/", views.import_scores, name="import_scores"),
     re_path(r"^(?P<pk>\d+)/template/(?P<kind>applicants|scores)\.xlsx$", views.template_download, name="template"),

@@ -20,6 +20,7 @@ from core.web import apply_errors
 from selection import exports, permissions, policies, services
 from selection.forms import (
     ApplicationForm,
+    BanWaiverForm,
     CoReviewForm,
     DecideForm,
     ReviewForm,
@@ -39,6 +40,7 @@ from selection.selectors import (
     round_list_with_counts,
     round_vacancies,
     villages_for,
+    waiver_list,
 )
 
 
@@ -128,9 +130,31 @@ def round_detail(request, pk):
             user=request.user, roles=SCORERS, county_id=rnd.county_id).exists(),
         "interview_weight": 1 - rnd.written_weight,
     }
+    ctx["waivers"] = [(w, services.waiver_note(w)) for w in waiver_list(user=request.user).filter(round=rnd)[:200]]
+    ctx["can_waive"] = rnd.status == Round.Status.ANNOUNCED and permissions.can_waive_ban(scope, rnd)
     if permissions.can_see_round_history(scope, rnd):
         ctx["history"] = history_rows(rnd)
     return render(request, "selection/round_detail.html", ctx)
+
+
+@login_required
+def waiver_create(request, pk):
+    """R-17: county_org records a waiver of the five-year ban for one person in this round."""
+    rnd = _round(request, pk)
+    permissions.deny_unless(permissions.can_waive_ban(get_scope(request.user), rnd), permissions.WAIVER_DENIED)
+    form = BanWaiverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waiver = services.ban_waive(round=rnd, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记%(n)s的禁选期豁免（%(d)s），此人可报名本批次。") % {
+                "n": waiver.name, "d": waiver.document_no})
+            return redirect(f"{rnd.get_absolute_url() if hasattr(rnd, 'get_absolute_url') else ''}" or "selection:round", pk=rnd.pk)
+    return render(request, "selection/form.html", {"form": form, "title": _("登记禁选期豁免"), "round": rnd})
 
 
 @login_required
@@ -236,7 +260,8 @@ def application_detail(request, pk):
            "negative": [(k, t, bool(app.negative_list.get(k))) for k, t in policies.NEGATIVE_LIST.items()],
            "conditions": [(k, t, app.basic_conditions[k]) for k, t in policies.BASIC_CONDITIONS.items()
                           if k in (app.basic_conditions or {})],
-           "waiting_for": Application.NEXT_STEP.get(app.status)}
+           "waiting_for": Application.NEXT_STEP.get(app.status),
+           "waiver": services.waiver_note(app.ban_waiver) if app.ban_waiver_id else ""}
     if permissions.can_see_application_history(scope, app):
         ctx["history"] = history_rows(app, full_personal=scope.sees_personal_data(app.round.county_id))
     return render(request, "selection/application_detail.html", ctx)

@@ -85,8 +85,29 @@ def _chunks(rows, size: int):
         yield batch
 
 
+def _waiver_sheet(wb, waivers, *, year: int, full_personal) -> None:
+    """R-17: the ban waivers of the year's rounds on a sheet of their own (the ledger never hides one)."""
+    ws = wb.create_sheet(title=_("禁选期豁免"))
+    for i, w in enumerate((16, 24, 22, 30, 40, 24, 18), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.append([safe_cell_value(WriteOnlyCell(ws), _("禁选期豁免（%(y)s年度选拔批次）") % {"y": year})])
+    ws.append([safe_cell_value(WriteOnlyCell(ws), str(h)) for h in (
+        _("姓名"), _("身份证号"), _("原任职村"), _("选拔批次"), _("豁免理由"), _("文号"), _("登记时间"))])
+    n = 0
+    for w in waivers:
+        n += 1
+        village = w.banned_cadre.village
+        ws.append([safe_cell_value(WriteOnlyCell(ws), v) for v in (
+            w.name, shown(w.id_number, "id_number",
+                          full=full_personal(w.round.county_id) if callable(full_personal) else full_personal),
+            f"{village.township.name} {village.name}", w.round.title, w.reason, w.document_no,
+            f"{w.granted_at:%Y-%m-%d}")])
+    if not n:
+        ws.append([safe_cell_value(WriteOnlyCell(ws), _("本年度没有禁选期豁免。"))])
+
+
 def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal, pay_known: bool,
-                         filename: str) -> FileResponse:
+                         filename: str, waivers=()) -> FileResponse:
     """A write-only workbook (rows streamed from the queryset, constant memory), streamed back from a
     temporary file.
 
@@ -131,6 +152,7 @@ def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal, pay
                 cells.append(safe_cell_value(c, v))  # after the style: it may add the quote prefix
             ws.append(cells)
     ws.append([safe_cell_value(WriteOnlyCell(ws), _("合计：%(n)s 人（%(y)s年度）") % {"n": n, "y": year})])
+    _waiver_sheet(wb, waivers, year=year, full_personal=full_personal)
     tmp = tempfile.TemporaryFile()
     wb.save(tmp)
     tmp.seek(0)

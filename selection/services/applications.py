@@ -20,20 +20,22 @@ from core.services import notify
 from selection import policies
 from selection.models import Application, Round
 from selection.permissions import EDIT_DENIED, ENTRY_DENIED, actor_may, can_enter_application, deny_unless
+from selection.services.waivers import waiver_for
 
 APPLICATION_FIELDS = ("village", "name", "id_number", "education", "phone", "previous_round", "negative_list",
                       "political_status", "applied_on")
 
 
-def eligibility_errors(*, id_number: str, negative_list: dict, on: dt.date) -> dict[str, str]:
-    """R-12 and R-13: why this person may not apply on ``on`` (empty dict: they may)."""
+def eligibility_errors(*, id_number: str, negative_list: dict, on: dt.date, round_id: int | None = None) -> dict[str, str]:
+    """R-12 and R-13: why this person may not apply on ``on`` (empty dict: they may). A ban waived for
+    ``round_id`` by the county (R-17) does not bar."""
     errors = {}
     items = [k for k, v in negative_list.items() if v]
     if items:
         errors["negative_list"] = policies.negative_list_reason(items)
     ban = active_ban(id_number, on=on)
-    if ban is not None:
-        errors["id_number"] = policies.ban_reason(ban)
+    if ban is not None and not (round_id and waiver_for(round_id=round_id, id_number=id_number)):
+        errors["id_number"] = policies.ban_reason(ban) + _("如县委组织部批准豁免，请先登记禁选期豁免。")
     return errors
 
 
@@ -86,9 +88,12 @@ def _check_and_save(app: Application, rnd: Round, *, by) -> Application:
             "a": rnd.announced_on, "b": rnd.apply_until}
     if errors:
         raise ValidationError(errors)
-    refusal = eligibility_errors(id_number=app.id_number, negative_list=app.negative_list, on=app.applied_on)
+    refusal = eligibility_errors(id_number=app.id_number, negative_list=app.negative_list, on=app.applied_on,
+                                 round_id=rnd.pk)
     if refusal:
         raise ValidationError(refusal)
+    banned = active_ban(app.id_number, on=app.applied_on)
+    app.ban_waiver = waiver_for(round_id=rnd.pk, id_number=app.id_number) if banned else None
     active = Cadre.objects.filter(id_number=app.id_number, status=Cadre.Status.ACTIVE).select_related("village").first()
     if active:
         raise ValidationError({"id_number": _("此人已是%(v)s的在岗后备干部“%(n)s”，不能再报名。") % {

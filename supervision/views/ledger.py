@@ -15,6 +15,7 @@ from core.pdf import pdf_response, render_pdf
 from core.personal import shown
 from core.scope import get_scope
 from core.selectors import township_list
+from selection.selectors import waiver_list
 from supervision import exports, selectors
 from supervision import permissions as perms
 from supervision.models import Talk
@@ -44,7 +45,8 @@ def ledger_export(request, params: dict, fmt: str):
             return selectors.pay_summary(user=request.user, cadre_ids=cadre_ids, year=params["year"])
 
         return exports.ledger_xlsx_response(rows, year=params["year"], title=title, pay=pay, full_personal=full,
-                                            pay_known=True, filename=f"{name}.xlsx")
+                                            pay_known=True, filename=f"{name}.xlsx",
+                                            waivers=waiver_list(user=request.user, year=params["year"]))
     pay = selectors.pay_summary(user=request.user, year=params["year"])
     values = [exports.ledger_values(c, i, pay=pay, full_personal=full, pay_known=True)
               for i, c in enumerate(rows, start=1)]
@@ -71,6 +73,7 @@ def ledger(request):
     return render(request, "supervision/ledger.html", {
         "page_obj": page_obj, "params": params, "townships": township_list(user=request.user),
         "statuses": Cadre.Status.choices, "pay_known": True, "query": request.GET.urlencode(),
+        "waivers": list(waiver_list(user=request.user, year=params["year"])[:200]),
     })
 
 
