@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         nav(label=_("区划与名额"), url_name="org_tree", order=80, icon="diagram-3",
             roles={Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY})
-        nav(label=_("账号"), url_name="accounts", order=90, icon="person-gear", roles={Role.COUNTY_ORG})
+        nav(label=_("账号"), url_name="accounts", order=90, icon="person-gear",
+            roles={Role.COUNTY_ORG, Role.TOWNSHIP_PARTY})
         nav(label=_("审计"), url_name="audit_log", order=95, icon="journal-text", roles={Role.COUNTY_ORG})
         nav(label=_("定时任务"), url_name="schedules", order=96, icon="clock-history", roles={Role.COUNTY_ORG})

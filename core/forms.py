@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import personal
 from core.models import Township, Village
-from core.roles import Role
+from core.roles import ROLE_TIER, Role, Tier
 
 
 class DateInput(forms.DateInput):
@@ -73,13 +73,42 @@ class UserCreateForm(StyledForm):
     village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
                                      help_text=_("包村领导、村党组织书记填写"))
 
-    def __init__(self, *args, townships=None, villages=None, **kwargs):
+    def __init__(self, *args, townships=None, villages=None, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if townships is not None:
-            self.fields["township"].queryset = townships
-        if villages is not None:
-            self.fields["village"].queryset = villages.select_related("township")
-            self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        _limit_units(self, townships=townships, villages=villages, roles=roles)
+
+
+def _limit_units(form, *, townships, villages, roles) -> None:
+    """The roles and units the signed-in user may give (a township party committee: its villages' secretary
+    and liaison roles only, so it is asked no township)."""
+    if townships is not None:
+        form.fields["township"].queryset = townships
+    if villages is not None:
+        form.fields["village"].queryset = villages.select_related("township")
+        form.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+    if roles is not None:
+        form.fields["role"].choices = [c for c in form.fields["role"].choices if c[0] in roles]
+        if all(ROLE_TIER.get(r) != Tier.TOWNSHIP for r in roles):
+            form.fields["township"].widget = forms.HiddenInput()
+
+
+class RoleGrantForm(StyledForm):
+    """Another role for an existing account (a liaison may hold several villages)."""
+    role = forms.ChoiceField(label=_("角色"), choices=[c for c in Role.choices if c[0] != Role.CADRE])
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=Township.objects.none(), required=False,
+                                      help_text=_("乡（镇）党委填写"))
+    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
+                                     help_text=_("包村领导、村党组织书记填写"))
+
+    def __init__(self, *args, townships=None, villages=None, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_units(self, townships=townships, villages=villages, roles=roles)
+
+
+class PasswordResetForm(StyledForm):
+    password = forms.CharField(
+        label=_("临时密码"), required=False, max_length=128, widget=forms.PasswordInput(render_value=False),
+        help_text=_("留空则由系统生成；用户下次登录时须修改。重置后，该用户已登录的浏览器和接口令牌全部失效。"))
 
 
 class QuotaForm(StyledForm):

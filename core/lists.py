@@ -6,8 +6,10 @@ import django_filters
 import django_tables2 as tables
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts import locked_usernames, locked_usernames_q
 from core.filters import BoundedFilterSet
 from core.models import AuditEvent, User
 from core.roles import Role
@@ -26,11 +28,23 @@ class AccountFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, method="filter_role",
                                        empty_label=_("全部角色"))
+    state = django_filters.ChoiceFilter(label=_("状态"), method="filter_state", empty_label=_("全部状态"),
+                                        choices=[("active", _("启用")), ("inactive", _("已停用")),
+                                                 ("locked", _("登录已锁定"))])
     search_hint = _("用户名或姓名")
 
     class Meta:
         model = User
-        fields = ["q", "role"]
+        fields = ["q", "role", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "active":
+            return queryset.filter(is_active=True)
+        if value == "inactive":
+            return queryset.filter(is_active=False)
+        if value == "locked":
+            return queryset.filter(username__in=locked_usernames_q())
+        return queryset
 
     def search(self, queryset, name, value):
         value = (value or "").strip()
@@ -43,15 +57,34 @@ class AccountFilter(BoundedFilterSet):
 
 
 class AccountTable(ListTable):
-    username = tables.Column(verbose_name=_("用户名"), attrs={"td": {"class": "font-monospace"}})
+    username = tables.LinkColumn("account", args=[tables.A("pk")], verbose_name=_("用户名"),
+                                 attrs={"td": {"class": "font-monospace"}})
     full_name = tables.Column(verbose_name=_("姓名"))
     roles = tables.Column(verbose_name=_("角色与单位"), accessor="pk", orderable=False)
     last_login = tables.DateTimeColumn(verbose_name=_("最近登录"), format="Y-m-d H:i")
+    state = tables.Column(verbose_name=_("状态"), accessor="is_active", orderable=False)
     always_shown = ("username",)
 
     class Meta(ListTable.Meta):
         model = User
-        fields = ("username", "full_name", "roles", "last_login")
+        fields = ("username", "full_name", "roles", "last_login", "state")
+
+    def _locked(self) -> set[str]:
+        if not hasattr(self, "_locked_names"):
+            rows = self.page.object_list if getattr(self, "page", None) is not None else self.data
+            self._locked_names = locked_usernames([r.record.username if hasattr(r, "record") else r.username
+                                                   for r in rows])
+        return self._locked_names
+
+    def value_state(self, record):
+        if not record.is_active:
+            return str(_("已停用"))
+        return str(_("登录已锁定")) if record.username in self._locked() else str(_("启用"))
+
+    def render_state(self, record):
+        text = self.value_state(record)
+        css = "secondary" if not record.is_active else ("danger" if record.username in self._locked() else "success")
+        return format_html('<span class="badge text-bg-{}">{}</span>', css, text)
 
     def render_roles(self, record):
         return render_to_string("core/_account_roles.html", {"u": record}, request=self.request)

@@ -66,3 +66,42 @@ def can_create_county(scope: Scope) -> bool:
 def can_see_personal_data(scope: Scope, county_id: int | None = None) -> bool:
     """R-03: full ID numbers and phones (the Scope reads the roles behind it)."""
     return scope.sees_personal_data(county_id)
+
+
+# -- account administration (issue 14 item 4) --------------------------------------------------
+#: the roles a township party committee gives and takes in its own township's villages; every other
+#: role (county roles, another township party committee) stays with the county organisation department
+TOWNSHIP_GRANTS = (Role.VILLAGE_SECRETARY.value, Role.TOWNSHIP_LIAISON.value)
+ACCOUNT_ADMINS = (Role.COUNTY_ORG, Role.TOWNSHIP_PARTY)
+
+
+def can_administer_accounts(scope: Scope) -> bool:
+    """The accounts page: county_org (the county's accounts) and township party committees (the accounts
+    of their villages' secretaries and liaisons)."""
+    return scope.is_superuser or scope.has_any(*ACCOUNT_ADMINS)
+
+
+def can_grant_role(scope: Scope, role: str, *, county=None, township=None, village=None) -> bool:
+    """Give or take ``role`` on a unit: county_org of the unit's county any role; a township party
+    committee the village roles of ``TOWNSHIP_GRANTS`` in its own township."""
+    unit_county = county or (township.county if township is not None else
+                             village.township.county if village is not None else None)
+    if unit_county is not None and scope.can({Role.COUNTY_ORG}, county=unit_county):
+        return True
+    return (role in TOWNSHIP_GRANTS and village is not None
+            and scope.can({Role.TOWNSHIP_PARTY}, village=village))
+
+
+def can_manage_account(scope: Scope, target, assignments) -> bool:
+    """Reset the password of, unlock, deactivate or reactivate ``target`` whose active role assignments are
+    ``assignments``: who may take every one of those roles away (``can_grant_role``). An account without
+    any role (a cadre's own login) is the county's (``user_list`` already limits which). Never a superuser,
+    never oneself."""
+    if target.is_superuser and not scope.is_superuser:
+        return False
+    if scope.user_id == target.pk:
+        return False
+    if not assignments:
+        return scope.is_superuser or scope.has_any(Role.COUNTY_ORG)
+    return all(can_grant_role(scope, a.role, county=a.county, township=a.township, village=a.village)
+               for a in assignments)

@@ -15,6 +15,7 @@ from core.models import (
     Village,
     VillageUserObjectPermission,
 )
+from core.permissions import TOWNSHIP_GRANTS
 from core.registry import active_cadres_count, cadre_logins_in
 from core.roles import Role
 from core.scope import get_scope
@@ -69,6 +70,21 @@ def user_list(*, user):
     if scope.is_superuser:
         return User.objects.all()
     return User.objects.filter(county_accounts_q(scope.counties_holding(Role.COUNTY_ORG)))
+
+
+def account_list(*, user):
+    """The accounts page: county_org the county's accounts (``user_list``), a township party committee the
+    secretaries and liaisons of its villages (issue 14 item 4)."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    townships = scope.townships_holding(Role.TOWNSHIP_PARTY)
+    cond = county_accounts_q(scope.counties_holding(Role.COUNTY_ORG))
+    if townships:
+        held = RoleAssignment.objects.filter(is_active=True, role__in=TOWNSHIP_GRANTS,
+                                             village__township_id__in=list(townships))
+        cond |= Q(pk__in=held.values("user_id"))
+    return User.objects.filter(cond)
 
 
 def county_accounts_q(counties) -> Q:

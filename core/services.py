@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from core import tokens
+from core import selectors, tokens
 from core.errors import Conflict
 from core.models import County, Notification, RoleAssignment, Township, User, Village
-from core.permissions import can_create_county, can_manage_county, enforce, is_county_org, is_system
+from core.permissions import can_create_county, can_grant_role, can_manage_county, enforce, is_county_org, is_system
 from core.roles import ROLE_TIER, Role, Tier
 from core.scope import build_scope, clear_scope, get_scope
 from core.sessions import end_all_sessions
@@ -102,7 +102,7 @@ def user_set_password(*, user: User, password: str, by=None) -> User:
     return user
 
 
-def _unit_for(role, county, township, village):
+def unit_for(role, county, township, village):
     tier = ROLE_TIER.get(role)
     if tier is None:
         raise ValidationError({"role": _("未知角色。")})
@@ -129,8 +129,15 @@ def role_assign(*, user: User, role: str, county=None, township=None, village=No
     """Give ``role`` on one unit: the RoleAssignment record plus its guardian object permission."""
     given = county or township or village
     if not is_system(by) and given is not None:
-        enforce(can_manage_county(get_scope(by), _county_of(given)), _("只有本县县委组织部可以分配本县的角色。"))
-    tier, unit = _unit_for(role, county, township, village)
+        enforce(can_grant_role(get_scope(by), role, county=county, township=township, village=village),
+                _("只有本县县委组织部可以分配本县的角色（乡（镇）党委可分配本乡（镇）各村的村党组织书记和包村领导）。"))
+        scope = get_scope(by)
+        if not scope.can({Role.COUNTY_ORG}, county=_county_of(given)):
+            # a township party committee gives village roles to its own people or to a new account only
+            enforce(not RoleAssignment.objects.filter(user=user).exists()
+                    or selectors.account_list(user=by).filter(pk=user.pk).exists(),
+                    _("该账号不属于本乡（镇）管理，请联系县委组织部分配角色。"))
+    tier, unit = unit_for(role, county, township, village)
     existing = RoleAssignment.objects.filter(
         user=user, role=role, is_active=True, **{tier.value: unit}
     ).first()
@@ -158,7 +165,9 @@ def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
     """End a role. The last county_org of a county is kept (Conflict): somebody must administer it.
     A user left without any role can no longer sign in: their sessions and API tokens end here."""
     if not is_system(by):
-        enforce(can_manage_county(get_scope(by), _county_of(assignment.unit)), _("只有本县县委组织部可以撤销角色。"))
+        enforce(can_grant_role(get_scope(by), assignment.role, county=assignment.county, township=assignment.township,
+                               village=assignment.village),
+                _("只有本县县委组织部可以撤销角色（乡（镇）党委可撤销本乡（镇）各村的村党组织书记和包村领导）。"))
     if assignment.is_active and assignment.role == Role.COUNTY_ORG:
         County.objects.select_for_update().get(pk=assignment.county_id)  # two revokes at once: one waits
         others = RoleAssignment.objects.filter(role=Role.COUNTY_ORG, county_id=assignment.county_id, is_active=True,

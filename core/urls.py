@@ -24,6 +24,11 @@ urlpatterns += [
     path("org/villages/<int:pk>/quota/", views_org.village_quota, name="village_quota"),
     path("org/accounts/", views_org.accounts, name="accounts"),
     path("org/accounts/new/", views_org.account_create, name="account_create"),
+    path("org/accounts/<int:pk>/", views_org.account_detail, name="account"),
+    path("org/accounts/<int:pk>/password/", views_org.account_password, name="account_password"),
+    path("org/accounts/<int:pk>/unlock/", views_org.account_unlock, name="account_unlock"),
+    path("org/accounts/<int:pk>/active/", views_org.account_active, name="account_active"),
+    path("org/accounts/<int:pk>/roles/", views_org.account_role, name="account_role"),
     path("org/roles/<int:pk>/revoke/", views_org.role_revoke, name="role_revoke"),
     path("org/schedules/", views_jobs.schedules, name="schedules"),
 ]

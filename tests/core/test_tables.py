@@ -37,7 +37,7 @@ def test_hidden_column_is_remembered_and_left_out_of_the_export(world, client):
     page = client.get("/org/accounts/").content.decode()
     assert "<th" in page and ">最近登录<" not in page.split("<tbody>")[0].split("column-chooser")[-1].split("</form>")[-1]
     rows = _rows(client.get("/org/accounts/", {"export": "xlsx", "q": world.users[Role.TOWNSHIP_PARTY].username}))
-    assert rows[0] == ["用户名", "姓名", "角色与单位"]
+    assert rows[0] == ["用户名", "姓名", "角色与单位", "状态"]
     assert rows[1][0] == world.users[Role.TOWNSHIP_PARTY].username and "乡（镇）党委" in rows[1][2]
     assert len(rows) == 2  # the filter holds in the export too
 
