@@ -25,11 +25,6 @@ DOC = "清委组〔2026〕3号"
 
 
 @pytest.fixture
-def org(world):
-    return world.users[Role.COUNTY_ORG]
-
-
-@pytest.fixture
 def policy(world):
     return payroll.pay_policy_create(county=world.county, valid_from=dt.date(2022, 11, 1), by=None,
                                      pension_subsidy=Decimal("150.00"), accident_insurance=Decimal("10.00"))
