@@ -222,7 +222,7 @@ def cadre_reinstate(*, cadre: Cadre, reason: str, document_no: str, by) -> Reins
         errors["document_no"] = [_("文号最多 %(n)s 字。") % {"n": DOCUMENT_NO_MAX}]
     if errors:
         raise ValidationError(errors)
-    cadre = Cadre.objects.select_for_update().select_related("village__township__county").get(pk=cadre.pk)
+    cadre = Cadre.objects.select_for_update(of=("self",)).select_related("village__township__county").get(pk=cadre.pk)
     if cadre.status != Cadre.Status.DISQUALIFIED:
         raise Conflict(_("%(n)s当前状态为“%(s)s”，只有被取消资格的后备干部才能恢复资格。") % {
             "n": cadre.name, "s": cadre.get_status_display()})

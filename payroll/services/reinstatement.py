@@ -52,7 +52,7 @@ def reinstatement_back_pay(cadre, *, left_on: dt.date, reason: str, by) -> list[
     county = cadre.village.township.county
     first_missed = policies.add_months(left_on, 1)
     current = policies.first_of_month(local_today())
-    runs = {run.month: run for run in PayRun.objects.select_for_update().select_related("county", "policy")
+    runs = {run.month: run for run in PayRun.objects.select_for_update(of=("self",)).select_related("county", "policy")
             .filter(county=county, month__gte=first_missed).order_by("month")}
     approved = [m for m, run in runs.items() if run.is_locked and m <= current]
     added = []

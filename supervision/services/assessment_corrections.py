@@ -46,7 +46,7 @@ def _justification_errors(reason: str, document_no: str) -> dict:
 
 
 def _lock(assessment: Assessment) -> Assessment:
-    row = Assessment.objects.select_for_update().select_related("cadre__village__township").get(pk=assessment.pk)
+    row = Assessment.objects.select_for_update(of=("self", "cadre")).select_related("cadre__village__township").get(pk=assessment.pk)
     if row.withdrawn:
         raise Conflict(_("%(a)s已撤销，不能再更正或撤销。") % {"a": row})
     return row
