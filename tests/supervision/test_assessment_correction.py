@@ -140,6 +140,8 @@ def test_web_withdraw(world, org, party, client, incompetent):
     assert "已撤销张三的2024年度评估" in text and "恢复后备干部资格" in text
     assert "已撤销" in text and DOC in text
     assert _cadre(world).status == Cadre.Status.ACTIVE
+    dossier = client.get(reverse("supervision:cadre_file", args=[world.cadre.pk])).content.decode()
+    assert "（已撤销）" in dossier and DOC in dossier
 
 
 def test_web_correct(world, org, client, incompetent):
