@@ -16,6 +16,8 @@ from cadres.serializers import (
     CadreDisqualifySerializer,
     CadreLeaveSerializer,
     CadreLinkUserSerializer,
+    CadreReinstatedSerializer,
+    CadreReinstateSerializer,
     CadreSerializer,
     DisciplineCaseSerializer,
     DisciplineDecideSerializer,
@@ -46,6 +48,12 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         """The cadre of the URL (404 outside scope), 403 before the body is read unless the user manages it."""
         cadre = self.get_object()
         permissions.deny_unless(permissions.can_manage_cadre(get_scope(self.request.user), cadre), message)
+        return cadre
+
+    def _managed_cadre_for(self, decision, message) -> Cadre:
+        """The cadre of the URL (404 outside scope), 403 unless ``decision`` allows the user."""
+        cadre = self.get_object()
+        permissions.deny_unless(decision(get_scope(self.request.user), cadre), message)
         return cadre
 
     def _act(self, request, serializer_class, service):
@@ -92,6 +100,21 @@ class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @action(detail=True, methods=["post"])
     def disqualify(self, request, pk=None):
         return self._act(request, CadreDisqualifySerializer, services.cadre_disqualify)
+
+    @extend_schema(request=CadreReinstateSerializer, responses=CadreReinstatedSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        """Issue 13: county_org undoes a wrong disqualification (reason and document number): the ban is
+        lifted, the cadre is active again, pay resumes with adjustment lines for the approved months missed."""
+        cadre = self._managed_cadre_for(permissions.can_reinstate_cadre, permissions.REINSTATE_DENIED)
+        ser = CadreReinstateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        result = services.cadre_reinstate(cadre=cadre, by=request.user, reason=ser.validated_data.get("reason", ""),
+                                          document_no=ser.validated_data.get("document_no", ""))
+        data = dict(self.get_serializer(result.cadre).data)
+        data.update(over_quota=result.over_quota, active=result.active, quota=result.quota,
+                    adjustments=result.adjustments)
+        return Response(data)
 
     @extend_schema(request=CadreLeaveSerializer, responses=CadreSerializer)
     @action(detail=True, methods=["post"])

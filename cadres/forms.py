@@ -50,6 +50,20 @@ class DisqualifyForm(LeaveForm):
     field_order = ["date", "category", "reason"]
 
 
+class ReinstateForm(BootstrapMixin, forms.Form):
+    """Issue 13: 恢复资格 — the service names a missing reason or document number (the form changes nothing)."""
+
+    reason = forms.CharField(max_length=limits.REASON, required=False, label=_("恢复资格理由"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("写明原取消资格认定有误的情况和依据。"))
+    document_no = forms.CharField(max_length=100, required=False, label=_("文号"),
+                                  help_text=_("恢复资格决定的文号，如 清委组〔2026〕3号。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
 class LinkUserForm(BootstrapMixin, forms.Form):
     """The cadre's own login: one of ``selectors.cadre_account_candidates``; empty unlinks."""
 

@@ -86,6 +86,10 @@ class Cadre(models.Model):
     banned_until = models.DateField(_("禁选截止"), null=True, blank=True, editable=False,
                                     help_text=_("取消资格后5年内不得参加选拔"))
     leave_reason = limits.text_field(_("离岗原因"), limits.NOTE, blank=True, editable=False)
+    # issue 13: a wrong disqualification undone by county_org (cadres.services.cadre_reinstate)
+    reinstated_on = models.DateField(_("恢复资格日期"), null=True, blank=True, editable=False)
+    reinstate_reason = limits.text_field(_("恢复资格理由"), limits.REASON, blank=True, editable=False)
+    reinstate_document_no = models.CharField(_("恢复资格文号"), max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

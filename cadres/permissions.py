@@ -25,6 +25,7 @@ CREATE_DENIED = _("只有县委组织部和乡（镇）党委可以登记后备�
 WRITE_DENIED = _("只有县委组织部或本乡（镇）党委可以登记、修改后备干部。")
 LINK_DENIED = _("只有县委组织部或本乡（镇）党委可以关联后备干部的登录账号。")
 CASE_DENIED = _("只有县委组织部或本乡（镇）党委可以立案。")
+REINSTATE_DENIED = _("只有县委组织部可以恢复后备干部资格。")
 
 
 def can_register_cadres(scope: Scope) -> bool:
@@ -40,6 +41,11 @@ def can_manage_village(scope: Scope, village) -> bool:
 def can_manage_cadre(scope: Scope, cadre) -> bool:
     """Edit, disqualify, resign, promote ``cadre``; link its login; open and decide its cases."""
     return can_manage_village(scope, cadre.village)
+
+
+def can_reinstate_cadre(scope: Scope, cadre) -> bool:
+    """Issue 13: undo a wrong disqualification of ``cadre`` — county_org of its county only."""
+    return scope.can({Role.COUNTY_ORG}, village=cadre.village)
 
 
 def can_see_cadre_history(scope: Scope, cadre) -> bool:

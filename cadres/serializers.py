@@ -24,7 +24,8 @@ class CadreSerializer(PersonalNumbersMixin, serializers.ModelSerializer):
         model = Cadre
         fields = ["id", "name", "id_number", "gender", "birth_date", "education", "phone", "village", "township",
                   "post", "appointed_on", "status", "is_serving_village_cadre", "previous_round", "user",
-                  "disqualified_on", "banned_until", "political_status"]
+                  "disqualified_on", "banned_until", "political_status", "reinstated_on", "reinstate_reason",
+                  "reinstate_document_no"]
         extra_kwargs = {"id_number": {"validators": []}, "political_status": {"required": False}}
 
     def personal_county_id(self, instance) -> int:
@@ -46,6 +47,31 @@ class CadreLinkUserSerializer(serializers.Serializer):
 class CadreLeaveSerializer(serializers.Serializer):
     date = serializers.DateField()
     reason = serializers.CharField(max_length=limits.NOTE)
+
+
+class CadreReinstateSerializer(serializers.Serializer):
+    """Issue 13: undo a wrong disqualification (the service names a missing reason or document number)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=_("恢复资格的理由"))
+    document_no = serializers.CharField(required=False, allow_blank=True, help_text=_("文号，如 清委组〔2026〕3号"))
+
+
+class PayAdjustmentBriefSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text=_("计入哪个月的发放（YYYY-MM）"))
+    corrects_month = serializers.CharField(help_text=_("补发的月份（YYYY-MM）"))
+    total = serializers.CharField(help_text=_("补发金额合计，如 \"2160.00\""))
+
+
+class CadreReinstatedSerializer(CadreSerializer):
+    """The reinstated cadre, whether its village is now over quota, and the adjustment lines added."""
+
+    over_quota = serializers.BooleanField(read_only=True, help_text=_("恢复后该村在岗人数超出名额"))
+    active = serializers.IntegerField(read_only=True, help_text=_("该村在岗后备干部人数"))
+    quota = serializers.IntegerField(read_only=True, help_text=_("该村名额"))
+    adjustments = PayAdjustmentBriefSerializer(many=True, read_only=True)
+
+    class Meta(CadreSerializer.Meta):
+        fields = [*CadreSerializer.Meta.fields, "over_quota", "active", "quota", "adjustments"]
 
 
 class CadreDisqualifySerializer(CadreLeaveSerializer):

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/disqualify/", views.cadre_disqualify, name="disqualify"),
     path("<int:pk>/resign/", views.cadre_resign, name="resign"),
     path("<int:pk>/promote/", views.cadre_promote, name="promote"),
+    path("<int:pk>/reinstate/", views.cadre_reinstate, name="reinstate"),
     path("<int:pk>/link-user/", views.cadre_link_user, name="link_user"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cadres import permissions, services
-from cadres.forms import CadreForm, DisqualifyForm, LeaveForm, LinkUserForm
+from cadres.forms import CadreForm, DisqualifyForm, LeaveForm, LinkUserForm, ReinstateForm
 from cadres.models import Cadre
 from cadres.permissions import manageable_villages_q
 from cadres.selectors import (
@@ -38,6 +38,8 @@ def cadre_detail(request, pk):
     scope = get_scope(request.user)
     can_manage = permissions.can_manage_cadre(scope, cadre)
     ctx = {"cadre": cadre, "can_manage": can_manage and cadre.status == Cadre.Status.ACTIVE,
+           "can_reinstate": (cadre.status == Cadre.Status.DISQUALIFIED
+                             and permissions.can_reinstate_cadre(scope, cadre)),
            "cases": discipline_case_list(user=request.user).filter(cadre=cadre)}
     if can_manage:
         ctx["link_form"] = LinkUserForm(initial={"user": cadre.user_id},
@@ -143,6 +145,34 @@ def cadre_resign(request, pk):
 def cadre_promote(request, pk):
     return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_promote,
                        title=_("进入村“两委”"))
+
+
+@login_required
+def cadre_reinstate(request, pk):
+    """Issue 13: 恢复资格 — county_org undoes a wrong disqualification (services.cadre_reinstate)."""
+    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+    permissions.deny_unless(permissions.can_reinstate_cadre(get_scope(request.user), cadre),
+                            permissions.REINSTATE_DENIED)
+    form = ReinstateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.cadre_reinstate(cadre=cadre, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("cadres:detail", pk=cadre.pk)
+        else:
+            messages.success(request, _("已恢复“%(n)s”的后备干部资格，禁选限制已解除，报酬恢复发放。") % {"n": cadre.name})
+            for adj in result.adjustments:
+                messages.info(request, _("已登记补发%(c)s报酬 %(t)s 元，计入%(m)s发放。") % {
+                    "c": adj["corrects_month"], "t": adj["total"], "m": adj["month"]})
+            if result.over_quota:
+                messages.warning(request, _("注意：%(v)s现有在岗后备干部 %(a)s 名，超出名额 %(q)s 名，已通知县委组织部。") % {
+                    "v": cadre.village.name, "a": result.active, "q": result.quota})
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/cadre_reinstate.html", {"form": form, "cadre": cadre},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -100,6 +100,14 @@ def active_cadres_count():
     return fn()
 
 
+def cadre_reinstated(cadre, *, left_on, reason: str, by) -> list:
+    """Issue 13: a wrongly disqualified cadre is active again (``cadres.services.cadre_reinstate``); the payroll
+    app (hook ``cadre_reinstated``) pays the approved months missed since ``left_on`` as adjustment lines and
+    rebuilds the drafts. Returns what it added (empty without a provider)."""
+    fn = _hook("cadre_reinstated")
+    return list(fn(cadre, left_on=left_on, reason=reason, by=by)) if fn else []
+
+
 def celery_app():
     """The project's Celery app (``config.celery`` provides it; not ``current_app``: a test may have made
     another app current)."""

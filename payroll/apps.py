@@ -7,4 +7,4 @@ class PayrollConfig(AppConfig):
     verbose_name = _("报酬待遇")
 
     def ready(self):
-        from payroll import demo, panels  # noqa: F401 - reason: register the demo step, menu and panels once apps load
+        from payroll import demo, hooks, panels  # noqa: F401 - reason: register the demo step, hooks, menu and panels once apps load

@@ -15,12 +15,17 @@ from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
 from core.api import Pagination, router
+from core.scope import get_scope
 from core.selectors import county_list, township_list
+from supervision import permissions as perms
 from supervision import selectors, services
 from supervision.filters import AssessmentFilter, AttachmentFilter, NoticeFilter, TalkFilter
 from supervision.models import Talk
 from supervision.serializers import (
+    AssessmentChangeSerializer,
+    AssessmentCorrectSerializer,
     AssessmentSerializer,
+    AssessmentWithdrawSerializer,
     AttachmentSerializer,
     LedgerRowSerializer,
     NoticeAnswerSerializer,
@@ -86,6 +91,43 @@ class AssessmentViewSet(_CreateListViewSet):
 
     def create(self, request, *args, **kwargs):
         return self._record(services.assessment_record, request)
+
+    def _correctable(self):
+        """The assessment of the URL (404 outside scope), 403 before the body unless county_org of its county."""
+        row = self.get_object()
+        perms.require(perms.can_correct_assessment(get_scope(self.request.user), row), services.CORRECT_DENIED)
+        return row
+
+    def _answer(self, change):
+        data = dict(self.get_serializer(change.assessment).data)
+        r = change.reinstatement
+        data["reinstated"] = r is not None
+        data["over_quota"] = bool(r and r.over_quota)
+        return Response(data)
+
+    @extend_schema(request=AssessmentCorrectSerializer, responses=AssessmentChangeSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Issue 13: county_org corrects the result or notes, with ``reason`` and ``document_no``; a 不称职 that
+        disqualified the cadre, corrected to 称职/优秀, reinstates the cadre."""
+        row = self._correctable()
+        ser = AssessmentCorrectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        return self._answer(services.assessment_correct(
+            assessment=row, result=d.get("result", row.result), notes=d.get("notes"), reason=d.get("reason", ""),
+            document_no=d.get("document_no", ""), by=request.user))
+
+    @extend_schema(request=AssessmentWithdrawSerializer, responses=AssessmentChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Issue 13: county_org withdraws the assessment (kept, marked withdrawn); a withdrawn 不称职 that
+        disqualified the cadre reinstates the cadre."""
+        row = self._correctable()
+        ser = AssessmentWithdrawSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        return self._answer(services.assessment_withdraw(
+            assessment=row, reason=d.get("reason", ""), document_no=d.get("document_no", ""), by=request.user))
 
 
 class AttachmentViewSet(_CreateListViewSet):

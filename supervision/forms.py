@@ -77,6 +77,26 @@ class AssessmentForm(_Form):
         self.fields["cadre"].queryset = cadres
 
 
+class AssessmentWithdrawForm(_Form):
+    """Issue 13: county_org withdraws an assessment (the service names a missing reason or document number)."""
+
+    reason = forms.CharField(max_length=limits.REASON, required=False, label=_("理由"),
+                             widget=forms.Textarea(attrs={"rows": 3}), help_text=_("写明原评估有误的情况和依据。"))
+    document_no = forms.CharField(max_length=100, required=False, label=_("文号"),
+                                  help_text=_("更正或撤销决定的文号，如 清委组〔2026〕3号。"))
+
+
+class AssessmentCorrectForm(AssessmentWithdrawForm):
+    """Issue 13: county_org corrects an assessment's result and notes."""
+
+    result = forms.ChoiceField(label=_("更正后的评估结果"), choices=Assessment.Result.choices,
+                               help_text=_("原评为不称职并因此取消资格的，更正为称职或优秀即恢复其资格；更正为不称职将取消其资格。"))
+    notes = forms.CharField(max_length=limits.NOTE, label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}),
+                            required=False)
+
+    field_order = ["result", "notes", "reason", "document_no"]
+
+
 class CommitmentForm(_Form):
     promises = forms.CharField(max_length=limits.NOTE, label=_("承诺事项（亮承诺）"), widget=forms.Textarea(attrs={"rows": 4}))
     results = forms.CharField(max_length=limits.RECORD, label=_("工作成绩（晒成绩）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

@@ -268,6 +268,10 @@ class Assessment(models.Model):
     recommend_eight = models.BooleanField(_("推荐担任“八大员”"), default=False)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    # issue 13: county_org corrects or withdraws an assessment with a reason and a document number
+    withdrawn = models.BooleanField(_("已撤销"), default=False, editable=False)
+    correction_reason = limits.text_field(_("更正/撤销理由"), limits.REASON, blank=True, editable=False)
+    correction_document_no = models.CharField(_("更正/撤销文号"), max_length=100, blank=True, editable=False)
 
     history = HistoricalRecords()
 

@@ -76,6 +76,11 @@ def can_record_at(scope: Scope, township) -> bool:
     return scope.can(TOWNSHIP_RECORDERS, township=township)
 
 
+def can_correct_assessment(scope: Scope, assessment) -> bool:
+    """Issue 13: county_org of the cadre's county corrects or withdraws a year-end assessment (R-55)."""
+    return scope.can(COUNTY_RECORDERS, village=assessment.cadre.village)
+
+
 def recorder_township_ids(scope: Scope) -> list[int]:
     """Townships where the user records directly (the choices of the forms)."""
     return scope.townships_holding(*TOWNSHIP_RECORDERS)

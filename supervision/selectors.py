@@ -291,7 +291,7 @@ def ledger_rows(*, user, year: int, township_id=None, status=None, q=None):
     last_talk = Talk.objects.filter(cadre_id=OuterRef("pk"), kind=Talk.Kind.INDIVIDUAL).order_by("-held_on")
     training = TrainingAttendance.objects.filter(cadre_id=OuterRef("pk"), present=True, session__held_on__year=year)
     cases = DisciplineCase.objects.filter(cadre_id=OuterRef("pk"), status=DisciplineCase.Status.OPEN)
-    latest = Assessment.objects.filter(cadre_id=OuterRef("pk")).order_by("-year")
+    latest = Assessment.objects.filter(cadre_id=OuterRef("pk"), withdrawn=False).order_by("-year")
     qs = with_attachment_days(qs, year).annotate(
         talks_year=_count_sq(talks),
         last_talk_on=Subquery(last_talk.values("held_on")[:1]),

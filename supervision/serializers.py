@@ -23,8 +23,35 @@ class AssessmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assessment
         fields = ["id", "cadre", "year", "result", "assessed_on", "notes", "commended", "recommend_party",
-                  "recommend_committee", "recommend_eight"]
+                  "recommend_committee", "recommend_eight", "withdrawn", "correction_reason", "correction_document_no"]
+        read_only_fields = ["withdrawn", "correction_reason", "correction_document_no"]
         validators = []  # the service answers "already assessed" in Chinese, field by field
+
+
+class AssessmentChangeSerializer(AssessmentSerializer):
+    """The corrected or withdrawn assessment, and whether the cadre was reinstated (and its village is now over
+    quota)."""
+
+    reinstated = serializers.BooleanField(read_only=True)
+    over_quota = serializers.BooleanField(read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "reinstated", "over_quota"]
+
+
+class AssessmentWithdrawSerializer(serializers.Serializer):
+    """Issue 13: withdraw an assessment (county_org); the service names a missing reason or document number."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, help_text=_("更正或撤销的理由"))
+    document_no = serializers.CharField(required=False, allow_blank=True, help_text=_("文号，如 清委组〔2026〕3号"))
+
+
+class AssessmentCorrectSerializer(AssessmentWithdrawSerializer):
+    """Issue 13: correct an assessment's result and notes (county_org), with a reason and a document number."""
+
+    result = serializers.ChoiceField(choices=Assessment.Result.choices, required=False,
+                                     help_text=_("更正后的评估结果；不填则不变"))
+    notes = serializers.CharField(required=False, allow_blank=True, help_text=_("评估意见；不填则不变"))
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from payroll.services.payments import (
     mark_paid_bulk,
     payments_import,
 )
+from payroll.services.reinstatement import reinstatement_back_pay
 from payroll.services.runs import (
     ADJUSTMENT_FIELDS,
     BUILD_TASK,
@@ -39,5 +40,6 @@ __all__ = [
     "PAYMENT_COLUMNS", "POLICY_FIELDS", "adjustment_create", "apply_payments", "bonus_import", "bonus_set",
     "flag_unpaid_lines", "line_mark_paid", "mark_paid_bulk", "pay_policy_create", "pay_policy_update",
     "pay_run_approve", "pay_run_build", "pay_run_build_job", "pay_run_queue", "payments_import",
-    "payroll_setting_update", "policies_in_force", "policy_for", "rebuild_stale_drafts", "run_monthly_payroll",
+    "payroll_setting_update", "policies_in_force", "policy_for", "rebuild_stale_drafts", "reinstatement_back_pay",
+    "run_monthly_payroll",
 ]

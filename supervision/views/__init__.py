@@ -2,6 +2,7 @@
 scope); writes through services, which check the permission (403) — a page only asks
 ``supervision.permissions`` to show a button or to refuse a form before showing it."""
 
+from supervision.views.assessment_corrections import assessment_correct, assessment_withdraw
 from supervision.views.cases import case_create, case_detail, case_index
 from supervision.views.cultivation import (
     group_detail,
@@ -28,7 +29,7 @@ from supervision.views.records import (
 from supervision.views.talks import talk_create, talk_due, talk_index
 
 __all__ = [
-    "assessment_create", "assessment_index", "attachment_create", "attachment_index", "attachment_shortfall",
+    "assessment_correct", "assessment_create", "assessment_index", "assessment_withdraw", "attachment_create", "attachment_index", "attachment_shortfall",
     "cadre_file", "case_create", "case_detail", "case_index", "commitment_edit", "commitment_index", "dashboard",
     "dossier_pdf", "group_detail", "group_edit", "group_index", "ledger", "ledger_export", "ledger_params",
     "notice_create", "notice_detail", "notice_index", "pairing_edit", "pairing_index", "settings_edit",

@@ -77,7 +77,8 @@ def attachment_shortfall(request):
 def assessment_index(request):
     qs = selectors.assessment_list(user=request.user).order_by("-year", "cadre__village__code")
     return _record_list(request, "supervision/assessment_list.html", qs, AssessmentFilter, skip=("cadre", "result"),
-                        results=Assessment.Result.choices, result=request.GET.get("result"))
+                        results=Assessment.Result.choices, result=request.GET.get("result"),
+                        can_correct=perms.can_issue_notices(get_scope(request.user)))
 
 
 @login_required
