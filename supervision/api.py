@@ -19,7 +19,7 @@ from core.scope import get_scope
 from core.selectors import county_list, township_list
 from supervision import permissions as perms
 from supervision import selectors, services
-from supervision.filters import AssessmentFilter, AttachmentFilter, NoticeFilter, TalkFilter
+from supervision.filters import AssessmentFilter, AttachmentFilter, NoticeFilter, TalkFilter, VisitFilter
 from supervision.models import Talk
 from supervision.serializers import (
     AssessmentChangeSerializer,
@@ -27,12 +27,14 @@ from supervision.serializers import (
     AssessmentSerializer,
     AssessmentWithdrawSerializer,
     AttachmentSerializer,
+    CountyVisitSerializer,
     LedgerRowSerializer,
     NoticeAnswerSerializer,
     NoticeCloseSerializer,
     NoticeSerializer,
     TalkSerializer,
 )
+from supervision.services import visits as visit_services
 from supervision.views.ledger import ledger_export, ledger_params
 
 
@@ -230,7 +232,29 @@ class LedgerViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(data)
 
 
+class CountyVisitViewSet(_CreateListViewSet):
+    """R-59: the county's 调研 and 督查 visits (county_org records; county roles and the visited township read)."""
+
+    serializer_class = CountyVisitSerializer
+    filterset_class = VisitFilter
+
+    def get_queryset(self):
+        return selectors.visit_list(user=self.request.user).prefetch_related("findings").order_by("-visited_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        township = d.pop("township")
+        if not township_list(user=request.user).filter(pk=township.pk).exists():
+            raise ValidationError({"township": [_("乡（镇）不存在或不在您的管辖范围内。")]})
+        visit = visit_services.visit_record(county=township.county, township=township, by=request.user,
+                                            findings=[f.strip() for f in d.pop("findings", []) if f.strip()], **d)
+        return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
+
+
 router.register("talks", TalkViewSet, basename="talk")
+router.register("county-visits", CountyVisitViewSet, basename="county-visit")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("notices", NoticeViewSet, basename="notice")

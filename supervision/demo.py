@@ -9,8 +9,9 @@ from cadres.models import Cadre
 from core.demo import demo_step, person_name
 from core.models import User
 from supervision import services
-from supervision.models import AreaGroup, Assessment, Attachment, Notice, Pairing, Talk, TrainingSession
+from supervision.models import AreaGroup, Assessment, Attachment, CountyVisit, Notice, Pairing, Talk, TrainingSession
 from supervision.policies import half_year, previous_half_year
+from supervision.services import visits as visit_services
 
 POSTS = ["村党支部书记", "村委会主任", "村党支部副书记", "村委会委员", "村监委会主任"]
 
@@ -125,11 +126,23 @@ def supervision_demo(ctx) -> None:
                 by=party(c.village.township),
                 commended=excellent, recommend_party=excellent and i % 2 == 0, recommend_committee=excellent)
 
-    # R-56 notices: one overdue, one answered, one closed
+    # R-56 notices: one overdue (from a finding of a county 督查, R-59), one answered, one closed
     if not Notice.objects.filter(county=county).exists() and len(townships) >= 3:
-        services.notice_issue(county=county, township=townships[0], title="后备干部谈话考察未按时开展",
-                              body="经督查，你镇上半年仍有后备干部未开展谈话考察，请限期整改并书面反馈。",
-                              issued_on=today - dt.timedelta(days=40), due_on=today - dt.timedelta(days=10), by=org)
+        inspection = visit_services.visit_record(
+            county=county, kind=CountyVisit.Kind.INSPECTION, visited_on=today - dt.timedelta(days=42),
+            township=townships[0], met="镇党委书记、组织委员，3个村的党组织书记和后备干部",
+            summary="查阅后备干部谈话记录、考勤表和跟班学习安排，与后备干部个别交流。",
+            findings=["上半年仍有后备干部未开展谈话考察", "部分村考勤表只记到9月"], by=org)
+        n1 = services.notice_issue(county=county, township=townships[0], title="后备干部谈话考察未按时开展",
+                                   body="经督查，你镇上半年仍有后备干部未开展谈话考察，请限期整改并书面反馈。",
+                                   issued_on=today - dt.timedelta(days=40), due_on=today - dt.timedelta(days=10),
+                                   by=org)
+        visit_services.finding_link_notice(finding=inspection.findings.order_by("pk").first(), notice=n1, by=org)
+        visit_services.visit_record(
+            county=county, kind=CountyVisit.Kind.RESEARCH, visited_on=today - dt.timedelta(days=15),
+            township=townships[1], village=townships[1].villages.order_by("code").first(),
+            met="包村领导、村党组织书记、2名后备干部", summary="结合农村基层党建工作调研后备干部培养情况。",
+            findings=["后备干部希望多参加电商、农技培训"], by=org)
         n2 = services.notice_issue(county=county, township=townships[1], title="跟班学习安排不足",
                                    body="请按管理办法第十五条安排后备干部到镇跟班学习不少于1个月。",
                                    issued_on=today - dt.timedelta(days=20), due_on=today + dt.timedelta(days=10),

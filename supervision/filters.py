@@ -10,7 +10,7 @@ from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core.dates import today
 from core.filters import ScopedFilterSet
 from supervision import selectors
-from supervision.models import AreaGroup, Assessment, Notice, Talk, TrainingKind, TrainingSession
+from supervision.models import AreaGroup, Assessment, CountyVisit, Notice, Talk, TrainingKind, TrainingSession
 
 
 class _OwnTownship:
@@ -146,3 +146,29 @@ class UnpaidFilter(ScopedFilterSet):
 
     village = None
     q = None
+
+
+class VisitFilter(_OwnTownship, ScopedFilterSet):
+    """R-59: the county's visits by kind, township, village and year; search in whom it met and what it found."""
+    village_path = "village"
+    search_fields = ("met", "summary", "findings__text")
+    search_hint = _("座谈对象、情况、问题")
+
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=CountyVisit.Kind.choices)
+    year = django_filters.NumberFilter(label=_("年度"), field_name="visited_on", lookup_expr="year",
+                                       min_value=2000, max_value=2100)
+    open_findings = django_filters.BooleanFilter(label=_("有未转通报的问题"), method="filter_open_findings")
+
+    class Meta:
+        model = CountyVisit
+        fields = ["q", "township", "village", "kind", "year", "open_findings"]
+
+    def search(self, queryset, name, value):
+        # a visit with several matching findings is one row
+        return queryset.filter(pk__in=super().search(CountyVisit.objects.all(), name, value).values("pk"))
+
+    def filter_open_findings(self, queryset, name, value):
+        if value is None:
+            return queryset
+        has = queryset.filter(findings__notice__isnull=True, findings__isnull=False).values("pk")
+        return queryset.filter(pk__in=has) if value else queryset.exclude(pk__in=has)

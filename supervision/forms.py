@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
 from core.forms import BootstrapMixin, DateInput
-from supervision.models import Assessment, Commitment, SupervisionSetting, Talk, TrainingKind
+from supervision.models import Assessment, Commitment, CountyVisit, SupervisionSetting, Talk, TrainingKind
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -243,3 +243,30 @@ def default_year(today: dt.date) -> int:
     """The assessment year offered by default: last year until the end of November, then this year."""
     return today.year if today.month >= 12 else today.year - 1
 
+
+
+class VisitForm(_Form):
+    """R-59: a county visit; ``findings`` one problem per line."""
+    kind = forms.ChoiceField(label=_("类别"), choices=CountyVisit.Kind.choices, widget=forms.RadioSelect)
+    visited_on = forms.DateField(label=_("日期"), widget=DateInput())
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None)
+    village = forms.ModelChoiceField(label=_("村（可选）"), queryset=None, required=False,
+                                     help_text=_("到村的选择村；只到乡（镇）的留空"))
+    met = forms.CharField(label=_("座谈、访谈对象"), max_length=limits.NOTE, required=False,
+                          widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(label=_("情况记录"), max_length=limits.RECORD, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(label=_("发现的问题"), required=False, max_length=limits.RECORD,
+                               widget=forms.Textarea(attrs={"rows": 4}),
+                               help_text=_("每行一条；每条问题以后可以单独转为通报"))
+
+    def __init__(self, *args, townships=None, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+
+
+class FindingForm(_Form):
+    text = forms.CharField(label=_("补充发现的问题"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2}))

@@ -332,3 +332,57 @@ class Notice(models.Model):
         if self.village_id:
             return f"{self.village.township.name}{self.village.name}"
         return self.township.name if self.township_id else ""
+
+
+class CountyVisit(models.Model):
+    """R-59 (第十五条 县: 结合农村基层党建工作调研, 开展督查): a visit of the county organisation department
+    to a township or a village — when, where, whom it met, what it found. Each finding can become a 通报."""
+
+    class Kind(models.TextChoices):
+        RESEARCH = "research", _("调研")
+        INSPECTION = "inspection", _("督查")
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.RESEARCH)
+    visited_on = models.DateField(_("日期"))
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text=_("到村的填写；只到乡（镇）的留空"))
+    met = limits.text_field(_("座谈、访谈对象"), limits.NOTE, blank=True,
+                            help_text=_("如：乡（镇）党委书记、包村领导、村党组织书记、后备干部某某"))
+    summary = limits.text_field(_("情况记录"), limits.RECORD, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("县级调研督查")
+        verbose_name_plural = _("县级调研督查")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["county", "-visited_on"])]
+
+    def __str__(self):
+        place = f"{self.township.name}{self.village.name if self.village_id else ''}"
+        return f"{self.visited_on:%Y-%m-%d} {self.get_kind_display()} {place}"
+
+
+class VisitFinding(models.Model):
+    """R-59: one problem a county visit found, and the 通报 it became (if any)."""
+
+    visit = models.ForeignKey(CountyVisit, verbose_name=_("调研督查"), on_delete=models.CASCADE,
+                              related_name="findings")
+    text = limits.text_field(_("发现的问题"), limits.NOTE)
+    notice = models.ForeignKey(Notice, verbose_name=_("转为通报"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="findings")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("调研督查发现的问题")
+        verbose_name_plural = _("调研督查发现的问题")
+        ordering = ["visit_id", "pk"]
+
+    def __str__(self):
+        return self.text[:40]

@@ -162,3 +162,21 @@ def can_open_cases(scope: Scope) -> bool:
 
 def can_manage_case(scope: Scope, cadre) -> bool:
     return scope.can(CASE_MANAGERS, village=cadre.village)
+
+
+# -- county visits (R-59) -----------------------------------------------------------------------
+#: who sees the county's visits: the county roles (all of the county's), a township party committee (its own)
+VISIT_READERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY)
+
+
+def can_view_visits(scope: Scope) -> bool:
+    return scope.is_superuser or scope.has_any(*VISIT_READERS)
+
+
+def can_record_visits(scope: Scope) -> bool:
+    return scope.is_superuser or scope.has_any(*COUNTY_RECORDERS)
+
+
+def can_record_visit(scope: Scope, county) -> bool:
+    """R-59: the county organisation department records its own visits (and turns findings into 通报)."""
+    return scope.can(COUNTY_RECORDERS, county=county)

@@ -19,6 +19,7 @@ from core.models import County, RoleAssignment, Township, User
 from core.money import MoneySum
 from core.roles import Role
 from core.scope import get_scope
+from core.selectors import township_list
 from payroll import selectors as payroll_selectors
 from supervision import policies
 from supervision.models import (
@@ -26,6 +27,7 @@ from supervision.models import (
     Assessment,
     Attachment,
     Commitment,
+    CountyVisit,
     GroupActivity,
     Notice,
     Pairing,
@@ -144,6 +146,22 @@ def notice_list(*, user):
     """R-56: county roles see the county's notices; a township its own and its villages'; a village its own."""
     return Notice.objects.filter(get_scope(user).units_q()).select_related(
         "county", "township", "village", "village__township")
+
+
+def visit_list(*, user):
+    """R-59: county roles see the county's visits, a township party committee the visits to its township."""
+    return CountyVisit.objects.filter(get_scope(user).township_q("township")).select_related(
+        "county", "township", "village", "recorded_by")
+
+
+def last_visits(*, user, year: int) -> dict:
+    """R-59 on the dashboard and the ledger: the latest visit, this year's count, and the townships in scope
+    the county has not visited this year."""
+    visits = visit_list(user=user)
+    this_year = visits.filter(visited_on__year=year)
+    visited = this_year.values("township_id")
+    return {"last": visits.order_by("-visited_on", "-pk").first(), "count": this_year.count(),
+            "not_visited": list(township_list(user=user).exclude(pk__in=visited).order_by("code")[:50])}
 
 
 def notices_overdue(*, user, as_of: dt.date):

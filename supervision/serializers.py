@@ -4,7 +4,7 @@ from rest_framework import serializers
 from cadres.models import Cadre
 from core import limits
 from core.models import County, Township, Village
-from supervision.models import Assessment, Attachment, Notice, Talk
+from supervision.models import Assessment, Attachment, CountyVisit, Notice, Talk
 
 
 class TalkSerializer(serializers.ModelSerializer):
@@ -129,3 +129,22 @@ class LedgerRowSerializer(serializers.Serializer):
         if pay is None:
             return None
         return pay.get(obj.pk, {}).get("unpaid", 0)
+
+
+class CountyVisitSerializer(serializers.ModelSerializer):
+    """R-59: a county 调研/督查 visit; ``findings`` one problem per item (each may become a 通报)."""
+
+    township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.all())
+    village = serializers.PrimaryKeyRelatedField(queryset=Village.objects.all(), allow_null=True, required=False)
+    findings = serializers.ListField(child=serializers.CharField(max_length=limits.NOTE), required=False,
+                                     write_only=True, max_length=30)
+    finding_list = serializers.SerializerMethodField(help_text=_("发现的问题及其转成的通报编号"))
+
+    class Meta:
+        model = CountyVisit
+        fields = ["id", "county", "kind", "visited_on", "township", "village", "met", "summary", "findings",
+                  "finding_list"]
+        read_only_fields = ["county"]
+
+    def get_finding_list(self, obj) -> list[dict]:
+        return [{"id": f.pk, "text": f.text, "notice": f.notice_id} for f in obj.findings.all()]

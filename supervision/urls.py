@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from supervision import views
+from supervision.views import visits
 
 app_name = "supervision"
 
@@ -33,6 +34,9 @@ urlpatterns = [
     path("cases/", views.case_index, name="case_list"),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("visits/", visits.visit_index, name="visit_list"),
+    path("visits/new/", visits.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("notices/", views.notice_index, name="notice_list"),
     path("notices/new/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),

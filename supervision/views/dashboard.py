@@ -36,6 +36,8 @@ def dashboard(request):
     return render(request, "supervision/dashboard.html", {
         **data, "chart": chart, "table": table, "township_id": township_id, "all_townships": townships,
         "is_county": scope.county_wide,
+        "visits": (selectors.last_visits(user=request.user, year=as_of(request).year)
+                   if perms.can_view_visits(scope) else None),
     })
 
 

@@ -74,6 +74,8 @@ def ledger(request):
         "page_obj": page_obj, "params": params, "townships": township_list(user=request.user),
         "statuses": Cadre.Status.choices, "pay_known": True, "query": request.GET.urlencode(),
         "waivers": list(waiver_list(user=request.user, year=params["year"])[:200]),
+        "visits": (selectors.last_visits(user=request.user, year=params["year"])
+                   if perms.can_view_visits(get_scope(request.user)) else None),
     })
 
 

@@ -20,7 +20,8 @@ from core.web import apply_errors
 from supervision import forms, policies, selectors, services
 from supervision import permissions as perms
 from supervision.filters import NoticeFilter
-from supervision.models import Notice
+from supervision.models import Notice, VisitFinding
+from supervision.services import visits as visit_services
 from supervision.views.common import filtered, form_page, int_or_none, page, submit
 
 
@@ -51,11 +52,19 @@ def notice_create(request):
     initial.setdefault("due_on", today() + dt.timedelta(days=15))
     form = forms.NoticeForm(request.POST or None, townships=townships, villages=villages, initial=initial)
 
+    # opened from a finding of a county visit, the notice is linked back to it once issued
+    finding = VisitFinding.objects.filter(
+        pk=int_or_none(request.GET.get("finding")) or 0,
+        visit__in=selectors.visit_list(user=request.user)).select_related("visit", "notice").first()
+
     def write(d):
         unit = d.get("village") or d.get("township")
         county = unit.township.county if d.get("village") else unit.county
-        return services.notice_issue(county=county, township=d.get("township"), village=d.get("village"),
-                                     title=d["title"], body=d["body"], due_on=d["due_on"], by=request.user)
+        notice = services.notice_issue(county=county, township=d.get("township"), village=d.get("village"),
+                                       title=d["title"], body=d["body"], due_on=d["due_on"], by=request.user)
+        if finding is not None:
+            visit_services.finding_link_notice(finding=finding, notice=notice, by=request.user)
+        return notice
 
     done = submit(request, form, write, done=_("通报已发出，被通报单位已收到通知。"),
                   to=lambda n: reverse("supervision:notice_detail", args=[n.pk]))
