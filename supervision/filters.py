@@ -172,3 +172,21 @@ class VisitFilter(_OwnTownship, ScopedFilterSet):
             return queryset
         has = queryset.filter(findings__notice__isnull=True, findings__isnull=False).values("pk")
         return queryset.filter(pk__in=has) if value else queryset.exclude(pk__in=has)
+
+
+class RecommendationFilter(ScopedFilterSet):
+    """R-61: recommendations of one kind by township, village, year and outcome."""
+    search_hint = _("姓名、村名")
+
+    year = django_filters.NumberFilter(label=_("评估年度"), field_name="year", min_value=2000, max_value=2100)
+    outcome = django_filters.ChoiceFilter(label=_("结果"), method="filter_outcome", choices=[
+        ("pending", _("待落实")), ("accepted", _("已采纳")), ("not_accepted", _("未采纳"))])
+
+    class Meta:
+        model = Assessment
+        fields = ["q", "township", "village", "year", "outcome"]
+
+    def filter_outcome(self, queryset, name, value):
+        if value == "pending":
+            return queryset.filter(outcome__isnull=True)
+        return queryset.filter(outcome=value) if value else queryset

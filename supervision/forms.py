@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
 from core.forms import BootstrapMixin, DateInput
-from supervision.models import Assessment, Commitment, CountyVisit, SupervisionSetting, Talk, TrainingKind
+from supervision.models import (
+    Assessment,
+    Commitment,
+    CountyVisit,
+    RecommendationOutcome,
+    SupervisionSetting,
+    Talk,
+    TrainingKind,
+)
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -270,3 +278,16 @@ class VisitForm(_Form):
 
 class FindingForm(_Form):
     text = forms.CharField(label=_("补充发现的问题"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecommendationOutcomeForm(_Form):
+    """R-61: what became of one priority recommendation."""
+    outcome = forms.ChoiceField(label=_("结果"), choices=RecommendationOutcome.Outcome.choices, widget=forms.RadioSelect)
+    decided_on = forms.DateField(label=_("日期"), widget=DateInput())
+    note = forms.CharField(label=_("说明"), max_length=limits.REASON, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("采纳的写明去向（如列为发展对象、进入村“两委”）；未采纳的写明原因"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].widget.attrs["class"] = "form-check-input"

@@ -386,3 +386,37 @@ class VisitFinding(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class RecommendationOutcome(models.Model):
+    """R-61 (第十二条（4）): what became of a priority recommendation made at the year-end assessment (R-55) —
+    accepted (when, how) or not (why). A recommendation without a row here is still pending."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("发展党员优先推荐")
+        COMMITTEE = "committee", _("村“两委”空缺优先推荐")
+        EIGHT = "eight", _("推荐担任“八大员”")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("已采纳")
+        NOT_ACCEPTED = "not_accepted", _("未采纳")
+
+    assessment = models.ForeignKey(Assessment, verbose_name=_("年底资格评估"), on_delete=models.PROTECT,
+                                   related_name="recommendation_outcomes")
+    kind = models.CharField(_("推荐类别"), max_length=12, choices=Kind.choices)
+    outcome = models.CharField(_("结果"), max_length=14, choices=Outcome.choices)
+    decided_on = models.DateField(_("日期"))
+    note = limits.text_field(_("说明"), limits.REASON, blank=True,
+                             help_text=_("采纳的写明去向（如列为发展对象、进入村“两委”）；未采纳的写明原因"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("优先推荐结果")
+        verbose_name_plural = _("优先推荐结果")
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind"], name="recommendation_outcome_once")]
+
+    def __str__(self):
+        return f"{self.assessment} {self.get_kind_display()} {self.get_outcome_display()}"

@@ -180,3 +180,10 @@ def can_record_visits(scope: Scope) -> bool:
 def can_record_visit(scope: Scope, county) -> bool:
     """R-59: the county organisation department records its own visits (and turns findings into 通报)."""
     return scope.can(COUNTY_RECORDERS, county=county)
+
+
+# -- recommendation outcomes (R-61) -------------------------------------------------------------
+def can_record_recommendation(scope: Scope, cadre) -> bool:
+    """R-61: the township that recommended (its party committee) or the county organisation department
+    records what became of a priority recommendation."""
+    return scope.can((*TOWNSHIP_RECORDERS, *COUNTY_RECORDERS), village=cadre.village)

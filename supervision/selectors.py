@@ -31,6 +31,7 @@ from supervision.models import (
     GroupActivity,
     Notice,
     Pairing,
+    RecommendationOutcome,
     SupervisionSetting,
     Talk,
     TrainingAttendance,
@@ -140,6 +141,38 @@ def commitment_list(*, user):
 
 def assessment_list(*, user):
     return _cadre_rows(Assessment, user, "cadre__village__township")
+
+
+def recommendation_rows(*, user, kind: str):
+    """R-61: the standing recommendations of one kind (assessments not withdrawn, not 不称职), each with its
+    outcome (None while pending)."""
+    outcome = RecommendationOutcome.objects.filter(assessment=OuterRef("pk"), kind=kind)
+    return (assessment_list(user=user)
+            .filter(**{f"recommend_{kind}": True}, withdrawn=False)
+            .exclude(result=Assessment.Result.INCOMPETENT)
+            .annotate(outcome=Subquery(outcome.values("outcome")[:1]),
+                      outcome_on=Subquery(outcome.values("decided_on")[:1]),
+                      outcome_note=Subquery(outcome.values("note")[:1])))
+
+
+def recommendation_summary(*, user, year: int | None = None) -> list[dict]:
+    """R-61, the county report: per township and kind, how many were recommended, accepted, not accepted."""
+    rows: dict[str, dict] = {}
+    for kind, label in RecommendationOutcome.Kind.choices:
+        qs = recommendation_rows(user=user, kind=kind)
+        if year:
+            qs = qs.filter(year=year)
+        for r in qs.values("cadre__village__township__code", "cadre__village__township__name").annotate(
+                n=Count("pk"), accepted=Count("pk", filter=Q(outcome="accepted")),
+                refused=Count("pk", filter=Q(outcome="not_accepted"))).order_by("cadre__village__township__code"):
+            entry = rows.setdefault(r["cadre__village__township__code"], {
+                "township": r["cadre__village__township__name"], "kinds": {}})
+            entry["kinds"][kind] = {"label": label, "n": r["n"], "accepted": r["accepted"], "refused": r["refused"],
+                                    "pending": r["n"] - r["accepted"] - r["refused"]}
+    out = [rows[code] for code in sorted(rows)]
+    for entry in out:  # the cells in kind order, for a table (a missing kind: nothing recommended)
+        entry["cells"] = [entry["kinds"].get(k) for k in RecommendationOutcome.Kind.values]
+    return out
 
 
 def notice_list(*, user):

@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from supervision import views
-from supervision.views import visits
+from supervision.views import recommendations, visits
 
 app_name = "supervision"
 
@@ -34,6 +34,9 @@ urlpatterns = [
     path("cases/", views.case_index, name="case_list"),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("recommendations/", recommendations.recommendation_index, name="recommendation_list"),
+    path("recommendations/<int:pk>/<str:kind>/", recommendations.recommendation_outcome,
+         name="recommendation_outcome"),
     path("visits/", visits.visit_index, name="visit_list"),
     path("visits/new/", visits.visit_create, name="visit_create"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
