@@ -228,6 +228,11 @@ class NoticeAnswerForm(_Form):
     answer = forms.CharField(max_length=limits.RECORD, label=_("整改情况反馈"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class NoticeSendBackForm(_Form):
+    comment = forms.CharField(max_length=limits.NOTE, label=_("退回意见"), widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("写明哪些方面整改不到位、需要补充什么；被通报单位将收到此意见"))
+
+
 class NoticeCloseForm(_Form):
     note = forms.CharField(max_length=limits.NOTE, label=_("销号意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
