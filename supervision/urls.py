@@ -23,6 +23,7 @@ urlpatterns = [
     path("commitments/", views.commitment_index, name="commitment_list"),
     path("commitments/new/", views.commitment_edit, name="commitment_create"),
     path("commitments/<int:pk>/", views.commitment_edit, name="commitment_edit"),
+    path("commitments/<int:pk>/record/", views.commitment_detail, name="commitment_detail"),
     path("pairing/", views.pairing_index, name="pairing_list"),
     path("pairing/<int:cadre_pk>/", views.pairing_edit, name="pairing_edit"),
     path("groups/", views.group_index, name="group_list"),

@@ -216,11 +216,14 @@ def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, b
 @transaction.atomic
 def commitment_save(*, cadre: Cadre, year: int, promises: str, by, results: str = "", evaluation: str = "",
                     evaluation_note: str = "") -> Commitment:
-    """R-54: 亮承诺 (promises), 晒成绩 (results), 评实效 (evaluation) — one row per cadre per year."""
+    """R-54: 亮承诺 (promises), 晒成绩 (results), 评实效 (evaluation) — one row per cadre per year. A row
+    already there is changed through ``commitment_correct`` (issue 13: a rewrite says why)."""
     _require_recorder(by, cadre=cadre, message=_("承诺践诺由乡（镇）党委登记。"))
     dates.check(dates.year_errors(year))
-    row = Commitment.objects.select_for_update().filter(cadre=cadre, year=year).first() or Commitment(
-        cadre=cadre, year=year)
+    if Commitment.objects.filter(cadre=cadre, year=year).exists():
+        raise ValidationError({"year": _("%(n)s的%(y)s年度承诺已登记，请在列表中点“填写/评议”修改。") % {
+            "n": cadre.name, "y": year}})
+    row = Commitment(cadre=cadre, year=year)
     row.promises = (promises or "").strip()
     row.results = (results or "").strip()
     row.evaluation = evaluation or ""

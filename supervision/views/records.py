@@ -160,6 +160,22 @@ def commitment_index(request):
 
 
 @login_required
+def commitment_detail(request, pk):
+    """R-54: one year's commitment, with its changes and their reasons (issue 13)."""
+    row = get_object_or_404(selectors.commitment_list(user=request.user).select_related("cadre__village__township"),
+                            pk=pk)
+    may = perms.can_correct_record(get_scope(request.user), row)
+    village = row.cadre.village
+    rows = [(_("后备干部"), f"{row.cadre.name}（{village.township.name}{village.name}）"), (_("年度"), row.year),
+            (_("承诺事项（亮承诺）"), row.promises), (_("工作成绩（晒成绩）"), row.results),
+            (_("评议结果（评实效）"), row.get_evaluation_display()), (_("评议意见"), row.evaluation_note)]
+    return record_page(request, title=_("承诺践诺：%(n)s %(y)s年") % {"n": row.cadre.name, "y": row.year}, rows=rows,
+                       back="supervision:commitment_list",
+                       edit_url=reverse("supervision:commitment_edit", args=[row.pk]) if may else None,
+                       history=correction_history(request, row, may_correct=may, village=village))
+
+
+@login_required
 def commitment_edit(request, pk=None):
     row = get_object_or_404(selectors.commitment_list(user=request.user), pk=pk) if pk else None
     if row is not None:

@@ -48,7 +48,10 @@ def test_talk_correction_is_listed_on_its_page(world, client, party, talk):  # R
     html = client.get(reverse("supervision:talk_detail", args=[talk.pk])).content.decode()
     assert "谈话人写错" in html and "李明（镇党委书记）" in html and "王明（镇党委副书记）" in html
     assert str(party) in html
-    assert reverse("supervision:talk_edit", args=[talk.pk]) not in html  # county_org reads, does not edit
+    assert f'href="{reverse("supervision:talk_edit", args=[talk.pk])}"' not in html  # county_org reads only
+    client.force_login(party)
+    html = client.get(reverse("supervision:talk_detail", args=[talk.pk])).content.decode()
+    assert f'href="{reverse("supervision:talk_edit", args=[talk.pk])}"' in html and "谈话人写错" in html
 
 
 @pytest.mark.parametrize("who,status", [
@@ -190,3 +193,28 @@ def test_commitment_edit_page_asks_why_and_lists_the_history(world, client, part
     assert client.get(url).status_code == 404
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
     assert client.get(url).status_code == 403
+
+
+def test_a_second_commitment_for_the_year_is_refused_not_overwritten(world, client, party, commitment):  # R-54
+    client.force_login(party)
+    res = client.post(reverse("supervision:commitment_create"), {"cadre": world.cadre.pk, "year": 2025,
+                                                                "promises": "另一份承诺"})
+    assert 'data-field="year"' in res.content.decode() and "填写/评议" in res.content.decode()
+    assert Commitment.objects.get().promises == "全年走访农户100户"
+
+
+def test_county_reads_the_corrections_of_a_commitment_and_an_attachment(world, client, org, party, commitment,
+                                                                        attachment):  # R-52, R-54
+    services.commitment_correct(commitment=commitment, promises="全年走访农户80户", reason="承诺数字登记错误", by=party)
+    services.attachment_correct(attachment=attachment, department="组织办", reason="科室写错", by=party)
+    client.force_login(org)
+    html = client.get(reverse("supervision:commitment_detail", args=[commitment.pk])).content.decode()
+    assert "承诺数字登记错误" in html and "全年走访农户80户" in html and str(party) in html
+    assert f'href="{reverse("supervision:commitment_edit", args=[commitment.pk])}"' not in html  # county_org reads
+    html = client.get(reverse("supervision:attachment_detail", args=[attachment.pk])).content.decode()
+    assert "科室写错" in html and "党政办" in html and "组织办" in html
+    client.force_login(world.users["stranger"])
+    assert client.get(reverse("supervision:commitment_detail", args=[commitment.pk])).status_code == 404
+    client.force_login(world.users[Role.CADRE])  # the cadre reads the record, not the history
+    html = client.get(reverse("supervision:attachment_detail", args=[attachment.pk])).content.decode()
+    assert "组织办" in html and "科室写错" not in html
