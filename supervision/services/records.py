@@ -271,7 +271,7 @@ def talk_correct(*, talk: Talk, by, reason: str, **changes) -> Talk:
     checked as when it was recorded; ``reason`` is required and kept in the history."""
     perms.enforce(by, perms.can_correct_talk, talk, message=perms.talk_denied_message(talk.kind))
     data = _changes(changes, TALK_CORRECTABLE)
-    talk = Talk.objects.select_for_update().select_related("cadre").get(pk=talk.pk)
+    talk = Talk.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=talk.pk)
     reason = _reason(reason)
     held_on = data.get("held_on", talk.held_on)
     if held_on is None:
@@ -293,7 +293,7 @@ def attachment_correct(*, attachment: Attachment, by, reason: str, **changes) ->
     are counted again; ``reason`` is required and kept in the history."""
     perms.enforce(by, perms.can_correct_record, attachment, message=_("跟班学习由本乡（镇）党委登记和修改。"))
     data = _changes(changes, ATTACHMENT_CORRECTABLE)
-    row = Attachment.objects.select_for_update().select_related("cadre").get(pk=attachment.pk)
+    row = Attachment.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=attachment.pk)
     reason = _reason(reason)
     start, end = data.get("start_date", row.start_date), data.get("end_date", row.end_date)
     for field, value in (("start_date", start), ("end_date", end)):
