@@ -127,3 +127,22 @@ def test_send_back_in_the_pages(world, client, org, party, answered):  # R-56
     client.post(url, {"action": "answer", "answer": "已补发，附凭证"})
     html = client.get(reverse("supervision:notice_list")).content.decode()
     assert "已反馈" in html
+
+
+def test_notice_list_with_rounds_does_not_grow_queries(world, api, org, party, answered):  # STYLE: no N+1
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.notice_send_back(notice=answered, comment="补充凭证", by=org)
+    client = api(org)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/notices/").json()["results"]) == 1
+    for i in range(3):
+        n = services.notice_issue(county=world.county, township=world.township, title=f"通报{i}", body="b",
+                                  due_on=FAR_DUE, by=org)
+        services.notice_answer(notice=n, answer="已整改", by=party)
+        services.notice_send_back(notice=n, comment="再改", by=org)
+    with CaptureQueriesContext(connection) as four:
+        body = client.get("/api/v1/notices/").json()["results"]
+    assert len(body) == 4 and all(len(r["events"]) == 2 for r in body)
+    assert len(four) == len(one)
