@@ -1,6 +1,8 @@
 """/api/v1/talks/, /assessments/, /attachments/, /notices/ and /reports/ledger/ (API.md "Supervision").
 
-Outside the caller's scope: 404. In scope but the role may not record it: 403.
+Outside the caller's scope: 404. In scope but the role may not record it: 403. Talks and 跟班学习 periods
+are corrected with ``PATCH`` and a required ``reason`` (issue 13); a notice's answer is sent back for rework
+with ``POST /notices/{id}/send-back/``.
 """
 
 from django.shortcuts import get_object_or_404
@@ -26,12 +28,15 @@ from supervision.serializers import (
     AssessmentCorrectSerializer,
     AssessmentSerializer,
     AssessmentWithdrawSerializer,
+    AttachmentCorrectSerializer,
     AttachmentSerializer,
     CountyVisitSerializer,
     LedgerRowSerializer,
     NoticeAnswerSerializer,
     NoticeCloseSerializer,
+    NoticeSendBackSerializer,
     NoticeSerializer,
+    TalkCorrectSerializer,
     TalkSerializer,
 )
 from supervision.services import visits as visit_services
@@ -53,6 +58,16 @@ class _CreateListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         d = dict(ser.validated_data)
         row = service(cadre=self._cadre_in_scope(d.pop("cadre")), by=request.user, **d)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+    def _correct(self, request, decision, message, serializer_class, service, name):
+        """Issue 13: the record of the URL (404 outside the scope), 403 before the body is read unless the
+        caller may correct it, then the service (400 with nothing changed when the input is wrong)."""
+        row = self.get_object()
+        perms.require(decision(get_scope(request.user), row), message)
+        ser = serializer_class(data=request.data)
+        ser.is_valid(raise_exception=True)
+        row = service(**{name: row}, by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(row).data)
 
 
 class TalkViewSet(_CreateListViewSet):
@@ -80,6 +95,12 @@ class TalkViewSet(_CreateListViewSet):
         talk = services.talk_record(kind=kind, cadre=cadre, township=township, held_on=d["held_on"],
                                     interviewer=d["interviewer"], record=d["record"], by=request.user)
         return Response(self.get_serializer(talk).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TalkCorrectSerializer, responses=TalkSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Correct a talk's date, interviewer or record; ``reason`` is required and kept in its history."""
+        return self._correct(request, perms.can_correct_talk, _("只有登记该类谈话的单位可以修改谈话记录。"),
+                             TalkCorrectSerializer, services.talk_correct, "talk")
 
 
 class AssessmentViewSet(_CreateListViewSet):
@@ -144,6 +165,12 @@ class AttachmentViewSet(_CreateListViewSet):
     def create(self, request, *args, **kwargs):
         return self._record(services.attachment_record, request)
 
+    @extend_schema(request=AttachmentCorrectSerializer, responses=AttachmentSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Correct a 跟班学习 period (``days`` counted again); ``reason`` is required and kept in its history."""
+        return self._correct(request, perms.can_correct_record, _("跟班学习由本乡（镇）党委登记和修改。"),
+                             AttachmentCorrectSerializer, services.attachment_correct, "attachment")
+
 
 class NoticeViewSet(_CreateListViewSet):
     """R-56: county_org issues and closes; the township (party committee) or village (secretary) answers."""
@@ -152,7 +179,8 @@ class NoticeViewSet(_CreateListViewSet):
     filterset_class = NoticeFilter
 
     def get_queryset(self):
-        return selectors.notice_list(user=self.request.user).order_by("-issued_on", "-pk")
+        return selectors.notice_list(user=self.request.user).prefetch_related("events__by").order_by(
+            "-issued_on", "-pk")
 
     def create(self, request, *args, **kwargs):
         ser = self.get_serializer(data=request.data)
@@ -169,6 +197,19 @@ class NoticeViewSet(_CreateListViewSet):
         ser = NoticeAnswerSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         notice = services.notice_answer(notice=notice, answer=ser.validated_data["answer"], by=request.user)
+        return Response(self.get_serializer(notice).data)
+
+    @extend_schema(request=NoticeSendBackSerializer, responses=NoticeSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """The county sends the answer back for rework: ``status`` is "open" again, with ``sent_back`` and
+        ``send_back_comment``; the answering side is notified."""
+        notice = self.get_object()
+        perms.require(perms.can_send_back_notice(get_scope(request.user), notice),
+                      _("只有县委组织部可以退回整改反馈。"))
+        ser = NoticeSendBackSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        notice = services.notice_send_back(notice=notice, comment=ser.validated_data["comment"], by=request.user)
         return Response(self.get_serializer(notice).data)
 
     @extend_schema(request=NoticeCloseSerializer, responses=NoticeSerializer)

@@ -47,10 +47,12 @@ class NoticeFilter(_OwnTownship, ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Notice.Status.choices)
     open = django_filters.BooleanFilter(label=_("仅未销号"), method="only_open")
     overdue = django_filters.BooleanFilter(label=_("逾期未反馈"), method="only_overdue")
+    late = django_filters.BooleanFilter(label=_("逾期反馈"), field_name="late")
+    sent_back = django_filters.BooleanFilter(label=_("退回重改"), field_name="sent_back")
 
     class Meta:
         model = Notice
-        fields = ["q", "status", "township", "village", "open", "overdue"]
+        fields = ["q", "status", "township", "village", "open", "overdue", "late", "sent_back"]
 
     def only_open(self, queryset, name, value):
         return queryset.exclude(status=Notice.Status.CLOSED) if value else queryset

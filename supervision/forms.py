@@ -7,6 +7,7 @@ from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
 from core.forms import BootstrapMixin, DateInput
 from supervision.models import (
+    CHANGE_REASON_MAX,
     Assessment,
     Commitment,
     CountyVisit,
@@ -68,6 +69,30 @@ class AttachmentForm(_Form):
         self.fields["cadre"].queryset = cadres
 
 
+def reason_field(*, required: bool = True, help_text=None) -> forms.CharField:
+    """Issue 13: why a record is changed (kept in its history with who and when)."""
+    return forms.CharField(label=_("修改原因"), max_length=CHANGE_REASON_MAX, required=required,
+                           help_text=help_text or _("说明为什么修改，如：日期登记有误；将记入变更记录"))
+
+
+class TalkCorrectForm(_Form):
+    """A talk's date, interviewer and record (its kind and who was talked to stay)."""
+
+    held_on = forms.DateField(label=_("谈话日期"), widget=DateInput())
+    interviewer = forms.CharField(label=_("谈话人"), max_length=100, help_text=_("姓名和职务，如：王明（镇党委副书记）"))
+    record = forms.CharField(max_length=limits.RECORD, label=_("谈话记录"), widget=forms.Textarea(attrs={"rows": 5}))
+    reason = reason_field()
+
+
+class AttachmentCorrectForm(_Form):
+    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput(), help_text=_("天数按自然日计，含首尾两天"))
+    department = forms.CharField(label=_("跟班科室/岗位"), max_length=100, required=False)
+    note = forms.CharField(max_length=limits.NOTE, label=_("表现情况"), widget=forms.Textarea(attrs={"rows": 3}),
+                           required=False)
+    reason = reason_field()
+
+
 class AssessmentForm(_Form):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     year = forms.IntegerField(label=_("评估年度"), min_value=2000, max_value=2100)
@@ -110,6 +135,10 @@ class CommitmentForm(_Form):
     results = forms.CharField(max_length=limits.RECORD, label=_("工作成绩（晒成绩）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     evaluation = forms.ChoiceField(label=_("评议结果（评实效）"), choices=Commitment.Evaluation.choices, required=False)
     evaluation_note = forms.CharField(max_length=limits.NOTE, label=_("评议意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CommitmentEditForm(CommitmentForm):
+    reason = reason_field(required=False, help_text=_("修改已填写的内容时须说明原因；补填成绩、评议可不填"))
 
 
 class CommitmentNewForm(CommitmentForm):
@@ -226,6 +255,11 @@ class NoticeForm(_Form):
 
 class NoticeAnswerForm(_Form):
     answer = forms.CharField(max_length=limits.RECORD, label=_("整改情况反馈"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NoticeSendBackForm(_Form):
+    comment = forms.CharField(max_length=limits.NOTE, label=_("退回意见"), widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("写明哪些方面整改不到位、需要补充什么；被通报单位将收到此意见"))
 
 
 class NoticeCloseForm(_Form):

@@ -48,8 +48,8 @@ def _metric(key, label, by_township: dict, url: str, **kwargs) -> Metric:
 
 
 def dashboard(*, user, as_of: dt.date, township_id=None) -> dict:
-    """Vacancies, overdue talks, attachment shortfall, open discipline cases, unpaid stipends and open
-    notices, optionally narrowed to one township."""
+    """Vacancies, overdue talks, attachment shortfall, open discipline cases, unpaid stipends, open notices
+    and notices answered late this year, optionally narrowed to one township."""
 
     def url(name, **params):
         if township_id:
@@ -107,5 +107,13 @@ def dashboard(*, user, as_of: dt.date, township_id=None) -> dict:
             overdue_notices += 1
     metrics.append(_metric("open_notices", _("未销号通报"), dict(notice_by), url("supervision:notice_list", open="1"),
                            note=str(_("其中逾期未反馈 %(n)s 件")) % {"n": overdue_notices}, level="info"))
+
+    # issue 13: answers given after the deadline this year (recorded as late when they were given)
+    late = notice_list(user=user).filter(late=True, answered_on__year=as_of.year)
+    if township_id:
+        late = late.filter(township_id=township_id)  # a notice to a village names its township too
+    metrics.append(_metric("late_notices", _("逾期反馈通报"), _count_by(late, "township_id"),
+                           url("supervision:notice_list", late="true"),
+                           note=str(_("%(y)s年反馈晚于整改期限")) % {"y": as_of.year}, level="warning"))
 
     return {"metrics": metrics, "townships": townships, "as_of": as_of}

@@ -10,6 +10,9 @@ from cadres.models import Cadre
 from core import limits
 from core.models import County, Township, Village
 
+#: issue 13: the reason of a correction, kept by simple_history in a column of 100 characters
+CHANGE_REASON_MAX = 100
+
 
 class SupervisionSetting(models.Model):
     """The county's own values for the vague parts of 第十五条 (see docs/rules.md, "Default")."""
@@ -311,6 +314,12 @@ class Notice(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     close_note = limits.text_field(_("销号意见"), limits.NOTE, blank=True)
+    # issue 13: an answer after the deadline is late (set when it is given); the county may send an answer
+    # back for rework — the notice is open again with ``sent_back`` and the comment until the next answer
+    late = models.BooleanField(_("逾期反馈"), default=False, help_text=_("反馈日期晚于整改期限"))
+    sent_back = models.BooleanField(_("退回重改"), default=False)
+    returned_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    send_back_comment = limits.text_field(_("退回意见"), limits.NOTE, blank=True)
 
     history = HistoricalRecords()
 
@@ -332,6 +341,34 @@ class Notice(models.Model):
         if self.village_id:
             return f"{self.village.township.name}{self.village.name}"
         return self.township.name if self.township_id else ""
+
+
+class NoticeEvent(models.Model):
+    """R-56 (issue 13): each answer, send-back and closing of a notice, in order — the rounds of rectification."""
+
+    class Kind(models.TextChoices):
+        ANSWERED = "answered", _("反馈整改情况")
+        SENT_BACK = "sent_back", _("退回重改")
+        CLOSED = "closed", _("销号")
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通报"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事项"), max_length=10, choices=Kind.choices)
+    on = models.DateField(_("日期"))
+    text = limits.text_field(_("内容"), limits.RECORD, blank=True)
+    late = models.BooleanField(_("逾期反馈"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("通报整改记录")
+        verbose_name_plural = _("通报整改记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.notice} · {self.get_kind_display()} {self.on}"
 
 
 class CountyVisit(models.Model):

@@ -124,6 +124,26 @@ def can_record_talk(scope: Scope, kind: str, *, cadre=None, township=None) -> bo
     return scope.can(roles, village=cadre.village)
 
 
+# -- corrections of records (issue 13) ---------------------------------------------------------------------
+
+def can_correct_talk(scope: Scope, talk) -> bool:
+    """R-53: whoever may record a talk of that kind there may correct it (with a reason kept in its history)."""
+    if talk.kind == Talk.Kind.COLLECTIVE:
+        return scope.can(TOWNSHIP_RECORDERS, township=talk.township)
+    roles = VILLAGE_RECORDERS if talk.kind == Talk.Kind.HEART_TO_HEART else TOWNSHIP_RECORDERS
+    return scope.can(roles, village=talk.village)  # where it was recorded, even if the cadre moved since
+
+
+def can_correct_record(scope: Scope, row) -> bool:
+    """R-52, R-54: the party committee of the cadre's township corrects a 跟班学习 period or a commitment."""
+    return can_record_for(scope, row.cadre)
+
+
+def sees_record_history(scope: Scope, *, may_correct: bool, village=None, county=None) -> bool:
+    """The correction history of a record (who, when, what, why): county_org, and whoever may correct it."""
+    return may_correct or can_see_history(scope, village=village, county=county)
+
+
 # -- notices (R-56) and settings -------------------------------------------------------------------------
 
 def can_issue_notices(scope: Scope) -> bool:
@@ -148,6 +168,11 @@ def can_answer_notice(scope: Scope, notice) -> bool:
 
 
 def can_close_notice(scope: Scope, notice) -> bool:
+    return scope.can(COUNTY_RECORDERS, county=notice.county)
+
+
+def can_send_back_notice(scope: Scope, notice) -> bool:
+    """R-56 (issue 13): county_org of the notice's county sends an answer back for rework."""
     return scope.can(COUNTY_RECORDERS, county=notice.county)
 
 

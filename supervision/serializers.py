@@ -4,7 +4,7 @@ from rest_framework import serializers
 from cadres.models import Cadre
 from core import limits
 from core.models import County, Township, Village
-from supervision.models import Assessment, Attachment, CountyVisit, Notice, Talk
+from supervision.models import CHANGE_REASON_MAX, Assessment, Attachment, CountyVisit, Notice, NoticeEvent, Talk
 
 
 class TalkSerializer(serializers.ModelSerializer):
@@ -62,6 +62,33 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "cadre", "start_date", "end_date", "days", "department", "note"]
 
 
+class _CorrectionSerializer(serializers.Serializer):
+    """A correction (issue 13): the fields to change, and why (kept in the record's history)."""
+
+    reason = serializers.CharField(max_length=CHANGE_REASON_MAX, label=_("修改原因"))
+
+
+class TalkCorrectSerializer(_CorrectionSerializer):
+    held_on = serializers.DateField(required=False, label=_("谈话日期"))
+    interviewer = serializers.CharField(max_length=100, required=False, label=_("谈话人"))
+    record = serializers.CharField(max_length=limits.RECORD, required=False, label=_("谈话记录"))
+
+
+class AttachmentCorrectSerializer(_CorrectionSerializer):
+    start_date = serializers.DateField(required=False, label=_("开始日期"))
+    end_date = serializers.DateField(required=False, label=_("结束日期"))
+    department = serializers.CharField(max_length=100, required=False, allow_blank=True, label=_("跟班科室/岗位"))
+    note = serializers.CharField(max_length=limits.NOTE, required=False, allow_blank=True, label=_("表现情况"))
+
+
+class NoticeEventSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = NoticeEvent
+        fields = ["kind", "on", "text", "late", "by"]
+
+
 class NoticeSerializer(serializers.ModelSerializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all(), label=_("县"))
     township = serializers.PrimaryKeyRelatedField(queryset=Township.objects.all(), allow_null=True, required=False)
@@ -71,12 +98,20 @@ class NoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notice
         fields = ["id", "county", "township", "village", "title", "body", "issued_on", "due_on", "status", "answer",
-                  "answered_on", "closed_on", "close_note"]
-        read_only_fields = ["status", "answer", "answered_on", "closed_on", "close_note"]
+                  "answered_on", "closed_on", "close_note", "late", "sent_back", "returned_count",
+                  "send_back_comment", "events"]
+        read_only_fields = ["status", "answer", "answered_on", "closed_on", "close_note", "late", "sent_back",
+                            "returned_count", "send_back_comment"]
+
+    events = NoticeEventSerializer(many=True, read_only=True, help_text=_("反馈、退回、销号记录，按时间先后"))
 
 
 class NoticeAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=limits.RECORD, label=_("整改情况反馈"))
+
+
+class NoticeSendBackSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=limits.NOTE, label=_("退回意见"))
 
 
 class NoticeCloseSerializer(serializers.Serializer):

@@ -3,16 +3,19 @@ county's settings), ``notices`` (R-56) and ``overdue`` (the daily check). Each s
 ``by`` may write (``supervision.permissions``), then the rules of the record."""
 
 from supervision.services.assessment_corrections import CORRECT_DENIED, assessment_correct, assessment_withdraw
-from supervision.services.notices import notice_answer, notice_close, notice_issue
+from supervision.services.notices import notice_answer, notice_close, notice_issue, notice_send_back
 from supervision.services.overdue import check_overdue
 from supervision.services.records import (
     area_group_save,
     assessment_record,
+    attachment_correct,
     attachment_record,
+    commitment_correct,
     commitment_save,
     group_activity_record,
     pairing_set,
     setting_update,
+    talk_correct,
     talk_record,
     training_attendance_set,
     training_session_save,
@@ -20,7 +23,8 @@ from supervision.services.records import (
 
 __all__ = [
     "CORRECT_DENIED",
-    "area_group_save", "assessment_correct", "assessment_record", "assessment_withdraw", "attachment_record", "check_overdue", "commitment_save",
-    "group_activity_record", "notice_answer", "notice_close", "notice_issue", "pairing_set", "setting_update",
-    "talk_record", "training_attendance_set", "training_session_save",
+    "area_group_save", "assessment_correct", "assessment_record", "assessment_withdraw", "attachment_correct",
+    "attachment_record", "check_overdue", "commitment_correct", "commitment_save", "group_activity_record",
+    "notice_answer", "notice_close", "notice_issue", "notice_send_back", "pairing_set", "setting_update",
+    "talk_correct", "talk_record", "training_attendance_set", "training_session_save",
 ]

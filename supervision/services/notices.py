@@ -1,5 +1,6 @@
-"""R-56 notices: the county issues one to a township or a village with a deadline, the recipient answers,
-the county closes it (销号). Each write checks first that ``by`` may do it (``supervision.permissions``)."""
+"""R-56 notices: the county issues one to a township or a village with a deadline, the recipient answers
+(late when after the deadline), the county sends the answer back for rework or closes it (销号); every
+answer, send-back and closing is kept as a ``NoticeEvent``. Each write checks first that ``by`` may do it (``supervision.permissions``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from core.errors import Conflict
 from core.selectors import users_with_role
 from core.services import model_save, notify
 from supervision import permissions as perms
-from supervision.models import Notice
+from supervision.models import Notice, NoticeEvent
 
 
 def recipients(notice: Notice) -> list:
@@ -64,7 +65,43 @@ def notice_answer(*, notice: Notice, answer: str, by, answered_on: dt.date | Non
     notice.answered_on = answered_on or today()
     notice.answered_by = by
     notice.status = Notice.Status.ANSWERED
-    return model_save(notice, by=by)
+    notice.late = notice.answered_on > notice.due_on  # issue 13: recorded when the answer is given
+    notice.sent_back = False
+    model_save(notice, by=by)
+    _event(notice, NoticeEvent.Kind.ANSWERED, on=notice.answered_on, text=notice.answer, late=notice.late, by=by)
+    return notice
+
+
+def _event(notice: Notice, kind: str, *, on: dt.date, text: str, by, late: bool = False) -> NoticeEvent:
+    return model_save(NoticeEvent(notice=notice, kind=kind, on=on, text=text, late=late, by=by), by=by)
+
+
+@transaction.atomic
+def notice_send_back(*, notice: Notice, comment: str, by, on: dt.date | None = None) -> Notice:
+    """R-56 (issue 13): the county sends an answer back for rework with a comment: the notice is open again
+    (``sent_back``) and the recipients are told, with the comment and the link."""
+    perms.enforce(by, perms.can_send_back_notice, notice, message=_("只有县委组织部可以退回整改反馈。"))
+    dates.check(dates.event_errors(on, field="on"))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == Notice.Status.CLOSED:
+        raise Conflict(_("此通报已销号，不能退回。"))
+    if notice.status != Notice.Status.ANSWERED:
+        raise Conflict(_("被通报单位尚未反馈整改情况，没有可退回的反馈。"))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("请填写退回意见：哪些方面整改不到位、需要补充什么。")})
+    notice.status = Notice.Status.OPEN
+    notice.sent_back = True
+    notice.returned_count += 1
+    notice.send_back_comment = comment
+    model_save(notice, by=by)
+    _event(notice, NoticeEvent.Kind.SENT_BACK, on=on or today(), text=comment, by=by)
+    notify(users=recipients(notice), kind="notice_sent_back",
+           key=f"sup:notice-sent-back:{notice.pk}:{notice.returned_count}",
+           title=_("整改反馈被退回：%(t)s") % {"t": notice.title},
+           body=_("县委组织部退回了整改反馈，请重新整改后再反馈。退回意见：%(c)s") % {"c": comment},
+           url=reverse("supervision:notice_detail", args=[notice.pk]))
+    return notice
 
 
 @transaction.atomic
@@ -80,4 +117,6 @@ def notice_close(*, notice: Notice, by, note: str = "", closed_on: dt.date | Non
     notice.status = Notice.Status.CLOSED
     notice.closed_on = closed_on or today()
     notice.close_note = (note or "").strip()
-    return model_save(notice, by=by)
+    model_save(notice, by=by)
+    _event(notice, NoticeEvent.Kind.CLOSED, on=notice.closed_on, text=notice.close_note, by=by)
+    return notice

@@ -15,10 +15,11 @@ from cadres.services import cadre_disqualify
 from core import dates
 from core.dates import today
 from core.errors import Conflict
-from core.services import model_save
+from core.services import model_save, model_update
 from supervision import permissions as perms
 from supervision import policies, selectors
 from supervision.models import (
+    CHANGE_REASON_MAX,
     AreaGroup,
     Assessment,
     Attachment,
@@ -145,11 +146,9 @@ def training_attendance_set(*, session: TrainingSession, present_cadres, absent_
 
 # -- R-52 attachment ------------------------------------------------------------------------------------
 
-@transaction.atomic
-def attachment_record(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, department: str = "",
-                      note: str = "") -> Attachment:
-    """R-52: a 跟班学习 period at the cadre's township; days = calendar days, both ends included."""
-    _require_recorder(by, cadre=cadre, message=_("跟班学习由本乡（镇）党委登记。"))
+def _check_attachment_period(cadre: Cadre, start_date: dt.date, end_date: dt.date, *, exclude=None) -> None:
+    """R-52: a plausible period within one calendar year, not before the appointment, overlapping no other
+    period of the cadre (``exclude``: the period being corrected)."""
     dates.check(dates.period_errors(start_date, end_date))
     if end_date < start_date:
         raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
@@ -157,10 +156,19 @@ def attachment_record(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, b
         raise ValidationError({"end_date": _("跟班学习按自然年统计天数，跨年度的请分两段登记（第一段到12月31日）。")})
     if start_date < cadre.appointed_on:
         raise ValidationError({"start_date": _("开始日期不能早于聘任日期 %(d)s。") % {"d": cadre.appointed_on}})
-    overlap = Attachment.objects.filter(cadre=cadre, start_date__lte=end_date, end_date__gte=start_date).first()
+    overlap = Attachment.objects.filter(cadre=cadre, start_date__lte=end_date, end_date__gte=start_date)
+    overlap = overlap.exclude(pk=exclude.pk).first() if exclude is not None else overlap.first()
     if overlap:
         raise ValidationError({"start_date": _("与已登记的跟班学习（%(s)s至%(e)s）时间重叠。") % {
             "s": overlap.start_date, "e": overlap.end_date}})
+
+
+@transaction.atomic
+def attachment_record(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, department: str = "",
+                      note: str = "") -> Attachment:
+    """R-52: a 跟班学习 period at the cadre's township; days = calendar days, both ends included."""
+    _require_recorder(by, cadre=cadre, message=_("跟班学习由本乡（镇）党委登记。"))
+    _check_attachment_period(cadre, start_date, end_date)
     att = Attachment(cadre=cadre, township=cadre.village.township, start_date=start_date, end_date=end_date,
                      days=policies.attachment_days(start_date, end_date), department=(department or "").strip(),
                      note=(note or "").strip())
@@ -208,11 +216,14 @@ def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, b
 @transaction.atomic
 def commitment_save(*, cadre: Cadre, year: int, promises: str, by, results: str = "", evaluation: str = "",
                     evaluation_note: str = "") -> Commitment:
-    """R-54: 亮承诺 (promises), 晒成绩 (results), 评实效 (evaluation) — one row per cadre per year."""
+    """R-54: 亮承诺 (promises), 晒成绩 (results), 评实效 (evaluation) — one row per cadre per year. A row
+    already there is changed through ``commitment_correct`` (issue 13: a rewrite says why)."""
     _require_recorder(by, cadre=cadre, message=_("承诺践诺由乡（镇）党委登记。"))
     dates.check(dates.year_errors(year))
-    row = Commitment.objects.select_for_update().filter(cadre=cadre, year=year).first() or Commitment(
-        cadre=cadre, year=year)
+    if Commitment.objects.filter(cadre=cadre, year=year).exists():
+        raise ValidationError({"year": _("%(n)s的%(y)s年度承诺已登记，请在列表中点“填写/评议”修改。") % {
+            "n": cadre.name, "y": year}})
+    row = Commitment(cadre=cadre, year=year)
     row.promises = (promises or "").strip()
     row.results = (results or "").strip()
     row.evaluation = evaluation or ""
@@ -220,6 +231,94 @@ def commitment_save(*, cadre: Cadre, year: int, promises: str, by, results: str 
     if row.evaluation and not row.results:
         raise ValidationError({"results": _("评议前请先填写工作成绩。")})
     return model_save(row, by=by, unique_error={"year": [_("该年度已有承诺记录。")]})
+
+
+# -- corrections (issue 13): talks, 跟班学习 and commitments ---------------------------------------------------
+# Who may record a record may correct it; the reason is kept with the change in the record's history
+# (simple_history's change reason), which the record's page lists: who, when, what changed, why.
+
+TALK_CORRECTABLE = ("held_on", "interviewer", "record")
+ATTACHMENT_CORRECTABLE = ("start_date", "end_date", "department", "note")
+COMMITMENT_CORRECTABLE = ("promises", "results", "evaluation", "evaluation_note")
+
+
+def _reason(reason: str | None, *, required: bool = True) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError({"reason": _("请填写修改原因（如：日期登记有误、记录内容补充）。")})
+    if len(reason) > CHANGE_REASON_MAX:
+        raise ValidationError({"reason": _("修改原因最多 %(n)s 字（现为 %(m)s 字），请精简。") % {
+            "n": CHANGE_REASON_MAX, "m": len(reason)}})
+    return reason
+
+
+def _changes(changes: dict, allowed) -> dict:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+
+
+def _save_correction(row, *, by, reason: str, data: dict, fields):
+    row._change_reason = reason
+    row, _changed = model_update(row, by=by, data=data, fields=fields)
+    return row
+
+
+@transaction.atomic
+def talk_correct(*, talk: Talk, by, reason: str, **changes) -> Talk:
+    """R-53: correct the date, the interviewer or the record of a talk (its kind and who was talked to stay),
+    checked as when it was recorded; ``reason`` is required and kept in the history."""
+    perms.enforce(by, perms.can_correct_talk, talk, message=perms.talk_denied_message(talk.kind))
+    data = _changes(changes, TALK_CORRECTABLE)
+    talk = Talk.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=talk.pk)
+    reason = _reason(reason)
+    held_on = data.get("held_on", talk.held_on)
+    if held_on is None:
+        raise ValidationError({"held_on": _("请填写谈话日期。")})
+    _not_future("held_on", held_on)
+    dates.check(dates.event_errors(held_on, field="held_on"))
+    if talk.cadre_id and held_on < talk.cadre.appointed_on:
+        raise ValidationError({"held_on": _("谈话日期不能早于聘任日期 %(d)s。") % {"d": talk.cadre.appointed_on}})
+    if "interviewer" in data and not data["interviewer"]:
+        raise ValidationError({"interviewer": _("请填写谈话人姓名和职务。")})
+    if "record" in data and not data["record"]:
+        raise ValidationError({"record": _("请填写谈话记录（谈了什么、本人表态、下一步要求）。")})
+    return _save_correction(talk, by=by, reason=reason, data=data, fields=TALK_CORRECTABLE)
+
+
+@transaction.atomic
+def attachment_correct(*, attachment: Attachment, by, reason: str, **changes) -> Attachment:
+    """R-52: correct a 跟班学习 period (dates, post, performance) under the rules of recording it; the days
+    are counted again; ``reason`` is required and kept in the history."""
+    perms.enforce(by, perms.can_correct_record, attachment, message=_("跟班学习由本乡（镇）党委登记和修改。"))
+    data = _changes(changes, ATTACHMENT_CORRECTABLE)
+    row = Attachment.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=attachment.pk)
+    reason = _reason(reason)
+    start, end = data.get("start_date", row.start_date), data.get("end_date", row.end_date)
+    for field, value in (("start_date", start), ("end_date", end)):
+        if value is None:
+            raise ValidationError({field: _("请填写日期。")})
+    _check_attachment_period(row.cadre, start, end, exclude=row)
+    data["days"] = policies.attachment_days(start, end)
+    return _save_correction(row, by=by, reason=reason, data=data, fields=(*ATTACHMENT_CORRECTABLE, "days"))
+
+
+@transaction.atomic
+def commitment_correct(*, commitment: Commitment, by, reason: str = "", **changes) -> Commitment:
+    """R-54: fill in or correct a commitment. Filling in what is still empty (the results, the evaluation)
+    needs no reason; changing what was already written does, and the reason is kept in the history."""
+    perms.enforce(by, perms.can_correct_record, commitment, message=_("承诺践诺由乡（镇）党委登记和修改。"))
+    data = _changes(changes, COMMITMENT_CORRECTABLE)
+    row = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    data = {k: (v or "") for k, v in data.items()}
+    rewritten = [k for k, v in data.items() if getattr(row, k) and getattr(row, k) != v]
+    reason = _reason(reason, required=bool(rewritten))
+    if "promises" in data and not data["promises"]:
+        raise ValidationError({"promises": _("请填写承诺事项。")})
+    if data.get("evaluation", row.evaluation) and not data.get("results", row.results):
+        raise ValidationError({"results": _("评议前请先填写工作成绩。")})
+    return _save_correction(row, by=by, reason=reason, data=data, fields=COMMITMENT_CORRECTABLE)
 
 
 # -- R-55 year-end assessment -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.urls import reverse
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import dates
+from core.audit import history_rows
 from core.dates import today
 from core.scope import get_scope
 from core.selectors import township_list
@@ -94,3 +95,18 @@ def submit(request, form, write, *, done, to):
         return None
     messages.success(request, done(result) if callable(done) else done)
     return redirect(to(result) if callable(to) else to)
+
+
+def correction_history(request, row, *, may_correct: bool, village=None, county=None):
+    """Issue 13: the changes of a record (who, when, what, why) for county_org and whoever may correct it;
+    None for the others."""
+    scope = get_scope(request.user)
+    if perms.sees_record_history(scope, may_correct=may_correct, village=village, county=county):
+        return history_rows(row)
+    return None
+
+
+def record_page(request, *, title, rows, back: str, edit_url=None, history=None):
+    """The page of one record: its fields, the "修改" button for who may correct it, and its history."""
+    return render(request, "supervision/record_detail.html", {
+        "title": title, "rows": rows, "back": reverse(back), "edit_url": edit_url, "history": history})

@@ -1,4 +1,5 @@
-"""Notices (R-56): the county issues, the township or village answers, the county closes."""
+"""Notices (R-56): the county issues, the township or village answers, the county sends the answer back for
+rework (issue 13) or closes it."""
 
 from __future__ import annotations
 
@@ -75,34 +76,42 @@ def notice_create(request):
 def notice_detail(request, pk):
     notice = get_object_or_404(selectors.notice_list(user=request.user), pk=pk)
     scope = get_scope(request.user)
-    may_answer, may_close = perms.can_answer_notice(scope, notice), perms.can_close_notice(scope, notice)
+    may = {"answer": perms.can_answer_notice(scope, notice), "close": perms.can_close_notice(scope, notice),
+           "send_back": perms.can_send_back_notice(scope, notice)}
     action = request.POST.get("action")
     answer_form = forms.NoticeAnswerForm(request.POST if action == "answer" else None,
-                                         initial={"answer": notice.answer})
+                                         initial={"answer": "" if notice.sent_back else notice.answer})
     close_form = forms.NoticeCloseForm(request.POST if action == "close" else None)
+    send_back_form = forms.NoticeSendBackForm(request.POST if action == "send_back" else None)
     here = reverse("supervision:notice_detail", args=[notice.pk])
-    if request.method == "POST" and action in ("answer", "close"):
-        form = answer_form if action == "answer" else close_form
-        perms.require(may_answer if action == "answer" else may_close,
-                      _("只有被通报的单位可以反馈整改情况。") if action == "answer" else _("只有县委组织部可以销号。"))
+    steps = {  # action: (form, service, refusal, done)
+        "answer": (answer_form, lambda d: services.notice_answer(notice=notice, answer=d["answer"], by=request.user),
+                   _("只有被通报的单位可以反馈整改情况。"), _("已反馈整改情况，等待县委组织部销号。")),
+        "close": (close_form, lambda d: services.notice_close(notice=notice, note=d["note"], by=request.user),
+                  _("只有县委组织部可以销号。"), _("已销号。")),
+        "send_back": (send_back_form,
+                      lambda d: services.notice_send_back(notice=notice, comment=d["comment"], by=request.user),
+                      _("只有县委组织部可以退回整改反馈。"), _("已退回重改，被通报单位已收到退回意见。")),
+    }
+    if request.method == "POST" and action in steps:
+        form, write, refusal, done = steps[action]
+        perms.require(may[action], refusal)
         if form.is_valid():
             try:
-                if action == "answer":
-                    services.notice_answer(notice=notice, answer=form.cleaned_data["answer"], by=request.user)
-                else:
-                    services.notice_close(notice=notice, note=form.cleaned_data["note"], by=request.user)
+                write(form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             except Conflict as exc:
                 messages.error(request, exc.message)
                 return redirect(here)
             else:
-                messages.success(request, _("已反馈整改情况，等待县委组织部销号。") if action == "answer"
-                                 else _("已销号。"))
+                messages.success(request, done)
                 return redirect(here)
-    ctx = {"notice": notice, "can_answer": may_answer and notice.status != Notice.Status.CLOSED,
-           "can_close": may_close and notice.status == Notice.Status.ANSWERED,
-           "answer_form": answer_form, "close_form": close_form,
+    ctx = {"notice": notice, "can_answer": may["answer"] and notice.status != Notice.Status.CLOSED,
+           "can_close": may["close"] and notice.status == Notice.Status.ANSWERED,
+           "can_send_back": may["send_back"] and notice.status == Notice.Status.ANSWERED,
+           "answer_form": answer_form, "close_form": close_form, "send_back_form": send_back_form,
+           "events": notice.events.select_related("by"),
            "overdue": notice.status == Notice.Status.OPEN and policies.notice_overdue(due_on=notice.due_on,
                                                                                       as_of=today())}
     if perms.can_see_history(scope, county=notice.county):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import dates
@@ -18,7 +19,17 @@ from supervision import forms, policies, selectors, services
 from supervision import permissions as perms
 from supervision.filters import AssessmentFilter, AttachmentFilter, CadreRecordFilter
 from supervision.models import Assessment
-from supervision.views.common import as_of, filtered, form_page, int_or_none, page, recordable_cadres, submit
+from supervision.views.common import (
+    as_of,
+    correction_history,
+    filtered,
+    form_page,
+    int_or_none,
+    page,
+    record_page,
+    recordable_cadres,
+    submit,
+)
 
 
 def _record_list(request, template, qs, filterset, skip=("cadre",), **extra):
@@ -50,6 +61,42 @@ def attachment_create(request):
     done = submit(request, form, lambda d: services.attachment_record(by=request.user, **d),
                   done=lambda row: _("已登记跟班学习 %(n)s 天。") % {"n": row.days}, to="supervision:attachment_list")
     return done or form_page(request, form, _("登记跟班学习"), "supervision:attachment_list")
+
+
+def _attachment(request, pk):
+    return get_object_or_404(selectors.attachment_list(user=request.user).select_related("cadre__village__township"),
+                             pk=pk)
+
+
+@login_required
+def attachment_detail(request, pk):
+    """R-52: one 跟班学习 period, with its corrections (issue 13)."""
+    row = _attachment(request, pk)
+    may = perms.can_correct_record(get_scope(request.user), row)
+    village = row.cadre.village
+    rows = [(_("后备干部"), f"{row.cadre.name}（{village.township.name}{village.name}）"),
+            (_("跟班乡（镇）"), row.township), (_("开始日期"), row.start_date), (_("结束日期"), row.end_date),
+            (_("天数"), row.days), (_("跟班科室/岗位"), row.department), (_("表现情况"), row.note)]
+    return record_page(request, title=_("跟班学习：%(n)s") % {"n": row.cadre.name}, rows=rows,
+                       back="supervision:attachment_list",
+                       edit_url=reverse("supervision:attachment_edit", args=[row.pk]) if may else None,
+                       history=correction_history(request, row, may_correct=may, village=village))
+
+
+@login_required
+def attachment_edit(request, pk):
+    """R-52 (issue 13): correct a period, saying why; the days are counted again."""
+    row = _attachment(request, pk)
+    perms.require(perms.can_correct_record(get_scope(request.user), row), _("跟班学习由本乡（镇）党委登记和修改。"))
+    form = forms.AttachmentCorrectForm(request.POST or None, initial={
+        "start_date": row.start_date, "end_date": row.end_date, "department": row.department, "note": row.note})
+    here = reverse("supervision:attachment_detail", args=[row.pk])
+    done = submit(request, form, lambda d: services.attachment_correct(attachment=row, by=request.user, **d),
+                  done=lambda a: _("已修改跟班学习，现为 %(n)s 天；修改原因已记入变更记录。") % {"n": a.days}, to=here)
+    if done:
+        return done
+    return render(request, "supervision/form.html", {
+        "form": form, "title": _("修改跟班学习：%(n)s") % {"n": row.cadre.name}, "back": here})
 
 
 @login_required
@@ -114,11 +161,27 @@ def commitment_index(request):
 
 
 @login_required
+def commitment_detail(request, pk):
+    """R-54: one year's commitment, with its changes and their reasons (issue 13)."""
+    row = get_object_or_404(selectors.commitment_list(user=request.user).select_related("cadre__village__township"),
+                            pk=pk)
+    may = perms.can_correct_record(get_scope(request.user), row)
+    village = row.cadre.village
+    rows = [(_("后备干部"), f"{row.cadre.name}（{village.township.name}{village.name}）"), (_("年度"), row.year),
+            (_("承诺事项（亮承诺）"), row.promises), (_("工作成绩（晒成绩）"), row.results),
+            (_("评议结果（评实效）"), row.get_evaluation_display()), (_("评议意见"), row.evaluation_note)]
+    return record_page(request, title=_("承诺践诺：%(n)s %(y)s年") % {"n": row.cadre.name, "y": row.year}, rows=rows,
+                       back="supervision:commitment_list",
+                       edit_url=reverse("supervision:commitment_edit", args=[row.pk]) if may else None,
+                       history=correction_history(request, row, may_correct=may, village=village))
+
+
+@login_required
 def commitment_edit(request, pk=None):
     row = get_object_or_404(selectors.commitment_list(user=request.user), pk=pk) if pk else None
     if row is not None:
-        perms.require(perms.can_record_for(get_scope(request.user), row.cadre))
-        form = forms.CommitmentForm(request.POST or None, initial={
+        perms.require(perms.can_correct_record(get_scope(request.user), row), _("承诺践诺由乡（镇）党委登记和修改。"))
+        form = forms.CommitmentEditForm(request.POST or None, initial={
             "promises": row.promises, "results": row.results, "evaluation": row.evaluation,
             "evaluation_note": row.evaluation_note})
     else:
@@ -127,10 +190,16 @@ def commitment_edit(request, pk=None):
                                        initial={"year": today().year, "cadre": request.GET.get("cadre")})
 
     def write(d):
-        cadre = row.cadre if row else d.pop("cadre")
-        year = row.year if row else d.pop("year")
-        return services.commitment_save(cadre=cadre, year=year, by=request.user, **d)
+        if row is not None:  # issue 13: rewriting what was filled in needs a reason, kept in the history
+            return services.commitment_correct(commitment=row, by=request.user, **d)
+        return services.commitment_save(cadre=d.pop("cadre"), year=d.pop("year"), by=request.user, **d)
 
     done = submit(request, form, write, done=_("已保存。"), to="supervision:commitment_list")
-    title = _("承诺践诺：%(n)s %(y)s年") % {"n": row.cadre.name, "y": row.year} if row else _("登记年度承诺")
-    return done or form_page(request, form, title, "supervision:commitment_list")
+    if done:
+        return done
+    if row is None:
+        return form_page(request, form, _("登记年度承诺"), "supervision:commitment_list")
+    return render(request, "supervision/form.html", {
+        "form": form, "title": _("承诺践诺：%(n)s %(y)s年") % {"n": row.cadre.name, "y": row.year},
+        "back": reverse("supervision:commitment_list"),
+        "history": correction_history(request, row, may_correct=True, village=row.cadre.village)})

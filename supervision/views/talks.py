@@ -1,9 +1,10 @@
-"""Talks (R-53): the list, recording one and who is due or overdue."""
+"""Talks (R-53): the list, recording one, its page and its correction (issue 13), who is due or overdue."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.dates import today
@@ -15,11 +16,13 @@ from supervision.filters import TalkFilter
 from supervision.models import Talk
 from supervision.views.common import (
     as_of,
+    correction_history,
     filtered,
     form_page,
     int_or_none,
     managed_townships,
     page,
+    record_page,
     recordable_cadres,
     submit,
 )
@@ -75,3 +78,41 @@ def talk_due(request):
         "townships": township_list(user=request.user),
         "can_record": perms.can_record_somewhere(get_scope(request.user)),
     })
+
+
+def _talk(request, pk) -> Talk:
+    return get_object_or_404(selectors.talk_list(user=request.user).select_related("recorded_by", "township__county"),
+                             pk=pk)
+
+
+@login_required
+def talk_detail(request, pk):
+    """R-53: one talk, with its corrections (issue 13)."""
+    talk = _talk(request, pk)
+    may = perms.can_correct_talk(get_scope(request.user), talk)
+    who = (f"{talk.cadre.name}（{talk.township.name}{talk.village.name if talk.village_id else ''}）" if talk.cadre_id
+           else _("%(t)s 全体后备干部") % {"t": talk.township.name})
+    rows = [(_("谈话类别"), talk.get_kind_display()), (_("对象"), who), (_("谈话日期"), talk.held_on),
+            (_("谈话人"), talk.interviewer), (_("谈话记录"), talk.record), (_("登记人"), talk.recorded_by or "")]
+    return record_page(request, title=_("谈话记录：%(d)s %(k)s") % {"d": talk.held_on, "k": talk.get_kind_display()},
+                       rows=rows, back="supervision:talk_list",
+                       edit_url=reverse("supervision:talk_edit", args=[talk.pk]) if may else None,
+                       history=correction_history(request, talk, may_correct=may, village=talk.village,
+                                                  county=talk.township.county))
+
+
+@login_required
+def talk_edit(request, pk):
+    """R-53 (issue 13): correct the date, the interviewer or the record, saying why."""
+    talk = _talk(request, pk)
+    perms.require(perms.can_correct_talk(get_scope(request.user), talk), perms.talk_denied_message(talk.kind))
+    form = forms.TalkCorrectForm(request.POST or None, initial={
+        "held_on": talk.held_on, "interviewer": talk.interviewer, "record": talk.record})
+    here = reverse("supervision:talk_detail", args=[talk.pk])
+    done = submit(request, form, lambda d: services.talk_correct(talk=talk, by=request.user, **d),
+                  done=_("已修改谈话记录，修改原因已记入变更记录。"), to=here)
+    if done:
+        return done
+    return render(request, "supervision/form.html", {
+        "form": form, "title": _("修改谈话记录：%(d)s %(k)s") % {"d": talk.held_on, "k": talk.get_kind_display()},
+        "back": here})

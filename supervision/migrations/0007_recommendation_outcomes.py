@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0005_county_visits'),
+        ('supervision', '0006_county_visits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_plain_help_texts'),
-        ('supervision', '0004_assessment_correction'),
+        ('supervision', '0005_notice_rework_and_late'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
