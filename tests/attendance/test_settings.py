@@ -245,3 +245,41 @@ def test_values_are_read_at_use_and_later_checks_only(world):  # R-22, R-25
     assert second.approver_role == "village_secretary"
     first.refresh_from_db()
     assert first.approver_role == "township_liaison"  # fixed at submission
+
+
+# -- the API (GET/PATCH /api/v1/attendance-settings/) -------------------------------------------------------
+
+API = "/api/v1/attendance-settings/"
+
+
+def test_api_reads_and_changes_the_countys_values(world, api):
+    org = api(world.users[Role.COUNTY_ORG])
+    body = org.get(API).json()
+    assert body == {"county": world.county.pk, "run_limit": 15, "year_limit": 30, "excused_breaks_run": True,
+                    "incapacity_report_days": 5, "secretary_max_days": "1.0"}
+    response = org.patch(API, {"run_limit": 10, "secretary_max_days": "1.5"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["run_limit"] == 10 and response.json()["secretary_max_days"] == "1.5"
+    setting = AttendanceSetting.objects.get(county=world.county)
+    assert setting.history.get().history_user == world.users[Role.COUNTY_ORG]
+    # bad values: 400 naming the field, nothing changed
+    response = org.patch(API, {"year_limit": 5, "secretary_max_days": "0.7"}, format="json")
+    assert response.status_code == 400
+    assert "一年累计天数（5）不能少于连续天数（10）" in response.json()["year_limit"][0]
+    assert "半天为单位" in response.json()["secretary_max_days"][0]
+    setting.refresh_from_db()
+    assert (setting.year_limit, setting.secretary_max_days) == (30, Decimal("1.5"))
+    assert org.patch(API, {"run_limit": "很多"}, format="json").status_code == 400
+    assert org.get(API, {"county": world.county.pk + 999}).status_code == 404
+
+
+def test_api_is_for_county_org_only(world, api):
+    for who in (Role.COUNTY_FINANCE, Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY, Role.CADRE):
+        client = api(world.users[who])
+        assert client.get(API).status_code == 403, who
+        assert client.patch(API, {"run_limit": 3}, format="json").status_code == 403, who
+    stranger = api(world.users["stranger"])
+    assert stranger.get(API, {"county": world.county.pk}).status_code == 404  # another county's: not found
+    assert stranger.patch(API, {"run_limit": 3}, format="json").json()["county"] != world.county.pk
+    assert not AttendanceSetting.objects.filter(county=world.county).exists()
+    assert api().get(API).status_code in (401, 403)
