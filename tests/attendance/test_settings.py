@@ -16,6 +16,7 @@ from core.models import Notification
 from core.roles import Role
 from tests.attendance.conftest import workdays_from
 from tests.factories import CadreFactory, CountyFactory, TownshipFactory, VillageFactory
+from tests.masking import pdf_as_html  # noqa: F401
 
 D = dt.date
 URL = "/attendance/settings/"
@@ -85,6 +86,18 @@ def test_secretary_max_days_2_routes_a_two_day_leave_to_the_secretary(world, ten
     client = Client()
     client.force_login(world.users[Role.CADRE])
     assert "请假2天以内由村党组织书记审批" in client.get("/attendance/leave/new/").content.decode()
+
+
+def test_the_pending_leave_form_states_the_countys_limit(world, client, pdf_as_html):
+    import re
+
+    AttendanceSetting.objects.create(county=world.county, secretary_max_days=Decimal("1.5"))
+    leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], reason="体检",
+                                  start_date=D(2026, 3, 4), end_date=D(2026, 3, 4))
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    html = client.get(f"/attendance/leave/{leave.pk}/pdf/").content.decode()
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+    assert "请假1.5天以内由村党组织书记审批，1.5天以上由乡（镇）包村领导审批" in text
 
 
 def test_changing_excused_breaks_run_changes_the_run(world):
