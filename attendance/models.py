@@ -18,7 +18,7 @@ from core.roles import Role
 _D = policies.DEFAULTS
 
 
-def _half_day_steps(value):
+def validate_half_days(value):
     if value is not None and (value * 2) % 1:
         raise ValidationError(_("天数须以半天为单位，例如 1、1.5、2。"), code="half_day")
 
@@ -52,7 +52,7 @@ class AttendanceSetting(models.Model):
         _("村党组织书记审批的最长请假天数"), max_digits=3, decimal_places=1, default=_D.secretary_max_days,
         validators=[MinValueValidator(Decimal("0.5"), _("村党组织书记审批天数至少为0.5天。")),
                     MaxValueValidator(Decimal("10"), _("村党组织书记审批天数不能超过10天。")),
-                    _half_day_steps],
+                    validate_half_days],
         help_text=_("请假不超过此工作日数由村党组织书记审批，超过的由乡（镇）包村领导审批；以半天为单位。默认1。"))
 
     history = HistoricalRecords()

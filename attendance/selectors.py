@@ -32,8 +32,8 @@ _CADRE_PATHS = ("cadre", "cadre__village", "cadre__village__township")
 def setting_for(county) -> AttendanceSetting:
     """The county's settings row, or an unsaved one holding the defaults when the county kept them."""
     county_id = getattr(county, "pk", county)
-    return (AttendanceSetting.objects.filter(county_id=county_id).first() if county_id is not None else None) \
-        or AttendanceSetting(county_id=county_id)
+    row = AttendanceSetting.objects.filter(county_id=county_id).first() if county_id is not None else None
+    return row or AttendanceSetting(county_id=county_id)
 
 
 def attendance_limits(county) -> policies.Limits:
@@ -52,7 +52,7 @@ class LimitsByCounty(dict):
     def __missing__(self, county_id):
         return policies.DEFAULTS
 
-    def loosest_candidates(self) -> int:
+    def min_absent_days(self) -> int:
         """The fewest absence days any county needs to breach a threshold (a pre-filter for the job)."""
         return min(min(lim.run_limit, lim.year_limit) for lim in [policies.DEFAULTS, *self.values()]) + 1
 

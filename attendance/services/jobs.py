@@ -73,7 +73,7 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
     limits = limits_by_county()  # each county's thresholds, once per run
     # a cadre with fewer candidate absence days than the lowest threshold of any county cannot breach
     statuses_by_cadre = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
-                                         min_absent_days=limits.loosest_candidates())
+                                         min_absent_days=limits.min_absent_days())
     breaches = [(cadre, breach) for cadre, workdays, statuses in statuses_by_cadre
                 for breach in policies.over_thresholds(workdays, statuses, years=years,
                                                        limits=limits[cadre.village.township.county_id])]
