@@ -25,7 +25,8 @@ def attendance_setting_update(*, county, by, **data) -> AttendanceSetting:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     setting = AttendanceSetting.objects.select_for_update().filter(county=county).first()
     if setting is None:
-        setting = AttendanceSetting(county=county, **data)
-        return model_save(setting, by=by, unique_error={"county": [_("考勤设置刚被他人保存，请刷新页面后重试。")]})
+        # the defaults first, then the change: the history shows old → new from the first edit on
+        setting = model_save(AttendanceSetting(county=county), by=by,
+                             unique_error={"county": [_("考勤设置刚被他人保存，请刷新页面后重试。")]})
     setting, _changed = model_update(setting, by=by, data=data, fields=SETTING_FIELDS)
     return setting

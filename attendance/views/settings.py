@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from attendance import permissions, policies, services
+from attendance import permissions, services
 from attendance.forms import AttendanceSettingForm
 from attendance.selectors import setting_for
 from attendance.services.settings import SETTING_FIELDS
@@ -44,5 +44,5 @@ def settings_edit(request):
         setting = setting_for(county)  # the saved values, not the refused ones
     return render(request, "attendance/settings.html", {
         "form": form, "county": county, "counties": counties if len(counties) > 1 else [],
-        "defaults": policies.DEFAULTS, "history": history_rows(setting) if setting.pk else [],
+        "history": history_rows(setting) if setting.pk else [],
     }, status=status)

@@ -184,13 +184,16 @@ def test_only_county_org_edits(world, client):
 def test_saving_records_history_shown_on_the_page(world, client):
     org = world.users[Role.COUNTY_ORG]
     client.force_login(org)
+    assert "暂无记录" in client.get(URL).content.decode()
     response = client.post(URL, {**GOOD, "run_limit": "10"})
     assert response.status_code == 302
-    assert "已保存考勤设置" in client.get(response.url).content.decode()
+    page = client.get(response.url).content.decode()
+    assert "已保存考勤设置" in page
+    assert "连续旷工立案天数</strong>：15 → 10" in page  # the first change shows old → new too
     client.post(URL, {**GOOD, "run_limit": "10", "secretary_max_days": "1.5", "excused_breaks_run": ""})
     setting = AttendanceSetting.objects.get(county=world.county)
     assert (setting.run_limit, setting.secretary_max_days, setting.excused_breaks_run) == (10, Decimal("1.5"), False)
-    assert setting.history.count() == 2
+    assert setting.history.count() == 3  # the defaults, then the two changes
     assert {h.history_user for h in setting.history.all()} == {org}
     page = client.get(URL).content.decode()
     assert "变更记录" in page and str(org) in page
@@ -198,7 +201,7 @@ def test_saving_records_history_shown_on_the_page(world, client):
     assert "有正当理由的缺勤中断连续旷工</strong>：是 → 否" in page
     # saving the same values again records nothing new
     client.post(URL, {**GOOD, "run_limit": "10", "secretary_max_days": "1.5", "excused_breaks_run": ""})
-    assert setting.history.count() == 2
+    assert setting.history.count() == 3
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -213,7 +216,8 @@ def test_saving_records_history_shown_on_the_page(world, client):
 ])
 def test_bad_values_are_refused_with_a_message_and_change_nothing(world, client, field, value, message):
     org = world.users[Role.COUNTY_ORG]
-    services.attendance_setting_update(county=world.county, by=org, run_limit=15, incapacity_report_days=4)
+    setting = services.attendance_setting_update(county=world.county, by=org, run_limit=15, incapacity_report_days=4)
+    recorded = setting.history.count()
     client.force_login(org)
     response = client.post(URL, {**GOOD, "incapacity_report_days": "4", field: value})
     assert response.status_code == 400
@@ -221,7 +225,7 @@ def test_bad_values_are_refused_with_a_message_and_change_nothing(world, client,
     setting = AttendanceSetting.objects.get(county=world.county)
     assert (setting.run_limit, setting.year_limit, setting.incapacity_report_days, setting.secretary_max_days) == (
         15, 30, 4, Decimal("1.0"))
-    assert setting.history.count() == 1
+    assert setting.history.count() == recorded
     with pytest.raises(ValidationError) as exc:
         services.attendance_setting_update(county=world.county, by=org, **{field: Decimal(value)})
     assert field in exc.value.message_dict and message in " ".join(exc.value.message_dict[field])
@@ -232,6 +236,10 @@ def test_a_missing_value_is_refused(world, client):
     response = client.post(URL, {**GOOD, "run_limit": ""})
     assert response.status_code == 400 and "该字段是必填项" in response.content.decode()
     assert not AttendanceSetting.objects.exists()
+    # a county without a row yet: a refused first change leaves no row (nor history) behind
+    response = client.post(URL, {**GOOD, "run_limit": "0"})
+    assert response.status_code == 400 and "连续旷工立案天数至少为1天" in response.content.decode()
+    assert not AttendanceSetting.objects.exists() and not AttendanceSetting.history.exists()
 
 
 # -- read at the time of use ---------------------------------------------------------------------------------
@@ -274,7 +282,7 @@ def test_api_reads_and_changes_the_countys_values(world, api):
     assert response.status_code == 200
     assert response.json()["run_limit"] == 10 and response.json()["secretary_max_days"] == "1.5"
     setting = AttendanceSetting.objects.get(county=world.county)
-    assert setting.history.get().history_user == world.users[Role.COUNTY_ORG]
+    assert {h.history_user for h in setting.history.all()} == {world.users[Role.COUNTY_ORG]}
     # bad values: 400 naming the field, nothing changed
     response = org.patch(API, {"year_limit": 5, "secretary_max_days": "0.7"}, format="json")
     assert response.status_code == 400
