@@ -1,17 +1,21 @@
-"""/api/v1/leave-requests/ (+ approve, reject, return, cancel) and /api/v1/absences/ (API.md)."""
+"""/api/v1/leave-requests/ (+ approve, reject, return, cancel), /api/v1/absences/ (API.md) and
+/api/v1/attendance-settings/ (issue 12 item 7)."""
 
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from attendance import permissions, services
-from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, leave_list
+from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, leave_list, setting_for
 from attendance.serializers import (
     AbsenceSerializer,
+    AttendanceSettingSerializer,
     DecisionSerializer,
     LeaveRequestSerializer,
     ReasonSerializer,
@@ -21,6 +25,7 @@ from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.api import router
 from core.scope import get_scope
+from core.selectors import county_list
 
 
 def _in_scope(request, cadre):
@@ -110,3 +115,40 @@ class AbsenceViewSet(_CadreRowViewSet):
 
 router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
 router.register("absences", AbsenceViewSet, basename="absence")
+
+
+@extend_schema(parameters=[OpenApiParameter("county", int, required=False,
+                                            description=_("县（只管一个县时可省略）"))])
+class AttendanceSettingView(APIView):
+    """Issue 12 item 7: the county's attendance values, read and changed by its county_org (others 403)."""
+
+    serializer_class = AttendanceSettingSerializer
+
+    def _county(self, request):
+        scope = get_scope(request.user)
+        counties = [c for c in county_list(user=request.user).order_by("code") if permissions.can_edit_settings(scope, c)]
+        if not counties:
+            raise PermissionDenied(_("只有县委组织部可以查看和修改考勤设置。"))
+        wanted = request.query_params.get("county")
+        if wanted in (None, ""):
+            return counties[0]
+        county = next((c for c in counties if str(c.pk) == str(wanted).strip()), None)
+        if county is None:
+            raise NotFound(_("县不存在或不在您的管辖范围内。"))
+        return county
+
+    @extend_schema(responses=AttendanceSettingSerializer)
+    def get(self, request):
+        county = self._county(request)
+        return Response(AttendanceSettingSerializer(setting_for(county)).data)
+
+    @extend_schema(request=AttendanceSettingSerializer, responses=AttendanceSettingSerializer)
+    def patch(self, request):
+        county = self._county(request)
+        ser = AttendanceSettingSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        setting = services.attendance_setting_update(county=county, by=request.user, **ser.validated_data)
+        return Response(AttendanceSettingSerializer(setting).data)
+
+
+extra_urlpatterns = [path("attendance-settings/", AttendanceSettingView.as_view(), name="attendance-settings")]

@@ -23,4 +23,5 @@ class AttendanceConfig(AppConfig):
         nav(label=_("履职报告"), url_name="attendance:incapacity_list",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG}, order=32, icon="clipboard-pulse")
         nav(label=_("工作日历"), url_name="attendance:calendar", roles={Role.COUNTY_ORG}, order=80, icon="calendar-week")
+        nav(label=_("考勤设置"), url_name="attendance:settings", roles={Role.COUNTY_ORG}, order=81, icon="sliders")
         panels.register()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from attendance.models import LeaveRequest
-from attendance.selectors import leave_list
+from attendance.selectors import attendance_limits, leave_list
 from core.dates import month_bounds
 from core.excel import workbook_bytes, write_header, write_row, write_title
 
@@ -38,7 +38,9 @@ def leave_form_context(leave: LeaveRequest) -> dict:
     return {"leave": leave, "cadre": leave.cadre, "village": leave.cadre.village,
             "township": leave.cadre.village.township, "printed_on": timezone.localdate(),
             "opinion": decision_opinion(leave) if leave.decided_at else "",
-            "approver_name": approver_name(leave.decided_by)}
+            "approver_name": approver_name(leave.decided_by),
+            # the county's R-22 limit, read now (issue 12 item 7)
+            "secretary_max_days": attendance_limits(leave.cadre.village.township.county_id).secretary_max_days}
 
 
 REGISTER_HEADERS = [gettext_lazy("序号"), gettext_lazy("姓名"), gettext_lazy("岗位"), gettext_lazy("请假起止"), gettext_lazy("天数（工作日）"), gettext_lazy("请假事由"),

@@ -4,7 +4,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models import Absence, AttendanceDay, Half, IncapacityReport, LeaveRequest
+from attendance import policies
+from attendance.models import Absence, AttendanceDay, AttendanceSetting, Half, IncapacityReport, LeaveRequest
 from core import limits
 from core.forms import BootstrapMixin, DateInput
 
@@ -78,11 +79,12 @@ class IncapacityForm(BootstrapMixin, forms.ModelForm):
         fields = ["cadre", "discovered_on", "reported_on", "description"]
         widgets = {"discovered_on": DateInput(), "reported_on": DateInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"reported_on": _("向乡（镇）党委报告的日期；尚未报告请留空。须在发现之日起5日内报告。")}
 
-    def __init__(self, *args, cadres=None, **kwargs):
+    def __init__(self, *args, cadres=None, report_days=policies.DEFAULTS.incapacity_report_days, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadres
+        self.fields["reported_on"].help_text = _(  # the county's period (issue 12 item 7)
+            "向乡（镇）党委报告的日期；尚未报告请留空。须在发现之日起%(k)s日内报告。") % {"k": report_days}
         self._style()
 
     def _post_clean(self):
@@ -159,3 +161,26 @@ def _iso(text: str) -> str:
 
 
 MARK_CHOICES = [("", _("清除"))] + list(AttendanceDay.Status.choices)
+
+
+class AttendanceSettingForm(BootstrapMixin, forms.ModelForm):
+    """Issue 12 item 7: the county's values; the ranges and their messages are the model's, checked by the
+    service (``attendance_setting_update``) so the page and the API refuse the same values the same way."""
+
+    class Meta:
+        model = AttendanceSetting
+        fields = ["run_limit", "year_limit", "excused_breaks_run", "incapacity_report_days", "secretary_max_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("run_limit", "year_limit", "incapacity_report_days", "secretary_max_days"):
+            field = self.fields[name]
+            field.validators = []  # the service says what is wrong, in the county's words
+            field.min_value = field.max_value = None
+            for attr in ("min", "max"):
+                field.widget.attrs.pop(attr, None)
+        self.fields["secretary_max_days"].widget.attrs["step"] = "0.5"
+        self._style()
+
+    def _post_clean(self):
+        pass  # the service validates

@@ -1,6 +1,10 @@
 """Leave (R-21…R-23), daily attendance and absences (R-24), incapacity reports (R-26)."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -8,7 +12,69 @@ from simple_history.models import HistoricalRecords
 from attendance import policies
 from cadres.models import Cadre
 from core import limits
+from core.models import County
 from core.roles import Role
+
+_D = policies.DEFAULTS
+
+
+def validate_half_days(value):
+    if value is not None and (value * 2) % 1:
+        raise ValidationError(_("天数须以半天为单位，例如 1、1.5、2。"), code="half_day")
+
+
+class AttendanceSetting(models.Model):
+    """Issue 12 item 7: the county's own values of the R-22/R-25/R-26 defaults (``policies.Limits``). A county
+    without a row uses the defaults; the values are read when used (leave submission, the nightly check,
+    the incapacity flag, the pages), so a change affects later checks only."""
+
+    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
+                                  related_name="attendance_setting")
+    run_limit = models.PositiveSmallIntegerField(
+        _("连续旷工立案天数"), default=_D.run_limit,
+        validators=[MinValueValidator(1, _("连续旷工立案天数至少为1天。")),
+                    MaxValueValidator(100, _("连续旷工立案天数不能超过100天。"))],
+        help_text=_("连续旷工（含请假期满逾期不归）超过此工作日数，自动立案。默认15。"))
+    year_limit = models.PositiveSmallIntegerField(
+        _("一年累计旷工立案天数"), default=_D.year_limit,
+        validators=[MinValueValidator(1, _("一年累计旷工立案天数至少为1天。")),
+                    MaxValueValidator(250, _("一年累计旷工立案天数不能超过250天。"))],
+        help_text=_("一个自然年内累计旷工超过此工作日数，自动立案。默认30。"))
+    excused_breaks_run = models.BooleanField(
+        _("有正当理由的缺勤中断连续旷工"), default=_D.excused_breaks_run,
+        help_text=_("勾选（默认）：有正当理由的一天像请假一样中断连续旷工；不勾选：这一天只是不计入，前后的旷工天数仍连续计算。"))
+    incapacity_report_days = models.PositiveSmallIntegerField(
+        _("无法正常履职报告期限（天）"), default=_D.incapacity_report_days,
+        validators=[MinValueValidator(1, _("报告期限至少为1天。")),
+                    MaxValueValidator(30, _("报告期限不能超过30天。"))],
+        help_text=_("村党组织自发现之日起在此天数内向乡（镇）党委报告，按自然日计。默认5。"))
+    secretary_max_days = models.DecimalField(
+        _("村党组织书记审批的最长请假天数"), max_digits=3, decimal_places=1, default=_D.secretary_max_days,
+        validators=[MinValueValidator(Decimal("0.5"), _("村党组织书记审批天数至少为0.5天。")),
+                    MaxValueValidator(Decimal("10"), _("村党组织书记审批天数不能超过10天。")),
+                    validate_half_days],
+        help_text=_("请假不超过此工作日数由村党组织书记审批，超过的由乡（镇）包村领导审批；以半天为单位。默认1。"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考勤设置")
+        verbose_name_plural = _("考勤设置")
+
+    def __str__(self):
+        return f"{self.county} · {self._meta.verbose_name}"
+
+    def clean(self):
+        if isinstance(self.run_limit, int) and isinstance(self.year_limit, int) and self.year_limit < self.run_limit:
+            raise ValidationError({"year_limit": [_(
+                "一年累计天数（%(y)s）不能少于连续天数（%(r)s），请调整其中一项。") % {
+                "y": self.year_limit, "r": self.run_limit}]})
+
+    def as_limits(self) -> policies.Limits:
+        return policies.Limits(run_limit=self.run_limit, year_limit=self.year_limit,
+                               excused_breaks_run=self.excused_breaks_run,
+                               incapacity_report_days=self.incapacity_report_days,
+                               secretary_max_days=Decimal(self.secretary_max_days))
 
 
 class Half(models.TextChoices):

@@ -29,6 +29,8 @@ INCAPACITY_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY})
 INCAPACITY_READERS = frozenset({Role.COUNTY_ORG, Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON})
 #: R-20: who adjusts the county's working calendar (and reads a leave's history)
 CALENDAR_ROLES = frozenset({Role.COUNTY_ORG})
+#: issue 12 item 7: who edits the county's attendance settings (thresholds, report days, approval limit)
+SETTINGS_ROLES = frozenset({Role.COUNTY_ORG})
 #: R-25: who runs the absence check now instead of waiting for the night
 CHECK_ROLES = frozenset({Role.COUNTY_ORG, Role.TOWNSHIP_PARTY})
 #: R-23 记录备案: who downloads a village's leave register
@@ -173,6 +175,17 @@ def can_read_incapacity(scope) -> bool:
 
 def can_edit_calendar(scope, county) -> bool:
     return scope.can(CALENDAR_ROLES, county=county)
+
+
+# -- the county's attendance settings (issue 12 item 7) ------------------------------------------
+
+def can_edit_settings(scope, county) -> bool:
+    return scope.can(SETTINGS_ROLES, county=county)
+
+
+def edits_settings(scope) -> bool:
+    """The user edits some county's settings (the absences page links to the settings page)."""
+    return scope.has_any(*SETTINGS_ROLES)
 
 
 # -- what the home page shows (panels) ---------------------------------------------------------

@@ -4,6 +4,7 @@
 - R-23 :func:`overstay_days` — the working days an unreturned (or late returned) leave turns into overstay.
 - R-24 :func:`classify_days` — each working day of a cadre: present/leave/absent/excused/unknown.
 - R-25 :func:`absence_runs`, :func:`over_thresholds` — the 15-consecutive / 30-a-year thresholds.
+- Issue 12 item 7 :class:`Limits` — the county's values of these rules (defaults), passed in by the callers.
 """
 
 from __future__ import annotations
@@ -13,21 +14,30 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-
 from core.roles import Role
 
-#: R-22: up to and including this many working days the village secretary approves
-SECRETARY_MAX_DAYS = Decimal(str(getattr(settings, "LEAVE_SECRETARY_MAX_DAYS", "1.0")))
-#: R-25 (第十一条(4)): more than this many consecutive absence working days opens a case
-RUN_LIMIT = int(getattr(settings, "ABSENCE_RUN_LIMIT", 15))
-#: R-25: more than this many absence working days in one calendar year opens a case
-YEAR_LIMIT = int(getattr(settings, "ABSENCE_YEAR_LIMIT", 30))
-#: R-25 default we chose: a day absent *with a valid reason* is treated like leave (it breaks a run and
-#: does not count). A county that wants excused days only "not to count" sets this to False.
-EXCUSED_BREAKS_RUN = bool(getattr(settings, "ABSENCE_EXCUSED_BREAKS_RUN", True))
-#: R-26 (第十五条): the village reports incapacity to the township within this many days of discovery
-INCAPACITY_REPORT_DAYS = int(getattr(settings, "INCAPACITY_REPORT_DAYS", 5))
+
+@dataclass(frozen=True)
+class Limits:
+    """The county's values for the vague parts of R-22/R-25/R-26 (issue 12 item 7: every default is a
+    setting a county can change). The county's row is :class:`attendance.models.AttendanceSetting`, read at
+    the time of use by ``attendance.selectors.attendance_limits``; these are the defaults of a county that
+    kept them. The functions below take the values as arguments and never read them themselves."""
+
+    #: R-25 (第十一条(4)): more than this many consecutive absence working days opens a case
+    run_limit: int = 15
+    #: R-25: more than this many absence working days in one calendar year opens a case
+    year_limit: int = 30
+    #: R-25 default we chose: a day absent *with a valid reason* is treated like leave (it breaks a run and
+    #: does not count). False: excused days only "do not count" (skipped like a holiday).
+    excused_breaks_run: bool = True
+    #: R-26 (第十五条): the village reports incapacity to the township within this many calendar days
+    incapacity_report_days: int = 5
+    #: R-22: up to and including this many working days the village secretary approves (half-day steps)
+    secretary_max_days: Decimal = Decimal("1.0")
+
+
+DEFAULTS = Limits()
 
 PRESENT = "present"      # present or official business: breaks a run
 LEAVE = "leave"          # on approved leave: breaks a run
@@ -43,10 +53,11 @@ ESCALATION_ROLES = (Role.TOWNSHIP_LIAISON.value, Role.TOWNSHIP_PARTY.value)
 DECIDER_ROLES = (*APPROVER_ROLES, Role.TOWNSHIP_PARTY.value)
 
 
-def approver_role_for(days: Decimal) -> str:
-    """R-22: ≤ 1 working day → the village secretary; more → the village's township liaison."""
+def approver_role_for(days: Decimal, *, secretary_max_days: Decimal) -> str:
+    """R-22: ≤ ``secretary_max_days`` working days (default 1) → the village secretary; more → the
+    village's township liaison."""
     short, longer = APPROVER_ROLES
-    return short if days <= SECRETARY_MAX_DAYS else longer
+    return short if days <= secretary_max_days else longer
 
 
 #: issue 12 item 5: the next tier up when nobody holds a role at the village
@@ -144,10 +155,10 @@ class Run:
     days: int
 
 
-def absence_runs(workdays: list[dt.date], statuses: dict[dt.date, str]) -> list[Run]:
+def absence_runs(workdays: list[dt.date], statuses: dict[dt.date, str], *, excused_breaks_run: bool) -> list[Run]:
     """R-25: maximal runs of consecutive absence working days. Only working days are in ``workdays``,
     so weekends and holidays neither count nor break; present, leave and unknown days break; excused
-    days break when EXCUSED_BREAKS_RUN, otherwise they are skipped like a holiday."""
+    days break when ``excused_breaks_run``, otherwise they are skipped like a holiday."""
     runs = []
     first = last = None
     n = 0
@@ -158,7 +169,7 @@ def absence_runs(workdays: list[dt.date], statuses: dict[dt.date, str]) -> list[
                 first = d
             last = d
             n += 1
-        elif status == EXCUSED and not EXCUSED_BREAKS_RUN:
+        elif status == EXCUSED and not excused_breaks_run:
             continue
         elif first is not None:
             runs.append(Run(first, last, n))
@@ -181,24 +192,27 @@ class Breach:
     last: dt.date
 
 
-def over_thresholds(workdays: list[dt.date], statuses: dict[dt.date, str], *, years: list[int]) -> list[Breach]:
-    """R-25: a run of more than RUN_LIMIT days (16 is over, 15 is not), and a calendar year with more
-    than YEAR_LIMIT days (31 is over, 30 is not)."""
+def over_thresholds(workdays: list[dt.date], statuses: dict[dt.date, str], *, years: list[int],
+                    limits: Limits) -> list[Breach]:
+    """R-25: a run of more than ``limits.run_limit`` days (by default 16 is over, 15 is not), and a calendar
+    year with more than ``limits.year_limit`` days (by default 31 is over, 30 is not)."""
     out = []
-    for run in absence_runs(workdays, statuses):
-        if run.days > RUN_LIMIT:
+    for run in absence_runs(workdays, statuses, excused_breaks_run=limits.excused_breaks_run):
+        if run.days > limits.run_limit:
             out.append(Breach("run", f"absence-run:{run.first.isoformat()}", run.days, run.first, run.last))
     for year in years:
         n = year_absence_days(statuses, year)
-        if n > YEAR_LIMIT:
+        if n > limits.year_limit:
             days = sorted(d for d, s in statuses.items() if s == ABSENT and d.year == year)
             out.append(Breach("year", f"absence-year:{year}", n, days[0], days[-1]))
     return out
 
 
-def incapacity_state(*, discovered_on: dt.date, reported_on: dt.date | None, as_of: dt.date) -> str:
-    """R-26: "ok", "late" (reported more than 5 days after discovery) or "unreported" (past 5 days)."""
-    limit = dt.timedelta(days=INCAPACITY_REPORT_DAYS)
+def incapacity_state(*, discovered_on: dt.date, reported_on: dt.date | None, as_of: dt.date,
+                     report_days: int) -> str:
+    """R-26: "ok", "late" (reported more than ``report_days`` days after discovery, default 5),
+    "unreported" (past them) or "pending" (not yet reported, still in time)."""
+    limit = dt.timedelta(days=report_days)
     if reported_on is not None:
         return "late" if reported_on - discovered_on > limit else "ok"
     return "unreported" if as_of - discovered_on > limit else "pending"

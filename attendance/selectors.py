@@ -12,7 +12,7 @@ from django.db.models import DateField, Exists, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance import permissions, policies
-from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveRequest
+from attendance.models import Absence, AttendanceDay, AttendanceSetting, IncapacityReport, LeaveRequest
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
@@ -25,6 +25,51 @@ from core.selectors import users_with_role
 S = LeaveRequest.Status
 
 _CADRE_PATHS = ("cadre", "cadre__village", "cadre__village__township")
+
+
+# -- the county's settings (issue 12 item 7) ------------------------------------------------------
+
+def setting_for(county) -> AttendanceSetting:
+    """The county's settings row, or an unsaved one holding the defaults when the county kept them."""
+    county_id = getattr(county, "pk", county)
+    row = AttendanceSetting.objects.filter(county_id=county_id).first() if county_id is not None else None
+    return row or AttendanceSetting(county_id=county_id)
+
+
+def attendance_limits(county) -> policies.Limits:
+    """The county's R-22/R-25/R-26 values (``policies.DEFAULTS`` without a row), read now: one query. A
+    caller that needs them many times keeps the result for its request or job."""
+    county_id = getattr(county, "pk", county)
+    if county_id is None:
+        return policies.DEFAULTS
+    row = AttendanceSetting.objects.filter(county_id=county_id).first()
+    return row.as_limits() if row is not None else policies.DEFAULTS
+
+
+class LimitsByCounty(dict):
+    """``{county_id: Limits}`` of the counties that have a row; any other county gets the defaults."""
+
+    def __missing__(self, county_id):
+        return policies.DEFAULTS
+
+    def min_absent_days(self) -> int:
+        """The fewest absence days any county needs to breach a threshold (a pre-filter for the job)."""
+        return min(min(lim.run_limit, lim.year_limit) for lim in [policies.DEFAULTS, *self.values()]) + 1
+
+
+def limits_by_county(county_ids=None) -> LimitsByCounty:
+    """Every county's values at once (one query), for the jobs and for lists across counties."""
+    qs = AttendanceSetting.objects.all()
+    if county_ids is not None:
+        qs = qs.filter(county_id__in=list(county_ids))
+    return LimitsByCounty({row.county_id: row.as_limits() for row in qs})
+
+
+def user_county(user):
+    """The county whose values a page states in its help texts: the user's own (the first they see)."""
+    scope = get_scope(user)
+    ids = sorted(scope.visible_county_ids())
+    return ids[0] if ids else None
 
 
 def leave_list(*, user):
@@ -226,18 +271,21 @@ def absence_summary(*, user, as_of: dt.date) -> list[dict]:
     """R-24/R-25 for the people who must act: each cadre in scope with absence days this calendar year,
     the current run of consecutive absence days, and how close both are to the thresholds."""
     rows = []
-    for cadre, workdays, statuses in absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
-                                                      cadres=cadre_list(user=user)):
+    found = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of, cadres=cadre_list(user=user))
+    limits = limits_by_county({cadre.village.township.county_id for cadre, _w, _s in found})  # issue 12 item 7
+    for cadre, workdays, statuses in found:
+        lim = limits[cadre.village.township.county_id]
         year_days = policies.year_absence_days(statuses, as_of.year)
-        runs = policies.absence_runs(workdays, statuses)
+        runs = policies.absence_runs(workdays, statuses, excused_breaks_run=lim.excused_breaks_run)
         current = runs[-1] if runs and runs[-1].last == (workdays[-1] if workdays else None) else None
         longest = max((r.days for r in runs if r.last.year == as_of.year), default=0)
         if not year_days and current is None:
             continue
-        over = year_days > policies.YEAR_LIMIT or longest > policies.RUN_LIMIT
-        near = not over and (year_days >= policies.YEAR_LIMIT - 5 or (current and current.days >= policies.RUN_LIMIT - 5))
+        over = year_days > lim.year_limit or longest > lim.run_limit
+        near = not over and (year_days >= lim.year_limit - 5 or (current and current.days >= lim.run_limit - 5))
         rows.append({"cadre": cadre, "year_days": year_days, "current_run": current.days if current else 0,
-                     "longest_run": longest, "over": over, "near": bool(near)})
+                     "longest_run": longest, "over": over, "near": bool(near),
+                     "run_limit": lim.run_limit, "year_limit": lim.year_limit})
     rows.sort(key=lambda r: (-r["over"], -r["near"], -r["year_days"], r["cadre"].name))
     return rows
 
@@ -250,9 +298,11 @@ def staffed_approver_roles(*, village) -> set[str]:
 
 def leave_approver(*, village, days) -> tuple[str, str]:
     """R-22 with issue 12 item 5: ``(approver_role, escalated_to)`` for a leave of ``days`` working days at
-    ``village`` — the fixed approver by length, and the tier up that decides when nobody holds that role
-    at the village ("" when the approver is there)."""
-    role = policies.approver_role_for(days)
+    ``village`` — the fixed approver by length (up to the county's ``secretary_max_days``, read now: issue
+    12 item 7), and the tier up that decides when nobody holds that role at the village ("" when the
+    approver is there)."""
+    limits = attendance_limits(village.township.county_id)
+    role = policies.approver_role_for(days, secretary_max_days=limits.secretary_max_days)
     return role, policies.escalation_for(role, staffed_approver_roles(village=village))
 
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from attendance.models import Absence, Half, LeaveRequest
+from attendance.models import Absence, AttendanceSetting, Half, LeaveRequest
 from cadres.models import Cadre
 from core import limits
 
@@ -67,3 +67,21 @@ class AbsenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Absence
         fields = ["id", "cadre", "start_date", "end_date", "kind", "excused", "note", "days"]
+
+
+class AttendanceSettingSerializer(serializers.ModelSerializer):
+    """Issue 12 item 7: the county's values (``secretary_max_days`` a day count string, "1.0")."""
+
+    # no bounds here: the service checks the ranges and answers with the same words as the page
+    county = serializers.PrimaryKeyRelatedField(read_only=True)
+    run_limit = serializers.IntegerField(help_text=_("连续旷工超过此工作日数立案，默认15"))
+    year_limit = serializers.IntegerField(help_text=_("一年累计旷工超过此工作日数立案，默认30"))
+    excused_breaks_run = serializers.BooleanField(help_text=_("有正当理由的缺勤是否中断连续旷工，默认是"))
+    incapacity_report_days = serializers.IntegerField(help_text=_("发现无法正常履职后报告乡（镇）的期限（自然日），默认5"))
+    secretary_max_days = serializers.DecimalField(max_digits=3, decimal_places=1, coerce_to_string=True,
+                                                  help_text=_("村党组织书记审批的最长请假天数，以半天为单位，默认\"1.0\""))
+
+    class Meta:
+        model = AttendanceSetting
+        fields = ["county", "run_limit", "year_limit", "excused_breaks_run", "incapacity_report_days",
+                  "secretary_max_days"]

@@ -25,4 +25,5 @@ urlpatterns = [
     path("incapacity/new/", views.incapacity_edit, name="incapacity_create"),
     path("incapacity/<int:pk>/", views.incapacity_edit, name="incapacity_edit"),
     path("calendar/", views.calendar_index, name="calendar"),
+    path("settings/", views.settings_edit, name="settings"),
 ]

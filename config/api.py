@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from attendance import api as _attendance_api  # noqa: F401
+from attendance import api as _attendance_api
 from cadres import api as _cadres_api  # noqa: F401
 from core import api_views as _core_api  # noqa: F401
 from core.api import router
@@ -13,5 +13,6 @@ from supervision import api as _supervision_api  # noqa: F401
 urlpatterns = [
     path("", include(_core_api.extra_urlpatterns)),
     path("", include(_cadres_api.extra_urlpatterns)),
+    path("", include(_attendance_api.extra_urlpatterns)),
     path("", include(router.urls)),
 ]

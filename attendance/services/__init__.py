@@ -6,7 +6,8 @@ Each function takes ``by`` (the acting user, None for the system/demo), enforces
 race is a Conflict → 409) and records who did it in the history (``core.services.model_save``).
 
 By topic: ``leave`` (R-21…R-23), ``records`` (calendar R-20, attendance and absences R-24, incapacity
-R-26), ``jobs`` (the daily checks R-23/R-25). The public names are importable from here.
+R-26), ``jobs`` (the daily checks R-23/R-25), ``settings`` (the county's values, issue 12 item 7).
+The public names are importable from here.
 """
 
 from attendance.services.jobs import (
@@ -35,8 +36,10 @@ from attendance.services.records import (
     flag_overdue_incapacity,
     incapacity_report_save,
 )
+from attendance.services.settings import attendance_setting_update
 
 __all__ = [
+    "attendance_setting_update",
     "absence_create", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
     "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
     "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days",

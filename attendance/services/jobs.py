@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import LeaveRequest
-from attendance.selectors import absence_statuses
+from attendance.selectors import absence_statuses, limits_by_county
 from attendance.services._base import S, approvers, enforce, leave_url
 from attendance.services.leave import escalate_orphaned_leaves
 from cadres.models import DisciplineCase
@@ -45,18 +45,21 @@ def notify_overdue_returns(*, as_of: dt.date) -> int:
     return flagged
 
 
-def _case_details(breach: policies.Breach) -> str:
+def _case_details(breach: policies.Breach, limits: policies.Limits) -> str:
+    """The case's facts, naming the county's threshold that was passed (issue 12 item 7)."""
     if breach.kind == "run":
-        return _("%(a)s至%(b)s连续旷工（含请假期满逾期不归）%(n)s个工作日，超过管理办法第十一条（四）规定的连续十五天。") % {
-            "a": breach.first, "b": breach.last, "n": breach.days}
-    return _("%(y)s年内累计旷工（含请假期满逾期不归）%(n)s个工作日（%(a)s至%(b)s间），超过管理办法第十一条（四）规定的一年累计三十天。") % {
-        "y": breach.key.rsplit(":", 1)[1], "n": breach.days, "a": breach.first, "b": breach.last}
+        return _("%(a)s至%(b)s连续旷工（含请假期满逾期不归）%(n)s个工作日，超过规定的连续%(k)s天（管理办法第十一条（四））。") % {
+            "a": breach.first, "b": breach.last, "n": breach.days, "k": limits.run_limit}
+    return _("%(y)s年内累计旷工（含请假期满逾期不归）%(n)s个工作日（%(a)s至%(b)s间），超过规定的一年累计%(k)s天（管理办法第十一条（四））。") % {
+        "y": breach.key.rsplit(":", 1)[1], "n": breach.days, "a": breach.first, "b": breach.last,
+        "k": limits.year_limit}
 
 
 def check_absence_thresholds(*, as_of: dt.date) -> int:
     """R-25: open one discipline case (category ``absence``) per run of more than 15 consecutive
-    absence working days and per calendar year of more than 30, and notify the township party
-    committee and the county. Rerunning opens nothing new. Returns the number of cases opened."""
+    absence working days and per calendar year of more than 30 (the cadre's county's values, read at the
+    start of this run: issue 12 item 7), and notify the township party committee and the county.
+    Rerunning opens nothing new. Returns the number of cases opened."""
     opened = 0
     years = [as_of.year - 1, as_of.year]
     desks: dict[tuple, list] = {}  # (role, unit id) → users, looked up once per township/county in a run
@@ -67,11 +70,13 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
             desks[key] = list(users_with_role(role, **unit))
         return desks[key]
 
-    # a cadre with fewer candidate absence days than the lower threshold needs cannot breach either
+    limits = limits_by_county()  # each county's thresholds, once per run
+    # a cadre with fewer candidate absence days than the lowest threshold of any county cannot breach
     statuses_by_cadre = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
-                                         min_absent_days=min(policies.RUN_LIMIT, policies.YEAR_LIMIT) + 1)
+                                         min_absent_days=limits.min_absent_days())
     breaches = [(cadre, breach) for cadre, workdays, statuses in statuses_by_cadre
-                for breach in policies.over_thresholds(workdays, statuses, years=years)]
+                for breach in policies.over_thresholds(workdays, statuses, years=years,
+                                                       limits=limits[cadre.village.township.county_id])]
     # cases already opened by an earlier run: one query, not one per breach (a rerun opens nothing)
     known = set(DisciplineCase.objects.filter(cadre_id__in={c.pk for c, _b in breaches},
                                               key__in={b.key for _c, b in breaches})
@@ -81,7 +86,7 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
             continue
         with transaction.atomic():
             case, created = discipline_case_open(cadre=cadre, category="absence", opened_on=as_of,
-                                                 details=_case_details(breach), source="absence_job",
+                                                 details=_case_details(breach, limits[cadre.village.township.county_id]), source="absence_job",
                                                  key=breach.key)
         if not created:
             continue

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveRequest
+from attendance.selectors import limits_by_county
 from attendance.services._base import S, county_id, enforce
 from cadres.models import Cadre
 from core import calendar
@@ -160,12 +161,15 @@ def incapacity_report_save(*, cadre: Cadre, discovered_on: dt.date, description:
 
 def flag_overdue_incapacity(*, as_of: dt.date) -> int:
     """R-26: notify the township party committee of reports made more than 5 days after discovery and
-    of discoveries still unreported after 5 days. Idempotent (one notice per report and state).
+    of discoveries still unreported after 5 days (the county's number of days, read now: issue 12 item 7).
+    Idempotent (one notice per report and state).
 
     Returns the number of reports flagged by this call. The supervision app's daily ``check_overdue``
     job calls exactly this function.
     """
-    limit = dt.timedelta(days=policies.INCAPACITY_REPORT_DAYS)
+    limits = limits_by_county()
+    # the shortest period of any county finds every candidate; each report is then judged by its county's
+    limit = dt.timedelta(days=min(lim.incapacity_report_days for lim in [policies.DEFAULTS, *limits.values()]))
     qs = (IncapacityReport.objects.filter(
         Q(reported_on__isnull=True, discovered_on__lt=as_of - limit)
         | Q(reported_on__isnull=False, reported_on__gt=F("discovered_on") + limit))
@@ -177,17 +181,22 @@ def flag_overdue_incapacity(*, as_of: dt.date) -> int:
         by_township[report.cadre.village.township_id].append(report)
     for reports in by_township.values():
         township = reports[0].cadre.village.township
-        users = list(users_with_role(Role.TOWNSHIP_PARTY, township=township))
+        days = limits[township.county_id].incapacity_report_days
+        users = None
         for report in reports:
             state = policies.incapacity_state(discovered_on=report.discovered_on, reported_on=report.reported_on,
-                                              as_of=as_of)
+                                              as_of=as_of, report_days=days)
+            if state not in ("late", "unreported"):
+                continue  # in time by this county's period
+            if users is None:
+                users = list(users_with_role(Role.TOWNSHIP_PARTY, township=township))
             if state == "late":
-                title = _("%(v)s报告%(n)s无法正常履职迟报：%(a)s发现，%(b)s才报告（超过5日）") % {
+                title = _("%(v)s报告%(n)s无法正常履职迟报：%(a)s发现，%(b)s才报告（超过%(k)s日）") % {
                     "v": report.cadre.village.name, "n": report.cadre.name, "a": report.discovered_on,
-                    "b": report.reported_on}
+                    "b": report.reported_on, "k": days}
             else:
-                title = _("%(v)s于%(a)s发现%(n)s无法正常履职，超过5日仍未报告乡（镇）") % {
-                    "v": report.cadre.village.name, "n": report.cadre.name, "a": report.discovered_on}
+                title = _("%(v)s于%(a)s发现%(n)s无法正常履职，超过%(k)s日仍未报告乡（镇）") % {
+                    "v": report.cadre.village.name, "n": report.cadre.name, "a": report.discovered_on, "k": days}
             created = notify(users=users, kind="incapacity_overdue", title=title, body=report.description,
                              url=url, key=f"incapacity-{state}:{report.pk}")
             if report.flagged_on is None:

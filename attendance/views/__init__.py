@@ -24,8 +24,10 @@ from attendance.views.records import (
     incapacity_index,
     run_threshold_check,
 )
+from attendance.views.settings import settings_edit
 
 __all__ = [
+    "settings_edit",
     "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
     "incapacity_index", "leave_approve", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
     "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from attendance import exports, permissions, policies, services
 from attendance.forms import DecisionForm, ExcuseForm, LeaveRequestForm, ReturnForm
 from attendance.models import LeaveRequest
-from attendance.selectors import LeaveFilter, leave_approver, leave_list, leave_pending_for
+from attendance.selectors import LeaveFilter, attendance_limits, leave_approver, leave_list, leave_pending_for
 from attendance.views._common import filtered_page, month_param, own_cadre, recorder_cadres
 from core import calendar
 from core import dates as date_bounds
@@ -75,7 +75,8 @@ def leave_create(request):
                 "d": leave.days, "r": leave.get_escalated_to_display() or leave.get_approver_role_display()})
             return redirect("attendance:leave_detail", pk=leave.pk)
     return render(request, "attendance/leave_form.html", {
-        "form": form, "own": own, "on_behalf": on_behalf, "can_record": cadres.exists()})
+        "form": form, "own": own, "on_behalf": on_behalf, "can_record": cadres.exists(),
+        "secretary_max_days": attendance_limits(own.village.township.county_id if own else None).secretary_max_days})
 
 
 def _preview_days(request, cadre):
@@ -105,10 +106,11 @@ def leave_days_preview(request):
     if days is not None and days <= 0:
         text, level = _("所选日期没有工作日，不需要请假。"), "danger"
     elif days is not None:
-        role = policies.approver_role_for(days)
         if cadre is not None:  # issue 12 item 5: nobody holds that role at the village → one tier up
             role, escalated = leave_approver(village=cadre.village, days=days)
             role = escalated or role
+        else:
+            role = policies.approver_role_for(days, secretary_max_days=policies.DEFAULTS.secretary_max_days)
         text, level = _("共 %(d)s 个工作日，由%(r)s审批。") % {"d": days, "r": Role(role).label}, "info"
         note = calendar.provisional_note(start, end)
         if note:

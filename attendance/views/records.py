@@ -20,8 +20,11 @@ from attendance.selectors import (
     IncapacityFilter,
     absence_list,
     absence_summary,
+    attendance_limits,
     calendar_override_list,
     incapacity_list,
+    limits_by_county,
+    user_county,
 )
 from attendance.views._common import active_cadres, filtered_page
 from core import calendar
@@ -52,8 +55,8 @@ def absence_index(request):
     return render(request, "attendance/absence_list.html", {
         "filter": flt, "filter_skip": ["cadre"], "page_obj": page, "form": form, "year": timezone.localdate().year,
         "summary": absence_summary(user=request.user, as_of=timezone.localdate())[:50],
-        "run_limit": policies.RUN_LIMIT, "year_limit": policies.YEAR_LIMIT,
-        "can_run": permissions.can_run_absence_check(scope)})
+        "limits": attendance_limits(user_county(request.user)),
+        "can_run": permissions.can_run_absence_check(scope), "can_edit_settings": permissions.edits_settings(scope)})
 
 
 @login_required
@@ -76,10 +79,14 @@ def incapacity_index(request):
     today = timezone.localdate()
     flt, page = filtered_page(request, IncapacityFilter,
                               incapacity_list(user=request.user).order_by("-discovered_on", "-pk"))
+    limits = limits_by_county({r.cadre.village.township.county_id for r in page})  # issue 12 item 7
     for r in page:
-        r.state = policies.incapacity_state(discovered_on=r.discovered_on, reported_on=r.reported_on, as_of=today)
+        r.report_days = limits[r.cadre.village.township.county_id].incapacity_report_days
+        r.state = policies.incapacity_state(discovered_on=r.discovered_on, reported_on=r.reported_on, as_of=today,
+                                            report_days=r.report_days)
     return render(request, "attendance/incapacity_list.html", {
-        "filter": flt, "page_obj": page, "can_create": permissions.reports_incapacity(scope)})
+        "filter": flt, "page_obj": page, "can_create": permissions.reports_incapacity(scope),
+        "limits": attendance_limits(user_county(request.user))})
 
 
 @login_required
@@ -87,7 +94,8 @@ def incapacity_edit(request, pk=None):
     report = get_object_or_404(incapacity_list(user=request.user), pk=pk) if pk else None
     if not permissions.reports_incapacity(get_scope(request.user)):
         raise PermissionDenied(_("只有村党组织书记或乡（镇）党委可以登记。"))
-    form = IncapacityForm(request.POST or None, instance=report, cadres=active_cadres(request.user))
+    form = IncapacityForm(request.POST or None, instance=report, cadres=active_cadres(request.user),
+                          report_days=attendance_limits(user_county(request.user)).incapacity_report_days)
     if request.method == "POST" and form.is_valid():
         try:
             services.incapacity_report_save(by=request.user, report=report, **form.cleaned_data)
