@@ -13,5 +13,6 @@ from supervision import api as _supervision_api  # noqa: F401
 urlpatterns = [
     path("", include(_core_api.extra_urlpatterns)),
     path("", include(_cadres_api.extra_urlpatterns)),
+    path("", include(_attendance_api.extra_urlpatterns)),
     path("", include(router.urls)),
 ]
