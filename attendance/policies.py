@@ -168,6 +168,28 @@ def absence_runs(workdays: list[dt.date], statuses: dict[dt.date, str]) -> list[
     return runs
 
 
+def current_run(workdays: list[dt.date], statuses: dict[dt.date, str], *, today: dt.date) -> Run | None:
+    """R-25, issue 12 item 4: the run still going on — the run up to the last working day before ``today``,
+    plus today once something is recorded for it (today not yet marked does not end the run). None when
+    that day was not an absence day."""
+    days = [d for d in workdays if d < today]
+    if today in workdays and statuses.get(today, UNKNOWN) != UNKNOWN:
+        days.append(today)
+    runs = absence_runs(days, statuses)
+    if not runs:
+        return None
+    after = days[bisect_right(days, runs[-1].last):]
+    if all(statuses.get(d) == EXCUSED and not EXCUSED_BREAKS_RUN for d in after):
+        return runs[-1]
+    return None
+
+
+def year_runs(workdays: list[dt.date], statuses: dict[dt.date, str], year: int) -> list[Run]:
+    """R-25 as the absences page lists it: the runs of absence days within one calendar year (a run across
+    New Year shows in both years, each with its own days), so their days add up to the year's count."""
+    return absence_runs([d for d in workdays if d.year == year], statuses)
+
+
 def year_absence_days(statuses: dict[dt.date, str], year: int) -> int:
     return sum(1 for d, s in statuses.items() if s == ABSENT and d.year == year)
 

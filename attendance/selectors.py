@@ -230,14 +230,18 @@ def absence_summary(*, user, as_of: dt.date) -> list[dict]:
                                                       cadres=cadre_list(user=user)):
         year_days = policies.year_absence_days(statuses, as_of.year)
         runs = policies.absence_runs(workdays, statuses)
-        current = runs[-1] if runs and runs[-1].last == (workdays[-1] if workdays else None) else None
+        # issue 12 item 4: today not yet marked does not end the run that went on until yesterday
+        current = policies.current_run(workdays, statuses, today=as_of)
         longest = max((r.days for r in runs if r.last.year == as_of.year), default=0)
         if not year_days and current is None:
             continue
         over = year_days > policies.YEAR_LIMIT or longest > policies.RUN_LIMIT
         near = not over and (year_days >= policies.YEAR_LIMIT - 5 or (current and current.days >= policies.RUN_LIMIT - 5))
         rows.append({"cadre": cadre, "year_days": year_days, "current_run": current.days if current else 0,
-                     "longest_run": longest, "over": over, "near": bool(near)})
+                     "current_since": current.first if current else None,
+                     "longest_run": longest, "over": over, "near": bool(near),
+                     # issue 12 item 4: the periods behind the year's count, listed on the page (they add up)
+                     "periods": policies.year_runs(workdays, statuses, as_of.year)})
     rows.sort(key=lambda r: (-r["over"], -r["near"], -r["year_days"], r["cadre"].name))
     return rows
 

@@ -205,3 +205,85 @@ def test_the_new_endpoints_are_in_the_openapi_schema(world, client):
     days = schema["paths"]["/api/v1/attendance-days/"]
     assert {"get", "put"} <= set(days)
     assert {p["name"] for p in days["get"]["parameters"]} >= {"cadre", "month"}
+
+
+# -- issue 12 item 4: near the threshold ----------------------------------------------------------
+
+TODAY = D(2026, 3, 31)  # a Tuesday
+
+
+@pytest.fixture
+def on_today(monkeypatch):
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: TODAY if value is None
+                        else real(value, timezone))
+    return TODAY
+
+
+def summary_row(html, name):
+    start = html.index(f'data-summary="{name}"')
+    return html[start:html.index("</tr>", start)]
+
+
+def test_the_absences_page_shows_the_current_run_and_its_list_agrees(world, client, on_today):  # R-25
+    days = workdays_from(D(2026, 3, 2), 21)
+    assert days[-1] == D(2026, 3, 30)  # up to yesterday; today (a working day) not marked yet
+    mark(world.cadre, days)
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    html = client.get("/attendance/absences/").content.decode()
+    row = summary_row(html, "张三")
+    assert "21 / 15" in row and "21 / 30" in row  # current run and the year agree
+    assert "2026-03-02～2026-03-30（21天）" in row
+    assert "没有缺勤记录。" not in html and "来自考勤表中的旷工" in html
+    # today marked absent: it counts; marked present: the run is over
+    services.attendance_mark(cadre=world.cadre, dates=[TODAY], status="absent", by=world.users[Role.VILLAGE_SECRETARY])
+    assert "22 / 15" in summary_row(client.get("/attendance/absences/").content.decode(), "张三")
+    services.attendance_mark(cadre=world.cadre, dates=[TODAY], status="present", by=world.users[Role.VILLAGE_SECRETARY])
+    row = summary_row(client.get("/attendance/absences/").content.decode(), "张三")
+    assert "0 / 15" in row and "21 / 30" in row
+
+
+def test_the_current_run_policy(world):  # R-25
+    from attendance import policies
+
+    days = workdays_from(D(2026, 3, 2), 5)  # Mon 2 … Fri 6 March
+    absent = {d: policies.ABSENT for d in days[:4]}
+    assert policies.current_run(days, absent, today=days[4]).days == 4  # today unmarked
+    assert policies.current_run(days, {**absent, days[4]: policies.ABSENT}, today=days[4]).days == 5
+    assert policies.current_run(days, {**absent, days[4]: policies.PRESENT}, today=days[4]) is None
+    assert policies.current_run(days, {days[0]: policies.ABSENT}, today=days[4]) is None  # ended on Tuesday
+    # on Saturday, the run up to Friday is the current one
+    assert policies.current_run(days, absent | {days[4]: policies.ABSENT}, today=D(2026, 3, 7)).days == 5
+
+
+def test_the_absences_page_is_in_the_navigation_for_those_who_act(world, client):
+    for who in (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG):
+        client.force_login(world.users[who])
+        assert 'href="/attendance/absences/"' in client.get("/").content.decode(), who
+    for who in (Role.CADRE, Role.COUNTY_FINANCE):
+        client.force_login(world.users[who])
+        assert 'href="/attendance/absences/"' not in client.get("/").content.decode(), who
+
+
+def test_an_absence_is_corrected_in_the_browser_with_history_for_the_county(world, client):  # R-24
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    absence = services.absence_create(cadre=world.cadre, start_date=D(2026, 3, 2), end_date=D(2026, 3, 6), by=secretary)
+    client.force_login(secretary)
+    assert f'href="/attendance/absences/{absence.pk}/"' in client.get("/attendance/absences/").content.decode()
+    r = client.post(f"/attendance/absences/{absence.pk}/", {"start_date": "2026-03-09", "end_date": "2026-03-06",
+                                                           "note": ""})
+    assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
+    r = client.post(f"/attendance/absences/{absence.pk}/", {"start_date": "2026-03-02", "end_date": "2026-03-04",
+                                                           "note": "周四周五在岗，登记有误"}, follow=True)
+    assert "已更正" in r.content.decode()
+    absence.refresh_from_db()
+    assert (absence.end_date, absence.days) == (D(2026, 3, 4), 3)
+    client.force_login(world.users[Role.COUNTY_ORG])
+    page = client.get(f"/attendance/absences/{absence.pk}/").content.decode()
+    assert "变更记录" in page and "2026年3月6日" in page and "保存更正" not in page  # the old value, read-only
+    client.force_login(world.users[Role.COUNTY_FINANCE])
+    assert client.get(f"/attendance/absences/{absence.pk}/").status_code == 403
+    client.force_login(world.users["village_secretary_b"])
+    assert client.get(f"/attendance/absences/{absence.pk}/").status_code == 404
