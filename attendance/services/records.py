@@ -218,10 +218,17 @@ def incapacity_report_save(*, cadre: Cadre, discovered_on: dt.date, description:
     if report is None:
         report = IncapacityReport(cadre=cadre, recorded_by=by)
     else:
-        report = IncapacityReport.objects.select_for_update().get(pk=report.pk)
+        report = IncapacityReport.objects.select_for_update().select_related("cadre__village").get(pk=report.pk)
+        # issue 12 item 3: a correction is made by someone who may report for the cadre it was recorded for
+        enforce(by, permissions.can_report_incapacity, report.cadre.village,
+                message=_("只有本村党组织书记或乡（镇）党委可以更正无法正常履职报告。"))
+        report.cadre = cadre
     report.discovered_on = discovered_on
     report.reported_on = reported_on
     report.description = description.strip()
+    if report.flagged_on is not None and policies.incapacity_state(
+            discovered_on=discovered_on, reported_on=reported_on, as_of=timezone.localdate()) in ("ok", "pending"):
+        report.flagged_on = None  # issue 12 item 3: corrected dates that are in time no longer show as late
     return model_save(report, by=by)
 
 
