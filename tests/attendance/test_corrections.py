@@ -81,6 +81,11 @@ def test_a_correction_below_the_threshold_flags_the_case_and_never_deletes_it(wo
     page = client.get(f"/supervision/cases/{case.pk}/").content.decode()
     assert "需复核" in page and case.review_note in page
     assert "需复核" in client.get("/supervision/cases/").content.decode()
+    manual = DisciplineCase.objects.create(cadre=world.cadre, category="complaints", opened_on=days[-1], details="群众反映")
+    listed = client.get("/supervision/cases/", {"needs_review": "true"}).content.decode()
+    assert f"/supervision/cases/{case.pk}/" in listed and f"/supervision/cases/{manual.pk}/" not in listed
+    listed = client.get("/supervision/cases/", {"needs_review": "false"}).content.decode()
+    assert f"/supervision/cases/{case.pk}/" not in listed and f"/supervision/cases/{manual.pk}/" in listed
     assert "需复核" in client.get("/").content.decode()
     # marked absent again: over the threshold again, the flag clears, still one case
     assert put_day(api(world.users[Role.VILLAGE_SECRETARY]), world.cadre, days[0], "absent").status_code == 200
