@@ -1,20 +1,25 @@
-"""/api/v1/leave-requests/ (+ approve, reject, return, cancel), /api/v1/absences/ (API.md) and
-/api/v1/attendance-settings/ (issue 12 item 7)."""
+"""/api/v1/leave-requests/ (+ approve, reject, return, cancel), /api/v1/absences/ and /api/v1/attendance-days/
+(API.md), and /api/v1/attendance-settings/ (issue 12 item 7)."""
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attendance import permissions, services
-from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, leave_list, setting_for
+from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, attendance_list, leave_list, setting_for
 from attendance.serializers import (
+    AbsenceCorrectionSerializer,
     AbsenceSerializer,
+    AttendanceDaySerializer,
+    AttendanceMonthQuerySerializer,
     AttendanceSettingSerializer,
     DecisionSerializer,
     LeaveRequestSerializer,
@@ -24,6 +29,7 @@ from attendance.serializers import (
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.api import router
+from core.dates import parse_month
 from core.scope import get_scope
 from core.selectors import county_list
 
@@ -105,12 +111,58 @@ class LeaveRequestViewSet(_CadreRowViewSet):
 class AbsenceViewSet(_CadreRowViewSet):
     serializer_class = AbsenceSerializer
     filterset_class = AbsenceFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return absence_list(user=self.request.user).order_by("-start_date", "-pk")
 
     def write(self, cadre, data):
         return services.absence_create(cadre=_in_scope(self.request, cadre), by=self.request.user, **data)
+
+    @extend_schema(request=AbsenceCorrectionSerializer, responses=AbsenceSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Issue 12 item 3: correct a range (dates, valid reason, note); the days are recomputed and the old
+        values stay in the history. The cadre and the kind are not corrected: record a new range instead."""
+        absence = self.get_object()
+        fixed = sorted(set(request.data) - set(AbsenceCorrectionSerializer().fields))
+        if fixed:
+            raise ValidationError({name: [_("此项不能更正；登记错了请另行登记一段缺勤。")] for name in fixed})
+        ser = AbsenceCorrectionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        absence = services.absence_update(absence=absence, by=request.user, **ser.validated_data)
+        return Response(AbsenceSerializer(absence).data)
+
+
+class AttendanceDayView(GenericAPIView):
+    """Issue 12 item 3: the day marks of R-24 over the API — a cadre's month, and one day set (idempotent
+    on cadre and date) by whoever may mark the grid (the village secretary, the township party committee)."""
+
+    serializer_class = AttendanceDaySerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[AttendanceMonthQuerySerializer], responses=AttendanceDaySerializer(many=True))
+    def get(self, request):
+        query = AttendanceMonthQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            year, month = parse_month(query.validated_data["month"])
+        except ValueError:
+            raise ValidationError({"month": [_("月份格式为 YYYY-MM，例如 2026-03。")]}) from None
+        cadre = get_object_or_404(cadre_list(user=request.user), pk=query.validated_data["cadre"])
+        rows = attendance_list(user=request.user).filter(cadre=cadre, date__year=year, date__month=month)
+        return Response(AttendanceDaySerializer(rows.order_by("date"), many=True).data)
+
+    @extend_schema(request=AttendanceDaySerializer, responses={200: AttendanceDaySerializer})
+    def put(self, request):
+        ser = AttendanceDaySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        cadre = _in_scope(request, data.pop("cadre"))
+        row = services.attendance_day_set(cadre=cadre, by=request.user, **data)
+        if row is None:
+            return Response({"cadre": cadre.pk, "date": data["date"].isoformat(), "status": None, "excused": False,
+                             "note": ""})
+        return Response(AttendanceDaySerializer(row).data)
 
 
 router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
@@ -151,4 +203,7 @@ class AttendanceSettingView(APIView):
         return Response(AttendanceSettingSerializer(setting).data)
 
 
-extra_urlpatterns = [path("attendance-settings/", AttendanceSettingView.as_view(), name="attendance-settings")]
+extra_urlpatterns = [
+    path("attendance-settings/", AttendanceSettingView.as_view(), name="attendance-settings"),
+    path("attendance-days/", AttendanceDayView.as_view(), name="attendance-days"),
+]

@@ -20,6 +20,10 @@ class AttendanceConfig(AppConfig):
         nav(label=_("考勤"), url_name="attendance:grid", roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY,
                                                               Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG},
             order=31, icon="calendar3")
+        # issue 12 item 4: the absences (and how close each cadre is to the thresholds) for those who act on them
+        nav(label=_("缺勤与旷工"), url_name="attendance:absences",
+            roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG}, order=33,
+            icon="person-x")
         nav(label=_("履职报告"), url_name="attendance:incapacity_list",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG}, order=32, icon="clipboard-pulse")
         nav(label=_("工作日历"), url_name="attendance:calendar", roles={Role.COUNTY_ORG}, order=80, icon="calendar-week")

@@ -73,6 +73,22 @@ class AbsenceForm(BootstrapMixin, forms.ModelForm):
         pass  # the service validates
 
 
+class AbsenceCorrectionForm(BootstrapMixin, forms.ModelForm):
+    """Issue 12 item 3: correct a recorded range (the cadre and the kind stay; the days are recomputed)."""
+
+    class Meta:
+        model = Absence
+        fields = ["start_date", "end_date", "excused", "note"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def _post_clean(self):
+        pass  # the service validates
+
+
 class IncapacityForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = IncapacityReport

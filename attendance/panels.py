@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,9 +86,14 @@ def register():
         count = qs.count()
         if not count:
             return None
+        # issue 12 item 3: cases whose absence a correction brought below the threshold come first, to review
+        qs = qs.order_by(F("review_flagged_on").desc(nulls_last=True), "-opened_on")
         return HomePanel(title=_("旷工超过规定天数（待处理案件）"), count=count, level="danger", items=[
             {"text": f"{c.cadre.village.township.name}{c.cadre.village.name} · {c.cadre.name}",
-             "note": _("%(d)s 立案") % {"d": c.opened_on}, "url": reverse("cadres:detail", args=[c.cadre_id])}
+             "note": (_("需复核：考勤已更正，未再超过规定天数") if c.needs_review
+                      else _("%(d)s 立案") % {"d": c.opened_on}),
+             "url": reverse("supervision:case_detail", args=[c.pk]) if c.needs_review
+             else reverse("cadres:detail", args=[c.cadre_id])}
             for c in qs[:8]])
 
     @home_panel(order=24)

@@ -149,6 +149,11 @@ def can_record_absence(scope, village) -> bool:
     return scope.can(ABSENCE_ROLES, village=village)
 
 
+def can_read_absence_history(scope, village) -> bool:
+    """Issue 12 item 3: the old values of a corrected absence, for the county (as a leave's history)."""
+    return scope.can(CALENDAR_ROLES, village=village)
+
+
 def records_absences(scope) -> bool:
     """The user records absences somewhere (the absence page shows its form)."""
     return scope.has_any(*ABSENCE_ROLES)

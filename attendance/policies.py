@@ -179,6 +179,30 @@ def absence_runs(workdays: list[dt.date], statuses: dict[dt.date, str], *, excus
     return runs
 
 
+def current_run(workdays: list[dt.date], statuses: dict[dt.date, str], *, today: dt.date,
+                excused_breaks_run: bool) -> Run | None:
+    """R-25, issue 12 item 4: the run still going on — the run up to the last working day before ``today``,
+    plus today once something is recorded for it (today not yet marked does not end the run). None when
+    that day was not an absence day."""
+    days = [d for d in workdays if d < today]
+    if today in workdays and statuses.get(today, UNKNOWN) != UNKNOWN:
+        days.append(today)
+    runs = absence_runs(days, statuses, excused_breaks_run=excused_breaks_run)
+    if not runs:
+        return None
+    after = days[bisect_right(days, runs[-1].last):]
+    if all(statuses.get(d) == EXCUSED and not excused_breaks_run for d in after):
+        return runs[-1]
+    return None
+
+
+def year_runs(workdays: list[dt.date], statuses: dict[dt.date, str], year: int, *,
+              excused_breaks_run: bool) -> list[Run]:
+    """R-25 as the absences page lists it: the runs of absence days within one calendar year (a run across
+    New Year shows in both years, each with its own days), so their days add up to the year's count."""
+    return absence_runs([d for d in workdays if d.year == year], statuses, excused_breaks_run=excused_breaks_run)
+
+
 def year_absence_days(statuses: dict[dt.date, str], year: int) -> int:
     return sum(1 for d, s in statuses.items() if s == ABSENT and d.year == year)
 
@@ -206,6 +230,59 @@ def over_thresholds(workdays: list[dt.date], statuses: dict[dt.date, str], *, ye
             days = sorted(d for d, s in statuses.items() if s == ABSENT and d.year == year)
             out.append(Breach("year", f"absence-year:{year}", n, days[0], days[-1]))
     return out
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """Issue 12 item 3: what the R-25 job knows of an absence case it opened: its key and the absence
+    (``start``–``end``) it was opened for, as last seen."""
+
+    pk: int
+    key: str
+    start: dt.date | None
+    end: dt.date | None
+    open: bool
+
+
+RUN_KEY = "absence-run:"
+YEAR_KEY = "absence-year:"
+
+
+def link_breaches(breaches: list[Breach], cases: list[CaseLink]) -> tuple[list[tuple[Breach, CaseLink | None]],
+                                                                          list[CaseLink]]:
+    """R-25 with issue 12 item 3: a discipline case belongs to an absence, not to its first date. Each breach
+    gets the case already opened for it — a year's case by its key, a run's case when its dates overlap the
+    run (a correction that moves the run's first day keeps the case), each case at most once — or None (a new
+    case is due). Also returns the cases no breach took (their absence is no longer over a threshold)."""
+    taken: set[int] = set()
+    out = []
+    for breach in breaches:
+        found = None
+        for case in cases:
+            if case.pk in taken:
+                continue
+            if breach.kind == "year" or not case.key.startswith(RUN_KEY):
+                if case.key == breach.key:
+                    found = case
+            elif case.key == breach.key or (case.start is not None and case.start <= breach.last
+                                            and (case.end or case.start) >= breach.first):
+                found = case
+            if found is not None:
+                break
+        if found is not None:
+            taken.add(found.pk)
+        out.append((breach, found))
+    return out, [c for c in cases if c.pk not in taken]
+
+
+def free_key(key: str, used: set[str]) -> str:
+    """A case key not yet used by the cadre: a new run whose first day is the old first day of a corrected
+    run that moved on gets ``…#2``, so the database's once-per-key rule never swallows a new case."""
+    n, candidate = 1, key
+    while candidate in used:
+        n += 1
+        candidate = f"{key}#{n}"
+    return candidate
 
 
 def incapacity_state(*, discovered_on: dt.date, reported_on: dt.date | None, as_of: dt.date,

@@ -277,15 +277,20 @@ def absence_summary(*, user, as_of: dt.date) -> list[dict]:
         lim = limits[cadre.village.township.county_id]
         year_days = policies.year_absence_days(statuses, as_of.year)
         runs = policies.absence_runs(workdays, statuses, excused_breaks_run=lim.excused_breaks_run)
-        current = runs[-1] if runs and runs[-1].last == (workdays[-1] if workdays else None) else None
+        # issue 12 item 4: today not yet marked does not end the run that went on until yesterday
+        current = policies.current_run(workdays, statuses, today=as_of, excused_breaks_run=lim.excused_breaks_run)
         longest = max((r.days for r in runs if r.last.year == as_of.year), default=0)
         if not year_days and current is None:
             continue
         over = year_days > lim.year_limit or longest > lim.run_limit
         near = not over and (year_days >= lim.year_limit - 5 or (current and current.days >= lim.run_limit - 5))
         rows.append({"cadre": cadre, "year_days": year_days, "current_run": current.days if current else 0,
+                     "current_since": current.first if current else None,
                      "longest_run": longest, "over": over, "near": bool(near),
-                     "run_limit": lim.run_limit, "year_limit": lim.year_limit})
+                     "run_limit": lim.run_limit, "year_limit": lim.year_limit,
+                     # issue 12 item 4: the periods behind the year's count, listed on the page (they add up)
+                     "periods": policies.year_runs(workdays, statuses, as_of.year,
+                                                   excused_breaks_run=lim.excused_breaks_run)})
     rows.sort(key=lambda r: (-r["over"], -r["near"], -r["year_days"], r["cadre"].name))
     return rows
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from attendance.models import Absence, AttendanceSetting, Half, LeaveRequest
+from attendance.models import Absence, AttendanceDay, AttendanceSetting, Half, LeaveRequest
 from cadres.models import Cadre
 from core import limits
 
@@ -85,3 +85,29 @@ class AttendanceSettingSerializer(serializers.ModelSerializer):
         model = AttendanceSetting
         fields = ["county", "run_limit", "year_limit", "excused_breaks_run", "incapacity_report_days",
                   "secretary_max_days"]
+
+
+class AbsenceCorrectionSerializer(serializers.Serializer):
+    """Issue 12 item 3 (``PATCH /absences/{id}/``): what may be corrected; ``days`` is recomputed."""
+
+    start_date = serializers.DateField(required=False, label=_("开始日期"))
+    end_date = serializers.DateField(required=False, label=_("结束日期"))
+    excused = serializers.BooleanField(required=False, label=_("有正当理由"))
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, label=_("说明"))
+
+
+class AttendanceDaySerializer(serializers.Serializer):
+    """Issue 12 item 3 (``/attendance-days/``): one cadre's mark on one day; ``status`` null clears it."""
+
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), label=_("后备干部"))
+    date = serializers.DateField(label=_("日期"))
+    status = serializers.ChoiceField(choices=AttendanceDay.Status.choices, allow_null=True, label=_("考勤"),
+                                     help_text=_("出勤、因公外出或旷工；null 清除当天的考勤"))
+    excused = serializers.BooleanField(default=False, label=_("有正当理由"))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label=_("说明"))
+
+
+class AttendanceMonthQuerySerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(min_value=1, max_value=2**31 - 1, label=_("后备干部"))
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", label=_("月份"), help_text=_("格式 YYYY-MM，例如 2026-03"),
+                                   error_messages={"invalid": _("月份格式为 YYYY-MM，例如 2026-03。")})

@@ -21,6 +21,7 @@ urlpatterns = [
     path("grid/mark/", views.attendance_mark, name="mark"),
     path("absences/", views.absence_index, name="absences"),
     path("absences/check/", views.run_threshold_check, name="run_check"),
+    path("absences/<int:pk>/", views.absence_edit, name="absence_edit"),
     path("incapacity/", views.incapacity_index, name="incapacity_list"),
     path("incapacity/new/", views.incapacity_edit, name="incapacity_create"),
     path("incapacity/<int:pk>/", views.incapacity_edit, name="incapacity_edit"),

@@ -139,6 +139,14 @@ class DisciplineCase(models.Model):
     source = models.CharField(_("来源"), max_length=20, default="manual")
     key = models.CharField(_("去重键"), max_length=100, blank=True, default="",
                            help_text=_("同一连续旷工或同一年度只立案一次"))
+    #: R-25 with issue 12 item 3: the absence (run or year) the absence job opened the case for. A corrected
+    #: run keeps its case: the job finds it by overlap with these dates, not by the run's first date.
+    absence_start = models.DateField(_("缺勤起始日"), null=True, blank=True, editable=False)
+    absence_end = models.DateField(_("缺勤截止日"), null=True, blank=True, editable=False)
+    #: issue 12 item 3: set when a correction leaves the absence at or below the threshold; the county reviews
+    #: the case (it is never deleted). Cleared when the absence is over the threshold again.
+    review_note = models.CharField(_("复核提示"), max_length=300, blank=True, default="", editable=False)
+    review_flagged_on = models.DateField(_("复核提示日期"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -152,6 +160,11 @@ class DisciplineCase(models.Model):
 
     def __str__(self):
         return f"{self.cadre.name} · {self.get_category_display()}"
+
+    @property
+    def needs_review(self) -> bool:
+        """Issue 12 item 3: an open case whose absence a correction brought to or below the threshold."""
+        return bool(self.review_note) and self.status == self.Status.OPEN
 
 
 class ServingPeriod(models.Model):

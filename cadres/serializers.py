@@ -82,8 +82,8 @@ class DisciplineCaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = DisciplineCase
         fields = ["id", "cadre", "category", "opened_on", "status", "details", "decision", "decision_note",
-                  "closed_on", "source"]
-        read_only_fields = ["status", "decision", "decision_note", "closed_on", "source"]
+                  "closed_on", "source", "absence_start", "absence_end", "review_note", "review_flagged_on"]
+        read_only_fields = ["status", "decision", "decision_note", "closed_on", "source"]  # + the editable=False ones
 
 
 class DisciplineDecideSerializer(serializers.Serializer):

@@ -343,8 +343,10 @@ def active_ban(id_number: str, *, on: dt.date):
 
 @transaction.atomic
 def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, details: str, by=None,
-                         source: str = "manual", key: str = "") -> tuple[DisciplineCase, bool]:
-    """R-30: open a case. With ``key`` the same case is never opened twice (R-25 reruns)."""
+                         source: str = "manual", key: str = "", absence_start: dt.date | None = None,
+                         absence_end: dt.date | None = None) -> tuple[DisciplineCase, bool]:
+    """R-30: open a case. With ``key`` the same case is never opened twice (R-25 reruns); ``absence_start``
+    and ``absence_end``: the absence the R-25 job opened it for (issue 12 item 3)."""
     _require_manager(by, cadre, CASE_DENIED)
     if key:
         existing = DisciplineCase.objects.filter(cadre=cadre, key=key).first()
@@ -352,7 +354,8 @@ def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, det
             return existing, False
     dates.check(dates.event_errors(opened_on, field="opened_on"))
     case = DisciplineCase(cadre=cadre, category=category, opened_on=opened_on, details=details,
-                          opened_by=by, source=source, key=key)
+                          opened_by=by, source=source, key=key, absence_start=absence_start,
+                          absence_end=absence_end)
     case._history_user = by
     case.full_clean()
     try:
@@ -361,6 +364,27 @@ def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, det
     except IntegrityError:
         return DisciplineCase.objects.get(cadre=cadre, key=key), False
     return case, True
+
+
+@transaction.atomic
+def discipline_case_track_absence(*, case: DisciplineCase, start: dt.date, end: dt.date, review_note: str,
+                                  as_of: dt.date, by=None) -> bool:
+    """R-25 with issue 12 item 3: keep an absence case linked to its absence as corrections move it
+    (``start``–``end``), and flag it for review (``review_note``, "" clears the flag) when a correction leaves
+    the absence at or below the threshold. The case itself stays: only the county decides it. Returns True
+    when the flag was newly set."""
+    _require_manager(by, case.cadre)
+    case = DisciplineCase.objects.select_for_update().get(pk=case.pk)
+    newly = bool(review_note) and not case.review_note
+    changed = {"absence_start": start, "absence_end": end, "review_note": review_note[:300],
+               "review_flagged_on": (case.review_flagged_on if case.review_note else as_of) if review_note else None}
+    if all(getattr(case, k) == v for k, v in changed.items()):
+        return False
+    for k, v in changed.items():
+        setattr(case, k, v)
+    case._history_user = by
+    case.save(update_fields=[*changed])
+    return newly
 
 
 @transaction.atomic

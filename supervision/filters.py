@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
@@ -136,11 +137,17 @@ class CaseFilter(ScopedFilterSet):
 
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DisciplineCase.Status.choices)
     category = django_filters.ChoiceFilter(label=_("情形"), choices=CASE_CATEGORIES)
+    #: issue 12 item 3: open absence cases whose absence a correction brought to or below the threshold
+    needs_review = django_filters.BooleanFilter(label=_("需复核"), method="filter_needs_review")
     village = None
 
     class Meta:
         model = DisciplineCase
-        fields = ["q", "status", "category", "township"]
+        fields = ["q", "status", "category", "township", "needs_review"]
+
+    def filter_needs_review(self, queryset, name, value):
+        flagged = Q(status=DisciplineCase.Status.OPEN) & ~Q(review_note="")
+        return queryset.filter(flagged) if value else queryset.exclude(flagged)
 
 
 class UnpaidFilter(ScopedFilterSet):

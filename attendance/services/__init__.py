@@ -29,20 +29,23 @@ from attendance.services.leave import (
 )
 from attendance.services.records import (
     absence_create,
+    absence_update,
+    attendance_day_set,
     attendance_mark,
     calendar_arrangement_save,
     calendar_override_delete,
     calendar_override_save,
     flag_overdue_incapacity,
     incapacity_report_save,
+    recheck_absence_cases,
 )
 from attendance.services.settings import attendance_setting_update
 
 __all__ = [
     "attendance_setting_update",
-    "absence_create", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
+    "absence_create", "absence_update", "attendance_day_set", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
     "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
     "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days",
     "leave_excuse_overstay", "leave_reject", "leave_return", "leave_submit", "notify_overdue_returns",
-    "run_daily_checks", "run_daily_checks_now",
+    "recheck_absence_cases", "run_daily_checks", "run_daily_checks_now",
 ]

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import LeaveRequest
-from attendance.selectors import absence_statuses, limits_by_county
+from attendance.selectors import absence_statuses, day_statuses, limits_by_county
 from attendance.services._base import S, approvers, enforce, leave_url
 from attendance.services.leave import escalate_orphaned_leaves
-from cadres.models import DisciplineCase
-from cadres.services import discipline_case_open
+from cadres.models import Cadre, DisciplineCase
+from cadres.services import discipline_case_open, discipline_case_track_absence
 from core import calendar
 from core.roles import Role
 from core.selectors import users_with_role
@@ -55,13 +55,38 @@ def _case_details(breach: policies.Breach, limits: policies.Limits) -> str:
         "k": limits.year_limit}
 
 
-def check_absence_thresholds(*, as_of: dt.date) -> int:
+def _review_note(case: policies.CaseLink, runs: list[policies.Run], statuses, workdays,
+                 limits: policies.Limits) -> tuple[str, tuple]:
+    """Issue 12 item 3: why an open case's absence is no longer over the threshold (the county's, item 7),
+    and the dates it keeps."""
+    if case.key.startswith(policies.YEAR_KEY):
+        year = int(case.key.rsplit(":", 1)[1][:4])
+        n = policies.year_absence_days(statuses, year)
+        return _("更正后，%(y)s年累计旷工%(n)s个工作日，未超过一年累计%(k)s天的规定。请县委组织部复核此案。") % {
+            "y": year, "n": n, "k": limits.year_limit}, (case.start, case.end)
+    first, last = case.start, case.end or case.start
+    overlapping = [r for r in runs if r.first <= last and r.last >= first]
+    if not overlapping:
+        return _("更正后，%(a)s至%(b)s已没有连续旷工，未超过连续%(k)s天的规定。请县委组织部复核此案。") % {
+            "a": first, "b": last, "k": limits.run_limit}, (first, last)
+    run = max(overlapping, key=lambda r: r.days)
+    return _("更正后，%(a)s至%(b)s连续旷工%(n)s个工作日，未超过连续%(k)s天的规定。请县委组织部复核此案。") % {
+        "a": run.first, "b": run.last, "n": run.days, "k": limits.run_limit}, (run.first, run.last)
+
+
+def check_absence_thresholds(*, as_of: dt.date, cadres=None, open_new: bool = True) -> int:
     """R-25: open one discipline case (category ``absence``) per run of more than 15 consecutive
     absence working days and per calendar year of more than 30 (the cadre's county's values, read at the
     start of this run: issue 12 item 7), and notify the township party committee and the county.
-    Rerunning opens nothing new. Returns the number of cases opened."""
+    Rerunning opens nothing new. Returns the number of cases opened.
+
+    Issue 12 item 3: a case belongs to its absence. A run whose dates were corrected finds its case by
+    overlap (no second case); an open case whose absence a correction left at or below the threshold is
+    flagged for the county's review (never deleted), and the flag clears when it is over again.
+    ``cadres``/``open_new``: the corrections re-check one cadre at once, without opening cases."""
     opened = 0
     years = [as_of.year - 1, as_of.year]
+    window = dt.date(as_of.year - 1, 1, 1)
     desks: dict[tuple, list] = {}  # (role, unit id) → users, looked up once per township/county in a run
 
     def desk(role, **unit):
@@ -70,38 +95,84 @@ def check_absence_thresholds(*, as_of: dt.date) -> int:
             desks[key] = list(users_with_role(role, **unit))
         return desks[key]
 
-    limits = limits_by_county()  # each county's thresholds, once per run
+    def desks_of(cadre):
+        return (desk(Role.TOWNSHIP_PARTY, township=cadre.village.township)
+                + desk(Role.COUNTY_ORG, county=cadre.village.township.county))
+
+    # the open cases this job opened whose absence lies in the window: re-checked whatever their days now
+    tracked = DisciplineCase.objects.filter(source="absence_job", status=DisciplineCase.Status.OPEN,
+                                            absence_end__gte=window)
+    if cadres is not None:
+        tracked = tracked.filter(cadre__in=cadres)
+    tracked_ids = set(tracked.values_list("cadre_id", flat=True))
+    limits = limits_by_county()  # each county's thresholds, once per run (issue 12 item 7)
     # a cadre with fewer candidate absence days than the lowest threshold of any county cannot breach
-    statuses_by_cadre = absence_statuses(start=dt.date(as_of.year - 1, 1, 1), end=as_of, as_of=as_of,
-                                         min_absent_days=limits.min_absent_days())
-    breaches = [(cadre, breach) for cadre, workdays, statuses in statuses_by_cadre
-                for breach in policies.over_thresholds(workdays, statuses, years=years,
-                                                       limits=limits[cadre.village.township.county_id])]
+    rows = {cadre.pk: (cadre, workdays, statuses) for cadre, workdays, statuses in absence_statuses(
+        start=window, end=as_of, as_of=as_of, cadres=cadres, min_absent_days=limits.min_absent_days())}
+    if tracked_ids - set(rows):
+        more = Cadre.objects.filter(pk__in=tracked_ids - set(rows)).select_related("village__township__county")
+        rows |= {cadre.pk: (cadre, workdays, statuses) for cadre, workdays, statuses in day_statuses(
+            more, start=window, end=as_of, as_of=as_of)}
+    breaches = {pk: policies.over_thresholds(workdays, statuses, years=years,
+                                             limits=limits[c.village.township.county_id])
+                for pk, (c, workdays, statuses) in rows.items()}
     # cases already opened by an earlier run: one query, not one per breach (a rerun opens nothing)
-    known = set(DisciplineCase.objects.filter(cadre_id__in={c.pk for c, _b in breaches},
-                                              key__in={b.key for _c, b in breaches})
-                .values_list("cadre_id", "key")) if breaches else set()
-    for cadre, breach in breaches:
-        if (cadre.pk, breach.key) in known:
-            continue
-        with transaction.atomic():
-            case, created = discipline_case_open(cadre=cadre, category="absence", opened_on=as_of,
-                                                 details=_case_details(breach, limits[cadre.village.township.county_id]), source="absence_job",
-                                                 key=breach.key)
-        if not created:
-            continue
-        opened += 1
-        title = _("%(t)s%(v)s后备干部%(n)s旷工超过规定天数，已自动立案") % {
-            "t": cadre.village.township.name, "v": cadre.village.name, "n": cadre.name}
-        users = desk(Role.TOWNSHIP_PARTY, township=cadre.village.township)
-        users = users + desk(Role.COUNTY_ORG, county=cadre.village.township.county)
-        try:
-            url = reverse("cadres:detail", args=[cadre.pk])
-        except Exception:  # noqa: BLE001 - the link is a convenience
-            url = ""
-        notify(users=users, kind="absence_case", title=title, body=case.details, url=url,
-               key=f"absence-case:{case.pk}")
+    known: dict[int, list] = {}
+    for case in DisciplineCase.objects.filter(cadre_id__in=[pk for pk in rows if breaches[pk] or pk in tracked_ids],
+                                              source="absence_job").order_by("pk"):
+        known.setdefault(case.cadre_id, []).append(case)
+    for pk, (cadre, workdays, statuses) in rows.items():
+        lim = limits[cadre.village.township.county_id]
+        cases = {c.pk: c for c in known.get(pk, [])}
+        links = [policies.CaseLink(c.pk, c.key, c.absence_start, c.absence_end, c.status == DisciplineCase.Status.OPEN)
+                 for c in cases.values()]
+        linked, unmatched = policies.link_breaches(breaches[pk], links)
+        used_keys = {c.key for c in cases.values()}
+        for breach, link in linked:
+            if link is not None:
+                case = cases[link.pk]
+                if link.open and (case.absence_start, case.absence_end, case.review_note) != (breach.first, breach.last, ""):
+                    discipline_case_track_absence(case=case, start=breach.first, end=breach.last, review_note="",
+                                                  as_of=as_of)
+                continue
+            if not open_new:
+                continue
+            key = policies.free_key(breach.key, used_keys)
+            used_keys.add(key)
+            with transaction.atomic():
+                case, created = discipline_case_open(cadre=cadre, category="absence", opened_on=as_of,
+                                                     details=_case_details(breach, lim), source="absence_job", key=key,
+                                                     absence_start=breach.first, absence_end=breach.last)
+            if not created:
+                continue
+            opened += 1
+            title = _("%(t)s%(v)s后备干部%(n)s旷工超过规定天数，已自动立案") % {
+                "t": cadre.village.township.name, "v": cadre.village.name, "n": cadre.name}
+            notify(users=desks_of(cadre), kind="absence_case", title=title, body=case.details,
+                   url=_url("cadres:detail", cadre.pk), key=f"absence-case:{case.pk}")
+        runs = None
+        for link in unmatched:
+            if not link.open or link.start is None or (link.end or link.start) < window:
+                continue
+            if runs is None:
+                runs = policies.absence_runs(workdays, statuses, excused_breaks_run=lim.excused_breaks_run)
+            note, (first, last) = _review_note(link, runs, statuses, workdays, lim)
+            case = cases[link.pk]
+            if case.review_note == note and (case.absence_start, case.absence_end) == (first, last):
+                continue
+            if discipline_case_track_absence(case=case, start=first, end=last, review_note=note, as_of=as_of):
+                title = _("%(v)s后备干部%(n)s的旷工记录已更正，未再超过规定天数，请复核已立案件") % {
+                    "v": cadre.village.name, "n": cadre.name}
+                notify(users=desks_of(cadre), kind="absence_case_review", title=title, body=note,
+                       url=_url("supervision:case_detail", case.pk), key=f"absence-case-review:{case.pk}:{as_of}")
     return opened
+
+
+def _url(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except Exception:  # noqa: BLE001 - the link is a convenience
+        return ""
 
 
 def run_daily_checks(*, as_of: dt.date | None = None) -> int:

@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveRequest
-from attendance.selectors import limits_by_county
+from attendance.selectors import attendance_limits, limits_by_county
 from attendance.services._base import S, county_id, enforce
+from attendance.services.jobs import check_absence_thresholds
 from cadres.models import Cadre
 from core import calendar
 from core import dates as date_bounds
 from core.models import CalendarOverride
 from core.roles import Role
 from core.selectors import users_with_role
-from core.services import model_save, notify
+from core.services import model_save, model_update, notify
 
 # -- calendar overrides (R-20) --------------------------------------------------------------
 
@@ -88,6 +89,7 @@ def attendance_mark(*, cadre: Cadre, dates: list[dt.date], status: str, by, excu
                                                 returned_on=lv.returned_on)
     targets = sorted(d for d in set(dates) if d in workdays and d not in on_leave and d >= cadre.appointed_on)
     existing = {a.date: a for a in AttendanceDay.objects.select_for_update().filter(cadre=cadre, date__in=targets)}
+    excused = bool(excused) and status == AttendanceDay.Status.ABSENT
     written = 0
     for d in targets:
         row = existing.get(d)
@@ -102,19 +104,36 @@ def attendance_mark(*, cadre: Cadre, dates: list[dt.date], status: str, by, excu
         elif row.status == status and row.excused == excused and row.note == (note or "").strip():
             continue
         row.status = status
-        row.excused = excused if status == AttendanceDay.Status.ABSENT else False
+        row.excused = excused
         row.note = (note or "").strip()
         row.recorded_by = by
         model_save(row, by=by)
         written += 1
+    if written:
+        recheck_absence_cases(cadre)  # issue 12 item 3: a corrected mark keeps or flags the case
     return written
 
 
 @transaction.atomic
-def absence_create(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, kind: str = Absence.Kind.ABSENT,
-                   excused: bool = False, note: str = "") -> Absence:
-    """R-24: a range of 旷工 or overstay; with ``excused`` and a reason (正当理由) it does not count."""
-    enforce(by, permissions.can_record_absence, cadre.village, message=_("只有本村党组织书记或乡（镇）党委可以登记缺勤。"))
+def attendance_day_set(*, cadre: Cadre, date: dt.date, status: str | None, by, excused: bool = False,
+                       note: str = "") -> AttendanceDay | None:
+    """R-24 with issue 12 item 3: the mark of one cadre on one day (``PUT /attendance-days/``), idempotent
+    on (cadre, date): the same call twice changes nothing the second time; ``status`` None clears the mark.
+    Unlike the grid, which skips such days, a day that takes no mark is refused with the reason."""
+    enforce(by, permissions.can_mark_attendance, cadre.village, message=_("只有本村党组织书记或乡（镇）党委可以记考勤。"))
+    date_bounds.check(date_bounds.event_errors(date, field="date"))
+    if date < cadre.appointed_on:
+        raise ValidationError({"date": [_("%(d)s 早于该后备干部的任职日期 %(a)s。") % {"d": date, "a": cadre.appointed_on}]})
+    if not calendar.is_workday(date, county=county_id(cadre)):
+        raise ValidationError({"date": [_("%(d)s 不是工作日，不记考勤。") % {"d": date}]})
+    if LeaveRequest.objects.filter(cadre=cadre, status__in=[S.APPROVED, S.RETURNED], start_date__lte=date,
+                                   end_date__gte=date).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=date)).exists():
+        raise ValidationError({"date": [_("%(d)s 在已批准的请假期间内，请假天数由请假记录计算，不记考勤。") % {"d": date}]})
+    attendance_mark(cadre=cadre, dates=[date], status=status or "", by=by, excused=excused, note=note)
+    return AttendanceDay.objects.filter(cadre=cadre, date=date).first()
+
+
+def _absence_errors(*, start_date, end_date, kind, excused, note) -> dict:
     errors = date_bounds.period_errors(start_date, end_date)
     if kind not in Absence.Kind.values:
         errors["kind"] = [_("请选择旷工或逾期不归。")]
@@ -122,14 +141,62 @@ def absence_create(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, 
         errors.setdefault("end_date", []).append(_("结束日期不能早于开始日期。"))
     if excused and not (note or "").strip():
         errors["note"] = [_("有正当理由的缺勤，请在说明中写明理由。")]
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+def _absence_days(cadre, start_date, end_date):
     days = calendar.count_working_days(start_date, end_date, county=county_id(cadre))
     if days <= 0:
         raise ValidationError({"end_date": [_("%(a)s 至 %(b)s 没有工作日，无需登记缺勤。") % {"a": start_date, "b": end_date}]})
+    return days
+
+
+def recheck_absence_cases(cadre: Cadre) -> None:
+    """Issue 12 item 3: after a correction, the cadre's open absence cases follow their absence at once
+    (linked to the corrected dates, flagged for review when no longer over the threshold); new cases are
+    still opened by the daily check."""
+    check_absence_thresholds(as_of=timezone.localdate(), cadres=Cadre.objects.filter(pk=cadre.pk), open_new=False)
+
+
+@transaction.atomic
+def absence_create(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, by, kind: str = Absence.Kind.ABSENT,
+                   excused: bool = False, note: str = "") -> Absence:
+    """R-24: a range of 旷工 or overstay; with ``excused`` and a reason (正当理由) it does not count."""
+    enforce(by, permissions.can_record_absence, cadre.village, message=_("只有本村党组织书记或乡（镇）党委可以登记缺勤。"))
+    errors = _absence_errors(start_date=start_date, end_date=end_date, kind=kind, excused=excused, note=note)
+    if errors:
+        raise ValidationError(errors)
+    days = _absence_days(cadre, start_date, end_date)
     absence = Absence(cadre=cadre, start_date=start_date, end_date=end_date, kind=kind, excused=excused,
                       note=(note or "").strip(), days=days, recorded_by=by)
     return model_save(absence, by=by)
+
+
+#: issue 12 item 3: what a correction of an absence range may change (API.md ``PATCH /absences/{id}/``)
+ABSENCE_CORRECTABLE = ("start_date", "end_date", "excused", "note")
+
+
+@transaction.atomic
+def absence_update(*, absence: Absence, by, **changes) -> Absence:
+    """R-24 with issue 12 item 3: correct a range's dates, its valid reason (excused) or note. The working
+    days are recomputed, the old values stay in the history, and the cadre's absence cases follow
+    (:func:`recheck_absence_cases`)."""
+    unknown = set(changes) - set(ABSENCE_CORRECTABLE)
+    if unknown:
+        raise ValidationError({name: [_("此项不能更正。")] for name in sorted(unknown)})
+    absence = Absence.objects.select_for_update().select_related("cadre__village__township").get(pk=absence.pk)
+    cadre = absence.cadre
+    enforce(by, permissions.can_record_absence, cadre.village, message=_("只有本村党组织书记或乡（镇）党委可以更正缺勤。"))
+    data = {name: getattr(absence, name) for name in ABSENCE_CORRECTABLE} | changes
+    data["note"] = (data["note"] or "").strip()
+    errors = _absence_errors(kind=absence.kind, **data)
+    if errors:
+        raise ValidationError(errors)
+    data["days"] = _absence_days(cadre, data["start_date"], data["end_date"])
+    absence, changed = model_update(absence, by=by, data=data, fields=[*ABSENCE_CORRECTABLE, "days"])
+    if changed:
+        recheck_absence_cases(cadre)
+    return absence
 
 
 # -- incapacity (R-26) ----------------------------------------------------------------------
@@ -152,10 +219,19 @@ def incapacity_report_save(*, cadre: Cadre, discovered_on: dt.date, description:
     if report is None:
         report = IncapacityReport(cadre=cadre, recorded_by=by)
     else:
-        report = IncapacityReport.objects.select_for_update().get(pk=report.pk)
+        report = IncapacityReport.objects.select_for_update().select_related("cadre__village").get(pk=report.pk)
+        # issue 12 item 3: a correction is made by someone who may report for the cadre it was recorded for
+        enforce(by, permissions.can_report_incapacity, report.cadre.village,
+                message=_("只有本村党组织书记或乡（镇）党委可以更正无法正常履职报告。"))
+        report.cadre = cadre
     report.discovered_on = discovered_on
     report.reported_on = reported_on
     report.description = description.strip()
+    days = attendance_limits(report.cadre.village.township.county_id).incapacity_report_days  # item 7
+    if report.flagged_on is not None and policies.incapacity_state(
+            discovered_on=discovered_on, reported_on=reported_on, as_of=timezone.localdate(),
+            report_days=days) in ("ok", "pending"):
+        report.flagged_on = None  # issue 12 item 3: corrected dates that are in time no longer show as late
     return model_save(report, by=by)
 
 

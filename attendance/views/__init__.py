@@ -18,6 +18,7 @@ from attendance.views.leave import (
     leave_return,
 )
 from attendance.views.records import (
+    absence_edit,
     absence_index,
     calendar_index,
     incapacity_edit,
@@ -28,7 +29,7 @@ from attendance.views.settings import settings_edit
 
 __all__ = [
     "settings_edit",
-    "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
+    "absence_edit", "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
     "incapacity_index", "leave_approve", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
     "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return",
     "run_threshold_check",

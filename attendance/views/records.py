@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendance import permissions, policies, services
-from attendance.forms import AbsenceForm, ArrangementForm, CalendarOverrideForm, IncapacityForm
+from attendance.forms import AbsenceCorrectionForm, AbsenceForm, ArrangementForm, CalendarOverrideForm, IncapacityForm
 from attendance.selectors import (
     AbsenceFilter,
     IncapacityFilter,
@@ -28,6 +28,7 @@ from attendance.selectors import (
 )
 from attendance.views._common import active_cadres, filtered_page
 from core import calendar
+from core.audit import history_rows
 from core.models import County
 from core.scope import get_scope
 from core.web import apply_errors, int_param
@@ -39,6 +40,9 @@ from core.web import apply_errors, int_param
 def absence_index(request):
     scope = get_scope(request.user)
     flt, page = filtered_page(request, AbsenceFilter, absence_list(user=request.user).order_by("-start_date", "-pk"))
+    for a in page:
+        a.can_edit = permissions.can_record_absence(scope, a.cadre.village)
+        a.can_view = a.can_edit or permissions.can_read_absence_history(scope, a.cadre.village)
     can_create = permissions.records_absences(scope)
     form = AbsenceForm(request.POST or None, cadres=active_cadres(request.user)) if can_create else None
     if request.method == "POST":
@@ -57,6 +61,32 @@ def absence_index(request):
         "summary": absence_summary(user=request.user, as_of=timezone.localdate())[:50],
         "limits": attendance_limits(user_county(request.user)),
         "can_run": permissions.can_run_absence_check(scope), "can_edit_settings": permissions.edits_settings(scope)})
+
+
+@login_required
+def absence_edit(request, pk):
+    """Issue 12 item 3: correct a recorded absence range; the old values stay in the history (shown to the
+    county) and the cadre's absence case follows the corrected dates."""
+    absence = get_object_or_404(absence_list(user=request.user), pk=pk)
+    scope = get_scope(request.user)
+    may_edit = permissions.can_record_absence(scope, absence.cadre.village)
+    sees_history = permissions.can_read_absence_history(scope, absence.cadre.village)
+    if not may_edit and (request.method == "POST" or not sees_history):
+        raise PermissionDenied(_("只有本村党组织书记或乡（镇）党委可以更正缺勤。"))
+    form = AbsenceCorrectionForm(request.POST or None, instance=absence) if may_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.absence_update(absence=absence, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已更正。"))
+            return redirect("attendance:absences")
+    absence.refresh_from_db()
+    ctx = {"form": form, "absence": absence}
+    if sees_history:
+        ctx["history"] = history_rows(absence)
+    return render(request, "attendance/absence_form.html", ctx, status=400 if form is not None and form.errors else 200)
 
 
 @login_required

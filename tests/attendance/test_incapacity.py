@@ -47,3 +47,22 @@ def test_report_validation_and_permission(world):  # R-26
     with pytest.raises(PermissionDenied):
         services.incapacity_report_save(cadre=world.cadre, discovered_on=D(2026, 5, 5), description="x",
                                         by=world.users[Role.CADRE])
+
+
+def test_a_corrected_report_keeps_its_history_and_its_flag_follows_the_dates(world, client):  # R-26, issue 12
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    typo = services.incapacity_report_save(cadre=world.cadre, discovered_on=D(2026, 5, 1), reported_on=D(2026, 5, 9),
+                                           description="长期外出务工，无法到岗", by=secretary)
+    assert services.flag_overdue_incapacity(as_of=D(2026, 5, 10)) == 1
+    client.force_login(secretary)
+    r = client.post(f"/attendance/incapacity/{typo.pk}/", {"cadre": world.cadre.pk, "discovered_on": "2026-05-01",
+                                                          "reported_on": "2026-05-04",
+                                                          "description": "长期外出务工，无法到岗（报告日期更正）"})
+    assert r.status_code == 302
+    typo.refresh_from_db()
+    assert typo.reported_on == D(2026, 5, 4) and typo.flagged_on is None
+    assert [h.reported_on for h in typo.history.order_by("history_id")] == [D(2026, 5, 9), D(2026, 5, 4)]
+    assert typo.history.latest().history_user == secretary
+    # the other village's secretary cannot reach it; the page lists it without the late flag
+    client.force_login(world.users["village_secretary_b"])
+    assert client.get(f"/attendance/incapacity/{typo.pk}/").status_code == 404
