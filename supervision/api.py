@@ -93,7 +93,8 @@ class TalkViewSet(_CreateListViewSet):
                 raise ValidationError({"cadre": [_("请选择谈话的后备干部。")]})
             cadre = self._cadre_in_scope(cadre)
         talk = services.talk_record(kind=kind, cadre=cadre, township=township, held_on=d["held_on"],
-                                    interviewer=d["interviewer"], record=d["record"], by=request.user)
+                                    interviewer=d["interviewer"], record=d["record"],
+                                    mood_swing=d.get("mood_swing", False), by=request.user)
         return Response(self.get_serializer(talk).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TalkCorrectSerializer, responses=TalkSerializer)

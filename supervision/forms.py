@@ -39,6 +39,8 @@ class TalkForm(_Form):
     interviewer = forms.CharField(label=_("谈话人"), max_length=100, help_text=_("姓名和职务，如：王明（镇党委副书记）"))
     record = forms.CharField(max_length=limits.RECORD, label=_("谈话记录"), widget=forms.Textarea(attrs={"rows": 5}),
                              help_text=_("谈话内容、本人表态、下一步要求"))
+    mood_swing = forms.BooleanField(label=_("存在思想波动（仅谈心谈话）"), required=False,
+                                    help_text=_("勾选后，须在规定天数内再次谈心谈话，系统会提醒"))
 
     def __init__(self, *args, cadres=None, townships=None, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +56,8 @@ class TalkForm(_Form):
             self.add_error("township", _("集体谈话请选择乡（镇）。"))
         if kind and kind != Talk.Kind.COLLECTIVE and not data.get("cadre"):
             self.add_error("cadre", _("请选择谈话的后备干部。"))
+        if data.get("mood_swing") and kind != Talk.Kind.HEART_TO_HEART:
+            self.add_error("mood_swing", _("“存在思想波动”只在谈心谈话中勾选。"))
         return data
 
 
@@ -269,11 +273,12 @@ class NoticeCloseForm(_Form):
 class SettingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = SupervisionSetting
-        fields = ["attachment_min_days", "attachment_check_month", "talk_warning_days"]
+        fields = ["attachment_min_days", "attachment_check_month", "talk_warning_days", "mood_follow_up_days"]
         help_texts = {  # the models' help texts name the rule ids (R-52, R-53), which the page does not show
             "attachment_min_days": _("“不少于1个月”按自然日计，默认30天；少于此数即为不足"),
             "attachment_check_month": _("默认从10月1日起提醒"),
             "talk_warning_days": _("半年（或全年）结束前多少天起提醒尚未谈话"),
+            "mood_follow_up_days": _("谈心谈话发现思想波动后，须在此天数内再次谈心谈话，默认30天"),
         }
 
     def __init__(self, *args, **kwargs):

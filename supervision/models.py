@@ -2,6 +2,7 @@
 commitments, year-end assessment, notices (R-50…R-56), and the county's settings for their flags."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -27,6 +28,10 @@ class SupervisionSetting(models.Model):
     talk_warning_days = models.PositiveSmallIntegerField(
         _("谈话到期前提醒天数"), default=30,
         help_text=_("半年（或全年）结束前多少天起提醒尚未谈话"))
+    mood_follow_up_days = models.PositiveSmallIntegerField(
+        _("思想波动再次谈心期限（天）"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("谈心谈话发现思想波动后，须在此天数内再次谈心谈话，默认30天"))
 
     history = HistoricalRecords()
 
@@ -200,6 +205,9 @@ class Talk(models.Model):
     held_on = models.DateField(_("谈话日期"))
     interviewer = models.CharField(_("谈话人"), max_length=100)
     record = limits.text_field(_("谈话记录"), limits.RECORD)
+    #: R-60: a 谈心谈话 found 思想波动; another 谈心谈话 with the cadre is then due within the county's period
+    mood_swing = models.BooleanField(_("存在思想波动"), default=False,
+                                     help_text=_("谈心谈话中发现思想波动的勾选；须在规定天数内再次谈心谈话，了解所思所想"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
 

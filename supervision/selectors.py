@@ -261,6 +261,26 @@ def talk_flags(*, user, as_of: dt.date, warning_days: int | None = None) -> list
     return flags
 
 
+def mood_follow_ups(*, user, as_of: dt.date) -> list:
+    """R-60: 谈心谈话 that found 思想波动 with no later 谈心谈话 of the same cadre yet. Each talk gets ``due_on``
+    (held on + the county's period) and ``overdue`` (``as_of`` past it); the flag clears once another
+    谈心谈话 is held (a new one that again notes 思想波动 starts its own period)."""
+    later = Talk.objects.filter(cadre_id=OuterRef("cadre_id"), kind=Talk.Kind.HEART_TO_HEART,
+                                held_on__gt=OuterRef("held_on"))
+    talks = list(talk_list(user=user).filter(kind=Talk.Kind.HEART_TO_HEART, mood_swing=True,
+                                             cadre__status=Cadre.Status.ACTIVE)
+                 .annotate(followed=Exists(later)).filter(followed=False)
+                 .select_related("township").order_by("held_on", "pk")[:2000])
+    days = {}
+    for t in talks:
+        county_id = t.township.county_id
+        if county_id not in days:
+            days[county_id] = setting_for(county_id).mood_follow_up_days
+        t.due_on = t.held_on + dt.timedelta(days=days[county_id])
+        t.overdue = as_of > t.due_on
+    return talks
+
+
 def with_attachment_days(qs, year: int):
     """Annotate ``year_days``: 跟班学习 days in ``year`` (periods lie within one calendar year)."""
     days = (Attachment.objects.filter(cadre_id=OuterRef("pk"), start_date__year=year).order_by()

@@ -15,8 +15,10 @@ class TalkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Talk
-        fields = ["id", "kind", "cadre", "township", "village", "held_on", "interviewer", "record"]
+        fields = ["id", "kind", "cadre", "township", "village", "held_on", "interviewer", "record", "mood_swing"]
         read_only_fields = ["village"]
+        extra_kwargs = {"mood_swing": {"required": False,
+                                       "help_text": _("谈心谈话发现思想波动（须在规定天数内再次谈心谈话）")}}
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

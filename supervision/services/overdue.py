@@ -91,9 +91,26 @@ def _notices(county, as_of, county_org) -> int:
     return sent
 
 
+def _moods(as_of, actor) -> int:
+    """R-60: a 思想波动 follow-up talk past its period: the village secretary and the township, once per talk."""
+    sent = 0
+    for talk in selectors.mood_follow_ups(user=actor, as_of=as_of):
+        if not talk.overdue:
+            continue
+        village = talk.cadre.village
+        users = list(users_with_role(Role.VILLAGE_SECRETARY, village=village)) + list(
+            users_with_role(Role.TOWNSHIP_PARTY, township=village.township))
+        sent += notify(users=users, kind="talk_due", key=f"sup:mood:{talk.pk}",
+                       title=_("%(v)s后备干部%(n)s思想波动，未按期再次谈心谈话") % {"v": village.name, "n": talk.cadre.name},
+                       body=_("%(d)s的谈心谈话发现思想波动，应在%(due)s前再次谈心谈话，了解所思所想。") % {
+                           "d": talk.held_on, "due": talk.due_on},
+                       url=reverse("supervision:talk_due") + "?stage=overdue")
+    return sent
+
+
 def check_overdue(*, as_of: dt.date) -> dict:
     """Daily, per county, as the system actor (county_org of that county): the counts of notices sent."""
-    sent = {"talks": 0, "collective": 0, "attachment": 0, "notices": 0}
+    sent = {"talks": 0, "collective": 0, "attachment": 0, "notices": 0, "mood": 0}
     for county in County.objects.order_by("code"):
         setting = selectors.setting_for(county)
         county_org = list(users_with_role(Role.COUNTY_ORG, county=county))
@@ -104,6 +121,7 @@ def check_overdue(*, as_of: dt.date) -> dict:
         sent["collective"] += _collective(setting, as_of, actor, party, county_org)
         sent["attachment"] += _attachment(setting, as_of, actor, party, county_org, townships)
         sent["notices"] += _notices(county, as_of, county_org)
+        sent["mood"] += _moods(as_of, actor)
     sent["incapacity"] = attendance_services.flag_overdue_incapacity(as_of=as_of)  # R-26
     sent["unpaid"] = payroll_services.flag_unpaid_lines(as_of=as_of)  # R-44
     sent["stale_drafts"] = payroll_services.rebuild_stale_drafts()  # issue 13

@@ -179,7 +179,7 @@ def attachment_record(*, cadre: Cadre, start_date: dt.date, end_date: dt.date, b
 
 @transaction.atomic
 def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, by, cadre: Cadre | None = None,
-                township=None) -> Talk:
+                township=None, mood_swing: bool = False) -> Talk:
     """R-53: individual (谈话考察) and heart-to-heart (谈心谈话) talks name a cadre; a collective talk
     (集体谈话) names the township."""
     if kind not in Talk.Kind.values:
@@ -206,8 +206,10 @@ def talk_record(*, kind: str, held_on: dt.date, interviewer: str, record: str, b
         raise ValidationError({"interviewer": _("请填写谈话人姓名和职务。")})
     if not (record or "").strip():
         raise ValidationError({"record": _("请填写谈话记录（谈了什么、本人表态、下一步要求）。")})
+    if mood_swing and kind != Talk.Kind.HEART_TO_HEART:  # R-60
+        raise ValidationError({"mood_swing": _("“存在思想波动”只在谈心谈话中勾选。")})
     talk = Talk(kind=kind, cadre=cadre, township=township, village=village, held_on=held_on,
-                interviewer=interviewer.strip(), record=record.strip(), recorded_by=by)
+                interviewer=interviewer.strip(), record=record.strip(), recorded_by=by, mood_swing=bool(mood_swing))
     return model_save(talk, by=by)
 
 

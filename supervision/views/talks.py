@@ -52,7 +52,7 @@ def talk_create(request):
         return services.talk_record(
             kind=d["kind"], cadre=d.get("cadre") if d["kind"] != Talk.Kind.COLLECTIVE else None,
             township=d.get("township"), held_on=d["held_on"], interviewer=d["interviewer"], record=d["record"],
-            by=request.user)
+            mood_swing=d.get("mood_swing", False), by=request.user)
 
     done = submit(request, form, write, to="supervision:talk_list",
                   done=lambda t: _("已登记%(k)s（%(d)s）。") % {"k": t.get_kind_display(), "d": t.held_on})
@@ -73,7 +73,10 @@ def talk_due(request):
             rows = rows.filter(village__township_id=township_id) if f.kind == "individual" else rows.filter(
                 pk=township_id)
         sections.append({"flag": f, "rows": list(rows[:500]), "count": rows.count()})
+    moods = [t for t in selectors.mood_follow_ups(user=request.user, as_of=day)
+             if (t.overdue == (stage == policies.OVERDUE)) and (not township_id or t.township_id == township_id)]
     return render(request, "supervision/talk_due.html", {
+        "moods": moods, "can_record_heart": perms.can_record_talks(get_scope(request.user)),
         "sections": sections, "stage": stage, "as_of": day, "township_id": township_id,
         "townships": township_list(user=request.user),
         "can_record": perms.can_record_somewhere(get_scope(request.user)),

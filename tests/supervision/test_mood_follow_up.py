@@ -1,0 +1,81 @@
+"""R-60: a 谈心谈话 that finds 思想波动 makes another 谈心谈话 due within the county's period (30 days by
+default); it is flagged until held, and the daily check tells the village and the township once."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from core.models import Notification
+from core.roles import Role
+from supervision import selectors, services
+from supervision.models import SupervisionSetting
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _talk(world, day, mood=False):
+    return services.talk_record(kind="heart_to_heart", cadre=world.cadre, held_on=day, interviewer="吴敏（村书记）",
+                                record="了解家庭困难和工作想法", mood_swing=mood, by=world.users[Role.VILLAGE_SECRETARY])
+
+
+def test_a_mood_swing_makes_a_follow_up_due_until_another_talk_is_held(world):
+    held = dt.date(2026, 10, 1)
+    _talk(world, held, mood=True)
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    [due] = selectors.mood_follow_ups(user=secretary, as_of=dt.date(2026, 10, 20))
+    assert due.due_on == dt.date(2026, 10, 31) and not due.overdue
+    [late] = selectors.mood_follow_ups(user=secretary, as_of=dt.date(2026, 11, 2))
+    assert late.overdue
+    _talk(world, dt.date(2026, 11, 3))
+    assert selectors.mood_follow_ups(user=secretary, as_of=dt.date(2026, 11, 5)) == []
+
+
+def test_the_countys_period_is_a_setting(world, org):
+    services.setting_update(county=world.county, by=org, mood_follow_up_days=10)
+    assert SupervisionSetting.objects.get(county=world.county).mood_follow_up_days == 10
+    _talk(world, dt.date(2026, 10, 1), mood=True)
+    [due] = selectors.mood_follow_ups(user=org, as_of=dt.date(2026, 10, 12))
+    assert due.due_on == dt.date(2026, 10, 11) and due.overdue
+
+
+def test_only_a_heart_to_heart_talk_notes_a_mood_swing(world, party):
+    with pytest.raises(ValidationError) as exc:
+        services.talk_record(kind="individual", cadre=world.cadre, held_on=dt.date(2026, 10, 1), interviewer="王",
+                             record="谈话", mood_swing=True, by=party)
+    assert "谈心谈话" in exc.value.message_dict["mood_swing"][0]
+
+
+def test_the_due_page_and_the_daily_check_flag_it_once(world):
+    _talk(world, dt.date(2026, 10, 1), mood=True)
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    page = client_for(secretary).get("/supervision/talks/due/?stage=overdue&as_of=2026-11-05").content.decode()
+    assert 'data-testid="mood-follow-ups"' in page and world.cadre.name in page and "2026-10-31" in page
+    assert "登记谈心谈话" in page
+    services.check_overdue(as_of=dt.date(2026, 11, 5))
+    services.check_overdue(as_of=dt.date(2026, 11, 6))
+    notes = Notification.objects.filter(key__startswith="sup:mood:")
+    assert {n.user for n in notes} == {secretary, world.users[Role.TOWNSHIP_PARTY]}
+    assert notes.count() == 2  # once each, not again the next day
+
+
+def test_the_form_and_the_api_take_the_mark(world, api):
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    r = client_for(secretary).post("/supervision/talks/new/", {
+        "kind": "heart_to_heart", "cadre": world.cadre.pk, "held_on": "2026-10-01", "interviewer": "吴敏",
+        "record": "情绪低落，准备外出务工", "mood_swing": "on"})
+    assert r.status_code == 302
+    r = api(secretary).get("/api/v1/talks/")
+    assert r.json()["results"][0]["mood_swing"] is True
+    r = api(secretary).post("/api/v1/talks/", {"kind": "heart_to_heart", "cadre": world.cadre.pk,
+                                               "held_on": "2026-10-20", "interviewer": "吴敏", "record": "再次谈心",
+                                               "mood_swing": False}, format="json")
+    assert r.status_code == 201 and r.json()["mood_swing"] is False
+    assert "思想波动" in client_for(secretary).get("/supervision/talks/").content.decode()
