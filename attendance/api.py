@@ -1,4 +1,4 @@
-"""/api/v1/leave-requests/ (+ approve, reject, return, cancel) and /api/v1/absences/ (API.md)."""
+"""/api/v1/leave-requests/ (+ approve, reject, return, confirm-return, cancel) and /api/v1/absences/ (API.md)."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from attendance import permissions, services
 from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, leave_list
 from attendance.serializers import (
     AbsenceSerializer,
+    ConfirmReturnSerializer,
     DecisionSerializer,
     LeaveRequestSerializer,
     ReasonSerializer,
@@ -85,6 +86,12 @@ class LeaveRequestViewSet(_CadreRowViewSet):
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         return self._act(services.leave_return, ReturnSerializer)
+
+    @extend_schema(request=ConfirmReturnSerializer, responses=LeaveRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-return", url_name="confirm-return")
+    def confirm_return(self, request, pk=None):
+        """R-23 (issue 12 item 1): the approving side confirms (or corrects, with a note) a reported return."""
+        return self._act(services.leave_return_confirm, ConfirmReturnSerializer)
 
     @extend_schema(request=None, responses=LeaveRequestSerializer)
     @action(detail=True, methods=["post"])

@@ -16,6 +16,7 @@ from attendance.views.leave import (
     leave_register,
     leave_reject,
     leave_return,
+    leave_return_confirm,
 )
 from attendance.views.records import (
     absence_index,
@@ -28,6 +29,6 @@ from attendance.views.records import (
 __all__ = [
     "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
     "incapacity_index", "leave_approve", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
-    "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return",
+    "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return", "leave_return_confirm",
     "run_threshold_check",
 ]
