@@ -24,6 +24,7 @@ from attendance.services.leave import (
     leave_excuse_overstay,
     leave_reject,
     leave_return,
+    leave_return_and_mark,
     leave_return_confirm,
     leave_submit,
 )
@@ -41,6 +42,6 @@ __all__ = [
     "absence_create", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
     "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
     "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days",
-    "leave_excuse_overstay", "leave_reject", "leave_return", "leave_return_confirm", "leave_submit", "notify_overdue_returns",
+    "leave_excuse_overstay", "leave_reject", "leave_return", "leave_return_and_mark", "leave_return_confirm", "leave_submit", "notify_overdue_returns",
     "run_daily_checks", "run_daily_checks_now",
 ]

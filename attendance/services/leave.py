@@ -14,6 +14,7 @@ from attendance import permissions, policies
 from attendance.models import Half, LeaveRequest
 from attendance.selectors import leave_approver, staffed_approver_roles
 from attendance.services._base import S, approvers, county_id, enforce, leave_url, lock_leave
+from attendance.services.records import attendance_mark
 from cadres.models import Cadre
 from core import calendar
 from core import dates as date_bounds
@@ -333,3 +334,15 @@ def leave_excuse_overstay(*, leave: LeaveRequest, by, reason: str) -> LeaveReque
         raise Conflict(_("只有已批准的请假才有逾期问题。"))
     leave.overstay_reason = reason.strip()
     return model_save(leave, by=by)
+
+
+@transaction.atomic
+def leave_return_and_mark(*, leave: LeaveRequest, by, returned_on: dt.date, dates: list[dt.date], status: str,
+                          reason: str = "") -> LeaveRequest:
+    """Issue 12 item 2: the secretary marks an overstay day present on the grid and answers that the cadre
+    is back since ``returned_on``: the return goes through :func:`leave_return` (a report, or the return
+    itself when the secretary is the approving side), and the chosen days from ``returned_on`` on are marked
+    — all or nothing."""
+    leave = leave_return(leave=leave, by=by, returned_on=returned_on, reason=reason)
+    attendance_mark(cadre=leave.cadre, dates=[d for d in dates if d >= returned_on], status=status, by=by)
+    return leave
