@@ -180,13 +180,18 @@ def test_a_backdated_self_report_does_not_erase_overstay(world, api):  # R-23/R-
     assert row["year_days"] == 17
 
 
-def test_everyone_involved_is_told(world):
+def test_everyone_involved_is_told(world, client):
     leave = approved_leave(world)
     cadre, secretary, liaison = (world.users[r] for r in (Role.CADRE, Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON))
     with today_is(AFTER[1]):
         services.leave_return(leave=leave, by=secretary, returned_on=AFTER[1])
     (t,) = titles(liaison, "leave_return_reported")
     assert "张三报告已于2026-03-06回岗，请确认销假" == t
+    # the list and the liaison's home page say the return waits for confirmation
+    client.force_login(liaison)
+    with today_is(AFTER[1]):
+        assert "2026-03-06（待确认）" in client.get("/attendance/leave/").content.decode()
+        assert "已报告2026-03-06回岗，待确认" in client.get("/").content.decode()
     (t,) = titles(cadre, "leave_return_reported")
     assert "等待审批方确认" in t
     assert titles(secretary, "leave_return_reported") == []  # the reporter is not told what they did
