@@ -183,7 +183,7 @@ def _action_view(fn, form_class, ok):
 leave_approve = _action_view(services.leave_approve, DecisionForm, gettext_lazy("已批准。"))
 leave_reject = _action_view(services.leave_reject, DecisionForm, gettext_lazy("已不予批准。"))
 leave_cancel = _action_view(services.leave_cancel, None, gettext_lazy("已撤回请假。"))
-leave_return = _action_view(services.leave_return, ReturnForm, gettext_lazy("已办理销假。"))
+leave_return = _action_view(services.leave_return, ReturnForm, gettext_lazy("已报告销假，等待审批方确认。"))
 leave_return_confirm = _action_view(services.leave_return_confirm, ConfirmReturnForm,
                                     gettext_lazy("已确认销假，请假已结束。"))
 leave_excuse = _action_view(services.leave_excuse_overstay, ExcuseForm,

@@ -302,3 +302,21 @@ def test_an_extension_takes_over_from_an_unreturned_leave(world, client):  # R-2
         assert not leave_overdue(user=world.users[Role.VILLAGE_SECRETARY], as_of=AFTER[8]).exists()
     assert [cell(grid, d)[1] for d in AFTER[4:9]] == ["假", "勤", "勤", "勤", "勤"]
     assert "已逾期" not in page
+
+
+def test_the_cadre_reports_on_the_leave_page_and_cannot_confirm(world, client):
+    leave = approved_leave(world)
+    client.force_login(world.users[Role.CADRE])
+    with today_is(AFTER[5]):
+        page = client.get(f"/attendance/leave/{leave.pk}/").content.decode()
+        assert 'id="report-return-form"' in page and 'id="confirm-return-form"' not in page
+        # late without a reason: told what to fix, nothing saved
+        r = client.post(f"/attendance/leave/{leave.pk}/return/", {"returned_on": AFTER[0].isoformat()}, follow=True)
+        assert "属于补报销假，请写明为何没有及时销假" in r.content.decode()
+        assert LeaveRequest.objects.get(pk=leave.pk).return_reported_on is None
+        r = client.post(f"/attendance/leave/{leave.pk}/return/", {"returned_on": AFTER[5].isoformat()}, follow=True)
+        html = r.content.decode()
+        assert "已报告销假，等待审批方确认。" in html and "销假已报告，待确认" in html
+        assert client.post(f"/attendance/leave/{leave.pk}/return/confirm/", {"returned_on": AFTER[5].isoformat()}
+                           ).status_code == 403
+    assert LeaveRequest.objects.get(pk=leave.pk).status == "approved"
