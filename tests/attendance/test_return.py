@@ -123,6 +123,12 @@ def test_the_approving_side_corrects_a_report_with_a_note(world, api):  # R-23
     body = r.json()
     assert body["returned_on"] == AFTER[2].isoformat() and body["return_reported_on"] == AFTER[0].isoformat()
     assert body["return_note"] == "考勤记录显示周一才到岗"
+    # 记录备案: the village's register keeps the report and the correction
+    from attendance.exports import register_rows
+
+    (row,) = register_rows(user=world.users[Role.VILLAGE_SECRETARY], village=world.village, year=2026, month=3)
+    assert row[-2] == AFTER[2].isoformat()
+    assert row[-1] == f"报告{AFTER[0]}回岗，确认更正为{AFTER[2]}：考勤记录显示周一才到岗"
     # the corrected date is what counts: two working days of overstay
     with today_is(AFTER[5]):
         from attendance.selectors import leave_overstay
