@@ -24,6 +24,7 @@ from attendance.views._common import month_param, own_cadre
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
+from core import dates as date_bounds
 from core.dates import month_bounds
 from core.errors import Conflict
 from core.roles import Role
@@ -149,7 +150,7 @@ def _mark_response(request, village, cadre, days, *, error=None, prompt=None):
 def _parse_target(value: str):
     try:
         cadre_id, dates = value.split(":", 1)
-        return cadre_id, [dt.date.fromisoformat(d) for d in dates.split(",") if d]
+        return int(cadre_id), [dt.date.fromisoformat(d) for d in dates.split(",") if d]
     except ValueError as exc:
         raise Http404 from exc
 
@@ -170,7 +171,10 @@ def attendance_mark(request):
     today = timezone.localdate()
     working = (status in (AttendanceDay.Status.PRESENT, AttendanceDay.Status.OFFICIAL)
                and permissions.can_mark_attendance(get_scope(request.user), village))
-    leave = open_overstay_leave(cadre, [d for d in days if d <= today], as_of=today) if working else None
+    past = [d for d in days if d <= today]
+    if past and date_bounds.period_errors(min(past), max(past)):
+        working = False  # not a period the service takes (issue 16): let it say so
+    leave = open_overstay_leave(cadre, past, as_of=today) if working else None
     if cancel:
         return _mark_response(request, village, cadre, days)
     if leave is not None:

@@ -326,3 +326,11 @@ def test_the_cadre_reports_on_the_leave_page_and_cannot_confirm(world, client): 
         assert client.post(f"/attendance/leave/{leave.pk}/return/confirm/", {"returned_on": AFTER[5].isoformat()}
                            ).status_code == 403
     assert LeaveRequest.objects.get(pk=leave.pk).status == "approved"
+
+
+def test_a_malformed_grid_target_is_not_found(world, client):
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    for target in ("x:2026-03-05", "1", f"{world.cadre.pk}:2026-13-40"):
+        r = client.post("/attendance/grid/mark/", {"village": world.village.pk, "status": "present",
+                                                   "return_target": target})
+        assert r.status_code == 404, target
