@@ -1,5 +1,5 @@
-"""/api/v1/leave-requests/ (+ approve, reject, return, cancel), /api/v1/absences/ and /api/v1/attendance-days/
-(API.md), and /api/v1/attendance-settings/ (issue 12 item 7)."""
+"""/api/v1/leave-requests/ (+ approve, reject, return, confirm-return, cancel), /api/v1/absences/ and
+/api/v1/attendance-days/ (API.md), and /api/v1/attendance-settings/ (issue 12 item 7)."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -21,6 +21,7 @@ from attendance.serializers import (
     AttendanceDaySerializer,
     AttendanceMonthQuerySerializer,
     AttendanceSettingSerializer,
+    ConfirmReturnSerializer,
     DecisionSerializer,
     LeaveRequestSerializer,
     ReasonSerializer,
@@ -96,6 +97,12 @@ class LeaveRequestViewSet(_CadreRowViewSet):
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         return self._act(services.leave_return, ReturnSerializer)
+
+    @extend_schema(request=ConfirmReturnSerializer, responses=LeaveRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-return", url_name="confirm-return")
+    def confirm_return(self, request, pk=None):
+        """R-23 (issue 12 item 1): the approving side confirms (or corrects, with a note) a reported return."""
+        return self._act(services.leave_return_confirm, ConfirmReturnSerializer)
 
     @extend_schema(request=None, responses=LeaveRequestSerializer)
     @action(detail=True, methods=["post"])

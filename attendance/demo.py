@@ -59,11 +59,13 @@ def leave_and_attendance(ctx: DemoContext) -> None:
         lv = services.leave_submit(cadre=c[3], by=c[3].user, start_date=back[0], end_date=back[2],
                                    reason="回老家办理宅基地手续")
         services.leave_approve(leave=lv, by=approver(lv), comment="同意，注意安全，按时销假")
-        services.leave_return(leave=lv, by=secretary(c[3]), returned_on=back[3])
+        services.leave_return(leave=lv, by=approver(lv), returned_on=back[3])  # the approving side records it
         # approved, ended three working days ago, not returned: overdue
         lv = services.leave_submit(cadre=c[4], by=c[4].user, start_date=back[9], end_date=back[11],
                                    reason="外出务工亲属婚礼")
         services.leave_approve(leave=lv, by=approver(lv), comment="同意")
+        # ... and reported back today by the cadre: waits for the approving side's confirmation
+        services.leave_return(leave=lv, by=c[4].user, returned_on=today)
         # approved, on leave today or soon
         lv = services.leave_submit(cadre=c[5], by=c[5].user, start_date=ahead[0], end_date=ahead[0],
                                    reason="到县医院体检")

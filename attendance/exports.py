@@ -47,6 +47,19 @@ REGISTER_HEADERS = [gettext_lazy("序号"), gettext_lazy("姓名"), gettext_lazy
                     gettext_lazy("请假方式"), gettext_lazy("审批人"), gettext_lazy("审批意见"), gettext_lazy("审批时间"), gettext_lazy("状态"), gettext_lazy("销假日期"), gettext_lazy("备注")]
 
 
+def _return_notes(lv) -> list[str]:
+    """R-23 记录备案 (issue 12 item 1): a return waiting for confirmation, a corrected report, a late report."""
+    out = []
+    if lv.return_pending:
+        out.append(_("已报告%(d)s回岗，待审批方确认") % {"d": lv.return_reported_on})
+    elif lv.returned_on and lv.return_reported_on and lv.return_reported_on != lv.returned_on:
+        out.append(_("报告%(r)s回岗，确认更正为%(d)s：%(n)s") % {
+            "r": lv.return_reported_on, "d": lv.returned_on, "n": lv.return_note})
+    if lv.return_report_reason:
+        out.append(_("补报原因：%(r)s") % {"r": lv.return_report_reason})
+    return out
+
+
 def register_rows(*, user, village, year: int, month: int) -> list[list]:
     first, last = month_bounds(year, month)
     qs = (leave_list(user=user).filter(cadre__village=village, start_date__lte=last, end_date__gte=first)
@@ -54,6 +67,8 @@ def register_rows(*, user, village, year: int, month: int) -> list[list]:
     rows = []
     for i, lv in enumerate(qs, start=1):
         note = lv.channel_note
+        for extra in _return_notes(lv):
+            note = f"{note}；{extra}" if note else extra
         if lv.overstay_reason:
             excuse = _("逾期理由：%(r)s") % {"r": lv.overstay_reason}
             note = f"{note}；{excuse}" if note else excuse

@@ -44,6 +44,20 @@ class DecisionForm(BootstrapMixin, forms.Form):
 
 class ReturnForm(BootstrapMixin, forms.Form):
     returned_on = forms.DateField(label=_("销假日期（回岗日期）"), widget=DateInput())
+    reason = forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("回岗日期比今天早3个工作日以上时必填：为何没有及时销假。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ConfirmReturnForm(BootstrapMixin, forms.Form):
+    returned_on = forms.DateField(label=_("确认回岗日期"), widget=DateInput())
+    note = forms.CharField(max_length=limits.REASON, label=_("确认意见"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("与报告的日期不同时必填：更正的依据（例如考勤记录、走访核实）。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -132,6 +132,15 @@ class LeaveRequest(models.Model):
     return_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("销假登记人"), null=True,
                                            blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
     return_recorded_at = models.DateTimeField(_("销假登记时间"), null=True, blank=True, editable=False)
+    #: issue 12 item 1 (R-23): the cadre's (or the secretary's) report of the return, until the approving
+    #: side confirms it; the leave stays ``approved`` and overstay keeps counting until then
+    return_reported_on = models.DateField(_("报告回岗日期"), null=True, blank=True, editable=False)
+    return_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("销假报告人"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    return_reported_at = models.DateTimeField(_("销假报告时间"), null=True, blank=True, editable=False)
+    return_report_reason = limits.text_field(_("补报原因"), limits.REASON, blank=True, editable=False)
+    #: the confirming side's note (required when it corrects the reported date)
+    return_note = limits.text_field(_("销假确认意见"), limits.REASON, blank=True, editable=False)
     overstay_reason = limits.text_field(_("逾期正当理由"), limits.REASON, blank=True, editable=False,
                                        help_text=_("登记正当理由后，逾期天数不计入旷工"))
 
@@ -157,6 +166,11 @@ class LeaveRequest(models.Model):
     def decided_on_behalf(self) -> bool:
         """The decision was made by the next tier up for a missing approver (issue 12 item 5)."""
         return bool(self.decided_as) and self.decided_as != self.approver_role
+
+    @property
+    def return_pending(self) -> bool:
+        """R-23: a return was reported and waits for the approving side's confirmation."""
+        return self.status == self.Status.APPROVED and self.return_reported_on is not None
 
     @property
     def period_display(self) -> str:

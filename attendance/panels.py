@@ -59,7 +59,9 @@ def register():
                  {"text": _("我的考勤"), "url": reverse("attendance:grid"), "note": _("本月出勤、请假、旷工")}]
         for lv in rows:
             note = lv.get_status_display()
-            if lv.status == "approved" and lv.end_date < today:
+            if lv.return_pending:
+                note = _("销假已报告，等待审批方确认")
+            elif lv.status == "approved" and lv.end_date < today:
                 note = _("已到期，请尽快销假")
             elif lv.status == "approved":
                 note = _("已批准，回岗后请销假")
@@ -75,7 +77,9 @@ def register():
         if not count:
             return None
         return HomePanel(title=_("请假到期未销假（逾期不归）"),
-                         items=[_leave_item(lv, _("%(d)s 到期") % {"d": lv.end_date}) for lv in qs[:8]],
+                         items=[_leave_item(lv, _("%(d)s 到期，已报告%(r)s回岗，待确认") % {
+                             "d": lv.end_date, "r": lv.return_reported_on} if lv.return_pending
+                             else _("%(d)s 到期") % {"d": lv.end_date}) for lv in qs[:8]],
                          count=count, level="danger", more_url=reverse("attendance:leave_list") + "?status=approved")
 
     @home_panel(order=23)

@@ -104,9 +104,28 @@ def can_cancel_leave(scope, leave) -> bool:
     return is_own(scope, leave.cadre) or (scope.user_id is not None and leave.submitted_by_id == scope.user_id)
 
 
-def can_return_leave(scope, leave) -> bool:
-    """R-23 销假: the cadre, or the village's secretary or liaison (记录备案)."""
+def can_report_return(scope, leave) -> bool:
+    """R-23 销假 (issue 12 item 1): the cadre reports back, or the village's secretary or liaison reports for
+    them; a report is not the return until the approving side confirms it."""
     return is_own(scope, leave.cadre) or bool(scope.roles_held(village_id=leave.cadre.village_id) & RECORDER_ROLES)
+
+
+def can_confirm_return(scope, leave) -> bool:
+    """R-23 (issue 12 item 1): the approving side records the return — a holder, at the cadre's village, of
+    the role that decided the leave (or of the role it was fixed to), or the township party committee of
+    the village's township. Never the cadre for their own leave."""
+    if is_own(scope, leave.cadre):
+        return False
+    village = leave.cadre.village
+    if Role.TOWNSHIP_PARTY in scope.roles_held(township_id=village.township_id):
+        return True
+    held = scope.roles_held(village_id=village.pk)
+    return bool(({leave.decided_as, leave.approver_role} - {""}) & held)
+
+
+def can_return_leave(scope, leave) -> bool:
+    """R-23: the user may do something about the return: report it or confirm it."""
+    return can_report_return(scope, leave) or can_confirm_return(scope, leave)
 
 
 def can_excuse_overstay(scope, leave) -> bool:
@@ -133,7 +152,9 @@ def leave_actions(scope, leave, *, today: dt.date) -> dict[str, bool]:
     return {
         "can_decide": leave.status == S.PENDING and can_decide_leave(scope, leave),
         "can_cancel": leave.status == S.PENDING and can_cancel_leave(scope, leave),
-        "can_return": leave.status == S.APPROVED and leave.start_date <= today and can_return_leave(scope, leave),
+        "can_report_return": (leave.status == S.APPROVED and leave.start_date <= today
+                              and can_report_return(scope, leave) and not can_confirm_return(scope, leave)),
+        "can_confirm_return": leave.status == S.APPROVED and leave.start_date <= today and can_confirm_return(scope, leave),
         "can_excuse": leave.status in (S.APPROVED, S.RETURNED) and can_excuse_overstay(scope, leave),
         "can_extend": leave.status == S.APPROVED and can_extend_leave(scope, leave),
     }

@@ -38,6 +38,9 @@ class Limits:
 
 
 DEFAULTS = Limits()
+#: R-23 (issue 12 item 1): a return report dated more than this many working days before the day it is made
+#: is a late report (补报): it needs a reason and is shown as such to whoever confirms it.
+RETURN_REPORT_LATE_DAYS = 3
 
 PRESENT = "present"      # present or official business: breaks a run
 LEAVE = "leave"          # on approved leave: breaks a run
@@ -104,6 +107,25 @@ def overstay_days(workdays: list[dt.date], *, end: dt.date, returned_on: dt.date
     return set(days_between(workdays, end + dt.timedelta(days=1), last))
 
 
+def report_lag(workdays: list[dt.date], *, returned_on: dt.date, reported_on: dt.date) -> int:
+    """R-23: how many working days a return report is behind the day it is made: the working days after
+    ``returned_on`` up to and including ``reported_on`` (back on Monday, reported on Friday: 4)."""
+    return len(days_between(workdays, returned_on + dt.timedelta(days=1), reported_on))
+
+
+def report_is_late(lag: int) -> bool:
+    """R-23: a report more than RETURN_REPORT_LATE_DAYS working days behind needs a reason (3 is not, 4 is)."""
+    return lag > RETURN_REPORT_LATE_DAYS
+
+
+def cap_overstay(overstay: set[dt.date], *, next_start: dt.date | None) -> set[dt.date]:
+    """R-23: an unreturned leave's overstay stops where the cadre's next approved leave (an extension, 续假)
+    begins: from there that leave covers the days, and its own return (or overstay) tells the rest."""
+    if next_start is None:
+        return overstay
+    return {d for d in overstay if d < next_start}
+
+
 @dataclass
 class DayFacts:
     """What is recorded about one cadre, as sets of dates."""
@@ -111,20 +133,23 @@ class DayFacts:
     present: set = field(default_factory=set)   # marked present or official business
     leave: set = field(default_factory=set)     # covered by approved leave
     excused: set = field(default_factory=set)   # absence with a valid reason
-    absent: set = field(default_factory=set)    # 旷工 marks and ranges, overstay
+    absent: set = field(default_factory=set)    # 旷工 marks and ranges
+    overstay: set = field(default_factory=set)  # after an approved leave, before its confirmed return (R-23)
 
 
 def classify_days(workdays: list[dt.date], facts: DayFacts) -> dict[dt.date, str]:
-    """R-24: one status per working day. Present/official beats leave beats excused beats absent."""
+    """R-24: one status per working day. Present/official beats leave beats excused beats absent — except
+    on an overstay day (R-23, issue 12 item 2): until the approving side confirms the return, a mark
+    "present" does not make the cadre back; only leave (an extension) or a valid reason changes it."""
     out = {}
     for d in workdays:
-        if d in facts.present:
+        if d in facts.present and d not in facts.overstay:
             out[d] = PRESENT
         elif d in facts.leave:
             out[d] = LEAVE
         elif d in facts.excused:
             out[d] = EXCUSED
-        elif d in facts.absent:
+        elif d in facts.absent or d in facts.overstay:
             out[d] = ABSENT
         else:
             out[d] = UNKNOWN

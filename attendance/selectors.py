@@ -76,7 +76,7 @@ def leave_list(*, user):
     """R-21: leave requests in the caller's scope; a cadre sees only their own."""
     scope = get_scope(user)
     return LeaveRequest.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
-        *_CADRE_PATHS, "submitted_by", "decided_by", "return_recorded_by")
+        *_CADRE_PATHS, "submitted_by", "decided_by", "return_recorded_by", "return_reported_by")
 
 
 def leave_pending_for(*, user):
@@ -87,8 +87,11 @@ def leave_pending_for(*, user):
 
 
 def leave_overdue(*, user, as_of: dt.date):
-    """R-23: approved leave in scope whose end has passed without a return."""
-    return leave_list(user=user).filter(status=S.APPROVED, end_date__lt=as_of)
+    """R-23: approved leave in scope whose end has passed without a confirmed return, unless an approved
+    extension (a later leave of the cadre) has taken over (its own return closes the chain)."""
+    extended = Exists(LeaveRequest.objects.filter(cadre_id=OuterRef("cadre_id"), status__in=[S.APPROVED, S.RETURNED],
+                                                  start_date__gt=OuterRef("end_date")))
+    return leave_list(user=user).filter(status=S.APPROVED, end_date__lt=as_of).exclude(extended)
 
 
 def absence_list(*, user):
@@ -155,17 +158,26 @@ def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, l
             for cid in county_ids}
 
 
-def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_absent_days: int = 0):
-    """For each cadre (with village__township loaded): ``(cadre, workdays, {date: status})`` over the
-    working days from ``start`` to ``end`` — a constant number of queries, whatever the number of
-    cadres or days (R-24).
+def _leave_rows(ids, *, start: dt.date, end: dt.date):
+    """The approved and returned leave of these cadres that can cover a day of, or overstay into, the
+    window — and any leave following an unreturned one (it caps that one's overstay: an extension)."""
+    follows_open = Exists(LeaveRequest.objects.filter(cadre_id=OuterRef("cadre_id"), status=S.APPROVED,
+                                                      end_date__lt=OuterRef("start_date")))
+    return list(LeaveRequest.objects.filter(cadre_id__in=ids, status__in=[S.APPROVED, S.RETURNED],
+                                            start_date__lte=end)
+                .filter(Q(end_date__gte=start) | Q(status=S.APPROVED) | Q(returned_on__gte=start) | follows_open)
+                .order_by("cadre_id", "start_date", "pk")
+                .values_list("pk", "cadre_id", "start_date", "end_date", "returned_on", "overstay_reason"))
 
-    ``min_absent_days``: leave out cadres with fewer candidate absence days (旷工 marks, absence ranges,
-    overstay) than this in their working days — they cannot reach a threshold (the R-25 job passes 16)."""
-    cadres = list(cadres)
+
+def _day_facts(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
+    """What is recorded about each cadre's working days (R-24), and each leave's overstay days (R-23):
+    ``(workdays_by_county, {cadre_id: DayFacts}, {leave_id: set of overstay days})``. Constant queries.
+
+    Overstay runs from the working day after the leave's end until the day before its *confirmed* return
+    (``returned_on``; a return only reported is not one) or ``as_of``, and stops where the cadre's next
+    approved leave begins (an extension)."""
     ids = [c.pk for c in cadres]
-    if not ids:
-        return []
     county_ids = {c.village.township.county_id for c in cadres}
     workdays_by_county = _workdays_by_county(county_ids, start, end)
 
@@ -181,30 +193,82 @@ def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_ab
             f.absent.add(day)
     ranges = list(Absence.objects.filter(cadre_id__in=ids, start_date__lte=end, end_date__gte=start)
                   .values_list("cadre_id", "start_date", "end_date", "excused"))
-    leaves = list(LeaveRequest.objects.filter(cadre_id__in=ids, status__in=[S.APPROVED, S.RETURNED],
-                                              start_date__lte=end)
-                  .filter(Q(end_date__gte=start) | Q(status=S.APPROVED) | Q(returned_on__gte=start))
-                  .values_list("cadre_id", "start_date", "end_date", "returned_on", "overstay_reason"))
     by_cadre = {c.pk: c for c in cadres}
     for cadre_id, a, b, excused in ranges:
         workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
         days = policies.days_between(workdays, a, b)
         (facts[cadre_id].excused if excused else facts[cadre_id].absent).update(days)
-    for cadre_id, a, b, returned_on, overstay_reason in leaves:
+    leaves = _leave_rows(ids, start=start, end=end)
+    overstay_by_leave: dict[int, set] = {}
+    for i, (pk, cadre_id, a, b, returned_on, overstay_reason) in enumerate(leaves):
         workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
         f = facts[cadre_id]
         f.leave |= policies.leave_covered_days(workdays, start=a, end=b, returned_on=returned_on)
-        over = policies.overstay_days(workdays, end=b, returned_on=returned_on, as_of=as_of)
-        (f.excused if overstay_reason else f.absent).update(over)
+        next_start = next((row[2] for row in leaves[i + 1:] if row[1] == cadre_id and row[2] > b), None)
+        over = policies.cap_overstay(policies.overstay_days(workdays, end=b, returned_on=returned_on, as_of=as_of),
+                                     next_start=next_start)
+        overstay_by_leave[pk] = over
+        f.overstay |= over
+        if overstay_reason:
+            f.excused |= over
+    return workdays_by_county, facts, overstay_by_leave
+
+
+def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_absent_days: int = 0):
+    """For each cadre (with village__township loaded): ``(cadre, workdays, {date: status})`` over the
+    working days from ``start`` to ``end`` — a constant number of queries, whatever the number of
+    cadres or days (R-24). The month grid, the leave page (:func:`leave_overstay`), the absence page and
+    the R-25 job all read a day from here (issue 12 item 2: one story for a day).
+
+    ``min_absent_days``: leave out cadres with fewer candidate absence days (旷工 marks, absence ranges,
+    overstay) than this in their working days — they cannot reach a threshold (the R-25 job passes 16)."""
+    cadres = list(cadres)
+    if not cadres:
+        return []
+    workdays_by_county, facts, _over = _day_facts(cadres, start=start, end=end, as_of=as_of)
     out = []
     for cadre in cadres:
         f = facts[cadre.pk]
-        if min_absent_days and len(f.absent) < min_absent_days:
+        if min_absent_days and len(f.absent | (f.overstay - f.excused)) < min_absent_days:
             continue  # fewer candidate days than a threshold needs, whatever the other facts say
         workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id],
                                          cadre.appointed_on, cadre.left_on or dt.date.max)
         out.append((cadre, workdays, policies.classify_days(workdays, f)))
     return out
+
+
+def leave_overstay(leave, *, as_of: dt.date) -> dict:
+    """R-23 for one leave, read from the same day statuses as the grid and the R-25 job (issue 12 item 2):
+    ``{"days": overstay days counted as absence, "excused": overstay days with a valid reason}`` (sorted
+    working days after the leave's end until its confirmed return or ``as_of``; days an extension covers
+    are neither)."""
+    cadre = leave.cadre
+    first = leave.end_date + dt.timedelta(days=1)
+    last = as_of if leave.returned_on is None else min(as_of, leave.returned_on - dt.timedelta(days=1))
+    if last < first or leave.status not in (S.APPROVED, S.RETURNED):
+        return {"days": [], "excused": []}
+    workdays_by_county, facts, over = _day_facts([cadre], start=first, end=last, as_of=as_of)
+    workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id], first, last)
+    statuses = policies.classify_days(workdays, facts[cadre.pk])
+    mine = over.get(leave.pk, set())
+    return {"days": sorted(d for d in mine if statuses.get(d) == policies.ABSENT),
+            "excused": sorted(d for d in mine if statuses.get(d) == policies.EXCUSED)}
+
+
+def open_overstay_leave(cadre, days, *, as_of: dt.date):
+    """R-23 (issue 12 item 2): the cadre's approved leave, not yet confirmed returned, whose overstay
+    covers one of ``days`` — marking such a day present means asking whether the cadre is back. None
+    when there is none."""
+    days = sorted(days)
+    if not days:
+        return None
+    _w, _facts, over = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
+    wanted = set(days)
+    hit = [pk for pk, spans in over.items() if spans & wanted]
+    if not hit:
+        return None
+    return (LeaveRequest.objects.filter(pk__in=hit, status=S.APPROVED).select_related("cadre__village__township")
+            .order_by("end_date", "pk").first())
 
 
 class _NextWorkday(Func):

@@ -37,12 +37,21 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
     village = serializers.IntegerField(source="cadre.village_id", read_only=True)
     decision_comment = serializers.CharField(read_only=True)
     overstay_reason = serializers.CharField(read_only=True)
+    # issue 12 item 1 (added): a reported return waits for the approving side's confirmation
+    return_reported_on = serializers.DateField(read_only=True)
+    return_reported_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    return_report_reason = serializers.CharField(read_only=True)
+    return_pending = serializers.BooleanField(read_only=True)
+    return_confirmed_by = serializers.PrimaryKeyRelatedField(source="return_recorded_by", read_only=True)
+    return_note = serializers.CharField(read_only=True)
 
     class Meta:
         model = LeaveRequest
         fields = ["id", "cadre", "cadre_name", "village", "start_date", "start_half", "end_date", "end_half",
                   "reason", "channel", "channel_note", "days", "approver_role", "status", "returned_on",
-                  "decision_comment", "overstay_reason", "submitted_at", "decided_at", "escalated_to", "decided_as"]
+                  "decision_comment", "overstay_reason", "submitted_at", "decided_at", "escalated_to", "decided_as",
+                  "return_reported_on", "return_reported_by", "return_report_reason", "return_pending",
+                  "return_confirmed_by", "return_note"]
         read_only_fields = ["submitted_at", "decided_at"]
 
 
@@ -52,6 +61,17 @@ class DecisionSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     returned_on = serializers.DateField(label=_("销假日期"))
+    reason = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",
+                                   label=_("补报原因"), help_text=_("回岗日期比报告当天早3个工作日以上时必填"))
+    note = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",
+                                 label=_("确认意见"), help_text=_("审批方更正报告的回岗日期时必填"))
+
+
+class ConfirmReturnSerializer(serializers.Serializer):
+    returned_on = serializers.DateField(required=False, allow_null=True, default=None, label=_("回岗日期"),
+                                        help_text=_("省略则按报告的日期确认"))
+    note = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",
+                                 label=_("确认意见"))
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("leave/<int:pk>/reject/", views.leave_reject, name="leave_reject"),
     path("leave/<int:pk>/cancel/", views.leave_cancel, name="leave_cancel"),
     path("leave/<int:pk>/return/", views.leave_return, name="leave_return"),
+    path("leave/<int:pk>/return/confirm/", views.leave_return_confirm, name="leave_return_confirm"),
     path("leave/<int:pk>/excuse/", views.leave_excuse, name="leave_excuse"),
     path("leave/<int:pk>/pdf/", views.leave_pdf, name="leave_pdf"),
     path("grid/", views.attendance_grid, name="grid"),

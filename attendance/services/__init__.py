@@ -25,6 +25,7 @@ from attendance.services.leave import (
     leave_excuse_overstay,
     leave_reject,
     leave_return,
+    leave_return_confirm,
     leave_submit,
 )
 from attendance.services.records import (
@@ -37,6 +38,7 @@ from attendance.services.records import (
     calendar_override_save,
     flag_overdue_incapacity,
     incapacity_report_save,
+    leave_return_and_mark,
     recheck_absence_cases,
 )
 from attendance.services.settings import attendance_setting_update
@@ -46,6 +48,6 @@ __all__ = [
     "absence_create", "absence_update", "attendance_day_set", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
     "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
     "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days",
-    "leave_excuse_overstay", "leave_reject", "leave_return", "leave_submit", "notify_overdue_returns",
-    "recheck_absence_cases", "run_daily_checks", "run_daily_checks_now",
+    "leave_excuse_overstay", "leave_reject", "leave_return", "leave_return_and_mark", "leave_return_confirm",
+    "leave_submit", "notify_overdue_returns", "recheck_absence_cases", "run_daily_checks", "run_daily_checks_now",
 ]

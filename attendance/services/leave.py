@@ -20,6 +20,7 @@ from core import dates as date_bounds
 from core.errors import Conflict
 from core.roles import Role
 from core.scope import get_scope
+from core.selectors import users_with_role
 from core.services import model_save, notify
 
 
@@ -198,24 +199,127 @@ def leave_cancel(*, leave: LeaveRequest, by) -> LeaveRequest:
     return model_save(leave, by=by)
 
 
-@transaction.atomic
-def leave_return(*, leave: LeaveRequest, by, returned_on: dt.date) -> LeaveRequest:
-    """R-23: 销假 — the cadre reports back, or the approving side records the return (记录备案)."""
-    enforce(by, permissions.can_return_leave, leave, message=_("只有请假人本人、本村党组织书记或包村领导可以办理销假。"))
-    leave = lock_leave(leave)
-    if leave.status != S.APPROVED:
-        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
+def _check_return_date(leave, returned_on, *, field="returned_on") -> None:
     if returned_on is None:
-        raise ValidationError({"returned_on": [_("请填写销假日期（回岗日期）。")]})
+        raise ValidationError({field: [_("请填写销假日期（回岗日期）。")]})
     if returned_on < leave.start_date:
-        raise ValidationError({"returned_on": [_("销假日期不能早于请假开始日期 %(d)s。") % {"d": leave.start_date}]})
+        raise ValidationError({field: [_("销假日期不能早于请假开始日期 %(d)s。") % {"d": leave.start_date}]})
     if returned_on > timezone.localdate():
-        raise ValidationError({"returned_on": [_("销假日期不能晚于今天。")]})
+        raise ValidationError({field: [_("销假日期不能晚于今天。")]})
+
+
+def _return_people(leave, *, without) -> list:
+    """Everyone involved in a return: the cadre, the village secretary (who keeps attendance), whoever
+    reported it and whoever decided the leave — less the one acting."""
+    users = list(users_with_role(Role.VILLAGE_SECRETARY, village=leave.cadre.village))
+    users += [u for u in (leave.cadre.user, leave.return_reported_by, leave.decided_by) if u is not None]
+    return [u for u in users if without is None or u.pk != without.pk]
+
+
+def confirmers(leave) -> list:
+    """R-23: who confirms a reported return — the holders of the deciding role at the village (the one
+    the leave was decided as, else the one it was fixed to); the township party committee when the leave
+    was decided by the township."""
+    role = leave.decided_as or leave.escalated_to or leave.approver_role
+    if role == Role.TOWNSHIP_PARTY:
+        return list(users_with_role(Role.TOWNSHIP_PARTY, township=leave.cadre.village.township))
+    return list(users_with_role(role, village=leave.cadre.village))
+
+
+def _report(leave, *, by, returned_on: dt.date, reason: str) -> LeaveRequest:
+    """R-23 (issue 12 item 1): a report of the return; the leave stays approved and overstay keeps counting
+    until the approving side confirms. A date far behind the day of the report needs a reason."""
+    today = timezone.localdate()
+    reason = (reason or "").strip()
+    lag = policies.report_lag(calendar.working_days(returned_on, today, county=county_id(leave.cadre)),
+                              returned_on=returned_on, reported_on=today)
+    if policies.report_is_late(lag) and not reason:
+        raise ValidationError({"reason": [_(
+            "回岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报销假，请写明为何没有及时销假。") % {
+            "d": returned_on, "n": lag, "m": policies.RETURN_REPORT_LATE_DAYS}]})
+    leave.return_reported_on = returned_on
+    leave.return_reported_by = by
+    leave.return_reported_at = timezone.now()
+    leave.return_report_reason = reason
+    model_save(leave, by=by)
+    cadre = leave.cadre
+    title = _("%(n)s报告已于%(d)s回岗，请确认销假") % {"n": cadre.name, "d": returned_on}
+    if policies.report_is_late(lag):
+        title = _("%(n)s补报销假：报告已于%(d)s回岗（晚%(k)s个工作日才报告），请核实后确认") % {
+            "n": cadre.name, "d": returned_on, "k": lag}
+    body = _("报告人：%(u)s。确认前，假期结束后的工作日仍按逾期不归计算。") % {"u": by or _("系统")}
+    if reason:
+        body = f"{body} {_('补报原因：')}{reason}"
+    key = f"leave-return-report:{leave.pk}:{leave.return_reported_at:%Y%m%d%H%M%S%f}"
+    deciders = [u for u in confirmers(leave) if by is None or u.pk != by.pk]
+    notify(users=deciders, kind="leave_return_reported", title=title, body=body, url=leave_url(leave), key=key)
+    others = [u for u in _return_people(leave, without=by) if u.pk not in {d.pk for d in deciders}]
+    notify(users=others, kind="leave_return_reported", url=leave_url(leave), key=key, body=body,
+           title=_("%(n)s的销假已报告（%(d)s回岗），等待审批方确认") % {"n": cadre.name, "d": returned_on})
+    return leave
+
+
+def _confirm(leave, *, by, returned_on: dt.date | None, note: str) -> LeaveRequest:
+    """R-23 (issue 12 item 1): the approving side records the return: it confirms the reported date or
+    corrects it (a correction needs a note). The leave is closed (returned)."""
+    note = (note or "").strip()
+    if returned_on is None:
+        returned_on = leave.return_reported_on
+    _check_return_date(leave, returned_on)
+    reported = leave.return_reported_on
+    corrected = reported is not None and returned_on != reported
+    if corrected and not note:
+        raise ValidationError({"note": [_(
+            "确认的回岗日期 %(d)s 与报告的 %(r)s 不同，请写明更正的依据（例如考勤记录、走访核实）。") % {
+            "d": returned_on, "r": reported}]})
     leave.status = S.RETURNED
     leave.returned_on = returned_on
     leave.return_recorded_by = by
     leave.return_recorded_at = timezone.now()
-    return model_save(leave, by=by)
+    leave.return_note = note
+    model_save(leave, by=by)
+    cadre = leave.cadre
+    if corrected:
+        title = _("%(n)s的销假已确认，回岗日期更正为%(d)s（报告为%(r)s）") % {
+            "n": cadre.name, "d": returned_on, "r": reported}
+    else:
+        title = _("%(n)s的销假已确认：%(d)s回岗") % {"n": cadre.name, "d": returned_on}
+    notify(users=_return_people(leave, without=by), kind="leave_returned", title=title, body=note,
+           url=leave_url(leave), key=f"leave-returned:{leave.pk}")
+    return leave
+
+
+@transaction.atomic
+def leave_return(*, leave: LeaveRequest, by, returned_on: dt.date | None, reason: str = "",
+                 note: str = "") -> LeaveRequest:
+    """R-23: 销假. By the approving side (see ``permissions.can_confirm_return``; the system when ``by`` is
+    None) it is the return, confirmed (status ``returned``); by the cadre, or the secretary / liaison for
+    them, it is a report (the leave stays ``approved``, ``return_reported_on`` set) that the approving side
+    confirms or corrects with :func:`leave_return_confirm` (issue 12 item 1)."""
+    enforce(by, permissions.can_return_leave, leave,
+            message=_("只有请假人本人、本村党组织书记、包村领导或乡（镇）党委可以办理销假。"))
+    leave = lock_leave(leave)
+    if leave.status != S.APPROVED:
+        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
+    _check_return_date(leave, returned_on)
+    if by is None or permissions.can_confirm_return(get_scope(by), leave):
+        return _confirm(leave, by=by, returned_on=returned_on, note=note or reason)
+    return _report(leave, by=by, returned_on=returned_on, reason=reason)
+
+
+@transaction.atomic
+def leave_return_confirm(*, leave: LeaveRequest, by, returned_on: dt.date | None = None,
+                         note: str = "") -> LeaveRequest:
+    """R-23 (issue 12 item 1): the approving side confirms a reported return (``returned_on`` omitted: the
+    reported date) or corrects it with a note; it may also record a return nobody reported."""
+    enforce(by, permissions.can_confirm_return, leave,
+            message=_("销假须由审批该请假的一方（或乡（镇）党委）确认；本人不能确认自己的销假。"))
+    leave = lock_leave(leave)
+    if leave.status != S.APPROVED:
+        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
+    if returned_on is None and leave.return_reported_on is None:
+        raise ValidationError({"returned_on": [_("尚无销假报告，请填写回岗日期。")]})
+    return _confirm(leave, by=by, returned_on=returned_on, note=note)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from attendance.models import Absence, AttendanceDay, IncapacityReport, LeaveReq
 from attendance.selectors import attendance_limits, limits_by_county
 from attendance.services._base import S, county_id, enforce
 from attendance.services.jobs import check_absence_thresholds
+from attendance.services.leave import leave_return
 from cadres.models import Cadre
 from core import calendar
 from core import dates as date_bounds
@@ -280,3 +281,15 @@ def flag_overdue_incapacity(*, as_of: dt.date) -> int:
             if created:
                 flagged += 1
     return flagged
+
+
+@transaction.atomic
+def leave_return_and_mark(*, leave: LeaveRequest, by, returned_on: dt.date, dates: list[dt.date], status: str,
+                          reason: str = "") -> LeaveRequest:
+    """Issue 12 item 2 (here, beside ``attendance_mark``: leave does not import records): the secretary marks an overstay day present on the grid and answers that the cadre
+    is back since ``returned_on``: the return goes through :func:`leave_return` (a report, or the return
+    itself when the secretary is the approving side), and the chosen days from ``returned_on`` on are marked
+    — all or nothing."""
+    leave = leave_return(leave=leave, by=by, returned_on=returned_on, reason=reason)
+    attendance_mark(cadre=leave.cadre, dates=[d for d in dates if d >= returned_on], status=status, by=by)
+    return leave

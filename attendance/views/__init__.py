@@ -16,6 +16,7 @@ from attendance.views.leave import (
     leave_register,
     leave_reject,
     leave_return,
+    leave_return_confirm,
 )
 from attendance.views.records import (
     absence_edit,
@@ -31,6 +32,6 @@ __all__ = [
     "settings_edit",
     "absence_edit", "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
     "incapacity_index", "leave_approve", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
-    "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return",
+    "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return", "leave_return_confirm",
     "run_threshold_check",
 ]

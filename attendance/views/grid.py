@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 
 from attendance import permissions, policies, services
 from attendance.models import AttendanceDay
-from attendance.selectors import day_statuses
+from attendance.selectors import day_statuses, open_overstay_leave
 from attendance.views._common import month_param, own_cadre
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
+from core import dates as date_bounds
 from core.dates import month_bounds
+from core.errors import Conflict
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import village_list
@@ -116,31 +118,87 @@ def attendance_grid(request):
     return render(request, "attendance/grid.html", ctx)
 
 
+def _return_prompt(request, leave, cadre, days, status, *, returned_on=None, reason="", error=None):
+    """Issue 12 item 2: marking an overstay day present first asks whether the cadre is back (R-23)."""
+    scope = get_scope(request.user)
+    overstay = sorted(d for d in days if d > leave.end_date)
+    return {"leave": leave, "status": status, "dates": ",".join(d.isoformat() for d in days),
+            "returned_on": returned_on or leave.return_reported_on or (overstay[0] if overstay else days[0]),
+            "reason": reason, "error": error, "confirms": permissions.can_confirm_return(scope, leave),
+            "late_days": policies.RETURN_REPORT_LATE_DAYS}
+
+
+def _mark_response(request, village, cadre, days, *, error=None, prompt=None):
+    year, month = (days[0].year, days[0].month) if days else month_param(request, timezone.localdate())
+    if request.headers.get("HX-Request"):
+        ctx = _grid_context(request, village, year, month, cadres=[cadre])
+        card = {**ctx["cards"][0], "prompt": prompt}
+        return render(request, "attendance/_grid_card.html", {**ctx, "card": card, "error": error})
+    if prompt is not None:  # without htmx: the whole month, the question in the cadre's card
+        ctx = _grid_context(request, village, year, month)
+        for card in ctx["cards"]:
+            if card["cadre"].pk == cadre.pk:
+                card["prompt"] = prompt
+        ctx["villages"] = (village_list(user=request.user).order_by("code")
+                           if len(get_scope(request.user).villages_holding()) != 1 else None)
+        return render(request, "attendance/grid.html", ctx, status=400 if prompt.get("error") else 200)
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('attendance:grid')}?village={village.pk}&month={year}-{month:02d}")
+
+
+def _parse_target(value: str):
+    try:
+        cadre_id, dates = value.split(":", 1)
+        return int(cadre_id), [dt.date.fromisoformat(d) for d in dates.split(",") if d]
+    except ValueError as exc:
+        raise Http404 from exc
+
+
 @login_required
 @require_POST
 def attendance_mark(request):
-    """Mark one day or a whole week for one cadre; htmx gets the cadre's card back."""
+    """Mark one day or a whole week for one cadre; htmx gets the cadre's card back. Marking an overstay day
+    present or official asks first whether the cadre is back, and records the return (issue 12 item 2)."""
     village = _default_village(request)
-    target = request.POST.get("target", "")
-    try:
-        cadre_id, dates = target.split(":", 1)
-        days = [dt.date.fromisoformat(d) for d in dates.split(",") if d]
-    except ValueError as exc:
-        raise Http404 from exc
+    back = request.POST.get("return_target", "")
+    cancel = request.POST.get("cancel_return", "")
+    cadre_id, days = _parse_target(back or cancel or request.POST.get("target", ""))
     cadre = get_object_or_404(cadre_list(user=request.user).select_related("village__township"), pk=cadre_id,
                               village=village)
     status = request.POST.get("status", "present")
     excused = request.POST.get("excused") == "on" and status == AttendanceDay.Status.ABSENT
+    today = timezone.localdate()
+    working = (status in (AttendanceDay.Status.PRESENT, AttendanceDay.Status.OFFICIAL)
+               and permissions.can_mark_attendance(get_scope(request.user), village))
+    past = [d for d in days if d <= today]
+    if past and date_bounds.period_errors(min(past), max(past)):
+        working = False  # not a period the service takes (issue 16): let it say so
+    leave = open_overstay_leave(cadre, past, as_of=today) if working else None
+    if cancel:
+        return _mark_response(request, village, cadre, days)
+    if leave is not None:
+        if not back:
+            return _mark_response(request, village, cadre, days,
+                                  prompt=_return_prompt(request, leave, cadre, days, status))
+        reason = request.POST.get("return_reason", "")
+        try:
+            returned_on = dt.date.fromisoformat(request.POST.get("returned_on", ""))
+        except ValueError:
+            return _mark_response(request, village, cadre, days, prompt=_return_prompt(
+                request, leave, cadre, days, status, reason=reason, error=_("请填写回岗日期。")))
+        try:
+            services.leave_return_and_mark(leave=leave, by=request.user, returned_on=returned_on, dates=days,
+                                           status=status, reason=reason)
+        except (ValidationError, Conflict) as exc:
+            text = exc.message if isinstance(exc, Conflict) else " ".join(exc.messages)
+            return _mark_response(request, village, cadre, days, prompt=_return_prompt(
+                request, leave, cadre, days, status, returned_on=returned_on, reason=reason, error=text))
+        return _mark_response(request, village, cadre, days)
     error = None
     try:
         services.attendance_mark(cadre=cadre, dates=days, status=status, by=request.user, excused=excused,
                                  note=request.POST.get("note", "") if status == "absent" else "")
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    year, month = (days[0].year, days[0].month) if days else month_param(request, timezone.localdate())
-    if request.headers.get("HX-Request"):
-        ctx = _grid_context(request, village, year, month, cadres=[cadre])
-        return render(request, "attendance/_grid_card.html", {**ctx, "card": ctx["cards"][0], "error": error})
-    if error:
-        messages.error(request, error)
-    return redirect(f"{reverse('attendance:grid')}?village={village.pk}&month={year}-{month:02d}")
+    return _mark_response(request, village, cadre, days, error=error)

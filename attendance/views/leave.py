@@ -15,9 +15,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from attendance import exports, permissions, policies, services
-from attendance.forms import DecisionForm, ExcuseForm, LeaveRequestForm, ReturnForm
+from attendance.forms import ConfirmReturnForm, DecisionForm, ExcuseForm, LeaveRequestForm, ReturnForm
 from attendance.models import LeaveRequest
-from attendance.selectors import LeaveFilter, attendance_limits, leave_approver, leave_list, leave_pending_for
+from attendance.selectors import (
+    LeaveFilter,
+    attendance_limits,
+    leave_approver,
+    leave_list,
+    leave_overstay,
+    leave_pending_for,
+)
 from attendance.views._common import filtered_page, month_param, own_cadre, recorder_cadres
 from core import calendar
 from core import dates as date_bounds
@@ -125,6 +132,7 @@ def leave_detail(request, pk):
     today = timezone.localdate()
     county = leave.cadre.village.township.county_id
     ctx = {"leave": leave, "decision_form": DecisionForm(), "return_form": ReturnForm(initial={"returned_on": today}),
+           "confirm_form": ConfirmReturnForm(initial={"returned_on": leave.return_reported_on or today}),
            "excuse_form": ExcuseForm(), **permissions.leave_actions(scope, leave, today=today),
            "calendar_note": calendar.provisional_note(leave.start_date, leave.end_date)}
     if leave.status == S.APPROVED:
@@ -132,8 +140,16 @@ def leave_detail(request, pk):
                                     county=county)
         if nxt:
             ctx["extend_from"] = nxt[0]
-    if leave.status == S.APPROVED and leave.end_date < today:
-        ctx["overdue_days"] = len(calendar.working_days(leave.end_date + dt.timedelta(days=1), today, county=county))
+    # issue 12 item 2: the same day statuses as the grid, the absence page and the R-25 job
+    overstay = leave_overstay(leave, as_of=today)
+    ctx["overdue_days"] = len(overstay["days"])
+    ctx["excused_days"] = len(overstay["excused"])
+    if leave.return_pending:
+        reported_day = timezone.localdate(leave.return_reported_at)
+        lag = policies.report_lag(calendar.working_days(leave.return_reported_on, reported_day, county=county),
+                                  returned_on=leave.return_reported_on, reported_on=reported_day)
+        ctx["report_lag"] = lag
+        ctx["report_late"] = policies.report_is_late(lag)
     if permissions.can_read_leave_history(scope, leave):
         ctx["history"] = history_rows(leave)
     return render(request, "attendance/leave_detail.html", ctx)
@@ -176,7 +192,9 @@ def _action_view(fn, form_class, ok):
 leave_approve = _action_view(services.leave_approve, DecisionForm, gettext_lazy("已批准。"))
 leave_reject = _action_view(services.leave_reject, DecisionForm, gettext_lazy("已不予批准。"))
 leave_cancel = _action_view(services.leave_cancel, None, gettext_lazy("已撤回请假。"))
-leave_return = _action_view(services.leave_return, ReturnForm, gettext_lazy("已销假。"))
+leave_return = _action_view(services.leave_return, ReturnForm, gettext_lazy("已报告销假，等待审批方确认。"))
+leave_return_confirm = _action_view(services.leave_return_confirm, ConfirmReturnForm,
+                                    gettext_lazy("已确认销假，请假已结束。"))
 leave_excuse = _action_view(services.leave_excuse_overstay, ExcuseForm,
                             gettext_lazy("已登记正当理由，逾期天数不计旷工。"))
 

@@ -21,7 +21,7 @@ def returned_leave(world):
     leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=D(2026, 3, 4),
                                   start_half="pm", end_date=D(2026, 3, 5), reason="回老家办理宅基地手续")
     services.leave_approve(leave=leave, by=world.users[Role.TOWNSHIP_LIAISON], comment="同意，按时销假")
-    services.leave_return(leave=leave, by=world.users[Role.VILLAGE_SECRETARY], returned_on=D(2026, 3, 6))
+    services.leave_return(leave=leave, by=world.users[Role.TOWNSHIP_LIAISON], returned_on=D(2026, 3, 6))
     return leave
 
 

@@ -172,21 +172,22 @@ def test_return_is_recorded(world, api):  # R-23
     r = api(world.users[Role.CADRE]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-06"}, format="json")
     assert r.status_code == 409
     services.leave_approve(leave=leave, by=world.users[Role.TOWNSHIP_LIAISON])
-    r = api(world.users[Role.TOWNSHIP_PARTY]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-06"},
+    r = api(world.users[Role.COUNTY_FINANCE]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-06"},
                                                    format="json")
     assert r.status_code == 403
-    r = api(world.users[Role.VILLAGE_SECRETARY]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-01"},
-                                                      format="json")
+    r = api(world.users[Role.TOWNSHIP_LIAISON]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-01"},
+                                                     format="json")
     assert r.status_code == 400 and "returned_on" in r.json()
-    r = api(world.users[Role.VILLAGE_SECRETARY]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-06"},
-                                                      format="json")
+    # the approving side (the liaison who decided it) records the return: it is final (issue 12 item 1)
+    r = api(world.users[Role.TOWNSHIP_LIAISON]).post(f"{URL}{leave.pk}/return/", {"returned_on": "2026-03-06"},
+                                                     format="json")
     assert r.status_code == 200
     assert r.json()["status"] == "returned" and r.json()["returned_on"] == "2026-03-06"
     leave.refresh_from_db()
-    assert leave.return_recorded_by == world.users[Role.VILLAGE_SECRETARY]
+    assert leave.return_recorded_by == world.users[Role.TOWNSHIP_LIAISON]
     # the record is kept: history has who did each step
     assert [h.history_user for h in leave.history.order_by("history_date")] == [
-        world.users[Role.CADRE], world.users[Role.TOWNSHIP_LIAISON], world.users[Role.VILLAGE_SECRETARY]]
+        world.users[Role.CADRE], world.users[Role.TOWNSHIP_LIAISON], world.users[Role.TOWNSHIP_LIAISON]]
 
 
 @pytest.mark.django_db

@@ -92,3 +92,39 @@ def test_secretary_marks_a_week_on_the_phone(world, live_server, phone, login, s
     phone.locator(".k-absent").first.wait_for()
     assert AttendanceDay.objects.get(cadre=world.cadre, date=day).status == "absent"
     shot(phone, "attendance-grid-secretary-phone")
+
+
+def test_marking_an_overstay_day_present_reports_the_return_and_the_liaison_confirms(
+        world, live_server, phone, login, shot):  # issue 12 items 1 and 2
+    from attendance import services
+    from attendance.models import AttendanceDay
+
+    days = calendar.working_days(dt.date.today() - dt.timedelta(days=30), dt.date.today())
+    back, leave_days = days[-1], days[-6:-3]  # a three-day leave, then three working days not returned
+    leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=leave_days[0],
+                                  end_date=leave_days[-1], reason="探亲")
+    services.leave_approve(leave=leave, by=world.users[Role.TOWNSHIP_LIAISON])
+    login(phone, world.users[Role.VILLAGE_SECRETARY].username)
+    phone.goto(f"{live_server.url}/attendance/grid/?month={back:%Y-%m}")
+    cell = phone.locator(f"#cadre-{world.cadre.pk} button[data-date='{back.isoformat()}']")
+    assert cell.inner_text().endswith("逾")
+    cell.click()  # the pen is on 出勤: the grid asks whether the cadre is back
+    prompt = phone.locator(f"#return-prompt-{world.cadre.pk}")
+    prompt.wait_for()
+    assert "是否已回岗" in prompt.inner_text()
+    shot(phone, "attendance-grid-return-prompt-phone")
+    assert not AttendanceDay.objects.exists()
+    prompt.locator("button[name=return_target]").click()
+    prompt.wait_for(state="detached")
+    leave.refresh_from_db()
+    assert leave.status == "approved" and leave.return_reported_on == back
+    assert AttendanceDay.objects.get(cadre=world.cadre, date=back).status == "present"
+    # the liaison confirms on the leave page; the day turns 勤 on the grid
+    login(phone, world.users[Role.TOWNSHIP_LIAISON].username)
+    phone.goto(f"{live_server.url}/attendance/leave/{leave.pk}/")
+    assert "销假已报告，待确认" in phone.locator("#return-report").inner_text()
+    submit(phone, "#confirm-return-form button[type=submit]")
+    assert phone.locator("[data-testid=leave-status]").inner_text() == "已销假"
+    login(phone, world.users[Role.VILLAGE_SECRETARY].username)
+    phone.goto(f"{live_server.url}/attendance/grid/?month={back:%Y-%m}")
+    assert phone.locator(f"#cadre-{world.cadre.pk} button[data-date='{back.isoformat()}']").inner_text().endswith("勤")
