@@ -224,3 +224,23 @@ def test_api_in_schema():  # R-45
     assert "/api/v1/payee-accounts/" in schema["paths"]
     assert "patch" in schema["paths"]["/api/v1/payee-accounts/{id}/"]
     assert "/api/v1/pay-runs/{id}/disbursement/" in schema["paths"]
+
+
+def test_demo_county_has_accounts_and_a_few_missing():
+    from django.core.management import call_command
+
+    from cadres.models import Cadre
+    from core.personal import MASKERS
+
+    call_command("seed_demo", stdout=io.StringIO())
+    cadres = Cadre.objects.count()
+    accounts = list(PayeeAccount.objects.all())
+    assert cadres - 3 == len(accounts)  # most have one; three are missing
+    kinds = {a.kind for a in accounts}
+    assert kinds == {"bank_card", "social_security_card", "one_card"}
+    for a in accounts:  # every demo number passes the rule, Luhn included for 62-cards
+        assert validate_payee_account(kind=a.kind, number=a.number, bank=a.bank) == a.number
+        assert "*" in MASKERS["account"](a.number)
+    assert PayeeAccount.objects.exclude(holder_note="").count() == 1
+    call_command("seed_demo", stdout=io.StringIO())
+    assert PayeeAccount.objects.count() == len(accounts)  # idempotent
