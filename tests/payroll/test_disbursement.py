@@ -151,3 +151,16 @@ def test_run_page_offers_the_file_to_county_org_and_finance_only(world, client, 
         client.force_login(world.users[role])
         page = client.get(f"/payroll/runs/{april.pk}/").content.decode()
         assert ("下载代发文件" in page) is shown, role
+
+
+def test_download_queries_do_not_grow(world, client, org, build, accounts, django_assert_max_num_queries):
+    from tests.factories import CadreFactory
+
+    for i in range(8):
+        cadre = CadreFactory(village=world.village, name=f"王{i}")
+        services.payee_account_set(cadre=cadre, by=org, kind="one_card", number=f"12345678{i:02d}")
+    run = build("2025-03")
+    client.force_login(org)
+    with django_assert_max_num_queries(25):
+        rows, _total = _rows(_sheet(_download(client, run, source="county")))
+    assert len(rows) == 10

@@ -244,3 +244,22 @@ def test_demo_county_has_accounts_and_a_few_missing():  # R-45
     assert PayeeAccount.objects.exclude(holder_note="").count() == 1
     call_command("seed_demo", stdout=io.StringIO())
     assert PayeeAccount.objects.count() == len(accounts)  # idempotent
+
+
+def test_history_of_an_account_for_county_org(world, client, org, party, accounts):
+    services.payee_account_set(cadre=world.cadre, by=party, bank="农村信用社")
+    client.force_login(org)
+    page = client.get(f"/payroll/payees/{world.cadre.pk}/").content.decode()
+    assert "变更记录" in page and "农业银行清流县支行 → 农村信用社" in page
+    client.force_login(party)  # sees it masked, so no history with numbers
+    assert "变更记录" not in client.get(f"/payroll/payees/{world.cadre.pk}/").content.decode()
+
+
+def test_api_list_queries_do_not_grow(world, api, org, django_assert_max_num_queries):
+    from tests.factories import CadreFactory
+    for i in range(8):
+        cadre = CadreFactory(village=world.village, name=f"王{i}")
+        services.payee_account_set(cadre=cadre, by=org, kind="one_card", number=f"12345678{i:02d}")
+    with django_assert_max_num_queries(15):
+        r = api(world.users[Role.TOWNSHIP_PARTY]).get("/api/v1/payee-accounts/")
+    assert r.status_code == 200 and r.json()["count"] == 8
