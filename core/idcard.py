@@ -64,3 +64,8 @@ def mask_id_number(value: str) -> str:
 def mask_phone(value: str) -> str:
     """138****5678; a landline (10–13 characters, e.g. 0598-5321234) keeps its first 3 and last 4 too."""
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if value and len(value) >= 10 else value
+
+
+def mask_account(value: str) -> str:
+    """R-45: a payee account (bank card, 社保卡, 一卡通) shows its first 4 and last 4 digits: 6222 **** **** 1234."""
+    return f"{value[:4]} **** **** {value[-4:]}" if value and len(value) > 8 else value

@@ -106,6 +106,13 @@ class Scope:
             return any(Role.COUNTY_ORG in r for r in self.county_roles.values())
         return Role.COUNTY_ORG in self.county_roles.get(county_id, ())
 
+    def sees_payee_accounts(self, county_id: int | None) -> bool:
+        """R-45: payee account numbers in full only for county_org and county_finance of the cadre's county
+        (and set-up superusers); everyone else sees them masked."""
+        if self.is_superuser:
+            return True
+        return bool(self.county_roles.get(county_id, frozenset()) & {Role.COUNTY_ORG, Role.COUNTY_FINANCE})
+
     def personal_data_q(self, county: str) -> Q:
         """R-03: rows whose full ID number and phone the user may see (``county`` is a path to the row's
         county id) — the queryset form of ``sees_personal_data``, e.g. for searching by those numbers."""

@@ -17,16 +17,18 @@ from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
 from core.api import router
-from core.excel import XLSX
+from core.excel import XLSX, xlsx_response
 from core.models import County
 from core.scope import get_scope
-from core.selectors import county_list
+from core.selectors import county_list, township_list
 from payroll import exports, permissions, selectors, services
-from payroll.filters import AdjustmentFilter, BonusFilter, PayLineFilter, PayRunFilter
-from payroll.models import PayRun
+from payroll.disbursement import MissingAccounts, disbursement_file
+from payroll.filters import AdjustmentFilter, BonusFilter, PayeeAccountFilter, PayLineFilter, PayRunFilter
+from payroll.models import PayeeAccount, PayRun
 from payroll.serializers import (
     LinePaidSerializer,
     PayAdjustmentSerializer,
+    PayeeAccountSerializer,
     PayLineSerializer,
     PayPolicySerializer,
     PayRunBuildSerializer,
@@ -165,6 +167,72 @@ class PayRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         lines = selectors.pay_line_list(user=request.user).filter(run=run)
         return exports.sheet_response(run, lines, scope=scope, kind=kind)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("source", str, enum=["county", "township", "village"], required=True,
+                                     description="经费来源"),
+                    OpenApiParameter("township", int, description="乡（镇）id；仅县人才工作经费可不填（全部乡镇）")],
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY),
+                   400: OpenApiResponse(description="参数有误，或有人没有收款账户（missing 列出）")},
+    )
+    @action(detail=True, renderer_classes=[JSONRenderer, XlsxRenderer])
+    def disbursement(self, request, pk=None, **kwargs):
+        """R-45 银行代发文件: one row per payee of ``source`` (account in full), per township; only county_org and
+        county_finance; refused (400, ``missing``) while someone to pay has no payee account. Audited."""
+        run = self.get_object()
+        township_id = request.query_params.get("township") or None
+        township = None
+        if township_id is not None:
+            township = (township_list(user=request.user).filter(pk=int(township_id), county=run.county).first()
+                        if township_id.isdigit() and len(township_id) < 19 else None)
+            if township is None:
+                raise ValidationError({"township": [_("乡（镇）不存在或不属于本次发放的县。")]})
+        try:
+            content, name = disbursement_file(run=run, source=request.query_params.get("source"),
+                                              township=township, by=request.user, request=request._request)
+        except MissingAccounts as exc:
+            return Response({"detail": exc.message, "missing": [
+                {"cadre": c.pk, "name": c.name, "village": c.village.name} for c in exc.cadres]},
+                status=status.HTTP_400_BAD_REQUEST)
+        return xlsx_response(content, name)
+
+
+class PayeeAccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """R-45: payee accounts of the cadres in scope (numbers masked except for county_org and county_finance).
+    POST enters a cadre's account (county_org, county_finance, the cadre's township_party); PATCH changes it."""
+
+    serializer_class = PayeeAccountSerializer
+    filterset_class = PayeeAccountFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if not permissions.reads_payee_accounts(get_scope(self.request.user)):
+            return PayeeAccount.objects.none()
+        return selectors.payee_account_list(user=self.request.user).order_by(
+            "cadre__village__township__code", "cadre__village__code", "cadre__name", "pk")
+
+    def _save(self, cadre, data):
+        data = {k: v for k, v in data.items() if k in services.PAYEE_FIELDS}
+        return services.payee_account_set(cadre=cadre, by=self.request.user, **data)
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        cadre = cadre_list(user=request.user).filter(pk=ser.validated_data["cadre"].pk).first()
+        if cadre is None:
+            raise ValidationError({"cadre": [_("后备干部不存在或不在您的管辖范围内。")]})
+        if PayeeAccount.objects.filter(cadre=cadre).exists():
+            raise ValidationError({"cadre": [_("此人已有收款账户，请用 PATCH 修改。")]})
+        account, _created = self._save(cadre, ser.validated_data)
+        return Response(self.get_serializer(account).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        account = self.get_object()
+        ser = self.get_serializer(account, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        account, _created = self._save(account.cadre, ser.validated_data)
+        return Response(self.get_serializer(account).data)
+
 
 class PayLineViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """One line; POST ``paid`` records the date a funding source paid it (R-44)."""
@@ -218,3 +286,4 @@ router.register("pay-adjustments", PayAdjustmentViewSet, basename="pay-adjustmen
 router.register("performance-bonuses", PerformanceBonusViewSet, basename="performance-bonus")
 router.register("pay-runs", PayRunViewSet, basename="pay-run")
 router.register("pay-lines", PayLineViewSet, basename="pay-line")
+router.register("payee-accounts", PayeeAccountViewSet, basename="payee-account")

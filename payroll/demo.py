@@ -4,6 +4,7 @@ villages late, so the county's check lists them), and last month built by the re
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
@@ -11,7 +12,8 @@ from simple_history.utils import bulk_create_with_history
 from cadres.models import Cadre
 from core.demo import demo_step
 from payroll import policies, services
-from payroll.models import FundingSource, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.accounts import PayeeKind, luhn_digit, validate_payee_account
+from payroll.models import FundingSource, PayeeAccount, PayLine, PayPolicy, PayRun, PerformanceBonus
 from payroll.tasks import run_monthly_payroll
 
 
@@ -71,3 +73,48 @@ def payroll_demo(ctx):
     # last month: what the 1st-of-month job would have done
     run_monthly_payroll(month=f"{last_month:%Y-%m}")
     ctx.say(f"payroll: {len(approved_months)} approved months, {last_month:%Y-%m} draft\n")
+
+
+#: R-45 demo: the banks 清流县's cadres are paid through, with the IIN of each bank's debit cards
+DEMO_BANKS = [("农业银行清流县支行", "622848"), ("农村商业银行清流支行", "621785"), ("邮储银行清流县支行", "621799"),
+              ("建设银行清流支行", "621700")]
+
+
+def _demo_card(rng, iin: str, length: int) -> str:
+    first = iin + "".join(str(rng.randint(0, 9)) for _ in range(length - len(iin) - 1))
+    return first + luhn_digit(first)
+
+
+@demo_step(order=85)
+def payee_accounts_demo(ctx):
+    """R-45: a payee account for most cadres (bank cards with a valid Luhn digit, some 社保卡 and 一卡通); the
+    last three cadres of the county's last township have none yet, so 缺少账户 lists someone."""
+    rng = random.Random(f"payees-{ctx.county.code}")
+    cadres = list(Cadre.objects.filter(village__township__county=ctx.county, payee_account__isnull=True)
+                  .select_related("village").order_by("village__township__code", "village__code", "pk"))
+    last_township = (Cadre.objects.filter(village__township__county=ctx.county)
+                     .order_by("-village__township__code").values_list("village__township_id", flat=True).first())
+    left_out = {c.pk for c in Cadre.objects.filter(village__township_id=last_township).order_by("-pk")[:3]}
+    rows = []
+    for cadre in cadres:
+        if cadre.pk in left_out:
+            continue
+        roll = rng.random()
+        if roll < 0.7:
+            bank, iin = rng.choice(DEMO_BANKS)
+            rows.append(PayeeAccount(cadre=cadre, kind=PayeeKind.BANK_CARD, bank=bank, holder=cadre.name,
+                                     number=_demo_card(rng, iin, rng.choice([16, 19]))))
+        elif roll < 0.9:
+            rows.append(PayeeAccount(cadre=cadre, kind=PayeeKind.SOCIAL_SECURITY_CARD, bank="农业银行清流县支行",
+                                     holder=cadre.name, number=_demo_card(rng, "623052", 19)))
+        else:
+            rows.append(PayeeAccount(cadre=cadre, kind=PayeeKind.ONE_CARD, bank="农村商业银行清流支行",
+                                     holder=cadre.name,
+                                     number="1404" + "".join(str(rng.randint(0, 9)) for _ in range(13))))
+    parent = next((r for r in rows if r.kind == PayeeKind.ONE_CARD), None)
+    if parent is not None:  # one account in a parent's name, with the note the rule asks for
+        parent.holder, parent.holder_note = parent.cadre.name[0] + "父", "本人暂无一卡通，由父亲账户代收"
+    for row in rows:
+        row.number = validate_payee_account(kind=row.kind, number=row.number, bank=row.bank)
+    bulk_create_with_history(rows, PayeeAccount)
+    ctx.say(f"payroll: {len(rows)} payee accounts\n")

@@ -10,12 +10,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import Cadre
 from core.dates import year_errors
 from core.filters import ScopedFilterSet
 from core.models import Township
 from payroll import policies
+from payroll.accounts import PayeeKind
 from payroll.forms import MonthField
-from payroll.models import PayAdjustment, PayLine, PayRun, PerformanceBonus
+from payroll.models import PayAdjustment, PayeeAccount, PayLine, PayRun, PerformanceBonus
 
 
 class _PageFilterSet(ScopedFilterSet):
@@ -113,3 +115,32 @@ class UnpaidFilter(_PageFilterSet):
     class Meta:
         model = PayLine
         fields = ["township"]
+
+
+class PayeeCadreFilter(_PageFilterSet):
+    """R-45 收款账户 page: township, village, account kind, 缺少账户, and name."""
+
+    village_path = "village"
+    search_fields = ("name",)
+    search_hint = _("姓名")
+    kind = django_filters.ChoiceFilter(label=_("账户类别"), choices=PayeeKind.choices, field_name="payee_account__kind")
+    missing = django_filters.BooleanFilter(label=_("缺少账户"), field_name="payee_account", lookup_expr="isnull")
+    cadre = django_filters.NumberFilter(label=_("后备干部"), field_name="pk")
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "township", "village", "kind", "missing"]
+
+
+class PayeeAccountFilter(_PageFilterSet):
+    """R-45 ``/api/v1/payee-accounts/``: township, village, kind, cadre and name."""
+
+    village_path = "cadre__village"
+    search_fields = ("cadre__name",)
+    search_hint = _("姓名")
+    kind = django_filters.ChoiceFilter(label=_("账户类别"), choices=PayeeKind.choices)
+    cadre = django_filters.NumberFilter(label=_("后备干部"), field_name="cadre_id")
+
+    class Meta:
+        model = PayeeAccount
+        fields = ["q", "township", "village", "kind", "cadre"]

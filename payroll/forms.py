@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core import limits
 from core.forms import BootstrapMixin, DateInput
 from payroll import policies
+from payroll.accounts import PayeeKind
 from payroll.models import Component, FundingSource, PayPolicy, PayrollSetting
 
 
@@ -137,4 +138,38 @@ class BulkPaidForm(BootstrapMixin, forms.Form):
         self.fields["village"].queryset = villages
         if sources is not None:
             self.fields["source"].choices = [c for c in FundingSource.choices if c[0] in sources]
+        self._style()
+
+
+class PayeeAccountForm(BootstrapMixin, forms.Form):
+    """R-45: a cadre's payee account. Below county_org/county_finance the stored number is shown masked;
+    posting it back unchanged keeps it (the service unmasks)."""
+
+    kind = forms.ChoiceField(label=_("账户类别"), choices=PayeeKind.choices)
+    bank = forms.CharField(label=_("开户银行"), max_length=60, required=False,
+                           help_text=_("银行卡必填，如：农业银行清流县支行"))
+    number = forms.CharField(label=_("收款账号"), max_length=40,
+                             help_text=_("只填数字，可用空格分组。"))
+    holder = forms.CharField(label=_("户名"), max_length=50, required=False, help_text=_("不填则为本人姓名"))
+    holder_note = forms.CharField(label=_("非本人账户说明"), max_length=200, required=False,
+                                  help_text=_("户名不是本人时必填，写明关系和原因"))
+
+    def __init__(self, *args, masked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if masked:
+            self.fields["number"].help_text = _("显示的是脱敏账号：不修改即保留原账号；如需更正，请输入完整的新账号。")
+        self.fields["number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self._style()
+
+
+class DisbursementForm(BootstrapMixin, forms.Form):
+    """R-45: which bank file of a run to download."""
+
+    source = forms.ChoiceField(label=_("经费来源"), choices=FundingSource.choices)
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None, required=False,
+                                      empty_label=_("全部乡镇（仅县人才工作经费）"))
+
+    def __init__(self, *args, townships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
         self._style()

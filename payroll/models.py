@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from core import limits
 from core.dates import month_bounds
 from core.models import County, Township, Village
+from payroll.accounts import MAX_NUMBER, PayeeKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -313,3 +314,34 @@ class LinePayment(models.Model):
 
     def __str__(self):
         return f"{self.line_id} {self.get_source_display()} {self.paid_on}"
+
+
+class PayeeAccount(models.Model):
+    """R-45: where a cadre's stipend is paid (bank card, 社保卡 or 一卡通). Validated by
+    ``payroll.accounts.validate_payee_account``; shown in full only where ``Scope.sees_payee_accounts``."""
+
+    cadre = models.OneToOneField("cadres.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                                 related_name="payee_account")
+    kind = models.CharField(_("账户类别"), max_length=24, choices=PayeeKind.choices, default=PayeeKind.BANK_CARD)
+    bank = models.CharField(_("开户银行"), max_length=60, blank=True, help_text=_("银行卡必填，如：农业银行清流县支行"))
+    number = models.CharField(_("收款账号"), max_length=MAX_NUMBER,
+                              help_text=_("只填数字，可用空格分组；保存时去掉空格。"))
+    holder = models.CharField(_("户名"), max_length=50, blank=True, help_text=_("不填则为本人姓名"))
+    holder_note = models.CharField(_("非本人账户说明"), max_length=200, blank=True,
+                                   help_text=_("户名不是本人时必填，写明关系和原因"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("收款账户")
+        verbose_name_plural = _("收款账户")
+        ordering = ["cadre__village__code", "cadre__name"]
+
+    def __str__(self):
+        return _("%(n)s的收款账户") % {"n": self.cadre.name}
+
+    @property
+    def bank_or_kind(self) -> str:
+        """开户行/类别 as the bank file prints it."""
+        return self.bank or str(self.get_kind_display())

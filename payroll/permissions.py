@@ -124,3 +124,29 @@ def drafts_unpaid_notices(scope) -> bool:
 def reads_county_pay(scope) -> bool:
     """The county's check of unpaid lines on the home page."""
     return scope.has_any(*COUNTY_READERS)
+
+
+#: R-45: who enters a cadre's payee account (county_org and county_finance of the county, township_party of
+#: its township: they enter what the cadre brings)
+PAYEE_WRITERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.TOWNSHIP_PARTY)
+#: R-45: who downloads the bank's disbursement file
+DISBURSERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE)
+
+
+def reads_payee_accounts(scope) -> bool:
+    """R-45: the 收款账户 page (every unit role, numbers masked unless ``Scope.sees_payee_accounts``)."""
+    return is_staff(scope)
+
+
+def writes_payee_accounts(scope) -> bool:
+    return scope.has_any(*PAYEE_WRITERS)
+
+
+def can_set_payee_account(scope, cadre) -> bool:
+    """R-45: enter or change ``cadre``'s payee account."""
+    return scope.can(PAYEE_WRITERS, village=cadre.village)
+
+
+def can_download_disbursement(scope, run) -> bool:
+    """R-45: the bank file of a run (full account numbers): county_org and county_finance of its county."""
+    return scope.can(DISBURSERS, county=run.county)

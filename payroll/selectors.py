@@ -8,11 +8,21 @@ from collections import defaultdict
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from cadres.models import Cadre
 from core.dates import today as local_today
 from core.money import MoneyOutput, MoneySum, money
 from core.scope import get_scope
 from payroll import policies
-from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayrollSetting, PayRun, PerformanceBonus
+from payroll.models import (
+    FundingSource,
+    PayAdjustment,
+    PayeeAccount,
+    PayLine,
+    PayPolicy,
+    PayrollSetting,
+    PayRun,
+    PerformanceBonus,
+)
 from payroll.staleness import with_change_flags
 
 DEFAULT_UNPAID_DAYS = PayrollSetting._meta.get_field("unpaid_days").default
@@ -152,3 +162,17 @@ def totals(lines) -> dict:
     fields = policies.COMPONENTS + [f"{s}_fund" for s in FundingSource.values] + ["total"]
     agg = lines.order_by().aggregate(count=Count("pk"), **{f: MoneySum(f) for f in fields})
     return {k: (v if k == "count" else money(v)) for k, v in agg.items()}
+
+
+def payee_cadre_list(*, user):
+    """R-45: the cadres in scope (staff: county, township, village) with their payee account, if any."""
+    scope = get_scope(user)
+    return Cadre.objects.filter(scope.q(village="village")).select_related(
+        "village", "village__township", "payee_account")
+
+
+def payee_account_list(*, user):
+    """R-45: payee accounts of the cadres in scope (a cadre's own login does not list accounts)."""
+    scope = get_scope(user)
+    return PayeeAccount.objects.filter(scope.q(village="cadre__village")).select_related(
+        "cadre", "cadre__village", "cadre__village__township")

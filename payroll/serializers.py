@@ -8,8 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import personal
+from core.scope import get_scope
 from payroll import policies
-from payroll.models import FundingSource, PayAdjustment, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.models import FundingSource, PayAdjustment, PayeeAccount, PayLine, PayPolicy, PayRun, PerformanceBonus
 from payroll.staleness import stale_reason
 
 
@@ -155,3 +157,34 @@ class PayAdjustmentSerializer(serializers.ModelSerializer):
         model = PayAdjustment
         fields = ["id", "cadre", "county", "corrects_month", "month", *policies.COMPONENTS, "reason", "created_at"]
         read_only_fields = ["county", "created_at"]
+
+
+class PayeeAccountSerializer(serializers.ModelSerializer):
+    """R-45: ``number`` in full only for county_org and county_finance of the cadre's county, else masked
+    (6222 **** **** 1234); a PATCH that sends the masked number back keeps the stored one."""
+
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    number = serializers.CharField(max_length=40, help_text=_("只含数字，可用空格分组；脱敏显示时原样提交即保留原账号"))
+
+    class Meta:
+        model = PayeeAccount
+        fields = ["id", "cadre", "cadre_name", "kind", "bank", "number", "holder", "holder_note", "updated_at"]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"cadre": {"validators": []},  # scope first (404-like), then "已有账户" (no leak)
+                        "bank": {"required": False}, "holder": {"required": False},
+                        "holder_note": {"required": False}}
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+            fields["cadre"].read_only = True  # an account belongs to its cadre for good
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        full = request is not None and get_scope(request.user).sees_payee_accounts(
+            instance.cadre.village.township.county_id)
+        data["number"] = personal.shown(data["number"], "account", full=full)
+        return data

@@ -5,6 +5,7 @@
 - ``bonuses``: 业绩考核奖, one by one or from Excel (R-40)
 - ``runs``: build, queue and approve a run, corrections (R-41, R-42)
 - ``monthly``: the monthly job and the daily pass over stale drafts (R-42, issue 13)
+- ``payees``: payee accounts (R-45)
 - ``payments``: paid dates (R-44); ``unpaid``: the county's check (R-44)
 - ``sql``: the raw INSERT … SELECT and the PostgreSQL tuning of the monthly loop (with its SQLite variant)
 
@@ -15,6 +16,7 @@ from payroll.lines import LINE_COLUMNS, MONEY_FIELD, policies_in_force, policy_f
 from payroll.permissions import PAID_RECORDERS
 from payroll.services.bonuses import BONUS_COLUMNS, bonus_import, bonus_set
 from payroll.services.monthly import rebuild_stale_drafts, run_monthly_payroll
+from payroll.services.payees import PAYEE_FIELDS, payee_account_set
 from payroll.services.payments import (
     PAYMENT_COLUMNS,
     apply_payments,
@@ -37,7 +39,7 @@ from payroll.services.unpaid import flag_unpaid_lines
 
 __all__ = [
     "ADJUSTMENT_FIELDS", "BONUS_COLUMNS", "BUILD_TASK", "LINE_COLUMNS", "MONEY_FIELD", "PAID_RECORDERS",
-    "PAYMENT_COLUMNS", "POLICY_FIELDS", "adjustment_create", "apply_payments", "bonus_import", "bonus_set",
+    "PAYEE_FIELDS", "PAYMENT_COLUMNS", "POLICY_FIELDS", "payee_account_set", "adjustment_create", "apply_payments", "bonus_import", "bonus_set",
     "flag_unpaid_lines", "line_mark_paid", "mark_paid_bulk", "pay_policy_create", "pay_policy_update",
     "pay_run_approve", "pay_run_build", "pay_run_build_job", "pay_run_queue", "payments_import",
     "payroll_setting_update", "policies_in_force", "policy_for", "rebuild_stale_drafts", "reinstatement_back_pay",

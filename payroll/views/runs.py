@@ -19,7 +19,7 @@ from core.selectors import township_list
 from core.web import apply_errors
 from payroll import exports, permissions, policies, selectors, services
 from payroll.filters import PayLineFilter, PayRunFilter
-from payroll.forms import BuildForm
+from payroll.forms import BuildForm, DisbursementForm
 from payroll.models import FundingSource, PayRun
 from payroll.staleness import stale_reason
 from payroll.views.common import org_counties
@@ -89,6 +89,8 @@ def run_detail(request, pk):
     }
     if ctx["can_record"]:
         ctx["bulk_form"] = bulk_form(request, run)
+    if permissions.can_download_disbursement(scope, run):
+        ctx["disbursement_form"] = DisbursementForm(townships=ctx["townships"].order_by("code"))
     if is_org:
         ctx["history"] = history_rows(run)
     return render(request, "payroll/run_detail.html", ctx)
