@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attendance import permissions, services
+from attendance.models import AttendanceDay
 from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, attendance_list, leave_list, setting_for
 from attendance.serializers import (
     AbsenceCorrectionSerializer,
@@ -146,6 +147,7 @@ class AttendanceDayView(GenericAPIView):
 
     serializer_class = AttendanceDaySerializer
     pagination_class = None
+    queryset = AttendanceDay.objects.none()  # the schema's model; the rows come from attendance_list()
 
     @extend_schema(parameters=[AttendanceMonthQuerySerializer], responses=AttendanceDaySerializer(many=True))
     def get(self, request):

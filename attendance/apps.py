@@ -12,6 +12,10 @@ class AttendanceConfig(AppConfig):
     def ready(self):
         # reason: both import models, which are not loaded before ready()
         from attendance import demo, panels  # noqa: F401  (demo registers its step)
+        from attendance.services.deputies import deputyships
+        from core.registry import provide
+
+        provide("deputyships", deputyships)
 
         staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
                  Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}
@@ -26,6 +30,8 @@ class AttendanceConfig(AppConfig):
             icon="person-x")
         nav(label=_("履职报告"), url_name="attendance:incapacity_list",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG}, order=32, icon="clipboard-pulse")
+        nav(label=_("审批代理"), url_name="attendance:deputies", order=34, icon="person-check",
+            roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY})
         nav(label=_("工作日历"), url_name="attendance:calendar", roles={Role.COUNTY_ORG}, order=80, icon="calendar-week")
         nav(label=_("考勤设置"), url_name="attendance:settings", roles={Role.COUNTY_ORG}, order=81, icon="sliders")
         panels.register()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from attendance import services
-from attendance.models import AttendanceDay, LeaveRequest
+from attendance.models import ApproverDeputy, AttendanceDay, LeaveRequest
+from attendance.services import deputies as deputy_services
 from attendance.services._base import approvers
 from cadres.models import Cadre
 from core import calendar
@@ -97,3 +98,20 @@ def leave_and_attendance(ctx: DemoContext) -> None:
     services.notify_overdue_returns(as_of=today)
     if opened:
         ctx.say(f"  旷工超过规定天数：新立案 {opened} 件\n")
+    _deputy(ctx, cadres)
+
+
+def _deputy(ctx: DemoContext, cadres) -> None:
+    """Issue 12 item 5: the liaison of the second cadre's village is away for training; the village secretary
+    decides leave longer than a day in the liaison's place this week."""
+    if ApproverDeputy.objects.filter(village__township__county=ctx.county).exists():
+        return
+    village = cadres[1].village
+    liaison = users_with_role(Role.TOWNSHIP_LIAISON, village=village).first()
+    sec = users_with_role(Role.VILLAGE_SECRETARY, village=village).first()
+    if liaison is None or sec is None:
+        return
+    deputy_services.deputy_name(principal=liaison, deputy=sec, role=Role.TOWNSHIP_LIAISON, village=village,
+                                start_date=ctx.today - dt.timedelta(days=2), end_date=ctx.today + dt.timedelta(days=7),
+                                note="参加市委党校乡镇干部培训班", by=liaison)
+    ctx.say(f"  审批代理：{village.name}的包村领导外出培训，{sec}代为审批\n")

@@ -119,6 +119,9 @@ class LeaveRequest(models.Model):
     #: the role the decider decided as; differs from ``approver_role`` when decided on behalf of a missing tier
     decided_as = models.CharField(_("审批身份"), max_length=30, choices=DECIDER_ROLES, blank=True, default="",
                                   editable=False)
+    #: issue 12 item 5: decided by a deputy the approver named; the approver the deputy stood in for
+    decided_for = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受托审批（代理）"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING,
                               editable=False, db_index=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
@@ -267,3 +270,38 @@ class IncapacityReport(models.Model):
 
     def __str__(self):
         return f"{self.cadre.name} {self.discovered_on}"
+
+
+class ApproverDeputy(models.Model):
+    """Issue 12 item 5: an approver (village secretary or township liaison at a village) names a deputy for a
+    date range — someone who can see the village — who decides leave in their place; the decision records it."""
+
+    ROLES = [(r, Role(r).label) for r in policies.APPROVER_ROLES]
+
+    principal = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT,
+                                  related_name="+")
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代理人"), on_delete=models.PROTECT,
+                               related_name="+")
+    role = models.CharField(_("代理的审批角色"), max_length=30, choices=ROLES)
+    village = models.ForeignKey("core.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如：外出学习、住院"))
+    cancelled = models.BooleanField(_("已取消"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("审批代理")
+        verbose_name_plural = _("审批代理")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["deputy", "start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(name="deputy_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy} 代 {self.principal}（{self.get_role_display()}，{self.start_date}～{self.end_date}）"

@@ -72,7 +72,33 @@ def deciding_role(scope, leave) -> str:
             return Role.TOWNSHIP_PARTY.value
     elif leave.escalated_to and leave.escalated_to in held:
         return leave.escalated_to
+    # a deputy the approver named for today stands in for that approver at that village
+    for role in (leave.approver_role, leave.escalated_to):
+        if role in policies.APPROVER_ROLES and (role, village.pk) in scope.deputy_for():
+            return role
     return ""
+
+
+def is_deputy_decision(scope, leave) -> bool:
+    """The user decides ``leave`` only as a deputy (not in a role of their own)."""
+    role = deciding_role(scope, leave)
+    village = leave.cadre.village
+    return bool(role) and role not in scope.roles_held(village_id=village.pk) and not (
+        role == Role.TOWNSHIP_PARTY and role in scope.roles_held(township_id=village.township_id))
+
+
+def can_name_deputy(scope, *, role: str, village) -> bool:
+    """Issue 12 item 5: the approver names their own deputy (holding ``role`` at ``village``), or the township
+    party committee of the village's township names one for them."""
+    return (role in policies.APPROVER_ROLES and role in scope.roles_held(village_id=village.pk)) or \
+        Role.TOWNSHIP_PARTY in scope.roles_held(township_id=village.township_id)
+
+
+def can_be_deputy(deputy_scope, *, village) -> bool:
+    """A deputy works in the same scope: someone who already acts at the village — its secretary or liaison,
+    or the township party committee of its township."""
+    staff = {*policies.APPROVER_ROLES, Role.TOWNSHIP_PARTY.value}
+    return bool(deputy_scope.roles_held(village_id=village.pk) & staff)
 
 
 def can_decide_leave(scope, leave) -> bool:
@@ -90,6 +116,8 @@ def decidable_q(scope) -> Q:
     party = scope.townships_holding(Role.TOWNSHIP_PARTY)
     if party:
         cond |= Q(cadre__village__township_id__in=party, escalated_to=Role.TOWNSHIP_PARTY)
+    for role, village_id in scope.deputy_for():  # issue 12 item 5
+        cond |= Q(cadre__village_id=village_id) & (Q(approver_role=role) | Q(escalated_to=role))
     return cond
 
 

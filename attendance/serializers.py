@@ -31,6 +31,8 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
     # issue 12 item 5 (added): "" or "township_liaison"/"township_party" when the approver was missing
     escalated_to = serializers.CharField(read_only=True)
     decided_as = serializers.CharField(read_only=True)
+    decided_for = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text=_(
+        "代理人审批时，受托的审批人（用户编号）"))
     status = serializers.CharField(read_only=True)
     returned_on = serializers.DateField(read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
@@ -49,7 +51,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
         model = LeaveRequest
         fields = ["id", "cadre", "cadre_name", "village", "start_date", "start_half", "end_date", "end_half",
                   "reason", "channel", "channel_note", "days", "approver_role", "status", "returned_on",
-                  "decision_comment", "overstay_reason", "submitted_at", "decided_at", "escalated_to", "decided_as",
+                  "decision_comment", "overstay_reason", "submitted_at", "decided_at", "escalated_to", "decided_as", "decided_for",
                   "return_reported_on", "return_reported_by", "return_report_reason", "return_pending",
                   "return_confirmed_by", "return_note"]
         read_only_fields = ["submitted_at", "decided_at"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from attendance import views
+from attendance.views import deputies
 
 app_name = "attendance"
 
@@ -28,4 +29,6 @@ urlpatterns = [
     path("incapacity/<int:pk>/", views.incapacity_edit, name="incapacity_edit"),
     path("calendar/", views.calendar_index, name="calendar"),
     path("settings/", views.settings_edit, name="settings"),
+    path("deputies/", deputies.deputy_index, name="deputies"),
+    path("deputies/<int:pk>/cancel/", deputies.deputy_cancel, name="deputy_cancel"),
 ]

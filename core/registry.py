@@ -108,6 +108,13 @@ def cadre_reinstated(cadre, *, left_on, reason: str, by) -> list:
     return list(fn(cadre, left_on=left_on, reason=reason, by=by)) if fn else []
 
 
+def deputyships(user_id: int) -> list[tuple[str, int]]:
+    """(role, village id) pairs the user stands in for today as a deputy an approver named (issue 12 item 5;
+    the attendance app provides ``deputyships``)."""
+    fn = _hook("deputyships")
+    return list(fn(user_id)) if fn else []
+
+
 def celery_app():
     """The project's Celery app (``config.celery`` provides it; not ``current_app``: a test may have made
     another app current)."""

@@ -22,7 +22,7 @@ from core.models import (
     Village,
     VillageUserObjectPermission,
 )
-from core.registry import own_cadre_ids
+from core.registry import deputyships, own_cadre_ids
 from core.roles import COUNTY_ROLES, READ_ONLY_ROLES, Role
 
 
@@ -36,6 +36,15 @@ class Scope:
     cadre_ids: frozenset[int] = frozenset()
 
     # -- what the user holds -------------------------------------------------------------
+    def deputy_for(self) -> frozenset[tuple[str, int]]:
+        """(role, village id) pairs the user stands in for today, as the deputy an approver named for a date
+        range (issue 12 item 5). Asked only where a decision needs it; looked up once per scope."""
+        cached = self.__dict__.get("_deputy_for")
+        if cached is None:
+            cached = frozenset(deputyships(self.user_id)) if self.user_id and not self.is_superuser else frozenset()
+            object.__setattr__(self, "_deputy_for", cached)
+        return cached
+
     @property
     def roles(self) -> frozenset[str]:
         held = set()

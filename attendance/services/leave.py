@@ -14,6 +14,7 @@ from attendance import permissions, policies
 from attendance.models import Half, LeaveRequest
 from attendance.selectors import leave_approver, staffed_approver_roles
 from attendance.services._base import S, approvers, county_id, enforce, leave_url, lock_leave
+from attendance.services.deputies import principal_for
 from cadres.models import Cadre
 from core import calendar
 from core import dates as date_bounds
@@ -163,6 +164,8 @@ def _decide(*, leave, by, comment: str, status: str) -> LeaveRequest:
     leave.status = status
     leave.decided_by = by
     leave.decided_as = deciding_role(leave, by) or leave.escalated_to or leave.approver_role
+    if by is not None and permissions.is_deputy_decision(get_scope(by), leave):  # issue 12 item 5
+        leave.decided_for = principal_for(leave, by, leave.decided_as)
     leave.decided_at = timezone.now()
     leave.decision_comment = (comment or "").strip()
     model_save(leave, by=by)

@@ -90,6 +90,7 @@ def test_settings_page_for_county_org_only(world, client, org, party):
     assert client.get(reverse("supervision:settings")).status_code == 403
     client.force_login(org)
     client.post(reverse("supervision:settings"), {"attachment_min_days": 31, "attachment_check_month": 9,
-                                                  "talk_warning_days": 20})
+                                                  "talk_warning_days": 20, "mood_follow_up_days": 21})
     s = selectors.setting_for(world.county)
-    assert (s.attachment_min_days, s.attachment_check_month, s.talk_warning_days) == (31, 9, 20)
+    assert (s.attachment_min_days, s.attachment_check_month, s.talk_warning_days, s.mood_follow_up_days) == (
+        31, 9, 20, 21)

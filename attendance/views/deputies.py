@@ -1,0 +1,94 @@
+"""Issue 12 item 5: who decides leave in an approver's place for a date range (审批代理)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from attendance import policies
+from attendance.models import ApproverDeputy
+from attendance.services import deputies as deputy_services
+from core.dates import today
+from core.forms import BootstrapMixin, DateInput
+from core.models import RoleAssignment, User, Village
+from core.roles import Role
+from core.scope import get_scope
+from core.web import apply_errors
+
+
+class DeputyForm(BootstrapMixin, forms.Form):
+    principal = forms.ModelChoiceField(label=gettext_lazy("审批人"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=gettext_lazy("代理的审批角色"), choices=ApproverDeputy.ROLES)
+    village = forms.ModelChoiceField(label=gettext_lazy("村"), queryset=Village.objects.none())
+    deputy = forms.ModelChoiceField(label=gettext_lazy("代理人"), queryset=User.objects.none(),
+                                    help_text=gettext_lazy("本村的村党组织书记、包村领导或本乡（镇）党委成员"))
+    start_date = forms.DateField(label=gettext_lazy("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=gettext_lazy("结束日期"), widget=DateInput())
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False,
+                           help_text=gettext_lazy("如：外出学习、住院"))
+
+    def __init__(self, *args, principals, villages, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = principals
+        self.fields["village"].queryset = villages.select_related("township")
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        self.fields["deputy"].queryset = deputies
+        self._style()
+
+
+def _choices(user):
+    """Whom the user may name a deputy for, where, and who may stand in (the townships concerned)."""
+    scope = get_scope(user)
+    party = scope.townships_holding(Role.TOWNSHIP_PARTY)
+    own = scope.villages_holding(*policies.APPROVER_ROLES)
+    villages = Village.objects.filter(Q(pk__in=own) | Q(township_id__in=party)).order_by("code")
+    approvers = RoleAssignment.objects.filter(is_active=True, role__in=policies.APPROVER_ROLES,
+                                              village__township_id__in=party).values("user_id")
+    principals = User.objects.filter(Q(pk=user.pk) | Q(pk__in=approvers), is_active=True).order_by("username")
+    townships = villages.values("township_id")
+    staff = RoleAssignment.objects.filter(is_active=True).filter(
+        Q(role=Role.TOWNSHIP_PARTY, township_id__in=townships)
+        | Q(role__in=policies.APPROVER_ROLES, village__township_id__in=townships)).values("user_id")
+    deputies = User.objects.filter(pk__in=staff, is_active=True).exclude(pk=user.pk).order_by("username")
+    return principals, villages, deputies
+
+
+@login_required
+def deputy_index(request):
+    scope = get_scope(request.user)
+    principals, villages, deputies = _choices(request.user)
+    if not villages.exists() and not scope.deputy_for():
+        raise PermissionDenied(_("审批代理由村党组织书记、包村领导或乡（镇）党委指定。"))
+    rows = (ApproverDeputy.objects.filter(Q(village__in=villages) | Q(deputy=request.user) | Q(principal=request.user))
+            .select_related("principal", "deputy", "village", "village__township").order_by("-start_date", "-pk")[:200])
+    form = DeputyForm(request.POST or None, principals=principals, villages=villages, deputies=deputies,
+                      initial={"principal": request.user.pk, "start_date": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = deputy_services.deputy_name(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已指定%(d)s在%(a)s至%(b)s代为审批。") % {
+                "d": row.deputy, "a": row.start_date, "b": row.end_date})
+            return redirect("attendance:deputies")
+    return render(request, "attendance/deputies.html", {"form": form, "rows": rows, "today": today(),
+                                                        "can_name": villages.exists()},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def deputy_cancel(request, pk):
+    _p, villages, _d = _choices(request.user)
+    row = get_object_or_404(ApproverDeputy.objects.filter(Q(village__in=villages) | Q(principal=request.user)), pk=pk)
+    deputy_services.deputy_cancel(deputyship=row, by=request.user)
+    messages.success(request, _("已取消代理。"))
+    return redirect("attendance:deputies")
