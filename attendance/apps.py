@@ -22,5 +22,6 @@ class AttendanceConfig(AppConfig):
             order=31, icon="calendar3")
         nav(label=_("履职报告"), url_name="attendance:incapacity_list",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG}, order=32, icon="clipboard-pulse")
-        nav(label=_("工作日历"), url_name="attendance:calendar", roles={Role.COUNTY_ORG}, order=80, icon="calendar-week")
+        nav(label=_("工作日历"), url_name="attendance:calendar", roles=staff | {Role.CADRE}, order=80,
+            icon="calendar-week")
         panels.register()

@@ -23,7 +23,7 @@ from attendance.selectors import (
     calendar_override_list,
     incapacity_list,
 )
-from attendance.views._common import active_cadres, filtered_page
+from attendance.views._common import active_cadres, filtered_page, own_cadre
 from core import calendar
 from core.models import County
 from core.scope import get_scope
@@ -118,6 +118,8 @@ def _county_param(request, scope):
     county = counties.filter(pk=wanted).first() or counties.first()
     if county is None:
         county = County.objects.filter(pk__in=sorted(scope.visible_county_ids())).first()
+    if county is None and (mine := own_cadre(request.user)) is not None:
+        county = mine.village.township.county  # a cadre reads the holidays of their own county (issue 17)
     if county is None:
         raise PermissionDenied(_("您的账号没有所属的县。"))
     return county

@@ -36,6 +36,7 @@ def dashboard(request):
     return render(request, "supervision/dashboard.html", {
         **data, "chart": chart, "table": table, "township_id": township_id, "all_townships": townships,
         "is_county": scope.county_wide,
+        "can_edit_settings": any(perms.can_edit_settings(scope, c) for c in county_list(user=request.user)),
     })
 
 
