@@ -20,6 +20,7 @@ from cadres.models import Cadre
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.models import Village
+from core.services import notifications_settle
 from selection import policies
 from selection.models import Application, Round
 from selection.permissions import require_step_by
@@ -80,7 +81,9 @@ def application_review(*, application: Application, by, passed: bool, comment: s
         reason = policies.negative_list_reason(found) if found else ""
         app.rejection_reason = _("乡（镇）党委初审未通过：%(r)s") % {"r": "；".join(x for x in (reason, comment) if x)}
     _stamp(app, by=by, step="reviewed")
-    return _save_app(app, by=by)
+    app = _save_app(app, by=by)
+    notifications_settle(key=f"selection-review-{app.pk}")  # the township's 待初审 notice is done
+    return app
 
 
 @transaction.atomic
