@@ -31,3 +31,12 @@ def test_pay_slip_is_one_page(world, approved):
     texts = pages(exports.pay_slip_pdf(line, full_personal_data=False))
     assert len(texts) == 1, texts
     assert "合计" in texts[0] and "发放情况" in texts[0]
+
+
+def test_my_pay_labels_the_two_insurance_amounts(world, client, approved):
+    # issue 17: 我的报酬 showed "其它保障 150.00 / 10.00" without saying which is which
+    approved()
+    client.force_login(world.users["cadre"])
+    html = client.get("/payroll/my/").content.decode()
+    assert "150.00 / 10.00" not in html
+    assert "养老保险补助 150.00" in html and "人身意外伤害保险 10.00" in html
