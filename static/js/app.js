@@ -2,6 +2,8 @@
    allows scripts from this site only, so markup says what it wants with data- attributes.
    data-autosubmit on a <select>: submit its form when the choice changes.
    data-confirm="question" on a <form> or a submit button: ask first; "cancel" stops the submission.
+   data-busy="text" on a link to a slow download (a PDF of the whole county): while the file is made, the link
+   says so, shows a spinner and cannot be clicked twice (issue 17).
    data-follows="township" on a <select> of villages (core.forms.VillageSelect): only the options whose
    data-township is the township chosen in the same form are shown (all while none is chosen). */
 (function () {
@@ -37,6 +39,27 @@
   } else {
     followAll();
   }
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[data-busy]") : null;
+    if (!link) return;
+    if (link.getAttribute("aria-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
+    var before = link.innerHTML;
+    link.setAttribute("aria-busy", "true");
+    link.classList.add("disabled");
+    link.textContent = " " + link.getAttribute("data-busy");
+    var spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm";
+    spinner.setAttribute("role", "status");
+    link.insertBefore(spinner, link.firstChild);
+    window.setTimeout(function () {  // the download has no page to wait for: give the link back after a while
+      link.innerHTML = before;
+      link.classList.remove("disabled");
+      link.removeAttribute("aria-busy");
+    }, 15000);
+  });
   document.addEventListener("click", function (event) {
     var el = event.target && event.target.closest ? event.target.closest("button[data-confirm], input[data-confirm]") : null;
     if (el && !window.confirm(el.getAttribute("data-confirm"))) {

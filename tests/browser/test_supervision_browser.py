@@ -98,3 +98,14 @@ def test_notice_form_villages_follow_the_chosen_township(world, live_server, des
     assert names == ["嵩溪镇 · 嵩溪村"]
     desktop.select_option("select[name=township]", str(world.township.pk))
     assert sorted(village.locator("option").evaluate_all(visible)) == ["龙津镇 · 城东村", "龙津镇 · 城南村"]
+
+
+def test_a_slow_pdf_export_says_it_is_being_made(world, live_server, desktop, login):
+    # issue 17: the ledger PDF took 6-9 s with no sign that anything happened
+    login(desktop, world.users[Role.COUNTY_ORG].username)
+    desktop.goto(live_server.url + "/supervision/ledger/")
+    link = desktop.locator("a[data-busy]").first
+    with desktop.expect_download(timeout=60000):
+        link.click()
+        assert "正在生成" in link.inner_text()
+        assert link.get_attribute("aria-busy") == "true"
