@@ -32,6 +32,7 @@ class AttendanceConfig(AppConfig):
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG}, order=32, icon="clipboard-pulse")
         nav(label=_("审批代理"), url_name="attendance:deputies", order=34, icon="person-check",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY})
-        nav(label=_("工作日历"), url_name="attendance:calendar", roles={Role.COUNTY_ORG}, order=80, icon="calendar-week")
+        nav(label=_("工作日历"), url_name="attendance:calendar", roles=staff | {Role.CADRE}, order=80,
+            icon="calendar-week")
         nav(label=_("考勤设置"), url_name="attendance:settings", roles={Role.COUNTY_ORG}, order=81, icon="sliders")
         panels.register()

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from attendance.models import LeaveRequest
 from attendance.selectors import attendance_limits, leave_list
+from core import calendar
 from core.dates import month_bounds
 from core.excel import workbook_bytes, write_header, write_row, write_title
 
@@ -60,10 +61,37 @@ def _return_notes(lv) -> list[str]:
     return out
 
 
-def register_rows(*, user, village, year: int, month: int) -> list[list]:
+def _register_leaves(*, user, village, year: int, month: int):
     first, last = month_bounds(year, month)
-    qs = (leave_list(user=user).filter(cadre__village=village, start_date__lte=last, end_date__gte=first)
-          .exclude(status=LeaveRequest.Status.CANCELLED).order_by("start_date", "pk"))
+    return (leave_list(user=user).filter(cadre__village=village, start_date__lte=last, end_date__gte=first)
+            .exclude(status=LeaveRequest.Status.CANCELLED).select_related("cadre", "decided_by")
+            .order_by("start_date", "pk"))
+
+
+#: the leave a register's 合计 counts: granted (approved, then returned); pending and refused leave is listed only
+COUNTED = (LeaveRequest.Status.APPROVED, LeaveRequest.Status.RETURNED)
+
+
+def month_days(leave: LeaveRequest, year: int, month: int, county):
+    """The working days of ``leave`` inside the month (a leave across the month's end counts its part)."""
+    first, last = month_bounds(year, month)
+    start, end = max(leave.start_date, first), min(leave.end_date, last)
+    if start > end:
+        return 0
+    return calendar.count_working_days(
+        start, end, start_half=leave.start_half if start == leave.start_date else "am",
+        end_half=leave.end_half if end == leave.end_date else "pm", county=county)
+
+
+def register_total(*, user, village, year: int, month: int) -> float:
+    """Issue 17: the 合计 of the register, the month's working days of granted leave only."""
+    county = village.township.county_id
+    return float(sum(month_days(lv, year, month, county) for lv in _register_leaves(
+        user=user, village=village, year=year, month=month) if lv.status in COUNTED))
+
+
+def register_rows(*, user, village, year: int, month: int) -> list[list]:
+    qs = _register_leaves(user=user, village=village, year=year, month=month)
     rows = []
     for i, lv in enumerate(qs, start=1):
         note = lv.channel_note
@@ -77,8 +105,10 @@ def register_rows(*, user, village, year: int, month: int) -> list[list]:
             lv.get_channel_display(),
             f"{lv.get_approver_role_display()}{('（' + approver_name(lv.decided_by) + '）') if lv.decided_by else ''}"
             + (_("，%(r)s代为审批") % {"r": lv.get_decided_as_display()} if lv.decided_on_behalf else ""),
-            lv.decision_comment, timezone.localtime(lv.decided_at).strftime("%Y-%m-%d %H:%M") if lv.decided_at else "",
-            lv.get_status_display(), lv.returned_on.isoformat() if lv.returned_on else "", note,
+            lv.decision_comment,
+            # real date cells (issue 17): Excel sorts and filters them; the time is local and naive
+            timezone.localtime(lv.decided_at).replace(tzinfo=None, second=0, microsecond=0) if lv.decided_at else "",
+            lv.get_status_display(), lv.returned_on or "", note,
         ])
     return rows
 
@@ -94,6 +124,7 @@ def leave_register_xlsx(*, user, village, year: int, month: int) -> bytes:
     for n, values in enumerate(rows, start=3):
         write_row(ws, n, values)
     total = len(rows) + 3
-    write_row(ws, total, ["", _("合计"), "", _("%(n)s 人次") % {"n": len(rows)},
-                          sum(r[4] for r in rows), "", "", "", "", "", "", "", ""], bold=True)
+    write_row(ws, total, ["", _("合计"), "", _("%(n)s 人次；已批准的请假本月内共计") % {"n": len(rows)},
+                          register_total(user=user, village=village, year=year, month=month),
+                          "", "", "", "", "", "", "", ""], bold=True)
     return workbook_bytes(wb)

@@ -31,6 +31,9 @@ class LeaveRequestForm(BootstrapMixin, forms.Form):
         else:
             self.fields["cadre"].queryset = cadres
             self.fields["cadre"].required = True
+            only = list(cadres[:2]) if cadres is not None else []
+            if len(only) == 1:  # issue 17: a village with one cadre needs no choosing
+                self.fields["cadre"].initial = only[0].pk
         self._style()
 
 

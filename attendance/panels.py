@@ -55,8 +55,11 @@ def register():
             return None
         today = timezone.localdate()
         rows = list(leave_list(user=request.user).filter(cadre_id__in=scope.cadre_ids).order_by("-start_date")[:5])
-        items = [{"text": _("我要请假"), "url": reverse("attendance:leave_create"), "note": _("手机上即可提交")},
-                 {"text": _("我的考勤"), "url": reverse("attendance:grid"), "note": _("本月出勤、请假、旷工")}]
+        items = [{"text": _("我的考勤"), "url": reverse("attendance:grid"), "note": _("本月出勤、请假、旷工")}]
+        own = Cadre.objects.filter(pk__in=scope.cadre_ids).order_by("pk").first()
+        if permissions.can_ask_own_leave(scope, own):
+            items.insert(0, {"text": _("我要请假"), "url": reverse("attendance:leave_create"),
+                             "note": _("手机上即可提交")})
         for lv in rows:
             note = lv.get_status_display()
             if lv.return_pending:

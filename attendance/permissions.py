@@ -14,6 +14,7 @@ import datetime as dt
 from django.db.models import Q
 
 from attendance import policies
+from cadres.models import Cadre
 from core.roles import Role
 
 #: R-21/R-23: who records a leave received by WeChat or SMS, and a return (销假), for a cadre of their village
@@ -52,6 +53,11 @@ def recorder_village_ids(scope) -> list[int]:
 def can_submit_leave(scope, cadre) -> bool:
     """R-21: the cadre asks, or their village's secretary or liaison records a request received otherwise."""
     return is_own(scope, cadre) or bool(scope.roles_held(village_id=cadre.village_id) & RECORDER_ROLES)
+
+
+def can_ask_own_leave(scope, cadre) -> bool:
+    """R-21: a cadre asks for their own leave while serving; one disqualified or gone is not offered 我要请假."""
+    return cadre is not None and is_own(scope, cadre) and cadre.status == Cadre.Status.ACTIVE
 
 
 def asks_only_for_self(scope) -> bool:

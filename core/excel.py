@@ -5,6 +5,7 @@ upload goes through ``read_upload`` (issue 16: bounded size, zip expansion and r
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -76,9 +77,13 @@ def write_header(ws, headers: list[str], row: int = 1, widths: list[int] | None 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = (widths[col - 1] if widths else max(10, len(text) * 2 + 2))
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws._table_rows = [row, row, len(headers)]  # header row, last data row so far, columns (for the autofilter)
 
 
 def write_row(ws, row: int, values: list, *, bold: bool = False, money_cols: set[int] | None = None) -> None:
+    table = getattr(ws, "_table_rows", None)
+    if table and not bold and row == table[1] + 1:
+        table[1] = row  # a data row right below the header or the last one; a bold total ends the table
     for col, value in enumerate(values, start=1):
         cell = write_cell(ws, row, col, value)
         cell.border = BORDER
@@ -86,9 +91,35 @@ def write_row(ws, row: int, values: list, *, bold: bool = False, money_cols: set
             cell.font = Font(bold=True)
         if money_cols and col in money_cols:
             cell.number_format = "#,##0.00"
+        elif isinstance(value, dt.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+
+
+#: a sheet this wide prints on one page's width (issue 17: 12+ columns ran over to a second page)
+FIT_TO_WIDTH_COLUMNS = 12
+
+
+def finish_sheet(ws) -> None:
+    """What every exported sheet gets (issue 17): an autofilter over the header and the data rows written
+    below it by ``write_header``/``write_row`` (the bold total row stays out of sorting), and, from
+    ``FIT_TO_WIDTH_COLUMNS`` columns, landscape printing fitted to one page wide."""
+    table = getattr(ws, "_table_rows", None)
+    if table and not ws.auto_filter.ref:
+        header, last, columns = table
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(columns)}{max(last, header)}"
+    if ws.max_column >= FIT_TO_WIDTH_COLUMNS:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
+    if not wb.write_only:
+        for ws in wb.worksheets:
+            finish_sheet(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

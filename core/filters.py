@@ -49,10 +49,15 @@ def village_choices(*, user, data):
     data = data or {}
     village, township = str(data.get("village") or ""), str(data.get("township") or "")
     if village:
-        return villages.filter(pk=int(village)) if village.isdigit() else villages.none()
-    if township.isdigit():
+        return villages.filter(pk=int(village)) if is_id(village) else villages.none()
+    if is_id(township):
         return villages.filter(township_id=int(township))
     return villages.none()
+
+
+def is_id(text: str) -> bool:
+    """A whole number a database id column can hold (issue 17: ``?township=99999999999999999999`` overflowed)."""
+    return text.isdigit() and int(text) <= MAX_ID
 
 
 #: the largest id a database column holds (a bigint); a filter value beyond it is refused, never queried

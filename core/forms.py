@@ -15,6 +15,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class VillageSelect(forms.Select):
+    """A village choice whose options carry ``data-township``: static/js/app.js shows only the villages of the
+    township chosen in the same form (issue 17: the notice form listed all 120 villages)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-follows": "township", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and getattr(instance, "township_id", None):
+            option["attrs"]["data-township"] = instance.township_id
+        return option
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget; forms call ``self._style()`` at the end of ``__init__``."""
 

@@ -210,6 +210,12 @@ def notify(*, users, kind: str, title: str, body: str = "", url: str = "", key: 
     return len(rows)
 
 
+def notifications_settle(*, key: str) -> int:
+    """Acting on an object settles the notices that asked for that action (issue 17): every unread notice
+    with ``key`` (e.g. "等待您审批" of a leave now decided) is marked read, for whoever received it."""
+    return Notification.objects.filter(key=key, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notification_mark_read(*, user: User, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

@@ -45,9 +45,10 @@ def _sum(lines, field):
     return money(sum((getattr(line, field) for line in lines), money(0)))
 
 
-def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes:
+def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool, county_summary: bool = True) -> bytes:
     """One sheet per township (工资发放表) with subtotals per funding source and a signature block,
-    then the county summary by township and funding source."""
+    then, for the county's own export (``county_summary``), the county summary by township and funding source
+    (issue 17: a township's export carried a 全县汇总 sheet)."""
     wb = Workbook()
     wb.remove(wb.active)
     headers = [_("序号"), _("村（社区）"), _("姓名"), _("身份证号"), *COMPONENT_LABELS, _("合计"), _("类别"), _("说明")]
@@ -84,7 +85,8 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool) -> bytes
             r += 2
         ws.print_title_rows = "3:3"
         ws.page_setup.orientation = "landscape"
-    _summary_sheet(wb, run, lines)
+    if county_summary or not groups:
+        _summary_sheet(wb, run, lines)
     return excel.workbook_bytes(wb)
 
 
@@ -175,4 +177,6 @@ def sheet_response(run, lines, *, scope, kind, suffix=""):
     name = f"{run.county.name}{run.month:%Y年%m月}报酬发放表{suffix}"
     if kind == "pdf":
         return pdf_response(pay_sheet_pdf(run, lines, full_personal_data=full), f"{name}.pdf")
-    return xlsx_response(pay_sheet_workbook(run, lines, full_personal_data=full), f"{name}.xlsx")
+    summary = scope.county_wide and not suffix  # one township's sheet (乡 user, or ?township=) has no county summary
+    return xlsx_response(pay_sheet_workbook(run, lines, full_personal_data=full, county_summary=summary),
+                         f"{name}.xlsx")

@@ -152,6 +152,10 @@ def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal, pay
                 cells.append(safe_cell_value(c, v))  # after the style: it may add the quote prefix
             ws.append(cells)
     ws.append([safe_cell_value(WriteOnlyCell(ws), _("合计：%(n)s 人（%(y)s年度）") % {"n": n, "y": year})])
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(LEDGER_HEADERS))}{n + 2}"  # issue 17: filter, one page wide
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     _waiver_sheet(wb, waivers, year=year, full_personal=full_personal)
     tmp = tempfile.TemporaryFile()
     wb.save(tmp)

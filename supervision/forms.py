@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, VillageSelect
 from supervision.models import (
     CHANGE_REASON_MAX,
     Assessment,
@@ -236,6 +236,7 @@ class CaseDecideForm(_Form):
 class NoticeForm(_Form):
     township = forms.ModelChoiceField(label=_("被通报乡（镇）"), queryset=None, required=False)
     village = forms.ModelChoiceField(label=_("被通报村（可选）"), queryset=None, required=False,
+                                     widget=VillageSelect(),
                                      help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(max_length=limits.RECORD, label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 6}))

@@ -12,6 +12,8 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from attendance.models import LeaveRequest
+from attendance.selectors import absence_list, leave_list, leave_overdue
 from cadres.models import DisciplineCase
 from cadres.selectors import discipline_case_list
 from core.selectors import township_list, vacancy_list
@@ -115,5 +117,18 @@ def dashboard(*, user, as_of: dt.date, township_id=None) -> dict:
     metrics.append(_metric("late_notices", _("逾期反馈通报"), _count_by(late, "township_id"),
                            url("supervision:notice_list", late="true"),
                            note=str(_("%(y)s年反馈晚于整改期限")) % {"y": as_of.year}, level="warning"))
+    # issue 17: leave and attendance figures
+    path = "cadre__village__township_id"
+    on_leave = narrow(leave_list(user=user).filter(status=LeaveRequest.Status.APPROVED, start_date__lte=as_of,
+                                                   end_date__gte=as_of), path)
+    metrics.append(_metric("on_leave", _("今日请假在外"), _count_by(on_leave, path),
+                           url("attendance:leave_list", status=LeaveRequest.Status.APPROVED), level="info"))
+    late = narrow(leave_overdue(user=user, as_of=as_of), path)
+    metrics.append(_metric("leave_overdue", _("逾期未销假"), _count_by(late, path),
+                           url("attendance:leave_list", status=LeaveRequest.Status.APPROVED), level="danger"))
+    first = as_of.replace(day=1)
+    absent = narrow(absence_list(user=user).filter(excused=False, start_date__lte=as_of, end_date__gte=first), path)
+    metrics.append(_metric("absences", _("本月旷工"), _count_by(absent, path), url("attendance:absences"),
+                           note=str(_("%(m)s月有旷工记录的人次")) % {"m": as_of.month}, level="warning"))
 
     return {"metrics": metrics, "townships": townships, "as_of": as_of}

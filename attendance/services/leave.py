@@ -22,7 +22,7 @@ from core.errors import Conflict
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import users_with_role
-from core.services import model_save, notify
+from core.services import model_save, notifications_settle, notify
 
 
 def deciding_role(leave, by) -> str:
@@ -169,6 +169,7 @@ def _decide(*, leave, by, comment: str, status: str) -> LeaveRequest:
     leave.decided_at = timezone.now()
     leave.decision_comment = (comment or "").strip()
     model_save(leave, by=by)
+    notifications_settle(key=f"leave-pending:{leave.pk}")
     cadre_user = leave.cadre.user
     if cadre_user is not None:
         notify(users=[cadre_user], kind="leave_decided",
@@ -199,7 +200,9 @@ def leave_cancel(*, leave: LeaveRequest, by) -> LeaveRequest:
     if leave.status != S.PENDING:
         raise Conflict(_("此请假已是“%(s)s”状态，只有待审批的请假可以撤回。") % {"s": leave.get_status_display()})
     leave.status = S.CANCELLED
-    return model_save(leave, by=by)
+    model_save(leave, by=by)
+    notifications_settle(key=f"leave-pending:{leave.pk}")
+    return leave
 
 
 def _check_return_date(leave, returned_on, *, field="returned_on") -> None:

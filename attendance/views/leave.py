@@ -55,8 +55,9 @@ def leave_index(request):
         "filter": flt, "page_obj": page, "mine": mine, "today": timezone.localdate(),
         "filter_skip": ["cadre"], "filter_hidden": [("mine", "pending")] if mine else [],
         "pending_count": leave_pending_for(user=request.user).count() if permissions.decides_leave(scope) else 0,
-        "can_ask": bool(scope.cadre_ids) or recorder_cadres(request.user).exists(),
-        "is_cadre": bool(scope.cadre_ids),
+        "can_ask": permissions.can_ask_own_leave(scope, own_cadre(request.user))
+        or recorder_cadres(request.user).exists(),
+        "is_cadre": permissions.can_ask_own_leave(scope, own_cadre(request.user)),
         "can_register": permissions.can_download_register(scope),
     })
 
@@ -64,6 +65,8 @@ def leave_index(request):
 @login_required
 def leave_create(request):
     own = own_cadre(request.user)
+    if not permissions.can_ask_own_leave(get_scope(request.user), own):
+        own = None  # no longer serving: no leave of their own to ask for
     cadres = recorder_cadres(request.user)
     on_behalf = request.GET.get("for") == "other" or own is None
     if on_behalf and not cadres.exists():

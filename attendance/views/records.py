@@ -26,7 +26,7 @@ from attendance.selectors import (
     limits_by_county,
     user_county,
 )
-from attendance.views._common import active_cadres, filtered_page
+from attendance.views._common import active_cadres, filtered_page, own_cadre
 from core import calendar
 from core.audit import history_rows
 from core.models import County
@@ -156,6 +156,8 @@ def _county_param(request, scope):
     county = counties.filter(pk=wanted).first() or counties.first()
     if county is None:
         county = County.objects.filter(pk__in=sorted(scope.visible_county_ids())).first()
+    if county is None and (mine := own_cadre(request.user)) is not None:
+        county = mine.village.township.county  # a cadre reads the holidays of their own county (issue 17)
     if county is None:
         raise PermissionDenied(_("您的账号没有所属的县。"))
     return county

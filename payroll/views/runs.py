@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.audit import history_rows
 from core.dates import today as local_today
 from core.errors import Conflict
+from core.filters import is_id
 from core.pdf import pdf_response
 from core.scope import get_scope
 from core.selectors import township_list
@@ -143,7 +144,7 @@ def run_export(request, pk):
     lines = selectors.pay_line_list(user=request.user).filter(run=run)
     township = request.GET.get("township")
     suffix = ""
-    if township and township.isdigit():
+    if township and is_id(township):
         lines = lines.filter(township_id=int(township))
         t = township_list(user=request.user).filter(pk=int(township)).first()
         suffix = t.name if t else ""

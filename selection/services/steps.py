@@ -21,6 +21,7 @@ from core import limits
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.models import Village
+from core.services import notifications_settle
 from selection import policies
 from selection.models import Application, Round
 from selection.permissions import require_step_by
@@ -101,7 +102,9 @@ def application_review(*, application: Application, by, passed: bool, comment: s
         # the full findings stay in basic_conditions / review_comment; the summary fits its column
         app.rejection_reason = text if len(text) <= limits.NOTE else text[:limits.NOTE - 1] + "…"
     _stamp(app, by=by, step="reviewed")
-    return _save_app(app, by=by)
+    app = _save_app(app, by=by)
+    notifications_settle(key=f"selection-review-{app.pk}")  # the township's 待初审 notice is done
+    return app
 
 
 @transaction.atomic

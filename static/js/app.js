@@ -1,7 +1,11 @@
 /* Behaviour that used to be inline (onchange / onsubmit / onclick attributes): the Content-Security-Policy
    allows scripts from this site only, so markup says what it wants with data- attributes.
    data-autosubmit on a <select>: submit its form when the choice changes.
-   data-confirm="question" on a <form> or a submit button: ask first; "cancel" stops the submission. */
+   data-confirm="question" on a <form> or a submit button: ask first; "cancel" stops the submission.
+   data-busy="text" on a link to a slow download (a PDF of the whole county): while the file is made, the link
+   says so, shows a spinner and cannot be clicked twice (issue 17).
+   data-follows="township" on a <select> of villages (core.forms.VillageSelect): only the options whose
+   data-township is the township chosen in the same form are shown (all while none is chosen). */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -9,6 +13,52 @@
     if (el && el.matches && el.matches("select[data-autosubmit]") && el.form) {
       el.form.submit();
     }
+  });
+  function follow(villages) {
+    var township = villages.form && villages.form.elements[villages.getAttribute("data-follows")];
+    if (!township) return;
+    var chosen = township.value;
+    Array.prototype.forEach.call(villages.options, function (opt) {
+      var other = chosen && opt.value && opt.getAttribute("data-township") !== chosen;
+      opt.hidden = !!other;
+      opt.disabled = !!other;
+      if (other && opt.selected) villages.value = "";
+    });
+  }
+  function followAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-follows]"), follow);
+  }
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.form && el.name) {
+      Array.prototype.forEach.call(el.form.querySelectorAll('select[data-follows="' + el.name + '"]'), follow);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", followAll);
+  } else {
+    followAll();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[data-busy]") : null;
+    if (!link) return;
+    if (link.getAttribute("aria-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
+    var before = link.innerHTML;
+    link.setAttribute("aria-busy", "true");
+    link.classList.add("disabled");
+    link.textContent = " " + link.getAttribute("data-busy");
+    var spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm";
+    spinner.setAttribute("role", "status");
+    link.insertBefore(spinner, link.firstChild);
+    window.setTimeout(function () {  // the download has no page to wait for: give the link back after a while
+      link.innerHTML = before;
+      link.classList.remove("disabled");
+      link.removeAttribute("aria-busy");
+    }, 15000);
   });
   document.addEventListener("click", function (event) {
     var el = event.target && event.target.closest ? event.target.closest("button[data-confirm], input[data-confirm]") : null;

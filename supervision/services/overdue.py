@@ -37,8 +37,9 @@ def _talks(setting, as_of, actor, party, county_org, townships) -> int:
                      else _("%(p)s个别谈话考察即将到期：%(n)s名后备干部尚未谈话")) % {"p": label, "n": n}
             url = reverse("supervision:talk_due") + f"?stage={stage}&township={tid}"
             key = f"sup:talk:{tid}:{period.label}:{stage}"
-            sent += notify(users=party.get(tid, []), kind="talk_due", title=title, url=url, key=key,
-                           body=_("请在%(e)s前完成并登记谈话记录。") % {"e": period.end})
+            body = (_("已于%(e)s到期，请尽快完成并登记谈话记录。") if stage == policies.OVERDUE
+                    else _("请在%(e)s前完成并登记谈话记录。")) % {"e": period.end}  # never a past 请在…前
+            sent += notify(users=party.get(tid, []), kind="talk_due", title=title, url=url, key=key, body=body)
             if stage == policies.OVERDUE:
                 sent += notify(users=county_org, kind="talk_due", title=f"{townships[tid].name}：{title}",
                                url=url, key=key)

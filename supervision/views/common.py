@@ -17,6 +17,7 @@ from cadres.selectors import cadre_list
 from core import dates
 from core.audit import history_rows
 from core.dates import today
+from core.filters import MAX_ID
 from core.scope import get_scope
 from core.selectors import township_list
 from core.web import apply_errors
@@ -43,10 +44,12 @@ def as_of(request) -> dt.date:
 
 
 def int_or_none(value):
+    """A whole number an id column can hold, else None (issue 17: a 20-digit ?township= overflowed SQLite)."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    return number if number is None or abs(number) <= MAX_ID else None
 
 
 def filtered(flt):

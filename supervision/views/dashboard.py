@@ -25,7 +25,8 @@ def dashboard(request):
     if township_id and not townships.filter(pk=township_id).exists():
         township_id = None
     data = dashboard_data(user=request.user, as_of=as_of(request), township_id=township_id)
-    chart = {
+    chart = {  # issue 17: side by side, never stacked: a vacancy and an overdue talk do not add up
+        "stacked": False,
         "labels": [t.name for t in data["townships"]],
         "datasets": [{"label": m.label, "data": [m.by_township.get(t.pk, 0) for t in data["townships"]]}
                      for m in data["metrics"] if m.by_township or m.total],
@@ -38,6 +39,7 @@ def dashboard(request):
         "is_county": scope.county_wide,
         "visits": (selectors.last_visits(user=request.user, year=as_of(request).year)
                    if perms.can_view_visits(scope) else None),
+        "can_edit_settings": any(perms.can_edit_settings(scope, c) for c in county_list(user=request.user)),
     })
 
 

@@ -62,13 +62,34 @@ def test_monthly_register_lists_the_village_leave(world, client, returned_leave)
     header = [c.value for c in ws[2]]
     assert header[:5] == ["序号", "姓名", "岗位", "请假起止", "天数（工作日）"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    assert rows[0][1] == "张三" and rows[0][4] == 1.5 and rows[0][10] == "已销假" and rows[0][11] == "2026-03-06"
+    assert rows[0][1] == "张三" and rows[0][4] == 1.5 and rows[0][10] == "已销假"
+    assert rows[0][11] == dt.datetime(2026, 3, 6)  # issue 17: a date cell, not the text "2026-03-06"
+    assert ws.cell(row=3, column=12).number_format == "yyyy-mm-dd"
+    assert isinstance(rows[0][9], dt.datetime)  # 审批时间
     assert rows[1][5] == "体检" and rows[1][10] == "待审批"
-    assert rows[2][1] == "合计" and rows[2][4] == 2.5
+    assert rows[2][1] == "合计" and rows[2][4] == 1.5  # issue 17: the pending 体检 is listed, not counted
+    assert ws.auto_filter.ref == "A2:M4" and ws.page_setup.fitToWidth == 1
     assert len(rows) == 3  # neither the other village nor April
     # another township's official may not read this village
     client.force_login(world.users["township_party_b"])
     assert client.get("/attendance/leave/register/", {"village": world.village.pk, "month": "2026-03"}).status_code == 404
+
+
+def test_register_total_counts_only_the_months_days_of_granted_leave(world, client):
+    # issue 17: the 合计 added pending leave and the days another month holds
+    leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=D(2026, 3, 30),
+                                  end_date=D(2026, 4, 2), reason="跨月的")  # Mon 30, Tue 31 | Wed 1, Thu 2
+    services.leave_approve(leave=leave, by=world.users[Role.TOWNSHIP_LIAISON])
+    refused = services.leave_submit(cadre=world.other_cadre, by=None, start_date=D(2026, 3, 3),
+                                    end_date=D(2026, 3, 3), reason="别村的")
+    assert refused.cadre.village != world.village
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    for month, total in (("2026-03", 2), ("2026-04", 2)):
+        ws = load_workbook(io.BytesIO(client.get("/attendance/leave/register/", {
+            "village": world.village.pk, "month": month}).content)).active
+        rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+        assert rows[0][4] == 4  # the leave's own days
+        assert rows[-1][1] == "合计" and rows[-1][4] == total, month
 
 
 @pytest.mark.parametrize("params", [{"village": "abc", "month": "x"}, {"village": "-1"}, {"village": "99999999999"},

@@ -84,3 +84,28 @@ def test_village_secretary_records_heart_to_heart_on_phone(world, live_server, p
     assert phone.locator("text=已登记谈心谈话").count() == 1
     assert phone.locator("td[data-label='谈话人'] >> text=陈书记").is_visible()
     shot(phone, "supervision-village-heart-to-heart-phone")
+
+
+def test_notice_form_villages_follow_the_chosen_township(world, live_server, desktop, login):
+    # issue 17: the village dropdown listed every village of the county whatever township was chosen
+    login(desktop, world.users[Role.COUNTY_ORG].username)
+    desktop.goto(live_server.url + "/supervision/notices/new/")
+    village = desktop.locator("select[name=village]")
+    visible = "els => els.filter(o => o.value && !o.hidden).map(o => o.textContent)"
+    assert len(village.locator("option").evaluate_all(visible)) == 3  # none chosen: all
+    desktop.select_option("select[name=township]", str(world.other_township.pk))
+    names = village.locator("option").evaluate_all(visible)
+    assert names == ["嵩溪镇 · 嵩溪村"]
+    desktop.select_option("select[name=township]", str(world.township.pk))
+    assert sorted(village.locator("option").evaluate_all(visible)) == ["龙津镇 · 城东村", "龙津镇 · 城南村"]
+
+
+def test_a_slow_pdf_export_says_it_is_being_made(world, live_server, desktop, login):
+    # issue 17: the ledger PDF took 6-9 s with no sign that anything happened
+    login(desktop, world.users[Role.COUNTY_ORG].username)
+    desktop.goto(live_server.url + "/supervision/ledger/")
+    link = desktop.locator("a[data-busy]").first
+    with desktop.expect_download(timeout=60000):
+        link.click()
+        assert "正在生成" in link.inner_text()
+        assert link.get_attribute("aria-busy") == "true"

@@ -65,7 +65,7 @@ def test_township_export_has_only_its_lines_and_masks_id_numbers(world, api, bui
     run = build()
     r = api(world.users["township_party"]).get(f"/api/v1/pay-runs/{run.pk}/export/?format=xlsx")
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["全县汇总", "龙津镇"]
+    assert wb.sheetnames == ["龙津镇"]  # issue 17: no 全县汇总 in a township's export
     rows = _cells(wb["龙津镇"])
     person = next(r for r in rows if r and r[2] == "张三")
     assert person[3] == world.cadre.id_number[:6] + "********" + world.cadre.id_number[-4:]
@@ -75,6 +75,29 @@ def test_township_export_has_only_its_lines_and_masks_id_numbers(world, api, bui
     assert api(world.users["cadre"]).get(f"/api/v1/pay-runs/{run.pk}/export/?format=xlsx").status_code == 403
     assert api(world.users["county_org"]).get(
         f"/api/v1/pay-runs/{run.pk}/export/?format=csv").status_code == 400
+
+
+def test_county_export_of_one_township_has_no_county_summary(world, client, build):
+    # issue 17: the 本乡发放表 a county official downloads for one township carried a 全县汇总 sheet
+    run = build()
+    client.force_login(world.users["county_org"])
+    r = client.get(f"/payroll/runs/{run.pk}/export/", {"format": "xlsx", "township": world.township.pk})
+    assert r.status_code == 200
+    assert load_workbook(io.BytesIO(r.content)).sheetnames == ["龙津镇"]
+
+
+def test_pay_sheet_has_an_autofilter_and_prints_one_page_wide(world, api, build):
+    # issue 17: no autofilter, and the 12 columns ran over two pages in print
+    run = build()
+    wb = load_workbook(io.BytesIO(api(world.users["county_org"]).get(
+        f"/api/v1/pay-runs/{run.pk}/export/?format=xlsx").content))
+    ws = wb["龙津镇"]
+    rows = _cells(ws)
+    header = next(i for i, r in enumerate(rows, start=1) if r[0] == "序号")
+    last = next(i for i, r in enumerate(rows, start=1) if r[0] == "合计") - 1
+    assert ws.auto_filter.ref == f"A{header}:L{last}"  # the data rows, not the total below them
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.orientation == "landscape"
 
 
 def _pdf_checks(tmp_path, content, *texts):

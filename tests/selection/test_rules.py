@@ -365,3 +365,13 @@ def test_correcting_an_application_before_review(apply, advance, org, world):
     app = advance(Application.objects.get(pk=app.pk), "reviewed")
     with pytest.raises(Conflict):
         services.application_update(application=app, by=org, name="再改")
+
+
+def test_reviewing_an_application_settles_the_township_notice(apply, advance, party):
+    # issue 17 #5: the 待初审 notice is read once the township has reviewed
+    from core.models import Notification
+
+    app = apply(name="通知我")
+    assert Notification.objects.get(user=party, key=f"selection-review-{app.pk}").read_at is None
+    advance(app, "reviewed")
+    assert Notification.objects.get(user=party, key=f"selection-review-{app.pk}").read_at is not None

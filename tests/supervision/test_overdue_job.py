@@ -25,6 +25,8 @@ def test_job_notifies_missing_talks_once(world, party, org, individual_talk):  #
     assert result["talks"] >= 1
     n = inbox(party, "talk_due").filter(title__contains="个别谈话").get()
     assert "2025年上半年" in n.title and "1名" in n.title and "已逾期" in n.title
+    # issue 17 #5: an overdue notice does not ask to finish "before" a date already gone
+    assert "请在" not in n.body and "已于2025-06-30到期" in n.body
     assert inbox(org, "talk_due").filter(title__contains="龙津镇", title__icontains="个别谈话").count() == 1
     assert not inbox(world.users["township_party_b"], "talk_due").filter(title__contains="上半年").exists()
     before = Notification.objects.count()

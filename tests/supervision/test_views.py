@@ -1,6 +1,7 @@
 """The pages: what each role sees and may do, the dashboard numbers and their lists, query counts."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -199,3 +200,26 @@ def test_list_query_counts_do_not_grow(world, client, org, name, django_assert_m
     _many(world, 12)
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+def test_dashboard_counts_leave_and_absence_and_does_not_stack_them(world, client, org):
+    # issue 17: the chart stacked counts that cannot be added, and had no leave or attendance figures
+    import json
+
+    from attendance import services as leave_services
+
+    leave = leave_services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=dt.date(2026, 3, 4),
+                                        end_date=dt.date(2026, 3, 5), reason="体检")
+    leave_services.leave_approve(leave=leave, by=world.users[Role.TOWNSHIP_LIAISON])
+    client.force_login(org)
+    res = client.get(reverse("supervision:dashboard") + "?as_of=2026-03-05")
+    metrics = {m.key: m for m in res.context["metrics"]}
+    assert metrics["on_leave"].total == 1 and metrics["leave_overdue"].total == 0
+    html = res.content.decode()
+    assert "今日请假在外" in html and "逾期未销假" in html and "本月旷工" in html
+    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html,
+                                 re.S).group(1))
+    assert chart["stacked"] is False
+    assert "stacked: true" not in html
+    later = client.get(reverse("supervision:dashboard") + "?as_of=2026-03-09")
+    assert {m.key: m for m in later.context["metrics"]}["leave_overdue"].total == 1  # ended, no return

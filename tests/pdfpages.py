@@ -1,0 +1,27 @@
+"""Per-page text of a PDF (pdftotext -f N -l N), for the layout tests of issue 17."""
+
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+
+
+def pages(content: bytes) -> list[str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(content)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True).stdout
+        count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), f.name, "-"],
+                               capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def stranded(texts: list[str], *, table_words: tuple[str, ...]) -> list[str]:
+    """The pages (as "page N: text") that show none of ``table_words`` (a table's header or a title): a page
+    of only a footer, a subtotal or a signature block."""
+    return [f"page {n}: {' '.join(t.split())[:200]}" for n, t in enumerate(texts, start=1)
+            if not any(w in t for w in table_words)]
