@@ -71,11 +71,26 @@ def create_database(db: str, *, fresh: bool) -> None:
             conn.execute(f'CREATE DATABASE "{db}"')
 
 
+#: the value a column the generator does not name gets, by type (Django's ``default=`` lives in Python only,
+#: so a NOT NULL column added to a model later would otherwise stop the COPY)
+_BLANK = {"text": "", "character varying": "", "boolean": False, "integer": 0, "smallint": 0, "bigint": 0,
+          "numeric": 0, "jsonb": "{}"}
+
+
+def _unnamed_required(cur, table: str, columns: list[str]) -> list[tuple[str, object]]:
+    cur.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s"
+                " AND is_nullable = 'NO' AND column_default IS NULL AND column_name <> 'id'", [table])
+    return [(name, _BLANK[kind]) for name, kind in cur.fetchall() if name not in columns and kind in _BLANK]
+
+
 def _copy(cur, table: str, columns: list[str], rows) -> int:
+    extra = _unnamed_required(cur, table, columns)
+    names = columns + [name for name, _v in extra]
+    blanks = tuple(value for _n, value in extra)
     n = 0
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    with cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(tuple(row) + blanks)
             n += 1
     return n
 

@@ -33,6 +33,7 @@ def notice_index(request):
     return render(request, "supervision/notice_list.html", {
         "filter": flt, "skip": ["village", "overdue"], "page_obj": page(request, filtered(flt)), "today": today(),
         "can_create": perms.can_issue_notices(get_scope(request.user)),
+        "can_view_visits": perms.can_view_visits(get_scope(request.user)),
     })
 
 

@@ -127,7 +127,7 @@ def test_the_approving_side_corrects_a_report_with_a_note(world, api):  # R-23
     from attendance.exports import register_rows
 
     (row,) = register_rows(user=world.users[Role.VILLAGE_SECRETARY], village=world.village, year=2026, month=3)
-    assert row[-2] == AFTER[2].isoformat()
+    assert row[-2] == AFTER[2]  # a date cell (issue 17)
     assert row[-1] == f"报告{AFTER[0]}回岗，确认更正为{AFTER[2]}：考勤记录显示周一才到岗"
     # the corrected date is what counts: two working days of overstay
     with today_is(AFTER[5]):
