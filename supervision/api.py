@@ -22,13 +22,14 @@ from core.selectors import county_list, township_list
 from supervision import permissions as perms
 from supervision import selectors, services
 from supervision.filters import AssessmentFilter, AttachmentFilter, NoticeFilter, TalkFilter, VisitFilter
-from supervision.models import Talk
+from supervision.models import AttachmentPlan, Talk
 from supervision.serializers import (
     AssessmentChangeSerializer,
     AssessmentCorrectSerializer,
     AssessmentSerializer,
     AssessmentWithdrawSerializer,
     AttachmentCorrectSerializer,
+    AttachmentPlanSerializer,
     AttachmentSerializer,
     CountyVisitSerializer,
     LedgerRowSerializer,
@@ -39,6 +40,7 @@ from supervision.serializers import (
     TalkCorrectSerializer,
     TalkSerializer,
 )
+from supervision.services import plans as plan_services
 from supervision.services import visits as visit_services
 from supervision.views.ledger import ledger_export, ledger_params
 
@@ -274,6 +276,19 @@ class LedgerViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(data)
 
 
+class AttachmentPlanViewSet(_CreateListViewSet):
+    """R-58: planned 跟班学习 periods of the cadres in scope (the township party committee plans)."""
+
+    serializer_class = AttachmentPlanSerializer
+    filterset_fields = ["cadre"]
+
+    def get_queryset(self):
+        return AttachmentPlan.objects.filter(cadre__in=cadre_list(user=self.request.user)).order_by("start_date", "pk")
+
+    def create(self, request, *args, **kwargs):
+        return self._record(plan_services.plan_add, request)
+
+
 class CountyVisitViewSet(_CreateListViewSet):
     """R-59: the county's 调研 and 督查 visits (county_org records; county roles and the visited township read)."""
 
@@ -297,6 +312,7 @@ class CountyVisitViewSet(_CreateListViewSet):
 
 router.register("talks", TalkViewSet, basename="talk")
 router.register("county-visits", CountyVisitViewSet, basename="county-visit")
+router.register("attachment-plans", AttachmentPlanViewSet, basename="attachment-plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("notices", NoticeViewSet, basename="notice")

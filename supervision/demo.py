@@ -9,8 +9,19 @@ from cadres.models import Cadre
 from core.demo import demo_step, person_name
 from core.models import User
 from supervision import services
-from supervision.models import AreaGroup, Assessment, Attachment, CountyVisit, Notice, Pairing, Talk, TrainingSession
+from supervision.models import (
+    AreaGroup,
+    Assessment,
+    Attachment,
+    AttachmentPlan,
+    CountyVisit,
+    Notice,
+    Pairing,
+    Talk,
+    TrainingSession,
+)
 from supervision.policies import half_year, previous_half_year
+from supervision.services import plans as plan_services
 from supervision.services import visits as visit_services
 
 POSTS = ["村党支部书记", "村委会主任", "村党支部副书记", "村委会委员", "村监委会主任"]
@@ -159,4 +170,14 @@ def supervision_demo(ctx) -> None:
                                    by=secretary(village))
             services.notice_close(notice=n3, note="经核实已补发，同意销号。", closed_on=today - dt.timedelta(days=40),
                                   by=org)
+    # the first township plans this year's attachment of its cadres (one of them short of the minimum)
+    if townships and not AttachmentPlan.objects.filter(cadre__village__township__county=county).exists():
+        year = today.year
+        offices = ["党政办", "综治办", "农业服务中心", "便民服务中心"]
+        planned = Cadre.objects.filter(village__township=townships[0], status=Cadre.Status.ACTIVE).order_by("pk")[:6]
+        for i, c in enumerate(planned):
+            start = dt.date(year, 3 + i, 1)
+            days = 10 if i == 5 else 31
+            plan_services.plan_add(cadre=c, start_date=start, end_date=start + dt.timedelta(days=days - 1),
+                                   department=offices[i % len(offices)], by=party(townships[0]))
     ctx.say("  培养与监督演示数据已就绪\n")

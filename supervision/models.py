@@ -465,3 +465,32 @@ class RecommendationOutcome(models.Model):
 
     def __str__(self):
         return f"{self.assessment} {self.get_kind_display()} {self.get_outcome_display()}"
+
+
+class AttachmentPlan(models.Model):
+    """R-58 (第十五条 乡（镇）: 制定跟班培养计划): a planned 跟班学习 period of a cadre — when and in which office;
+    R-52's check compares the days served with the days planned."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="attachment_plans")
+    start_date = models.DateField(_("计划开始日期"))
+    end_date = models.DateField(_("计划结束日期"))
+    days = models.PositiveSmallIntegerField(_("计划天数"), editable=False)
+    department = models.CharField(_("跟班科室/岗位"), max_length=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("跟班培养计划")
+        verbose_name_plural = _("跟班培养计划")
+        ordering = ["start_date", "pk"]
+        indexes = [models.Index(fields=["cadre", "start_date"])]
+        constraints = [
+            models.CheckConstraint(name="plan_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.start_date}—{self.end_date} {self.department}"

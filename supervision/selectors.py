@@ -26,6 +26,7 @@ from supervision.models import (
     AreaGroup,
     Assessment,
     Attachment,
+    AttachmentPlan,
     Commitment,
     CountyVisit,
     GroupActivity,
@@ -297,6 +298,25 @@ def attachment_shortfall(*, user, year: int, min_days: int | None = None, check_
     qs = cadre_list(user=user).filter(appointed_on__lte=dt.date(year, check_month, 1)).filter(
         Q(status=Cadre.Status.ACTIVE) | Q(left_on__gt=year_end))
     return with_attachment_days(qs, year).filter(year_days__lt=min_days).order_by("village__code", "name", "pk")
+
+
+def attachment_plan_overview(*, user, year: int, as_of: dt.date):
+    """R-58: active cadres in scope with the year's planned days, the planned days already due on ``as_of``
+    (periods that have ended), the days served, and ``behind`` (served < due) / ``short_plan`` (planned <
+    the county's minimum), set on each row by :func:`plan_flags`."""
+    plans = AttachmentPlan.objects.filter(cadre_id=OuterRef("pk"), start_date__year=year).order_by().values("cadre_id")
+    planned = plans.annotate(s=Sum("days")).values("s")
+    due = plans.filter(end_date__lt=as_of).annotate(s=Sum("days")).values("s")
+    qs = cadre_list(user=user).filter(status=Cadre.Status.ACTIVE).annotate(
+        planned_days=Coalesce(Subquery(planned, output_field=IntegerField()), Value(0)),
+        due_days=Coalesce(Subquery(due, output_field=IntegerField()), Value(0)))
+    return with_attachment_days(qs, year)
+
+
+def plan_flags(rows, *, min_days: int) -> None:
+    for c in rows:
+        c.behind = c.year_days < c.due_days
+        c.short_plan = c.planned_days < min_days
 
 
 def attachment_flag(*, user, as_of: dt.date):

@@ -4,7 +4,16 @@ from rest_framework import serializers
 from cadres.models import Cadre
 from core import limits
 from core.models import County, Township, Village
-from supervision.models import CHANGE_REASON_MAX, Assessment, Attachment, CountyVisit, Notice, NoticeEvent, Talk
+from supervision.models import (
+    CHANGE_REASON_MAX,
+    Assessment,
+    Attachment,
+    AttachmentPlan,
+    CountyVisit,
+    Notice,
+    NoticeEvent,
+    Talk,
+)
 
 
 class TalkSerializer(serializers.ModelSerializer):
@@ -185,3 +194,14 @@ class CountyVisitSerializer(serializers.ModelSerializer):
 
     def get_finding_list(self, obj) -> list[dict]:
         return [{"id": f.pk, "text": f.text, "notice": f.notice_id} for f in obj.findings.all()]
+
+
+class AttachmentPlanSerializer(serializers.ModelSerializer):
+    """R-58: one planned 跟班学习 period (``days`` computed)."""
+
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), label=_("后备干部"))
+
+    class Meta:
+        model = AttachmentPlan
+        fields = ["id", "cadre", "start_date", "end_date", "days", "department", "note"]
+        read_only_fields = ["days"]

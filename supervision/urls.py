@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from supervision import views
-from supervision.views import recommendations, visits
+from supervision.views import plans, recommendations, visits
 
 app_name = "supervision"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("attachments/", views.attachment_index, name="attachment_list"),
     path("attachments/new/", views.attachment_create, name="attachment_create"),
     path("attachments/shortfall/", views.attachment_shortfall, name="attachment_shortfall"),
+    path("attachments/plan/", plans.plan_index, name="plan_list"),
+    path("attachments/plan/cadres/<int:pk>/", plans.plan_cadre, name="plan_cadre"),
+    path("attachments/plan/<int:pk>/delete/", plans.plan_delete, name="plan_delete"),
     path("attachments/<int:pk>/", views.attachment_detail, name="attachment_detail"),
     path("attachments/<int:pk>/edit/", views.attachment_edit, name="attachment_edit"),
     path("assessments/", views.assessment_index, name="assessment_list"),
