@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 
 import django_filters
-from django.db.models import DateField, Exists, F, Func, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from attendance import permissions, policies
@@ -84,6 +84,22 @@ def leave_pending_for(*, user):
     those escalated to them because the approver was missing (issue 12 item 5: the liaison at the village,
     or the township party committee of the village's township)."""
     return leave_list(user=user).filter(permissions.decidable_q(get_scope(user)), status=S.PENDING)
+
+
+def approver_context(leave: LeaveRequest, *, as_of: dt.date) -> dict:
+    """Issue 17: what the approver weighs on a request waiting for a decision — the applicant's granted leave
+    and absence days this year, and who else in the village is away during the request."""
+    granted = (LeaveRequest.objects.filter(cadre_id=leave.cadre_id, start_date__year=as_of.year,
+                                           status__in=[S.APPROVED, S.RETURNED])
+               .exclude(pk=leave.pk).aggregate(n=Count("pk"), days=Sum("days")))
+    found = day_statuses(Cadre.objects.filter(pk=leave.cadre_id).select_related("village__township"),
+                         start=dt.date(as_of.year, 1, 1), end=as_of, as_of=as_of)
+    absent = policies.year_absence_days(found[0][2], as_of.year) if found else 0
+    others = (LeaveRequest.objects.filter(cadre__village_id=leave.cadre.village_id, status__in=[S.APPROVED, S.PENDING],
+                                          start_date__lte=leave.end_date, end_date__gte=leave.start_date)
+              .exclude(cadre_id=leave.cadre_id).select_related("cadre").order_by("start_date")[:20])
+    return {"leave_count": granted["n"], "leave_days": granted["days"] or 0, "absent_days": absent,
+            "others": list(others)}
 
 
 def leave_overdue(*, user, as_of: dt.date):

@@ -19,6 +19,7 @@ from attendance.forms import ConfirmReturnForm, DecisionForm, ExcuseForm, LeaveR
 from attendance.models import LeaveRequest
 from attendance.selectors import (
     LeaveFilter,
+    approver_context,
     attendance_limits,
     leave_approver,
     leave_list,
@@ -153,6 +154,8 @@ def leave_detail(request, pk):
                                   returned_on=leave.return_reported_on, reported_on=reported_day)
         ctx["report_lag"] = lag
         ctx["report_late"] = policies.report_is_late(lag)
+    if ctx.get("can_decide") and leave.status == S.PENDING:  # issue 17: the approver's context
+        ctx["context"] = approver_context(leave, as_of=today)
     if permissions.can_read_leave_history(scope, leave):
         ctx["history"] = history_rows(leave)
     return render(request, "attendance/leave_detail.html", ctx)
