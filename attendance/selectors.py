@@ -12,12 +12,12 @@ from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from attendance import permissions, policies
-from attendance.models import Absence, AttendanceDay, AttendanceSetting, IncapacityReport, LeaveRequest
+from attendance.models import Absence, ApproverDeputy, AttendanceDay, AttendanceSetting, IncapacityReport, LeaveRequest
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
 from core.filters import ScopedFilterSet
-from core.models import CalendarOverride, RoleAssignment, Village
+from core.models import CalendarOverride, RoleAssignment, User, Village
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import users_with_role
@@ -410,3 +410,28 @@ def villages_missing_approver(*, user):
             .annotate(has_secretary=held(Role.VILLAGE_SECRETARY), has_liaison=held(Role.TOWNSHIP_LIAISON))
             .filter(Q(has_secretary=False) | Q(has_liaison=False))
             .select_related("township").order_by("township__code", "code"))
+
+
+def deputy_choices(*, user):
+    """Issue 12 item 5, for the 审批代理 form: whom ``user`` may name a deputy for (themselves, and the approvers
+    of their township if they are its party committee), the villages where, and who may stand in (people acting
+    in those townships; the service checks the chosen one acts at the village)."""
+    scope = get_scope(user)
+    party = scope.townships_holding(Role.TOWNSHIP_PARTY)
+    own = scope.villages_holding(*policies.APPROVER_ROLES)
+    villages = Village.objects.filter(Q(pk__in=own) | Q(township_id__in=party)).order_by("code")
+    approvers = RoleAssignment.objects.filter(is_active=True, role__in=policies.APPROVER_ROLES,
+                                              village__township_id__in=party).values("user_id")
+    principals = User.objects.filter(Q(pk=user.pk) | Q(pk__in=approvers), is_active=True).order_by("username")
+    townships = villages.values("township_id")
+    staff = RoleAssignment.objects.filter(is_active=True).filter(
+        Q(role=Role.TOWNSHIP_PARTY, township_id__in=townships)
+        | Q(role__in=policies.APPROVER_ROLES, village__township_id__in=townships)).values("user_id")
+    deputies = User.objects.filter(pk__in=staff, is_active=True).exclude(pk=user.pk).order_by("username")
+    return principals, villages, deputies
+
+
+def deputy_list(*, user, villages):
+    """The namings the page shows: those at ``villages`` and those naming or naming for ``user``."""
+    return (ApproverDeputy.objects.filter(Q(village__in=villages) | Q(deputy=user) | Q(principal=user))
+            .select_related("principal", "deputy", "village", "village__township").order_by("-start_date", "-pk"))

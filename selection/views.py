@@ -153,7 +153,7 @@ def waiver_create(request, pk):
         else:
             messages.success(request, _("已登记%(n)s的禁选期豁免（%(d)s），此人可报名本批次。") % {
                 "n": waiver.name, "d": waiver.document_no})
-            return redirect(f"{rnd.get_absolute_url() if hasattr(rnd, 'get_absolute_url') else ''}" or "selection:round", pk=rnd.pk)
+            return redirect("selection:round", pk=rnd.pk)
     return render(request, "selection/form.html", {"form": form, "title": _("登记禁选期豁免"), "round": rnd})
 
 

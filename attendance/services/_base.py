@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 
-from attendance.models import ApproverDeputy, LeaveRequest
+from attendance.models import LeaveRequest
+from attendance.services.deputies import running_deputies
 from cadres.models import Cadre
-from core.dates import today as local_today
 from core.models import User
 from core.permissions import enforce_for as enforce  # noqa: F401  (the attendance services' helper)
 from core.roles import Role
@@ -34,8 +34,6 @@ def approvers(leave):
     if leave.escalated_to == Role.TOWNSHIP_PARTY:
         return users_with_role(Role.TOWNSHIP_PARTY, township=leave.cadre.village.township)
     role = leave.escalated_to or leave.approver_role
-    today = local_today()
-    deputies = ApproverDeputy.objects.filter(role=role, village_id=leave.cadre.village_id, cancelled=False,
-                                             start_date__lte=today, end_date__gte=today).values("deputy_id")
+    deputies = running_deputies(role=role, village_id=leave.cadre.village_id).values("deputy_id")
     holders = users_with_role(role, village=leave.cadre.village).values("pk")
     return User.objects.filter(Q(pk__in=holders) | Q(pk__in=deputies), is_active=True)

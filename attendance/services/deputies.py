@@ -68,15 +68,18 @@ def deputy_cancel(*, deputyship: ApproverDeputy, by) -> ApproverDeputy:
     return model_save(deputyship, by=by)
 
 
+def running_deputies(**filters):
+    """The namings in force today (not cancelled, today within their dates)."""
+    today = dates.today()
+    return ApproverDeputy.objects.filter(cancelled=False, start_date__lte=today, end_date__gte=today, **filters)
+
+
 def deputyships(user_id: int) -> list[tuple[str, int]]:
     """The ``deputyships`` hook of core.registry: (role, village id) the user stands in for today."""
-    today = dates.today()
-    return list(ApproverDeputy.objects.filter(deputy_id=user_id, cancelled=False, start_date__lte=today,
-                                              end_date__gte=today).values_list("role", "village_id"))
+    return list(running_deputies(deputy_id=user_id).values_list("role", "village_id"))
 
 
 def principal_for(leave, deputy, role: str):
     """The approver a deputy decided ``leave`` for (the naming covering today)."""
-    row = ApproverDeputy.objects.filter(deputy=deputy, role=role, village_id=leave.cadre.village_id, cancelled=False,
-                                        start_date__lte=dates.today(), end_date__gte=dates.today()).first()
+    row = running_deputies(deputy=deputy, role=role, village_id=leave.cadre.village_id).select_related("principal").first()
     return row.principal if row else None

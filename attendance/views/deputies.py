@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from attendance import policies
 from attendance.models import ApproverDeputy
+from attendance.selectors import deputy_choices, deputy_list
 from attendance.services import deputies as deputy_services
 from core.dates import today
 from core.forms import BootstrapMixin, DateInput
-from core.models import RoleAssignment, User, Village
-from core.roles import Role
+from core.models import User, Village
 from core.scope import get_scope
 from core.web import apply_errors
 
@@ -43,31 +42,13 @@ class DeputyForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-def _choices(user):
-    """Whom the user may name a deputy for, where, and who may stand in (the townships concerned)."""
-    scope = get_scope(user)
-    party = scope.townships_holding(Role.TOWNSHIP_PARTY)
-    own = scope.villages_holding(*policies.APPROVER_ROLES)
-    villages = Village.objects.filter(Q(pk__in=own) | Q(township_id__in=party)).order_by("code")
-    approvers = RoleAssignment.objects.filter(is_active=True, role__in=policies.APPROVER_ROLES,
-                                              village__township_id__in=party).values("user_id")
-    principals = User.objects.filter(Q(pk=user.pk) | Q(pk__in=approvers), is_active=True).order_by("username")
-    townships = villages.values("township_id")
-    staff = RoleAssignment.objects.filter(is_active=True).filter(
-        Q(role=Role.TOWNSHIP_PARTY, township_id__in=townships)
-        | Q(role__in=policies.APPROVER_ROLES, village__township_id__in=townships)).values("user_id")
-    deputies = User.objects.filter(pk__in=staff, is_active=True).exclude(pk=user.pk).order_by("username")
-    return principals, villages, deputies
-
-
 @login_required
 def deputy_index(request):
     scope = get_scope(request.user)
-    principals, villages, deputies = _choices(request.user)
+    principals, villages, deputies = deputy_choices(user=request.user)
     if not villages.exists() and not scope.deputy_for():
         raise PermissionDenied(_("审批代理由村党组织书记、包村领导或乡（镇）党委指定。"))
-    rows = (ApproverDeputy.objects.filter(Q(village__in=villages) | Q(deputy=request.user) | Q(principal=request.user))
-            .select_related("principal", "deputy", "village", "village__township").order_by("-start_date", "-pk")[:200])
+    rows = deputy_list(user=request.user, villages=villages)[:200]
     form = DeputyForm(request.POST or None, principals=principals, villages=villages, deputies=deputies,
                       initial={"principal": request.user.pk, "start_date": today()})
     if request.method == "POST" and form.is_valid():
@@ -87,8 +68,9 @@ def deputy_index(request):
 @login_required
 @require_POST
 def deputy_cancel(request, pk):
-    _p, villages, _d = _choices(request.user)
-    row = get_object_or_404(ApproverDeputy.objects.filter(Q(village__in=villages) | Q(principal=request.user)), pk=pk)
+    _p, villages, _d = deputy_choices(user=request.user)
+    row = get_object_or_404(deputy_list(user=request.user, villages=villages).filter(
+        Q(village__in=villages) | Q(principal=request.user)), pk=pk)
     deputy_services.deputy_cancel(deputyship=row, by=request.user)
     messages.success(request, _("已取消代理。"))
     return redirect("attendance:deputies")
