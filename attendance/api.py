@@ -1,5 +1,6 @@
-"""/api/v1/leave-requests/ (+ approve, reject, return, confirm-return, cancel), /api/v1/absences/ and
-/api/v1/attendance-days/ (API.md), and /api/v1/attendance-settings/ (issue 12 item 7)."""
+"""/api/v1/leave-requests/ (+ approve, reject, return, confirm-return, cancel), /api/v1/absences/,
+/api/v1/attendance-days/ and /api/v1/official-trips/ (+ return, R-27) (API.md), and
+/api/v1/attendance-settings/ (issue 12 item 7)."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,16 @@ from rest_framework.views import APIView
 
 from attendance import permissions, services
 from attendance.models import AttendanceDay
-from attendance.selectors import AbsenceFilter, LeaveFilter, absence_list, attendance_list, leave_list, setting_for
+from attendance.selectors import (
+    AbsenceFilter,
+    LeaveFilter,
+    TripFilter,
+    absence_list,
+    attendance_list,
+    leave_list,
+    setting_for,
+    trip_list,
+)
 from attendance.serializers import (
     AbsenceCorrectionSerializer,
     AbsenceSerializer,
@@ -25,8 +35,10 @@ from attendance.serializers import (
     ConfirmReturnSerializer,
     DecisionSerializer,
     LeaveRequestSerializer,
+    OfficialTripSerializer,
     ReasonSerializer,
     ReturnSerializer,
+    TripReturnSerializer,
 )
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
@@ -174,7 +186,33 @@ class AttendanceDayView(GenericAPIView):
         return Response(AttendanceDaySerializer(row).data)
 
 
+class OfficialTripViewSet(_CadreRowViewSet):
+    """R-27: official trips in the caller's scope (404 outside it); recorded by the village secretary or the
+    township for a cadre of their village."""
+
+    serializer_class = OfficialTripSerializer
+    filterset_class = TripFilter
+
+    def get_queryset(self):
+        return trip_list(user=self.request.user).order_by("-start_date", "-pk")
+
+    def write(self, cadre, data):
+        return services.trip_record(cadre=_in_scope(self.request, cadre), by=self.request.user, **data)
+
+    @extend_schema(request=TripReturnSerializer, responses=OfficialTripSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """R-27 as R-23: by the cadre a report of the return (the trip stays open); by the recording side
+        (village secretary, township party committee or liaison) the confirmed return (``returned``)."""
+        trip = self.get_object()
+        ser = TripReturnSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        trip = services.trip_return(trip=trip, by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(trip).data)
+
+
 router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
+router.register("official-trips", OfficialTripViewSet, basename="official-trip")
 router.register("absences", AbsenceViewSet, basename="absence")
 
 

@@ -24,6 +24,9 @@ class AttendanceConfig(AppConfig):
         nav(label=_("考勤"), url_name="attendance:grid", roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY,
                                                               Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG},
             order=31, icon="calendar3")
+        # official trips, for those who record them, the county, and a cadre (their own)
+        nav(label=_("因公外出"), url_name="attendance:trip_list", order=31, icon="briefcase",
+            roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG, Role.CADRE})
         # issue 12 item 4: the absences (and how close each cadre is to the thresholds) for those who act on them
         nav(label=_("缺勤与旷工"), url_name="attendance:absences",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG}, order=33,

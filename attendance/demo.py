@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from attendance import services
-from attendance.models import ApproverDeputy, AttendanceDay, LeaveRequest
+from attendance.models import ApproverDeputy, AttendanceDay, LeaveRequest, OfficialTrip
 from attendance.services import deputies as deputy_services
 from attendance.services._base import approvers
 from cadres.models import Cadre
@@ -115,3 +115,34 @@ def _deputy(ctx: DemoContext, cadres) -> None:
                                 start_date=ctx.today - dt.timedelta(days=2), end_date=ctx.today + dt.timedelta(days=7),
                                 note="参加市委党校乡镇干部培训班", by=liaison)
     ctx.say(f"  审批代理：{village.name}的包村领导外出培训，{sec}代为审批\n")
+
+
+@demo_step(order=31)
+def official_trips(ctx: DemoContext) -> None:
+    """R-27: three trips in the demo county — one under way, one closed, one past its end and not back."""
+    if OfficialTrip.objects.filter(cadre__village__township__county=ctx.county).exists():
+        return
+    county_id, today = ctx.county.pk, ctx.today
+    busy = LeaveRequest.objects.filter(status__in=["approved", "returned", "pending"]).values("cadre_id")
+    cadres = list(Cadre.objects.filter(village__township__county=ctx.county, status=Cadre.Status.ACTIVE,
+                                       user__isnull=False).exclude(pk__in=busy)
+                  .select_related("village__township", "user").order_by("-village__code", "pk")[:3])
+    recorders = [users_with_role(Role.VILLAGE_SECRETARY, village=c.village).first()
+                 or users_with_role(Role.TOWNSHIP_PARTY, township=c.village.township).first() for c in cadres]
+    if len(cadres) < 3 or None in recorders:
+        return
+    back = _workdays_before(today, 12, county_id)
+    ahead = _workdays_after(today, 3, county_id)
+    # under way: county training, recorded by the secretary
+    services.trip_record(cadre=cadres[0], by=recorders[0], purpose="参加县委组织部村级后备干部集中轮训",
+                         destination="县委党校", start_date=back[-1], end_date=ahead[1])
+    # closed: back on time, reported by the cadre and confirmed by the secretary
+    trip = services.trip_record(cadre=cadres[1], by=recorders[1], purpose="到县农业农村局报送高标准农田项目材料",
+                                destination="县农业农村局", start_date=back[-4], end_date=back[-3])
+    services.trip_report_return(trip=trip, by=cadres[1].user, returned_on=back[-2])
+    services.trip_confirm_return(trip=trip, by=recorders[1])
+    # past its end, not back: the following working days are overstay (逾期不归) until the return is confirmed
+    services.trip_record(cadre=cadres[2], by=recorders[2], purpose="赴市里学习乡村旅游经验",
+                         destination="市文化和旅游局", start_date=back[4], end_date=back[7])
+    services.notify_overdue_trips(as_of=today)
+    ctx.say("  因公外出演示数据：3 条（外出中 1、已返岗 1、逾期未返岗 1）\n")

@@ -217,3 +217,52 @@ class AttendanceSettingForm(BootstrapMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass  # the service validates
+
+
+class TripForm(BootstrapMixin, forms.Form):
+    """R-27: a trip recorded by the village secretary or the township for a cadre of their village."""
+
+    cadre = forms.ModelChoiceField(label=_("外出人"), queryset=None)
+    purpose = forms.CharField(max_length=limits.REASON, label=_("外出事由"), widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("如：参加县委组织部集中培训、到县农业农村局办理项目申报"))
+    destination = forms.CharField(max_length=100, label=_("外出地点"), required=False)
+    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+        only = list(cadres[:2]) if cadres is not None else []
+        if len(only) == 1:
+            self.fields["cadre"].initial = only[0].pk
+        self._style()
+
+
+class TripReturnForm(BootstrapMixin, forms.Form):
+    returned_on = forms.DateField(label=_("返岗日期"), widget=DateInput())
+    reason = forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("返岗日期比今天早3个工作日以上时必填：为何没有及时报告。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class TripConfirmForm(BootstrapMixin, forms.Form):
+    returned_on = forms.DateField(label=_("确认返岗日期"), widget=DateInput())
+    note = forms.CharField(max_length=limits.REASON, label=_("确认意见"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("与报告的日期不同时必填：更正的依据（例如考勤记录、走访核实）。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class TripCancelForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(max_length=limits.REASON, label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -305,3 +305,56 @@ class ApproverDeputy(models.Model):
 
     def __str__(self):
         return f"{self.deputy} 代 {self.principal}（{self.get_role_display()}，{self.start_date}～{self.end_date}）"
+
+
+class OfficialTrip(models.Model):
+    """R-27: official business away from the village (因公外出), recorded by the village secretary or the
+    township (party committee, liaison). Its working days count as official business; after its end, until
+    the recording side confirms the return, the working days are overstay exactly as after a leave (R-23)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("外出中")
+        RETURNED = "returned", _("已返岗")
+        CANCELLED = "cancelled", _("已取消")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="official_trips")
+    purpose = limits.text_field(_("外出事由"), limits.REASON)
+    destination = models.CharField(_("外出地点"), max_length=100, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN,
+                              editable=False, db_index=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    returned_on = models.DateField(_("返岗日期"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("返岗确认人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    confirmed_at = models.DateTimeField(_("返岗确认时间"), null=True, blank=True, editable=False)
+    #: R-27 as R-23: the cadre's report of the return, until the recording side confirms it
+    return_reported_on = models.DateField(_("报告返岗日期"), null=True, blank=True, editable=False)
+    return_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("返岗报告人"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    return_reported_at = models.DateTimeField(_("返岗报告时间"), null=True, blank=True, editable=False)
+    return_report_reason = limits.text_field(_("补报原因"), limits.REASON, blank=True, editable=False)
+    return_note = limits.text_field(_("返岗确认意见"), limits.REASON, blank=True, editable=False)
+    cancel_reason = limits.text_field(_("取消原因"), limits.REASON, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("因公外出")
+        verbose_name_plural = _("因公外出")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["cadre", "status", "start_date"])]
+        constraints = [
+            models.CheckConstraint(name="trip_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.start_date}～{self.end_date} {self.purpose[:20]}"
+
+    @property
+    def return_pending(self) -> bool:
+        """R-27: a return was reported and waits for the recording side's confirmation."""
+        return self.status == self.Status.OPEN and self.return_reported_on is not None

@@ -36,6 +36,10 @@ SETTINGS_ROLES = frozenset({Role.COUNTY_ORG})
 CHECK_ROLES = frozenset({Role.COUNTY_ORG, Role.TOWNSHIP_PARTY})
 #: R-23 记录备案: who downloads a village's leave register
 REGISTER_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG})
+#: R-27: who records an official trip (因公外出) for a cadre of their village, and confirms its return
+TRIP_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY})
+#: R-27: who reads the trips of their scope (a cadre reads their own)
+TRIP_READERS = frozenset({*TRIP_ROLES, Role.COUNTY_ORG})
 
 
 def is_own(scope, cadre) -> bool:
@@ -191,6 +195,56 @@ def leave_actions(scope, leave, *, today: dt.date) -> dict[str, bool]:
         "can_confirm_return": leave.status == S.APPROVED and leave.start_date <= today and can_confirm_return(scope, leave),
         "can_excuse": leave.status in (S.APPROVED, S.RETURNED) and can_excuse_overstay(scope, leave),
         "can_extend": leave.status == S.APPROVED and can_extend_leave(scope, leave),
+    }
+
+
+# -- official trips (R-27) ---------------------------------------------------------------------
+
+def can_record_trip(scope, cadre) -> bool:
+    """R-27: the village secretary, or the township (party committee, liaison of the village), records a
+    trip for a cadre of the village; never a cadre for themselves."""
+    return not is_own(scope, cadre) and scope.can(TRIP_ROLES, village=cadre.village)
+
+
+def records_trips(scope) -> bool:
+    """The user records trips somewhere (the list offers 登记外出, the form opens)."""
+    return scope.has_any(*TRIP_ROLES)
+
+
+def reads_trips(scope) -> bool:
+    """R-27: the trip list opens for the village, the township, the county and a cadre (their own trips)."""
+    return scope.has_any(*TRIP_READERS) or bool(scope.cadre_ids)
+
+
+def can_report_trip_return(scope, trip) -> bool:
+    """R-27 as R-23: the cadre reports being back; the report is not the return until it is confirmed."""
+    return is_own(scope, trip.cadre)
+
+
+def can_confirm_trip_return(scope, trip) -> bool:
+    """R-27 as R-23: the recording side (the village secretary, the township party committee or liaison of
+    the village) records the return, confirming or correcting a report. Never the cadre for themselves."""
+    return not is_own(scope, trip.cadre) and scope.can(TRIP_ROLES, village=trip.cadre.village)
+
+
+def can_cancel_trip(scope, trip) -> bool:
+    """R-27: a trip recorded in error is cancelled (with a reason) by the recording side."""
+    return can_confirm_trip_return(scope, trip)
+
+
+def can_read_trip_history(scope, trip) -> bool:
+    """The old values of a trip (who recorded, reported, confirmed), for the county as a leave's history."""
+    return scope.can(CALENDAR_ROLES, village=trip.cadre.village)
+
+
+def trip_actions(scope, trip, *, today: dt.date) -> dict[str, bool]:
+    """What the trip page offers the user now: each action allowed by role and by the trip's state."""
+    is_open = trip.status == trip.Status.OPEN
+    started = trip.start_date <= today
+    return {
+        "can_report_return": is_open and started and can_report_trip_return(scope, trip),
+        "can_confirm_return": is_open and started and can_confirm_trip_return(scope, trip),
+        "can_cancel": is_open and can_cancel_trip(scope, trip),
     }
 
 

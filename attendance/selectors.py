@@ -8,14 +8,25 @@ import json
 from collections import defaultdict
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from attendance import permissions, policies
-from attendance.models import Absence, ApproverDeputy, AttendanceDay, AttendanceSetting, IncapacityReport, LeaveRequest
+from attendance.models import (
+    Absence,
+    ApproverDeputy,
+    AttendanceDay,
+    AttendanceSetting,
+    IncapacityReport,
+    LeaveRequest,
+    OfficialTrip,
+)
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core import calendar
+from core.dates import month_bounds, parse_month
 from core.filters import ScopedFilterSet
 from core.models import CalendarOverride, RoleAssignment, User, Village
 from core.roles import Role
@@ -23,6 +34,7 @@ from core.scope import get_scope
 from core.selectors import users_with_role
 
 S = LeaveRequest.Status
+T = OfficialTrip.Status
 
 _CADRE_PATHS = ("cadre", "cadre__village", "cadre__village__township")
 
@@ -127,6 +139,18 @@ def incapacity_list(*, user):
         *_CADRE_PATHS, "recorded_by")
 
 
+def trip_list(*, user):
+    """R-27: official trips in the caller's scope; a cadre sees only their own."""
+    scope = get_scope(user)
+    return OfficialTrip.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+        *_CADRE_PATHS, "recorded_by", "confirmed_by", "return_reported_by")
+
+
+def trip_overdue(*, user, as_of: dt.date):
+    """R-27: open trips in scope whose end has passed without a confirmed return."""
+    return trip_list(user=user).filter(status=T.OPEN, end_date__lt=as_of)
+
+
 def calendar_override_list(*, user):
     scope = get_scope(user)
     if scope.is_superuser:
@@ -154,6 +178,39 @@ class AbsenceFilter(ScopedFilterSet):
         fields = ["q", "township", "village", "kind", "excused", "cadre"]
 
 
+def _validate_month(value):
+    try:
+        parse_month(value)
+    except (ValueError, TypeError):
+        raise ValidationError(_("月份格式为 YYYY-MM，例如 2026-03。")) from None
+
+
+class TripFilter(ScopedFilterSet):
+    """R-27: the trip list's search (name, village, purpose) and filters; the page and the API share it."""
+
+    search_fields = ("cadre__name", "cadre__village__name", "purpose")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=T.choices)
+    month = django_filters.CharFilter(label=_("月份（如 2026-03）"), method="filter_month", validators=[_validate_month],
+                                      help_text=_("YYYY-MM，列出这个月内有外出日的记录"))
+    overdue = django_filters.BooleanFilter(label=_("逾期未返岗"), method="filter_overdue")
+
+    class Meta:
+        model = OfficialTrip
+        fields = ["q", "township", "village", "status", "month", "overdue", "cadre"]
+
+    def filter_month(self, queryset, name, value: str):
+        if not value:
+            return queryset
+        first, last = month_bounds(*parse_month(value))
+        return queryset.filter(start_date__lte=last, end_date__gte=first)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        cond = Q(status=T.OPEN, end_date__lt=timezone.localdate())
+        return queryset.filter(cond) if value else queryset.exclude(cond)
+
+
 class IncapacityFilter(ScopedFilterSet):
     class Meta:
         model = IncapacityReport
@@ -176,23 +233,41 @@ def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, l
 
 def _leave_rows(ids, *, start: dt.date, end: dt.date):
     """The approved and returned leave of these cadres that can cover a day of, or overstay into, the
-    window — and any leave following an unreturned one (it caps that one's overstay: an extension)."""
+    window — and any leave following an unreturned leave or trip (it caps that one's overstay: an extension)."""
     follows_open = Exists(LeaveRequest.objects.filter(cadre_id=OuterRef("cadre_id"), status=S.APPROVED,
+                                                      end_date__lt=OuterRef("start_date")))
+    follows_trip = Exists(OfficialTrip.objects.filter(cadre_id=OuterRef("cadre_id"), status=T.OPEN,
                                                       end_date__lt=OuterRef("start_date")))
     return list(LeaveRequest.objects.filter(cadre_id__in=ids, status__in=[S.APPROVED, S.RETURNED],
                                             start_date__lte=end)
-                .filter(Q(end_date__gte=start) | Q(status=S.APPROVED) | Q(returned_on__gte=start) | follows_open)
+                .filter(Q(end_date__gte=start) | Q(status=S.APPROVED) | Q(returned_on__gte=start) | follows_open
+                        | follows_trip)
                 .order_by("cadre_id", "start_date", "pk")
                 .values_list("pk", "cadre_id", "start_date", "end_date", "returned_on", "overstay_reason"))
 
 
-def _day_facts(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
-    """What is recorded about each cadre's working days (R-24), and each leave's overstay days (R-23):
-    ``(workdays_by_county, {cadre_id: DayFacts}, {leave_id: set of overstay days})``. Constant queries.
+def _trip_rows(ids, *, start: dt.date, end: dt.date):
+    """R-27: the open and returned trips of these cadres that can cover a day of, or overstay into, the
+    window — and any trip following an unreturned leave or trip (it caps that one's overstay)."""
+    follows_open = (Exists(OfficialTrip.objects.filter(cadre_id=OuterRef("cadre_id"), status=T.OPEN,
+                                                       end_date__lt=OuterRef("start_date")))
+                    | Exists(LeaveRequest.objects.filter(cadre_id=OuterRef("cadre_id"), status=S.APPROVED,
+                                                         end_date__lt=OuterRef("start_date"))))
+    return list(OfficialTrip.objects.filter(cadre_id__in=ids, status__in=[T.OPEN, T.RETURNED], start_date__lte=end)
+                .filter(Q(end_date__gte=start) | Q(status=T.OPEN) | Q(returned_on__gte=start) | follows_open)
+                .order_by("cadre_id", "start_date", "pk")
+                .values_list("pk", "cadre_id", "start_date", "end_date", "returned_on"))
 
-    Overstay runs from the working day after the leave's end until the day before its *confirmed* return
-    (``returned_on``; a return only reported is not one) or ``as_of``, and stops where the cadre's next
-    approved leave begins (an extension)."""
+
+def _day_facts(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
+    """What is recorded about each cadre's working days (R-24), each leave's overstay days (R-23) and each
+    official trip's (R-27): ``(workdays_by_county, {cadre_id: DayFacts}, {leave_id: set of overstay days},
+    {trip_id: set of overstay days})``. Constant queries.
+
+    Overstay runs from the working day after the leave's (or trip's) end until the day before its
+    *confirmed* return (``returned_on``; a return only reported is not one) or ``as_of``, and stops where the
+    cadre's next approved leave or recorded trip begins (an extension). A trip's own days count as official
+    business (R-27)."""
     ids = [c.pk for c in cadres]
     county_ids = {c.village.township.county_id for c in cadres}
     workdays_by_county = _workdays_by_county(county_ids, start, end)
@@ -215,19 +290,37 @@ def _day_facts(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
         days = policies.days_between(workdays, a, b)
         (facts[cadre_id].excused if excused else facts[cadre_id].absent).update(days)
     leaves = _leave_rows(ids, start=start, end=end)
+    trips = _trip_rows(ids, start=start, end=end)
+    starts: dict[int, list[dt.date]] = defaultdict(list)  # every leave's and trip's first day, per cadre
+    for row in leaves:
+        starts[row[1]].append(row[2])
+    for row in trips:
+        starts[row[1]].append(row[2])
+
+    def next_start(cadre_id, after):
+        return min((d for d in starts[cadre_id] if d > after), default=None)
+
     overstay_by_leave: dict[int, set] = {}
-    for i, (pk, cadre_id, a, b, returned_on, overstay_reason) in enumerate(leaves):
+    for pk, cadre_id, a, b, returned_on, overstay_reason in leaves:
         workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
         f = facts[cadre_id]
         f.leave |= policies.leave_covered_days(workdays, start=a, end=b, returned_on=returned_on)
-        next_start = next((row[2] for row in leaves[i + 1:] if row[1] == cadre_id and row[2] > b), None)
         over = policies.cap_overstay(policies.overstay_days(workdays, end=b, returned_on=returned_on, as_of=as_of),
-                                     next_start=next_start)
+                                     next_start=next_start(cadre_id, b))
         overstay_by_leave[pk] = over
         f.overstay |= over
         if overstay_reason:
             f.excused |= over
-    return workdays_by_county, facts, overstay_by_leave
+    overstay_by_trip: dict[int, set] = {}
+    for pk, cadre_id, a, b, returned_on in trips:  # R-27: official business, then overstay as after a leave
+        workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
+        f = facts[cadre_id]
+        f.present |= policies.leave_covered_days(workdays, start=a, end=b, returned_on=returned_on)
+        over = policies.cap_overstay(policies.overstay_days(workdays, end=b, returned_on=returned_on, as_of=as_of),
+                                     next_start=next_start(cadre_id, b))
+        overstay_by_trip[pk] = over
+        f.overstay |= over
+    return workdays_by_county, facts, overstay_by_leave, overstay_by_trip
 
 
 def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_absent_days: int = 0):
@@ -241,7 +334,7 @@ def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_ab
     cadres = list(cadres)
     if not cadres:
         return []
-    workdays_by_county, facts, _over = _day_facts(cadres, start=start, end=end, as_of=as_of)
+    workdays_by_county, facts, _over, _trips = _day_facts(cadres, start=start, end=end, as_of=as_of)
     out = []
     for cadre in cadres:
         f = facts[cadre.pk]
@@ -263,7 +356,7 @@ def leave_overstay(leave, *, as_of: dt.date) -> dict:
     last = as_of if leave.returned_on is None else min(as_of, leave.returned_on - dt.timedelta(days=1))
     if last < first or leave.status not in (S.APPROVED, S.RETURNED):
         return {"days": [], "excused": []}
-    workdays_by_county, facts, over = _day_facts([cadre], start=first, end=last, as_of=as_of)
+    workdays_by_county, facts, over, _trips = _day_facts([cadre], start=first, end=last, as_of=as_of)
     workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id], first, last)
     statuses = policies.classify_days(workdays, facts[cadre.pk])
     mine = over.get(leave.pk, set())
@@ -278,13 +371,43 @@ def open_overstay_leave(cadre, days, *, as_of: dt.date):
     days = sorted(days)
     if not days:
         return None
-    _w, _facts, over = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
+    _w, _facts, over, _trips = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
     wanted = set(days)
     hit = [pk for pk, spans in over.items() if spans & wanted]
     if not hit:
         return None
     return (LeaveRequest.objects.filter(pk__in=hit, status=S.APPROVED).select_related("cadre__village__township")
             .order_by("end_date", "pk").first())
+
+
+def trip_overstay(trip, *, as_of: dt.date) -> list[dt.date]:
+    """R-27 for one trip, read from the same day statuses as the grid and the R-25 job: the sorted overstay
+    days counted as absence (working days after its end until its confirmed return or ``as_of``, less the
+    days a following leave or trip covers and days excused otherwise)."""
+    cadre = trip.cadre
+    first = trip.end_date + dt.timedelta(days=1)
+    last = as_of if trip.returned_on is None else min(as_of, trip.returned_on - dt.timedelta(days=1))
+    if last < first or trip.status == T.CANCELLED:
+        return []
+    workdays_by_county, facts, _over, over = _day_facts([cadre], start=first, end=last, as_of=as_of)
+    workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id], first, last)
+    statuses = policies.classify_days(workdays, facts[cadre.pk])
+    return sorted(d for d in over.get(trip.pk, set()) if statuses.get(d) == policies.ABSENT)
+
+
+def trip_days(cadres, *, start: dt.date, end: dt.date) -> set[tuple[int, dt.date]]:
+    """R-27: ``{(cadre_id, day)}`` of the days from ``start`` to ``end`` covered by a recorded trip (open or
+    returned; a cadre back early is at work from the confirmed return) — the grid shows them as 公."""
+    out = set()
+    for cadre_id, a, b, returned_on in OfficialTrip.objects.filter(
+            cadre__in=cadres, status__in=[T.OPEN, T.RETURNED], start_date__lte=end, end_date__gte=start
+    ).values_list("cadre_id", "start_date", "end_date", "returned_on"):
+        last = b if returned_on is None or returned_on > b else returned_on - dt.timedelta(days=1)
+        day = max(a, start)
+        while day <= min(last, end):
+            out.add((cadre_id, day))
+            day += dt.timedelta(days=1)
+    return out
 
 
 class _NextWorkday(Func):
@@ -322,7 +445,8 @@ class _NextWorkday(Func):
 
 def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None, min_absent_days: int = 0):
     """R-25: day statuses of every active cadre (of ``cadres``, default all) who has any absence signal
-    in the window: a 旷工 mark, an absence range, or an approved leave past its end (overstay).
+    in the window: a 旷工 mark, an absence range, or an approved leave or official trip past its end
+    (overstay, R-23/R-27).
     Constant number of queries.
 
     Overstay needs a working day after the leave's end: a leave ending on Friday and returned on Monday
@@ -341,9 +465,18 @@ def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=Non
         | Q(status=S.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start,
             next_workday__lt=F("returned_on"), next_workday__lte=as_of)
     ).filter(overstay_reason="").values("cadre_id")
+    # R-27: a trip past its end without a confirmed return is a signal exactly as a leave is
+    trip_overstayed = OfficialTrip.objects.alias(
+        next_workday=_NextWorkday(F("end_date"), start=start, end=end, days=list(maybe_work))
+    ).filter(
+        Q(status=T.OPEN, end_date__lt=as_of, next_workday__lte=as_of)
+        | Q(status=T.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start,
+            next_workday__lt=F("returned_on"), next_workday__lte=as_of)
+    ).values("cadre_id")
     base = Cadre.objects.all() if cadres is None else cadres
     cadres = base.filter(status=Cadre.Status.ACTIVE).filter(
-        Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed)).select_related("village__township__county")
+        Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed) | Q(pk__in=trip_overstayed)
+    ).select_related("village__township__county")
     return day_statuses(cadres, start=start, end=end, as_of=as_of, min_absent_days=min_absent_days)
 
 

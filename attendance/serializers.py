@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from attendance.models import Absence, AttendanceDay, AttendanceSetting, Half, LeaveRequest
+from attendance.models import Absence, AttendanceDay, AttendanceSetting, Half, LeaveRequest, OfficialTrip
 from cadres.models import Cadre
 from core import limits
 
@@ -133,3 +133,38 @@ class AttendanceMonthQuerySerializer(serializers.Serializer):
     cadre = serializers.IntegerField(min_value=1, max_value=2**31 - 1, label=_("后备干部"))
     month = serializers.RegexField(r"^\d{4}-\d{2}$", label=_("月份"), help_text=_("格式 YYYY-MM，例如 2026-03"),
                                    error_messages={"invalid": _("月份格式为 YYYY-MM，例如 2026-03。")})
+
+
+class OfficialTripSerializer(serializers.ModelSerializer):
+    """R-27 (API.md): ``{id, cadre, purpose, start_date, end_date, status, returned_on (ro)}`` and, added, the
+    report of the return waiting for confirmation."""
+
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    purpose = serializers.CharField(max_length=limits.REASON)
+    destination = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=OfficialTrip.Status.choices, read_only=True)
+    returned_on = serializers.DateField(read_only=True)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    village = serializers.IntegerField(source="cadre.village_id", read_only=True)
+    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    return_reported_on = serializers.DateField(read_only=True)
+    return_report_reason = serializers.CharField(read_only=True)
+    return_pending = serializers.BooleanField(read_only=True)
+    confirmed_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    return_note = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = OfficialTrip
+        fields = ["id", "cadre", "cadre_name", "village", "purpose", "destination", "start_date", "end_date", "status",
+                  "returned_on", "recorded_by", "created_at", "return_reported_on", "return_report_reason",
+                  "return_pending", "confirmed_by", "return_note"]
+        read_only_fields = ["created_at"]
+
+
+class TripReturnSerializer(serializers.Serializer):
+    returned_on = serializers.DateField(required=False, allow_null=True, default=None, label=_("返岗日期"),
+                                        help_text=_("本人报告时必填；确认方省略则按报告的日期确认"))
+    reason = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",
+                                   label=_("补报原因"), help_text=_("返岗日期比报告当天早3个工作日以上时必填"))
+    note = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",
+                                 label=_("确认意见"), help_text=_("确认方更正报告的返岗日期时必填"))

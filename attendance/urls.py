@@ -1,7 +1,7 @@
 from django.urls import path
 
 from attendance import views
-from attendance.views import deputies
+from attendance.views import deputies, trips
 
 app_name = "attendance"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("leave/<int:pk>/return/confirm/", views.leave_return_confirm, name="leave_return_confirm"),
     path("leave/<int:pk>/excuse/", views.leave_excuse, name="leave_excuse"),
     path("leave/<int:pk>/pdf/", views.leave_pdf, name="leave_pdf"),
+    path("trips/", trips.trip_index, name="trip_list"),
+    path("trips/new/", trips.trip_create, name="trip_create"),
+    path("trips/<int:pk>/", trips.trip_detail, name="trip_detail"),
+    path("trips/<int:pk>/return/", trips.trip_return, name="trip_return"),
+    path("trips/<int:pk>/return/confirm/", trips.trip_return_confirm, name="trip_return_confirm"),
+    path("trips/<int:pk>/cancel/", trips.trip_cancel, name="trip_cancel"),
     path("grid/", views.attendance_grid, name="grid"),
     path("grid/mark/", views.attendance_mark, name="mark"),
     path("absences/", views.absence_index, name="absences"),

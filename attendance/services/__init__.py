@@ -5,7 +5,7 @@ Each function takes ``by`` (the acting user, None for the system/demo), enforces
 (ValidationError → 400, field by field), locks rows that must not race (``select_for_update``; a lost
 race is a Conflict → 409) and records who did it in the history (``core.services.model_save``).
 
-By topic: ``leave`` (R-21…R-23), ``records`` (calendar R-20, attendance and absences R-24, incapacity
+By topic: ``leave`` (R-21…R-23), ``trips`` (R-27), ``records`` (calendar R-20, attendance and absences R-24, incapacity
 R-26), ``jobs`` (the daily checks R-23/R-25), ``settings`` (the county's values, issue 12 item 7).
 The public names are importable from here.
 """
@@ -42,6 +42,14 @@ from attendance.services.records import (
     recheck_absence_cases,
 )
 from attendance.services.settings import attendance_setting_update
+from attendance.services.trips import (
+    notify_overdue_trips,
+    trip_cancel,
+    trip_confirm_return,
+    trip_record,
+    trip_report_return,
+    trip_return,
+)
 
 __all__ = [
     "attendance_setting_update",
@@ -50,4 +58,5 @@ __all__ = [
     "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days",
     "leave_excuse_overstay", "leave_reject", "leave_return", "leave_return_and_mark", "leave_return_confirm",
     "leave_submit", "notify_overdue_returns", "recheck_absence_cases", "run_daily_checks", "run_daily_checks_now",
+    "notify_overdue_trips", "trip_cancel", "trip_confirm_return", "trip_record", "trip_report_return", "trip_return",
 ]

@@ -15,6 +15,7 @@ from attendance.models import LeaveRequest
 from attendance.selectors import absence_statuses, day_statuses, limits_by_county
 from attendance.services._base import S, approvers, enforce, leave_url
 from attendance.services.leave import escalate_orphaned_leaves
+from attendance.services.trips import notify_overdue_trips
 from cadres.models import Cadre, DisciplineCase
 from cadres.services import discipline_case_open, discipline_case_track_absence
 from core import calendar
@@ -176,13 +177,14 @@ def _url(name: str, pk: int) -> str:
 
 
 def run_daily_checks(*, as_of: dt.date | None = None) -> int:
-    """R-23 + R-25, the daily job, in ONE transaction: a job killed midway leaves no case without its
+    """R-23 + R-25 (+ R-27 overdue trips), the daily job, in ONE transaction: a job killed midway leaves no case without its
     notices (a rerun would never send them), and the rerun (core.jobs catch-up) does the whole day again."""
     as_of = as_of or timezone.localdate()
     try:
         with transaction.atomic():
             escalate_orphaned_leaves()
             notify_overdue_returns(as_of=as_of)
+            notify_overdue_trips(as_of=as_of)  # R-27
             return check_absence_thresholds(as_of=as_of)
     except IntegrityError:  # pragma: no cover - two workers at once: the other one opened it
         return 0

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
-from attendance.models import Half, LeaveRequest
+from attendance.models import Half, LeaveRequest, OfficialTrip
 from attendance.selectors import leave_approver, staffed_approver_roles
 from attendance.services._base import S, approvers, county_id, enforce, leave_url, lock_leave
 from attendance.services.deputies import principal_for
@@ -69,6 +69,12 @@ def _validate_leave(*, cadre, start_date, end_date, start_half, end_half, reason
         raise ValidationError({"end_date": [_(
             "%(a)s 至 %(b)s 没有工作日（都是周末或节假日），不需要请假。请检查起止日期。") % {
             "a": start_date, "b": end_date}]})
+    trip = (OfficialTrip.objects.filter(cadre=cadre, status__in=[OfficialTrip.Status.OPEN, OfficialTrip.Status.RETURNED],
+                                        start_date__lte=end_date, end_date__gte=start_date).order_by("start_date").first())
+    if trip is not None:  # a day is official business or leave, not both
+        raise ValidationError({"start_date": [_(
+            "这段时间已登记因公外出（%(a)s 至 %(b)s，%(p)s），不能同时请假。") % {
+            "a": trip.start_date, "b": trip.end_date, "p": trip.purpose}]})
     mine = (_half_key(start_date, start_half), _half_key(end_date, end_half))
     others = LeaveRequest.objects.filter(cadre=cadre, status__in=[S.PENDING, S.APPROVED, S.RETURNED],
                                          start_date__lte=end_date, end_date__gte=start_date)

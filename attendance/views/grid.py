@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from attendance import permissions, policies, services
 from attendance.models import AttendanceDay
-from attendance.selectors import day_statuses, open_overstay_leave
+from attendance.selectors import day_statuses, open_overstay_leave, trip_days
 from attendance.views._common import month_param, own_cadre
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
@@ -39,7 +39,7 @@ LABELS = {"present": gettext_lazy("勤"), "official": gettext_lazy("公"), "abse
           OFF: gettext_lazy("休")}
 
 
-def _card(cadre, statuses, marks, workdays, first, last, today):
+def _card(cadre, statuses, marks, workdays, first, last, today, trips=frozenset()):
     """One cadre's month as weeks of cells; each working day shows the one R-24 status of
     ``day_statuses`` (``policies.grid_kind``), a day off shows 休."""
     counts = {"present": 0, "official": 0, "absent": 0, "leave": 0}
@@ -53,7 +53,10 @@ def _card(cadre, statuses, marks, workdays, first, last, today):
                 if day not in workdays:
                     cell["kind"] = OFF
                 else:
-                    cell["kind"] = policies.grid_kind(statuses.get(day), mark.status if mark else None)
+                    # R-27: a day of a recorded official trip is official business (公), whatever the mark
+                    on_trip = (cadre.pk, day) in trips
+                    cell["kind"] = policies.grid_kind(statuses.get(day), AttendanceDay.Status.OFFICIAL if on_trip
+                                                      else (mark.status if mark else None))
                     cell["note"] = mark.note if mark else ""
                 cell["editable"] = (day in workdays and day <= today and cell["kind"] != policies.LEAVE
                                     and day >= cadre.appointed_on)
@@ -79,7 +82,8 @@ def _grid_context(request, village, year, month, cadres=None):
         cadre__in=cadres, date__gte=first, date__lte=last)}
     overrides = calendar.overrides(village.township.county_id, first, last)
     workdays = set(calendar.working_days(first, last, county_overrides=overrides))
-    cards = [_card(c, statuses.get(c.pk, {}), marks, workdays, first, last, today) for c in cadres]
+    trips = trip_days(cadres, start=first, end=last)
+    cards = [_card(c, statuses.get(c.pk, {}), marks, workdays, first, last, today, trips) for c in cadres]
     return {"village": village, "year": year, "month": month, "cards": cards, "today": today,
             "prev": f"{first - relativedelta(months=1):%Y-%m}", "next": f"{first + relativedelta(months=1):%Y-%m}",
             "official_year": calendar.year_is_official(year),
