@@ -201,7 +201,7 @@ def test_job_query_count_does_not_grow_with_cadres(world, django_assert_max_num_
 
     days = workdays_from(D(2026, 3, 2), 10)
     mark(world.cadre, days)
-    with django_assert_max_num_queries(14) as few:  # + the counties' settings (issue 12 item 7) + the open cases re-checked (item 3)
+    with django_assert_max_num_queries(16) as few:  # + the counties' settings (issue 12 item 7) + the open cases re-checked (item 3) + the trips (R-27: their rows, the overdue notice)
         assert run(days[-1]) == 0
     for _ in range(15):
         c = CadreFactory(village=world.village2)
