@@ -395,6 +395,18 @@ def trip_overstay(trip, *, as_of: dt.date) -> list[dt.date]:
     return sorted(d for d in over.get(trip.pk, set()) if statuses.get(d) == policies.ABSENT)
 
 
+def open_overstay_trip(cadre, days, *, as_of: dt.date):
+    """R-27: the cadre's open trip whose overstay covers one of ``days`` (marking such a day present means
+    the cadre is back: the return is confirmed on the trip first). None when there is none."""
+    days = sorted(days)
+    if not days:
+        return None
+    _w, _facts, _over, over = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
+    wanted = set(days)
+    hit = [pk for pk, spans in over.items() if spans & wanted]
+    return OfficialTrip.objects.filter(pk__in=hit, status=T.OPEN).order_by("end_date", "pk").first() if hit else None
+
+
 def trip_days(cadres, *, start: dt.date, end: dt.date) -> set[tuple[int, dt.date]]:
     """R-27: ``{(cadre_id, day)}`` of the days from ``start`` to ``end`` covered by a recorded trip (open or
     returned; a cadre back early is at work from the confirmed return) — the grid shows them as 公."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from attendance import permissions, policies, services
 from attendance.models import AttendanceDay
-from attendance.selectors import day_statuses, open_overstay_leave, trip_days
+from attendance.selectors import day_statuses, open_overstay_leave, open_overstay_trip, trip_days
 from attendance.views._common import month_param, own_cadre
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
@@ -199,6 +199,11 @@ def attendance_mark(request):
             return _mark_response(request, village, cadre, days, prompt=_return_prompt(
                 request, leave, cadre, days, status, returned_on=returned_on, reason=reason, error=text))
         return _mark_response(request, village, cadre, days)
+    trip = open_overstay_trip(cadre, past, as_of=today) if working else None
+    if trip is not None:  # the days after an unclosed trip stay overstay until its return is confirmed
+        return _mark_response(request, village, cadre, days, error=_(
+            "%(n)s的因公外出已于%(d)s结束，尚未确认返岗，这些天按逾期不归计算。请先在因公外出记录中确认返岗日期，再记考勤。") % {
+            "n": cadre.name, "d": trip.end_date})
     error = None
     try:
         services.attendance_mark(cadre=cadre, dates=days, status=status, by=request.user, excused=excused,

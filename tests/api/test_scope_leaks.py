@@ -53,7 +53,8 @@ def test_township_sees_only_its_own_villages(demo, api):
     township = Township.objects.get(code="350423100")  # 龙津镇
     client = api(user_with_role(Role.TOWNSHIP_PARTY, township))
     own_villages = set(township.villages.values_list("pk", flat=True))
-    for prefix in ("cadres", "leave-requests", "absences", "talks", "assessments", "attachments", "applications"):
+    for prefix in ("cadres", "leave-requests", "absences", "talks", "assessments", "attachments", "applications",
+                   "official-trips"):
         resp = client.get(f"/api/v1/{prefix}/", {"page_size": 500})
         if resp.status_code == 404:
             continue  # endpoint not present

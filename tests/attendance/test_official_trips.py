@@ -346,3 +346,19 @@ def test_r27_the_api_is_in_the_openapi_schema(world, client):
     props = schema["components"]["schemas"]["OfficialTrip"]["properties"]
     assert {"id", "cadre", "purpose", "start_date", "end_date", "status", "returned_on"} <= set(props)
     assert props["returned_on"].get("readOnly") and props["status"].get("readOnly")
+
+
+def test_r27_marking_an_overstay_day_present_asks_to_confirm_the_return_first(world, client):
+    from attendance.models import AttendanceDay
+
+    trip = record(world)
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    body = {"village": world.village.pk, "status": "present", "target": f"{world.cadre.pk}:{AFTER[1].isoformat()}"}
+    with today_is(AFTER[2]):
+        r = client.post("/attendance/grid/mark/", body, HTTP_HX_REQUEST="true")
+        assert "尚未确认返岗" in r.content.decode() and cell(r.content.decode(), AFTER[1])[1] == "逾"
+        assert not AttendanceDay.objects.exists()  # nothing marked
+        services.trip_confirm_return(trip=trip, by=world.users[Role.VILLAGE_SECRETARY], returned_on=AFTER[1])
+        r = client.post("/attendance/grid/mark/", body, HTTP_HX_REQUEST="true")
+    assert cell(r.content.decode(), AFTER[1]) == ("present", "勤")
+    assert cell(r.content.decode(), AFTER[0])[1] == "逾"
