@@ -33,8 +33,8 @@ def trip_url(trip) -> str:
 
 
 def _lock(trip) -> OfficialTrip:
-    return OfficialTrip.objects.select_for_update().select_related("cadre__village__township", "cadre__user").get(
-        pk=trip.pk)
+    # only inner joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (cadre.user)
+    return OfficialTrip.objects.select_for_update().select_related("cadre__village__township").get(pk=trip.pk)
 
 
 def _validate(*, cadre, purpose, start_date, end_date) -> dict:
