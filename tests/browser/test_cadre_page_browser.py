@@ -101,6 +101,8 @@ def test_township_official_walks_the_cadre_tabs(world, live_server, desktop, pho
     with phone.expect_navigation(wait_until="load"):
         bar.locator("text=培养").click()
     assert phone.locator("#cadre-talks >> text=王建国").is_visible()
+    box = phone.locator("#cadre-tabs .nav-link.active").bounding_box()  # the bar scrolled to the active tab
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert phone.evaluate("document.documentElement.scrollWidth") <= 392
     shot(phone, "cadre-tabs-cultivation-phone")
 
