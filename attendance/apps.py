@@ -11,7 +11,8 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         # reason: both import models, which are not loaded before ready()
-        from attendance import demo, panels  # noqa: F401  (demo registers its step)
+        from attendance import demo, panels, tabs  # noqa: F401  (demo registers its step, tabs the cadre page's)
+        from attendance.permissions import LEAVE_CALENDAR_ROLES
         from attendance.services.deputies import deputyships
         from core.registry import provide
 
@@ -28,6 +29,9 @@ class AttendanceConfig(AppConfig):
         nav(label=_("因公外出"), url_name="attendance:trip_list", order=31, icon="briefcase",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG, Role.CADRE})
         # issue 12 item 4: the absences (and how close each cadre is to the thresholds) for those who act on them
+        # issue 17: the township leave calendar, for those who handle leave (attendance.permissions)
+        nav(label=_("请假日历"), url_name="attendance:leave_calendar", roles=LEAVE_CALENDAR_ROLES, order=32,
+            icon="calendar2-week")
         nav(label=_("缺勤与旷工"), url_name="attendance:absences",
             roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON, Role.COUNTY_ORG}, order=33,
             icon="person-x")

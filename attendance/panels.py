@@ -15,6 +15,7 @@ from cadres.selectors import discipline_case_list
 from core import calendar
 from core.registry import HomePanel, home_panel
 from core.roles import Role
+from core.selectors import township_list
 
 
 def pending_badge(request, scope):
@@ -153,6 +154,18 @@ def register():
             items.append({"text": f"{v.township.name}{v.name}", "url": url, "note": note})
         return HomePanel(title=_("以下村缺少村党组织书记/包村领导账号，请假将由上一级审批"), items=items,
                          count=len(rows) if len(rows) < 8 else qs.count(), level="warning", more_url=url)
+
+    @home_panel(order=26)
+    def leave_calendar(request, scope):
+        """Issue 17: the township leave calendar — who is away on which day this month, per township."""
+        if not permissions.sees_leave_calendar(scope):
+            return None
+        url = reverse("attendance:leave_calendar")
+        rows = list(township_list(user=request.user).order_by("code", "pk")[:7])
+        items = [{"text": _("%(t)s本月请假日历") % {"t": t.name}, "url": f"{url}?township={t.pk}",
+                  "note": _("各村谁在哪天请假、外出或缺勤")} for t in rows[:6]]
+        return HomePanel(title=_("请假日历"), items=items, more_url=url if len(rows) > 6 else "",
+                         empty_text=_("没有可查看的乡（镇）。"))
 
     @home_panel(order=4)
     def next_year_calendar(request, scope):

@@ -323,3 +323,23 @@ def sees_missing_approvers(scope) -> bool:
     """Issue 12 item 5: villages without a secretary or liaison account, for those who open accounts."""
     return scope.has_any(*CHECK_ROLES)
 
+
+
+# -- issue 17: the cadre page's tabs and the township leave calendar ------------------------------------
+
+#: every role on a unit reads the leave and attendance of the cadres in its scope (the leave list's readers)
+READER_ROLES = frozenset({Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
+                          Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY})
+#: who opens the township leave calendar: those who handle leave (the same as the leave register)
+LEAVE_CALENDAR_ROLES = REGISTER_ROLES
+
+
+def can_read_cadre_attendance(scope, cadre) -> bool:
+    """The 请假与销假 and 考勤 tabs of the cadre page: staff over the cadre's village, or the cadre themself."""
+    return is_own(scope, cadre) or scope.can(READER_ROLES, village=cadre.village)
+
+
+def sees_leave_calendar(scope) -> bool:
+    """The township leave calendar (issue 17): county_org (a township of their county), the township party
+    committee (its township), the liaison and the village secretary (their villages only)."""
+    return scope.has_any(*LEAVE_CALENDAR_ROLES)

@@ -346,6 +346,58 @@ def day_statuses(cadres, *, start: dt.date, end: dt.date, as_of: dt.date, min_ab
     return out
 
 
+#: what a working day shows on the township leave calendar (issue 17), derived from the day's one status
+CAL_LEAVE, CAL_PENDING, CAL_OFFICIAL, CAL_OVERSTAY, CAL_ABSENT, CAL_EXCUSED = (
+    "leave", "pending", "official", "overstay", "absent", "excused")
+
+
+def calendar_kinds(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
+    """Issue 17, the township leave calendar: for each cadre (with village__township loaded)
+    ``(cadre, workdays, {date: kind})`` for the working days from ``start`` to ``end`` where the cadre is away
+    or asked to be. The day's status is the one of :func:`day_statuses` (the same ``_day_facts`` and
+    ``policies.classify_days``: R-23/R-24, no second classification); the kind only tells apart what that
+    status leaves open: an absence that is overstay (逾) or not (缺), presence that is official business (公),
+    and an unrecorded day covered by a request still waiting for its decision (待). Days at work show
+    nothing. Constant number of queries."""
+    cadres = list(cadres)
+    if not cadres:
+        return []
+    workdays_by_county, facts, _over, _trip_over = _day_facts(cadres, start=start, end=end, as_of=as_of)
+    ids = [c.pk for c in cadres]
+    official = set(AttendanceDay.objects.filter(cadre_id__in=ids, date__gte=start, date__lte=end,
+                                                status=AttendanceDay.Status.OFFICIAL)
+                   .values_list("cadre_id", "date"))
+    by_cadre = {c.pk: c for c in cadres}
+    for _pk, cadre_id, a, b, returned_on in _trip_rows(ids, start=start, end=end):  # R-27: a trip's days are 公
+        workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
+        official |= {(cadre_id, d) for d in policies.leave_covered_days(workdays, start=a, end=b,
+                                                                        returned_on=returned_on)}
+    pending = defaultdict(list)
+    for cadre_id, a, b in (LeaveRequest.objects.filter(cadre_id__in=ids, status=S.PENDING, start_date__lte=end,
+                                                       end_date__gte=start)
+                           .values_list("cadre_id", "start_date", "end_date")):
+        pending[cadre_id].append((a, b))
+    out = []
+    for cadre in cadres:
+        f = facts[cadre.pk]
+        workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id],
+                                         max(start, cadre.appointed_on), min(end, cadre.left_on or dt.date.max))
+        kinds = {}
+        for day, status in policies.classify_days(workdays, f).items():
+            if status == policies.LEAVE:
+                kinds[day] = CAL_LEAVE
+            elif status == policies.EXCUSED:
+                kinds[day] = CAL_EXCUSED
+            elif status == policies.ABSENT:
+                kinds[day] = CAL_OVERSTAY if day in f.overstay else CAL_ABSENT
+            elif status == policies.PRESENT and (cadre.pk, day) in official:
+                kinds[day] = CAL_OFFICIAL
+            elif status == policies.UNKNOWN and any(a <= day <= b for a, b in pending[cadre.pk]):
+                kinds[day] = CAL_PENDING
+        out.append((cadre, workdays, kinds))
+    return out
+
+
 def leave_overstay(leave, *, as_of: dt.date) -> dict:
     """R-23 for one leave, read from the same day statuses as the grid and the R-25 job (issue 12 item 2):
     ``{"days": overstay days counted as absence, "excused": overstay days with a valid reason}`` (sorted

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from attendance import views
-from attendance.views import deputies, trips
+from attendance.views import calendar_month, deputies, trips
 
 app_name = "attendance"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("incapacity/new/", views.incapacity_edit, name="incapacity_create"),
     path("incapacity/<int:pk>/", views.incapacity_edit, name="incapacity_edit"),
     path("calendar/", views.calendar_index, name="calendar"),
+    path("leave-calendar/", calendar_month.leave_calendar, name="leave_calendar"),
     path("settings/", views.settings_edit, name="settings"),
     path("deputies/", deputies.deputy_index, name="deputies"),
     path("deputies/<int:pk>/cancel/", deputies.deputy_cancel, name="deputy_cancel"),

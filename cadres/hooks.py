@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cadres import demo  # noqa: F401  (registers the demo step)
+from cadres import demo, tabs  # noqa: F401  (register the demo step and the cadre page's own tabs)
 from cadres.models import Cadre
 from cadres.permissions import STAFF_ROLES, can_register_cadres
 from core.registry import HomePanel, home_panel, nav, provide

@@ -13,10 +13,9 @@ from cadres.selectors import (
     CadreFilter,
     cadre_account_candidates,
     cadre_list,
-    discipline_case_list,
 )
-from core.audit import history_rows
 from core.errors import Conflict
+from core.registry import cadre_tabs
 from core.scope import get_scope
 from core.selectors import township_list, vacancy_list, village_list
 from core.web import apply_errors, int_param
@@ -34,18 +33,19 @@ def cadre_index(request):
 
 @login_required
 def cadre_detail(request, pk):
+    """The cadre's page (issue 17): server-rendered tabs, ``?tab=<key>``; each tab is provided by the app that
+    owns its data (``core.registry.cadre_tab``), offered only to whom it may show, and only the shown tab's
+    context is read. An unknown or hidden tab shows 基本信息 with a message."""
     cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
     scope = get_scope(request.user)
-    can_manage = permissions.can_manage_cadre(scope, cadre)
-    ctx = {"cadre": cadre, "can_manage": can_manage and cadre.status == Cadre.Status.ACTIVE,
-           "can_reinstate": (cadre.status == Cadre.Status.DISQUALIFIED
-                             and permissions.can_reinstate_cadre(scope, cadre)),
-           "cases": discipline_case_list(user=request.user).filter(cadre=cadre)}
-    if can_manage:
-        ctx["link_form"] = LinkUserForm(initial={"user": cadre.user_id},
-                                        candidates=cadre_account_candidates(cadre=cadre, by=request.user))
-    if permissions.can_see_cadre_history(scope, cadre):
-        ctx["history"] = history_rows(cadre, full_personal=scope.sees_personal_data(cadre.village.township.county_id))
+    tabs = [t for t in cadre_tabs() if t.shown_to(scope, cadre)]
+    wanted = request.GET.get("tab") or tabs[0].key
+    active = next((t for t in tabs if t.key == wanted), None)
+    if active is None:
+        messages.info(request, _("没有这个栏目，已显示基本信息。"))
+        active = tabs[0]
+    ctx = {"cadre": cadre, "tabs": tabs, "active": active}
+    ctx.update(active.context(request, cadre, scope))
     return render(request, "cadres/cadre_detail.html", ctx)
 
 

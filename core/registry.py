@@ -20,6 +20,7 @@ from django.db.models import Value
 _NAV: list["NavItem"] = []
 _PANELS: list[tuple[int, Callable]] = []
 _HOOKS: dict[str, Callable] = {}
+_CADRE_TABS: dict[str, "CadreTab"] = {}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,36 @@ def home_panel(order: int = 50):
 
 def home_panels():
     return [fn for _, fn in sorted(_PANELS, key=lambda p: p[0])]
+
+
+@dataclass(frozen=True)
+class CadreTab:
+    """A tab of the cadre's page (issue 17), provided by the app that owns its data.
+
+    ``context(request, cadre, scope) -> dict`` reads with the app's own scoped selectors and runs only when
+    the tab is the one shown; ``visible(scope, cadre) -> bool`` asks the app's permissions (no query: the
+    scope is cached) and decides whether the tab is offered at all."""
+
+    key: str
+    label: str
+    order: int
+    template: str
+    context: Callable
+    visible: Callable | None = None  # None: whoever may open the cadre's page
+
+    def shown_to(self, scope, cadre) -> bool:
+        return self.visible is None or bool(self.visible(scope, cadre))
+
+
+def cadre_tab(*, key, label, order, template, context, visible=None) -> CadreTab:
+    """Register a tab of the cadre's page (one per ``key``; registering the key again replaces it)."""
+    tab = CadreTab(key=key, label=label, order=order, template=template, context=context, visible=visible)
+    _CADRE_TABS[key] = tab
+    return tab
+
+
+def cadre_tabs() -> list[CadreTab]:
+    return sorted(_CADRE_TABS.values(), key=lambda t: (t.order, t.key))
 
 
 # -- hooks: what core needs from an app above it, registered by that app (core imports no app) ---------------

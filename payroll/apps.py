@@ -7,4 +7,5 @@ class PayrollConfig(AppConfig):
     verbose_name = _("报酬待遇")
 
     def ready(self):
-        from payroll import demo, hooks, panels  # noqa: F401 - reason: register the demo step, hooks, menu and panels once apps load
+        # reason: register the demo step, hooks, menu, panels and the cadre page's tab once apps load
+        from payroll import demo, hooks, panels, tabs  # noqa: F401

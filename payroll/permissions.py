@@ -150,3 +150,9 @@ def can_set_payee_account(scope, cadre) -> bool:
 def can_download_disbursement(scope, run) -> bool:
     """R-45: the bank file of a run (full account numbers): county_org and county_finance of its county."""
     return scope.can(DISBURSERS, county=run.county)
+
+
+def can_read_cadre_pay(scope, cadre) -> bool:
+    """Issue 17: the 报酬 tab of the cadre page — staff over the cadre's village read its pay lines, a cadre
+    reads their own (approved runs only, as on 我的报酬)."""
+    return cadre.pk in scope.cadre_ids or scope.can(STAFF, village=cadre.village)

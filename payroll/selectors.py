@@ -176,3 +176,13 @@ def payee_account_list(*, user):
     scope = get_scope(user)
     return PayeeAccount.objects.filter(scope.q(village="cadre__village")).select_related(
         "cadre", "cadre__village", "cadre__village__township")
+
+
+def cadre_pay_lines(*, user, cadre, limit: int = 36) -> list:
+    """Issue 17: one cadre's pay lines, newest month first (the cadre page's 报酬 tab). A cadre reading their
+    own sees approved runs only (as on 我的报酬); staff see drafts too, marked as such."""
+    qs = pay_line_list(user=user).filter(cadre=cadre)
+    scope = get_scope(user)
+    if cadre.pk in scope.cadre_ids and not scope.has_unit_role:
+        qs = qs.filter(run__status=PayRun.Status.APPROVED)
+    return list(qs.order_by("-run__month", "kind", "-pk")[:limit])

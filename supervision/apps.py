@@ -8,4 +8,4 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         # reason: these modules import models, which exist only once the app registry is ready
-        from supervision import demo, panels  # noqa: F401  (register the nav, home panels and demo step)
+        from supervision import demo, panels, tabs  # noqa: F401  (nav, home panels, demo step, cadre page tabs)

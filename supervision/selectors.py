@@ -144,6 +144,11 @@ def assessment_list(*, user):
     return _cadre_rows(Assessment, user, "cadre__village__township")
 
 
+def attachment_plan_list(*, user):
+    """R-58: planned 跟班学习 periods, seen where the cadre's village is in scope, and by the cadre."""
+    return _cadre_rows(AttachmentPlan, user)
+
+
 def recommendation_rows(*, user, kind: str):
     """R-61: the standing recommendations of one kind (assessments not withdrawn, not 不称职), each with its
     outcome (None while pending)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 
 from attendance import permissions
 from cadres.models import Cadre
@@ -29,6 +31,17 @@ def month_param(request, today):
         return parse_month(request.GET.get("month") or f"{today:%Y-%m}")
     except ValueError:
         return today.year, today.month
+
+
+def month_or_current(request, today) -> tuple[int, int]:
+    """``?month=YYYY-MM`` (issue 17 pages); anything else shows the current month and says so."""
+    raw = request.GET.get("month")
+    if raw:
+        try:
+            return parse_month(raw)
+        except ValueError:
+            messages.warning(request, _("月份格式应为“年-月”，如 %(m)s；已显示本月。") % {"m": f"{today:%Y-%m}"})
+    return today.year, today.month
 
 
 def active_cadres(user):

@@ -91,6 +91,13 @@ def _grid_context(request, village, year, month, cadres=None):
             "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]}
 
 
+def cadre_month_context(request, cadre, year: int, month: int) -> dict:
+    """One cadre's month grid, read-only: the 考勤 tab of the cadre's page (issue 17). The same cells as the
+    grid (``day_statuses``); ``may_mark`` says whether the viewer marks this village on the grid page."""
+    ctx = _grid_context(request, cadre.village, year, month, cadres=[cadre])
+    return {**ctx, "card": ctx["cards"][0], "may_mark": ctx["can_mark"], "can_mark": False}
+
+
 def _default_village(request):
     villages = village_list(user=request.user)
     wanted = int_param(request, "village") or int_param(request, "village", source=request.POST)

@@ -5,7 +5,9 @@
    data-busy="text" on a link to a slow download (a PDF of the whole county): while the file is made, the link
    says so, shows a spinner and cannot be clicked twice (issue 17).
    data-follows="township" on a <select> of villages (core.forms.VillageSelect): only the options whose
-   data-township is the township chosen in the same form are shown (all while none is chosen). */
+   data-township is the township chosen in the same form are shown (all while none is chosen).
+   data-scroll-active on a bar that scrolls sideways (the cadre page's tabs on a phone, issue 17): its active
+   item is scrolled into sight when the page loads. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -70,6 +72,12 @@
     var form = event.target;
     if (form && form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
       event.preventDefault();
+    }
+  });
+  document.querySelectorAll("[data-scroll-active]").forEach(function (bar) {
+    var active = bar.querySelector(".active");
+    if (active && bar.scrollWidth > bar.clientWidth) {
+      bar.scrollLeft = Math.max(0, active.offsetLeft - bar.offsetLeft - (bar.clientWidth - active.offsetWidth) / 2);
     }
   });
 })();
