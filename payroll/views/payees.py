@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from cadres.selectors import cadre_list
 from core import excel
-from core.audit import history_rows
+from core.audit import history_rows, log_personal_data
 from core.personal import shown
 from core.scope import get_scope
 from core.selectors import township_list
@@ -88,6 +88,10 @@ def payee_edit(request, cadre_pk):
         else:
             messages.success(request, _("已保存%(n)s的收款账户。") % {"n": cadre.name})
             return redirect(reverse("payroll:payees") + "?" + urlencode({"township": cadre.village.township_id}))
+    if account and full and request.method != "POST":  # issue 14 item 5: the form shows the full number
+        log_personal_data(request, kind="pd_payee_view", what=_("收款账户：%(n)s") % {"n": cadre.name}, people=1,
+                          fields=("account",), subjects=[(cadre.pk, cadre.name)],
+                          scope_label=f"{cadre.village.township.name}{cadre.village.name}")
     return render(request, "payroll/payee_form.html", {
         "cadre": cadre, "form": form, "account": account,
         "history": history_rows(account, full_personal=full) if account and full else None,
