@@ -35,7 +35,9 @@ class PersonalDataReadLog:
     personal_label = ""  # what the records are, in words ("后备干部")
 
     def shows_in_full(self, scope, obj) -> bool:
-        return scope.sees_personal_data(self.get_serializer().personal_county_id(obj))
+        if not hasattr(self, "_personal_serializer"):
+            self._personal_serializer = self.get_serializer()
+        return scope.sees_personal_data(self._personal_serializer.personal_county_id(obj))
 
     def personal_subject(self, obj) -> tuple[int, str]:
         return obj.pk, obj.name

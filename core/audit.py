@@ -31,6 +31,7 @@ PERSONAL_DATA_KINDS = {
     "pd_application_view": gettext_lazy("查看报名信息"),
     "pd_score_template": gettext_lazy("下载成绩导入模板"),
     "pd_payee_view": gettext_lazy("查看收款账户"),
+    "pd_payee_export": gettext_lazy("导出收款账户"),
     "pd_api_detail": gettext_lazy("接口读取详情"),
     "pd_api_list": gettext_lazy("接口读取列表"),
 }

@@ -167,3 +167,14 @@ def test_junk_kind_is_the_normal_page(world, client, org):
     client.force_login(org)
     response = client.get("/audit/", {"kind": "<x>", "q": "\u2028", "page": "zz"})
     assert response.status_code == 200 and "审计日志" in response.content.decode()
+
+
+def test_payee_list_export_logs_full_accounts_only(world, client, org):
+    payroll_services.payee_account_set(cadre=world.cadre, by=org, kind="bank_card", bank="农业银行", number=CARD)
+    client.force_login(world.users[Role.TOWNSHIP_PARTY])
+    assert client.get("/payroll/payees/", {"format": "xlsx"}).status_code == 200
+    assert not _personal().exists()  # the township's file is masked
+    client.force_login(world.users[Role.COUNTY_FINANCE])
+    assert client.get("/payroll/payees/", {"format": "xlsx", "township": world.township.pk}).status_code == 200
+    entry = _personal().get()
+    assert (entry.action, entry.people, entry.subjects, entry.scope_label) == ("pd_payee_export", 1, "张三", "龙津镇")
