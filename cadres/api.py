@@ -22,17 +22,18 @@ from cadres.serializers import (
     DisciplineCaseSerializer,
     DisciplineDecideSerializer,
 )
-from core.api import router
+from core.api import PersonalDataReadLog, router
 from core.scope import get_scope
 from core.selectors import village_list
 
 extra_urlpatterns: list = []
 
 
-class CadreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class CadreViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = CadreSerializer
     filterset_class = CadreFilter
+    personal_label = _("后备干部")
 
     def get_queryset(self):
         return cadre_list(user=self.request.user).order_by("pk")

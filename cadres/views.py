@@ -14,6 +14,7 @@ from cadres.selectors import (
     cadre_account_candidates,
     cadre_list,
 )
+from core.audit import log_personal_data
 from core.errors import Conflict
 from core.registry import cadre_tabs
 from core.scope import get_scope
@@ -46,7 +47,17 @@ def cadre_detail(request, pk):
         active = tabs[0]
     ctx = {"cadre": cadre, "tabs": tabs, "active": active}
     ctx.update(active.context(request, cadre, scope))
+    if active.key in ("profile", "history"):  # both show the full ID number and phone to county users
+        _log_full_view(request, scope, cadre, _("干部信息页"))
     return render(request, "cadres/cadre_detail.html", ctx)
+
+
+def _log_full_view(request, scope, cadre, what) -> None:
+    """Issue 14 item 5: a page that shows this cadre's full ID number and phone is in the personal-data log."""
+    if scope.sees_personal_data(cadre.village.township.county_id):
+        log_personal_data(request, kind="pd_cadre_view", what=f"{what}：{cadre.name}", people=1,
+                          fields=("id_number", "phone"), subjects=[(cadre.pk, cadre.name)],
+                          scope_label=f"{cadre.village.township.name}{cadre.village.name}")
 
 
 #: kept for payroll.views, which still imports it from here (its helper moves it to cadres.permissions)
@@ -87,6 +98,8 @@ def cadre_edit(request, pk):
         else:
             messages.success(request, _("已保存。"))
             return redirect("cadres:detail", pk=cadre.pk)
+    if request.method != "POST":
+        _log_full_view(request, scope, cadre, _("编辑页"))
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "title": _("编辑后备干部")})
 
 

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.audit import record_event
+from core.audit import MAX_SUBJECTS, log_personal_data, record_event
 from core.errors import Conflict
+from core.scope import get_scope
 
 router = DefaultRouter()
 
@@ -21,6 +22,52 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class PersonalDataReadLog:
+    """Issue 14 item 5 for a viewset whose answers carry personal numbers: a detail read (``GET …/{id}/``) or a
+    list page that shows them in full to the caller is logged (接口读取详情 / 接口读取列表) with the people shown.
+    The viewset says what it shows with ``personal_fields`` and, per record, ``shows_in_full(scope, obj)``
+    (default: the serializer's ``personal_county_id`` and ``Scope.sees_personal_data``) and
+    ``personal_subject(obj)`` (default: ``(obj.pk, obj.name)``)."""
+
+    personal_fields: tuple[str, ...] = ("id_number", "phone")
+    personal_label = ""  # what the records are, in words ("后备干部")
+
+    def shows_in_full(self, scope, obj) -> bool:
+        if not hasattr(self, "_personal_serializer"):
+            self._personal_serializer = self.get_serializer()
+        return scope.sees_personal_data(self._personal_serializer.personal_county_id(obj))
+
+    def personal_subject(self, obj) -> tuple[int, str]:
+        return obj.pk, obj.name
+
+    def log_personal_read(self, objects, *, detail: bool) -> None:
+        scope = get_scope(self.request.user)
+        shown = [obj for obj in objects if self.shows_in_full(scope, obj)]
+        if not shown:
+            return
+        names = [self.personal_subject(obj) for obj in shown]
+        what = (_("%(k)s：%(n)s") % {"k": self.personal_label, "n": names[0][1]} if detail
+                else _("%(k)s列表（第%(p)s页）") % {"k": self.personal_label,
+                                                  "p": self.request.query_params.get("page", "1")[:6]})
+        log_personal_data(self.request, kind="pd_api_detail" if detail else "pd_api_list", what=what,
+                          scope_label=_("接口"), people=len(shown), fields=self.personal_fields,
+                          subjects=names[:MAX_SUBJECTS])
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        self.log_personal_read([instance], detail=True)
+        return Response(data)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = self.get_serializer(rows, many=True).data
+        self.log_personal_read(rows, detail=False)
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
 
 def django_error_to_drf(exc: DjangoValidationError) -> ValidationError:

@@ -76,7 +76,11 @@ class SecurityHeadersMiddleware:
 class AuditMiddleware:
     """等保/ASVS: every write (POST/PUT/PATCH/DELETE) and every refusal (401/403, and 404 for a signed-in
     user: "not found" is also how an object outside the user's scope answers) is an audit event with
-    user, time, address and outcome. The old and new values of each change are in simple-history."""
+    user, time, address and outcome. The old and new values of each change are in simple-history.
+
+    A POST answered with its form's errors (the form templates call ``core.audit.note_form_errors``) is a
+    失败 with the errors summarised; a denial is recorded once per user and path in a short window
+    (``core.audit.record_event``), however many times it is retried (issue 14 item 5)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -95,9 +99,15 @@ class AuditMiddleware:
             if request.path.startswith(("/static/", "/login/")):
                 return response  # login outcomes are recorded by the auth signals
             outcome = "success" if status < 400 else ("denied" if status in (401, 403, 404) else "failure")
+            detail = f"HTTP {status}"
+            form_errors = getattr(request, "audit_form_errors", None)
+            if form_errors and outcome == "success":  # the form came back with errors: nothing was saved
+                outcome = "failure"
+            if form_errors:
+                detail = form_errors
             record_event(request, f"{request.method}", outcome,
                          user=user if user is not None and user.is_authenticated else None,
-                         detail=f"HTTP {status}")
+                         detail=detail)
         return response
 
 

@@ -193,6 +193,12 @@ class AuditEvent(models.Model):
     address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
     outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
     detail = models.TextField(_("详情"), blank=True)
+    # personal-data access (issue 14 item 5, decision 017): what was shown in full and to how many people
+    people = models.PositiveIntegerField(_("涉及人数"), null=True, blank=True)
+    scope_label = models.CharField(_("范围"), max_length=200, blank=True)
+    personal_fields = models.CharField(_("个人信息项"), max_length=100, blank=True)
+    subjects = models.TextField(_("涉及人员"), blank=True)
+    subject_ids = models.JSONField(_("涉及人员编号"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("审计事件")

@@ -92,7 +92,7 @@ def my_sessions(request):
         if request.POST.get("all"):
             ended = end_all_sessions(request.user, keep=request.session.session_key)
             revoke_all(request.user)
-            record_event(request, "logout_everywhere", "success", detail=f"{ended} sessions")
+            record_event(request, "logout_everywhere", "success", detail=_("结束了 %(n)s 个其他登录") % {"n": ended})
             messages.success(request, _("已结束其他所有登录，并作废了您的全部 API 令牌。"))
         elif key == request.session.session_key:
             messages.error(request, _("这是您当前使用的登录，请用“退出登录”结束。"))

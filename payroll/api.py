@@ -16,7 +16,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
-from core.api import router
+from core.api import PersonalDataReadLog, router
 from core.excel import XLSX, xlsx_response
 from core.models import County
 from core.scope import get_scope
@@ -165,7 +165,7 @@ class PayRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if not permissions.is_staff(scope):
             raise PermissionDenied(_("发放表由县、乡、村工作人员导出；个人请下载自己的报酬发放单。"))
         lines = selectors.pay_line_list(user=request.user).filter(run=run)
-        return exports.sheet_response(run, lines, scope=scope, kind=kind)
+        return exports.sheet_response(run, lines, scope=scope, kind=kind, request=request)
 
     @extend_schema(
         parameters=[OpenApiParameter("source", str, enum=["county", "township", "village"], required=True,
@@ -196,7 +196,7 @@ class PayRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return xlsx_response(content, name)
 
 
-class PayeeAccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PayeeAccountViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                           mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """R-45: payee accounts of the cadres in scope (numbers masked except for county_org and county_finance).
     POST enters a cadre's account (county_org, county_finance, the cadre's township_party); PATCH changes it."""
@@ -204,6 +204,14 @@ class PayeeAccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     serializer_class = PayeeAccountSerializer
     filterset_class = PayeeAccountFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    personal_label = _("收款账户")
+    personal_fields = ("account",)
+
+    def shows_in_full(self, scope, obj) -> bool:
+        return scope.sees_payee_accounts(obj.cadre.village.township.county_id)
+
+    def personal_subject(self, obj) -> tuple[int, str]:
+        return obj.cadre_id, obj.cadre.name
 
     def get_queryset(self):
         if not permissions.reads_payee_accounts(get_scope(self.request.user)):

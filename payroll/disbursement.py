@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from cadres.models import Cadre
 from core import excel
-from core.audit import record_event
+from core.audit import log_personal_data
 from core.money import MoneySum, money
 from payroll import permissions
 from payroll.models import FundingSource, PayLine, PayRun
@@ -127,7 +127,9 @@ def disbursement_file(*, run: PayRun, source: str | None, township, by, request=
         raise MissingAccounts(missing)
     content = disbursement_workbook(run, source, township, rows)
     place = township.name if township is not None else _("全部乡镇")
-    record_event(request, "disbursement_download", "success", user=by, detail=_(
+    log_personal_data(request if request is not None else by, kind="pd_disbursement", fields=("account",),
+                      people=len({row.cadre.pk for row in rows}), scope_label=f"{place}，{SOURCE_LABELS[source]}",
+                      subjects=[(row.cadre.pk, row.cadre.name) for row in rows], what=_(
         "%(r)s（#%(id)s，%(st)s）代发文件：%(s)s，%(t)s，%(n)s 行，合计 %(a)s 元") % {
         "r": run, "id": run.pk, "st": run.get_status_display(), "s": SOURCE_LABELS[source], "t": place,
         "n": len(rows), "a": money(sum((row.amount for row in rows), money(0)))})

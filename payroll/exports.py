@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core import excel
+from core.audit import MAX_SUBJECTS, log_personal_data
 from core.excel import xlsx_response
 from core.money import money
 from core.pdf import pdf_response, render_pdf
@@ -170,11 +171,19 @@ def payments_template(run: PayRun, lines) -> bytes:
     return excel.workbook_bytes(wb)
 
 
-def sheet_response(run, lines, *, scope, kind, suffix=""):
+def sheet_response(run, lines, *, scope, kind, suffix="", request=None):
     """R-43: the run's 工资发放表 as a download, ``kind`` "pdf" or else xlsx; full ID numbers and phones
-    only for county_org (R-03)."""
+    only for county_org (R-03), and then the download is in the personal-data log (issue 14 item 5)."""
     full = scope.sees_personal_data(run.county_id)
     name = f"{run.county.name}{run.month:%Y年%m月}报酬发放表{suffix}"
+    if full and request is not None:
+        people = lines.order_by().values("cadre_id").distinct()
+        log_personal_data(
+            request, kind="pd_pay_sheet", fields=("id_number",), people=people.count(),
+            what=_("%(r)s 发放表（%(f)s）") % {"r": run, "f": "PDF" if kind == "pdf" else "Excel"},
+            scope_label=suffix or run.county.name,
+            subjects=lines.order_by("cadre__name", "cadre_id").values_list("cadre_id", "cadre__name")
+            .distinct()[:MAX_SUBJECTS])
     if kind == "pdf":
         return pdf_response(pay_sheet_pdf(run, lines, full_personal_data=full), f"{name}.pdf")
     summary = scope.county_wide and not suffix  # one township's sheet (乡 user, or ?township=) has no county summary

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api import router
+from core.api import PersonalDataReadLog, router
 from core.scope import get_scope
 from core.selectors import village_list
 from selection import permissions, services
@@ -45,12 +45,13 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(self.get_serializer(rnd).data, status=status.HTTP_201_CREATED)
 
 
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ApplicationViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     """R-11…R-15: applications and each step after them, one action per step."""
 
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
+    personal_label = _("报名人员")
 
     def get_queryset(self):
         return application_list(user=self.request.user).order_by("round_id", "village__code", "rank", "pk")
@@ -95,13 +96,15 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return self._step(request, "decide", DecideSerializer, services.application_decide)
 
 
-class BanWaiverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class BanWaiverViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """R-17: waivers of the five-year ban, one person in one round; county_org of the round's county
     records them, everyone who sees the round reads them."""
 
     serializer_class = BanWaiverSerializer
     filterset_fields = ["round"]
+    personal_label = _("禁考豁免")
+    personal_fields = ("id_number",)
 
     def get_queryset(self):
         return waiver_list(user=self.request.user)

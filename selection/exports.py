@@ -121,6 +121,12 @@ def applicant_template(rnd) -> bytes:
     return excel.workbook_bytes(wb)
 
 
+def score_rows(rnd, applications):
+    """The round's applicants waiting for scores, in the order the score template lists them."""
+    return applications.filter(round=rnd, status=Application.Status.REVIEWED).order_by(
+        "village__township__code", "village__code", "pk")
+
+
 def score_template(rnd, applications, *, full_id: bool) -> bytes:
     """The round's applicants waiting for scores, one row each, ready to fill in."""
     wb = Workbook()
@@ -128,9 +134,7 @@ def score_template(rnd, applications, *, full_id: bool) -> bytes:
     ws.title = _("成绩录入")
     headers = list(SCORE_COLUMNS.values()) + [_("乡（镇）"), _("村（社区）"), _("身份证号")]
     excel.write_header(ws, headers, widths=[10, 10, 12, 12, 14, 14, 22])
-    rows = applications.filter(round=rnd, status=Application.Status.REVIEWED).order_by(
-        "village__township__code", "village__code", "pk")
-    for i, a in enumerate(rows, start=2):
+    for i, a in enumerate(score_rows(rnd, applications), start=2):
         excel.write_row(ws, i, [a.pk, a.name, None, None, a.village.township.name, a.village.name,
                                 shown(a.id_number, "id_number", full=full_id)])
     _instructions(wb, [

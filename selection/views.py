@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import excel
-from core.audit import history_rows
+from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
 from core.errors import Conflict
 from core.pdf import pdf_response
 from core.scope import get_scope
@@ -264,6 +264,10 @@ def application_detail(request, pk):
            "waiver": services.waiver_note(app.ban_waiver) if app.ban_waiver_id else ""}
     if permissions.can_see_application_history(scope, app):
         ctx["history"] = history_rows(app, full_personal=scope.sees_personal_data(app.round.county_id))
+    if scope.sees_personal_data(app.round.county_id):  # issue 14 item 5: the page shows the full numbers
+        log_personal_data(request, kind="pd_application_view", what=_("报名信息：%(n)s") % {"n": app.name},
+                          people=1, fields=("id_number", "phone"), subjects=[(app.pk, app.name)],
+                          scope_label=f"{app.round.title}，{app.village.name}")
     return render(request, "selection/application_detail.html", ctx)
 
 
@@ -363,6 +367,11 @@ def template_download(request, pk, kind):
     villages = villages_for(user=request.user, roles=SCORERS, county_id=rnd.county_id)
     apps = application_list(user=request.user).filter(village__in=villages)
     full = get_scope(request.user).sees_personal_data(rnd.county_id)
+    if full:  # issue 14 item 5: the template lists the applicants' full ID numbers
+        rows = exports.score_rows(rnd, apps)
+        log_personal_data(request, kind="pd_score_template", what=_("成绩导入模板：%(t)s") % {"t": rnd.title},
+                          people=rows.count(), fields=("id_number",), scope_label=rnd.title,
+                          subjects=rows.values_list("pk", "name")[:MAX_SUBJECTS])
     return excel.xlsx_response(exports.score_template(rnd, apps, full_id=full),
                                _("成绩导入模板-%(t)s.xlsx") % {"t": rnd.title})
 

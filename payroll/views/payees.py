@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from cadres.selectors import cadre_list
 from core import excel
-from core.audit import history_rows
+from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
 from core.personal import shown
 from core.scope import get_scope
 from core.selectors import township_list
@@ -33,17 +33,33 @@ def _rows(cadres, scope):
         yield cadre, account, shown(account.number, "account", full=full) if account else ""
 
 
-def _export(cadres, scope):
+def _filter_label(flt) -> str:
+    """The filters of an export in words (the personal-data log's 范围)."""
+    data = flt.form.cleaned_data if flt.is_valid() else {}
+    place = data.get("village") or data.get("township")
+    parts = [str(place) if place else str(_("全部乡镇"))]
+    if data.get("q"):
+        parts.append(_("搜索“%(q)s”") % {"q": data["q"][:40]})
+    return "，".join(parts)
+
+
+def _export(request, cadres, scope, label):
     wb = Workbook()
     ws = wb.active
     ws.title = _("收款账户")
     headers = [_("乡（镇）"), _("村（社区）"), _("姓名"), _("账户类别"), _("开户银行"), _("收款账号"), _("户名")]
     excel.write_header(ws, headers, widths=[14, 14, 10, 10, 24, 24, 10])
+    full = []  # issue 14 item 5: the people whose account numbers the file carries in full
     for r, (cadre, account, number) in enumerate(_rows(cadres, scope), start=2):
+        if account and number == account.number:
+            full.append((cadre.pk, cadre.name))
         excel.write_row(ws, r, [cadre.village.township.name, cadre.village.name, cadre.name,
                                 account.get_kind_display() if account else _("缺少账户"),
                                 account.bank if account else "", number, account.holder if account else ""])
         ws.cell(row=r, column=6).number_format = "@"
+    log_personal_data(request, kind="pd_payee_export", what=_("收款账户（Excel）"), people=len(full),
+                      fields=("account",), subjects=full[:MAX_SUBJECTS],
+                      scope_label=label)
     return excel.xlsx_response(excel.workbook_bytes(wb), _("收款账户") + ".xlsx")
 
 
@@ -57,7 +73,7 @@ def payee_list(request):
                                                                 "pk")
     flt = PayeeCadreFilter(request.GET, queryset=qs, user=request.user)
     if request.GET.get("format") == "xlsx":
-        return _export(flt.qs, scope)
+        return _export(request, flt.qs, scope, _filter_label(flt))
     page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
     return render(request, "payroll/payee_list.html", {
         "filter": flt, "filter_skip": ["cadre"], "page_obj": page, "rows": list(_rows(page, scope)),
@@ -88,6 +104,10 @@ def payee_edit(request, cadre_pk):
         else:
             messages.success(request, _("已保存%(n)s的收款账户。") % {"n": cadre.name})
             return redirect(reverse("payroll:payees") + "?" + urlencode({"township": cadre.village.township_id}))
+    if account and full and request.method != "POST":  # issue 14 item 5: the form shows the full number
+        log_personal_data(request, kind="pd_payee_view", what=_("收款账户：%(n)s") % {"n": cadre.name}, people=1,
+                          fields=("account",), subjects=[(cadre.pk, cadre.name)],
+                          scope_label=f"{cadre.village.township.name}{cadre.village.name}")
     return render(request, "payroll/payee_form.html", {
         "cadre": cadre, "form": form, "account": account,
         "history": history_rows(account, full_personal=full) if account and full else None,

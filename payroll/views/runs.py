@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.audit import history_rows
+from core.audit import history_rows, log_personal_data
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.filters import is_id
@@ -148,7 +148,8 @@ def run_export(request, pk):
         lines = lines.filter(township_id=int(township))
         t = township_list(user=request.user).filter(pk=int(township)).first()
         suffix = t.name if t else ""
-    return exports.sheet_response(run, lines, scope=scope, kind=request.GET.get("format"), suffix=suffix)
+    return exports.sheet_response(run, lines, scope=scope, kind=request.GET.get("format"), suffix=suffix,
+                                  request=request)
 
 @login_required
 def line_slip(request, pk):
@@ -158,6 +159,11 @@ def line_slip(request, pk):
     if not permissions.can_download_slip(scope, line):
         raise PermissionDenied(_("本月报酬尚未审定，审定后可下载发放单。"))
     content = exports.pay_slip_pdf(line, full_personal_data=permissions.sees_slip_in_full(scope, line))
+    if scope.sees_personal_data(line.run.county_id) and line.cadre_id not in scope.cadre_ids:
+        log_personal_data(request, kind="pd_pay_slip", fields=("id_number",), people=1,
+                          what=_("%(r)s 报酬发放单：%(n)s") % {"r": line.run, "n": line.cadre.name},
+                          scope_label=line.village.name if line.village_id else "",
+                          subjects=[(line.cadre_id, line.cadre.name)])
     return pdf_response(content, f"{line.cadre.name}{line.run.month:%Y年%m月}报酬发放单.pdf")
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_list, discipline_case_list
+from core.audit import MAX_SUBJECTS, log_personal_data
 from core.dates import today
 from core.pdf import pdf_response, render_pdf
 from core.personal import shown
@@ -34,10 +35,36 @@ def ledger_params(request) -> dict:
             "status": status, "q": (request.GET.get("q") or "").strip() or None}
 
 
+def ledger_scope_label(user, params: dict) -> str:
+    """The filters of a ledger export in words, for the personal-data log."""
+    township = township_list(user=user).filter(pk=params["township_id"]).first() if params["township_id"] else None
+    parts = [_("%(y)s年度") % {"y": params["year"]}, township.name if township else _("全部乡镇")]
+    if params["status"]:
+        parts.append(str(Cadre.Status(params["status"]).label))
+    if params["q"]:
+        parts.append(_("搜索“%(q)s”") % {"q": params["q"][:40]})
+    return "，".join(parts)
+
+
+def log_ledger_export(request, rows, params: dict, fmt: str, waivers) -> None:
+    """Issue 14 item 5: the ledger with full ID numbers and phones leaves the system — who, which filters, how
+    many people (the rows of counties where the user sees numbers in full, and the waived applicants)."""
+    scope = get_scope(request.user)
+    full_rows = rows.filter(scope.personal_data_q("village__township__county")).order_by()
+    waived = sum(1 for w in waivers if scope.sees_personal_data(w.round.county_id))
+    log_personal_data(
+        request, kind="pd_ledger_export", scope_label=ledger_scope_label(request.user, params),
+        what=_("信息台账（%(f)s）") % {"f": "Excel" if fmt == "xlsx" else "PDF"},
+        people=full_rows.count() + waived, fields=("id_number", "phone"),
+        subjects=full_rows.order_by("name", "pk").values_list("pk", "name")[:MAX_SUBJECTS])
+
+
 def ledger_export(request, params: dict, fmt: str):
     """R-06: the ledger as a streamed Excel file or a PDF, with the same filters as the page."""
     rows = selectors.ledger_rows(user=request.user, **params)
     full = get_scope(request.user).sees_personal_data  # asked per row with the row's county
+    waivers = waiver_list(user=request.user, year=params["year"])
+    log_ledger_export(request, rows, params, fmt, waivers if fmt == "xlsx" else [])
     title = _("村级后备干部信息台账（%(y)s年度）") % {"y": params["year"]}
     name = f"信息台账-{params['year']}"
     if fmt == "xlsx":
@@ -46,7 +73,7 @@ def ledger_export(request, params: dict, fmt: str):
 
         return exports.ledger_xlsx_response(rows, year=params["year"], title=title, pay=pay, full_personal=full,
                                             pay_known=True, filename=f"{name}.xlsx",
-                                            waivers=waiver_list(user=request.user, year=params["year"]))
+                                            waivers=waivers)
     pay = selectors.pay_summary(user=request.user, year=params["year"])
     values = [exports.ledger_values(c, i, pay=pay, full_personal=full, pay_known=True)
               for i, c in enumerate(rows, start=1)]
@@ -109,7 +136,7 @@ def cadre_file(request, pk):
     ctx = _dossier_context(request, cadre)
     ctx["can_township"] = perms.can_record_for(scope, cadre)
     ctx["can_village"] = perms.can_record_talk(scope, Talk.Kind.HEART_TO_HEART, cadre=cadre)
-    return render(request, "supervision/cadre_file.html", ctx)
+    return render(request, "supervision/cadre_file.html", ctx)  # the page shows no ID number or phone
 
 
 @login_required
@@ -119,4 +146,8 @@ def dossier_pdf(request, pk):
     ctx["id_number"] = shown(cadre.id_number, "id_number", full=ctx["full_personal"])
     ctx["phone"] = shown(cadre.phone, "phone", full=ctx["full_personal"])
     ctx["generated"] = today()
+    if ctx["full_personal"]:  # issue 14 item 5: the file carries the full ID number and phone
+        log_personal_data(request, kind="pd_dossier", what=_("一人一档（PDF）：%(n)s") % {"n": cadre.name},
+                          people=1, fields=("id_number", "phone"), subjects=[(cadre.pk, cadre.name)],
+                          scope_label=f"{cadre.village.township.name}{cadre.village.name}")
     return pdf_response(render_pdf("pdf/supervision_dossier.html", ctx), f"一人一档-{cadre.name}.pdf")

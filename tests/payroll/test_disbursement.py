@@ -102,7 +102,7 @@ def test_missing_accounts_refuse_naming_the_people(world, client, org, api, apri
     page = r.content.decode()
     assert r.status_code == 400 and "没有登记收款账户" in page and "李四（嵩溪村）" in page
     assert "/payroll/payees/?missing=true" in page
-    assert not AuditEvent.objects.filter(action="disbursement_download").exists()
+    assert not AuditEvent.objects.filter(action="pd_disbursement").exists()
     # the other township's file is not held up
     assert _download(client, april, source="township", township=world.township.pk).status_code == 200
     r = api(org).get(f"/api/v1/pay-runs/{april.pk}/disbursement/?source=county")
@@ -139,7 +139,7 @@ def test_every_download_is_audited(world, client, org, api, april):  # R-45
     client.force_login(org)
     _download(client, april, source="village", township=world.township.pk)
     api(world.users[Role.COUNTY_FINANCE]).get(f"/api/v1/pay-runs/{april.pk}/disbursement/?source=county")
-    events = list(AuditEvent.objects.filter(action="disbursement_download").order_by("pk"))
+    events = list(AuditEvent.objects.filter(action="pd_disbursement").order_by("pk"))
     assert [e.user for e in events] == [org, world.users[Role.COUNTY_FINANCE]]
     assert f"#{april.pk}" in events[0].detail and "村财" in events[0].detail and "龙津镇" in events[0].detail
     assert "1 行" in events[0].detail and "560.00" in events[0].detail
