@@ -10,6 +10,7 @@ urlpatterns = [
     path("leave/", views.leave_index, name="leave_list"),
     path("leave/new/", views.leave_create, name="leave_create"),
     path("leave/days/", views.leave_days_preview, name="leave_days"),
+    path("leave/bulk/", views.leave_bulk_decide, name="leave_bulk"),
     path("leave/register/", views.leave_register, name="leave_register"),
     path("leave/<int:pk>/", views.leave_detail, name="leave_detail"),
     path("leave/<int:pk>/approve/", views.leave_approve, name="leave_approve"),
