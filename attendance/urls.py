@@ -1,7 +1,7 @@
 from django.urls import path
 
 from attendance import views
-from attendance.views import deputies
+from attendance.views import day, deputies
 
 app_name = "attendance"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("leave/<int:pk>/pdf/", views.leave_pdf, name="leave_pdf"),
     path("grid/", views.attendance_grid, name="grid"),
     path("grid/mark/", views.attendance_mark, name="mark"),
+    path("day/", day.attendance_day, name="day"),
     path("absences/", views.absence_index, name="absences"),
     path("absences/check/", views.run_threshold_check, name="run_check"),
     path("absences/<int:pk>/", views.absence_edit, name="absence_edit"),

@@ -33,6 +33,7 @@ from attendance.services.records import (
     absence_create,
     absence_update,
     attendance_day_set,
+    attendance_day_sheet_save,
     attendance_mark,
     calendar_arrangement_save,
     calendar_override_delete,
@@ -46,7 +47,7 @@ from attendance.services.settings import attendance_setting_update
 
 __all__ = [
     "attendance_setting_update",
-    "absence_create", "absence_update", "attendance_day_set", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
+    "absence_create", "absence_update", "attendance_day_set", "attendance_day_sheet_save", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
     "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
     "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days", "leave_decide_many",
     "leave_excuse_overstay", "leave_reject", "leave_return", "leave_return_and_mark", "leave_return_confirm",
