@@ -1,6 +1,7 @@
 from django import template
 
 from core.personal import shown
+from core.saved_filters import control_context
 
 register = template.Library()
 
@@ -39,3 +40,12 @@ def id_number_shown(value, full):
 @register.filter
 def phone_shown(value, full):
     return shown(value, "phone", full=bool(full))
+
+
+@register.inclusion_tag("includes/saved_filters.html", takes_context=True)
+def saved_filters(context, filterset=None, skip=None, hidden=None):
+    """Issue 17: the saved-filter control of a list page (its user's saved filters; save the current one)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"off": True}
+    return control_context(request, filterset, skip=skip or (), hidden=hidden or ())
