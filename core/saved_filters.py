@@ -22,8 +22,12 @@ SALT = "core.saved-filter"
 
 def list_params(filterset, *, skip=(), hidden=()) -> list[str]:
     """The filter parameters of a list page: its FilterSet's fields less those the page skips, and the extra
-    (name, value) pairs it keeps (e.g. the 待我审批 tab)."""
-    names = [f.html_name for f in filterset.form if f.name not in (skip or ())] if filterset is not None else []
+    (name, value) pairs it keeps (e.g. the 待我审批 tab). A hand-written filter form names its parameters
+    instead of a FilterSet: ``"q,year,township"``."""
+    if isinstance(filterset, str):
+        names = [n.strip() for n in filterset.split(",") if n.strip()]
+    else:
+        names = [f.html_name for f in filterset.form if f.name not in (skip or ())] if filterset is not None else []
     return names + [name for name, _value in (hidden or ()) if name not in names]
 
 

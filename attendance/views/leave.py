@@ -33,6 +33,7 @@ from core import dates as date_bounds
 from core.audit import history_rows
 from core.errors import Conflict
 from core.excel import xlsx_response
+from core.listexport import visible_list_export
 from core.pdf import pdf_response, render_pdf
 from core.roles import Role
 from core.scope import get_scope
@@ -47,6 +48,7 @@ def attendance_home(request):
     return redirect("attendance:leave_list")
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def leave_index(request):
     scope = get_scope(request.user)

@@ -43,9 +43,16 @@ def phone_shown(value, full):
 
 
 @register.inclusion_tag("includes/saved_filters.html", takes_context=True)
-def saved_filters(context, filterset=None, skip=None, hidden=None):
-    """Issue 17: the saved-filter control of a list page (its user's saved filters; save the current one)."""
+def saved_filters(context, filterset=None, skip=None, hidden=None, own_export=None, table=None):
+    """Issue 17: the saved-filter control of a list page (its user's saved filters; save the current one) and
+    the Excel of the filtered rows — unless the page offers its own (``own_export``, a ListTable's)."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return {"off": True}
-    return control_context(request, filterset, skip=skip or (), hidden=hidden or ())
+    ctx = control_context(request, filterset, skip=skip or (), hidden=hidden or ())
+    if not own_export and not table:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["export"] = "xlsx"
+        ctx["export_url"] = f"?{query.urlencode()}"
+    return ctx
