@@ -104,3 +104,11 @@ def test_the_pending_tab_is_kept_with_the_filter(world):
     token, query = signed_form(c.get("/attendance/leave/", {"mine": "pending", "q": "张"}).content.decode())
     c.post("/lists/filters/", {"token": token, "query": query, "name": "待批张"})
     assert SavedFilter.objects.get().url == "/attendance/leave/?q=%E5%BC%A0&mine=pending"
+
+
+def test_a_hand_written_filter_form_has_the_control_too(world, org):
+    text = org.get("/supervision/attachments/plan/", {"q": "张", "flag": "short", "page": "2"}).content.decode()
+    assert 'data-testid="saved-filters"' in text
+    token, query = signed_form(text)
+    org.post("/lists/filters/", {"token": token, "query": query + "&export=xlsx&x=1", "name": "计划"})
+    assert SavedFilter.objects.get().url == "/supervision/attachments/plan/?q=%E5%BC%A0&flag=short"
