@@ -32,6 +32,8 @@ from attendance.serializers import (
     AttendanceDaySerializer,
     AttendanceMonthQuerySerializer,
     AttendanceSettingSerializer,
+    BulkDecisionResponseSerializer,
+    BulkDecisionSerializer,
     ConfirmReturnSerializer,
     DecisionSerializer,
     LeaveRequestSerializer,
@@ -105,6 +107,17 @@ class LeaveRequestViewSet(_CadreRowViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._act(services.leave_reject, DecisionSerializer)
+
+    @extend_schema(request=BulkDecisionSerializer, responses=BulkDecisionResponseSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk-decide", url_name="bulk-decide")
+    def bulk_decide(self, request):
+        """Issue 17: approve or reject several pending requests; each is checked and decided on its own (R-22),
+        the answer lists each id with its outcome (an id outside the caller's scope: not found)."""
+        ser = BulkDecisionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        results = services.leave_decide_many(by=request.user, **ser.validated_data)
+        decided = sum(1 for r in results if r["ok"])
+        return Response({"decided": decided, "refused": len(results) - decided, "results": results})
 
     @extend_schema(request=ReturnSerializer, responses=LeaveRequestSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")

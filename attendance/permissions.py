@@ -254,6 +254,13 @@ def can_mark_attendance(scope, village) -> bool:
     return scope.can(MARK_ROLES, village=village)
 
 
+def opens_day_sheet(scope) -> bool:
+    """Issue 17: the one-day attendance sheet — those who mark (the village secretary for the village, the
+    township party committee for the township) and the county organisation department, which reads a chosen
+    township's day (marking stays with those who hold the attendance, R-24)."""
+    return scope.has_any(*MARK_ROLES, Role.COUNTY_ORG)
+
+
 def can_record_absence(scope, village) -> bool:
     return scope.can(ABSENCE_ROLES, village=village)
 

@@ -61,6 +61,35 @@ class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="", label=_("审批意见"))
 
 
+#: issue 17: the decisions of a bulk decision (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"])
+BULK_DECISIONS = [("approve", _("批准")), ("reject", _("驳回"))]
+
+
+class BulkDecisionSerializer(serializers.Serializer):
+    """Issue 17: several pending requests decided at once (each through the single-decision service)."""
+
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), allow_empty=False,
+                                max_length=100, label=_("请假编号"))
+    decision = serializers.ChoiceField(choices=BULK_DECISIONS, label=_("审批决定"))
+    comment = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",
+                                    label=_("审批意见"))
+
+
+class BulkDecisionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField(help_text=_("是否已按所选决定审批"))
+    status = serializers.CharField(allow_null=True, help_text=_("审批后的状态；不存在时为空"))
+    cadre = serializers.CharField()
+    period = serializers.CharField()
+    message = serializers.CharField(help_text=_("未能审批的原因"))
+
+
+class BulkDecisionResponseSerializer(serializers.Serializer):
+    decided = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = BulkDecisionResultSerializer(many=True)
+
+
 class ReturnSerializer(serializers.Serializer):
     returned_on = serializers.DateField(label=_("销假日期"))
     reason = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True, default="",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from attendance import views
-from attendance.views import calendar_month, deputies, trips
+from attendance.views import calendar_month, day, deputies, trips
 
 app_name = "attendance"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("leave/", views.leave_index, name="leave_list"),
     path("leave/new/", views.leave_create, name="leave_create"),
     path("leave/days/", views.leave_days_preview, name="leave_days"),
+    path("leave/bulk/", views.leave_bulk_decide, name="leave_bulk"),
     path("leave/register/", views.leave_register, name="leave_register"),
     path("leave/<int:pk>/", views.leave_detail, name="leave_detail"),
     path("leave/<int:pk>/approve/", views.leave_approve, name="leave_approve"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("trips/<int:pk>/cancel/", trips.trip_cancel, name="trip_cancel"),
     path("grid/", views.attendance_grid, name="grid"),
     path("grid/mark/", views.attendance_mark, name="mark"),
+    path("day/", day.attendance_day, name="day"),
     path("absences/", views.absence_index, name="absences"),
     path("absences/check/", views.run_threshold_check, name="run_check"),
     path("absences/<int:pk>/", views.absence_edit, name="absence_edit"),

@@ -86,7 +86,11 @@ class DisciplineCaseSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "decision", "decision_note", "closed_on", "source"]  # + the editable=False ones
 
 
+#: the decisions on a case (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: another "decision" exists)
+DISCIPLINE_DECISIONS = [c for c in DisciplineCase.Decision.choices if c[0]]
+
+
 class DisciplineDecideSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[c for c in DisciplineCase.Decision.choices if c[0]])
+    decision = serializers.ChoiceField(choices=DISCIPLINE_DECISIONS)
     note = serializers.CharField(max_length=limits.NOTE, label=_("处理意见"))
     decided_on = serializers.DateField()

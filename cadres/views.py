@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,17 +15,19 @@ from cadres.selectors import (
 )
 from core.audit import log_personal_data
 from core.errors import Conflict
+from core.listexport import list_page, visible_list_export
 from core.registry import cadre_tabs
 from core.scope import get_scope
 from core.selectors import township_list, vacancy_list, village_list
 from core.web import apply_errors, int_param
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def cadre_index(request):
     qs = cadre_list(user=request.user).order_by("village__code", "name", "pk")
     flt = CadreFilter(request.GET or None, queryset=qs, user=request.user)
-    page = Paginator(flt.qs if flt.is_bound else qs, 25).get_page(request.GET.get("page"))
+    page = list_page(request, flt.qs if flt.is_bound else qs, 25)
     return render(request, "cadres/cadre_list.html", {
         "filter": flt, "page_obj": page, "can_create": permissions.can_register_cadres(get_scope(request.user)),
     })
@@ -191,7 +192,7 @@ def cadre_reinstate(request, pk):
 @login_required
 def vacancies(request):
     qs = vacancy_list(user=request.user, township_id=int_param(request, "township"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = list_page(request, qs, 50)
     return render(request, "cadres/vacancies.html", {
         "page_obj": page, "townships": township_list(user=request.user),
         "can_create": permissions.can_register_cadres(get_scope(request.user)),

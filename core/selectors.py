@@ -9,6 +9,7 @@ from core.models import (
     CountyUserObjectPermission,
     Notification,
     RoleAssignment,
+    SavedFilter,
     Township,
     TownshipUserObjectPermission,
     User,
@@ -128,3 +129,11 @@ def _in_counties(counties) -> Q:
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def saved_filter_list(*, user, path: str | None = None):
+    """Issue 17: the user's own saved filters (of one list page when ``path`` is given); nobody sees another's."""
+    rows = SavedFilter.objects.filter(user=user)
+    if path is not None:
+        rows = rows.filter(path=path)
+    return rows.order_by("name", "pk")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import saved_filters, views
 from core.signin import SignInForm
 
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("account/sessions/", views.my_sessions, name="my_sessions"),
     path("audit/", views.audit_log, name="audit_log"),
     path("lists/columns/", views.list_columns, name="list_columns"),
+    path("lists/filters/", saved_filters.saved_filter_create, name="saved_filter_create"),
+    path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
 from core import views_jobs, views_org  # noqa: E402

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core import excel
 from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
 from core.errors import Conflict
+from core.listexport import list_page, visible_list_export
 from core.pdf import pdf_response
 from core.scope import get_scope
 from core.web import apply_errors
@@ -48,11 +48,12 @@ def _round(request, pk) -> Round:
     return get_object_or_404(round_list(user=request.user), pk=pk)
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def round_index(request):
     qs = round_list_with_counts(user=request.user).order_by("-year", "-announced_on", "-pk")
     flt = RoundFilter(request.GET or None, queryset=qs, user=request.user)
-    page = Paginator(flt.qs if flt.is_bound else qs, 20).get_page(request.GET.get("page"))
+    page = list_page(request, flt.qs if flt.is_bound else qs, 20)
     return render(request, "selection/round_list.html", {
         "filter": flt, "page_obj": page, "can_create": permissions.can_run_rounds(get_scope(request.user))})
 
@@ -106,6 +107,7 @@ def round_close(request, pk):
     return redirect("selection:round", pk=rnd.pk)
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def round_detail(request, pk):
     """R-10: where every applicant stands, and the villages still without a reserve cadre (R-01)."""
@@ -114,7 +116,7 @@ def round_detail(request, pk):
     qs = application_list(user=request.user).filter(round=rnd).order_by(
         "village__township__code", "village__code", "rank", "pk")
     flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user, rnd=rnd)
-    page = Paginator(flt.qs if flt.is_bound else qs, 30).get_page(request.GET.get("page"))
+    page = list_page(request, flt.qs if flt.is_bound else qs, 30)
     manager = permissions.can_manage_round(scope, county=rnd.county)
     counts = application_counts(rnd.applications.all() if manager else
                                 application_list(user=request.user).filter(round=rnd))
@@ -157,11 +159,12 @@ def waiver_create(request, pk):
     return render(request, "selection/form.html", {"form": form, "title": _("登记禁选期豁免"), "round": rnd})
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def application_index(request):
     qs = application_list(user=request.user).order_by("-round__year", "round_id", "village__code", "rank", "pk")
     flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user)
-    page = Paginator(flt.qs if flt.is_bound else qs, 30).get_page(request.GET.get("page"))
+    page = list_page(request, flt.qs if flt.is_bound else qs, 30)
     return render(request, "selection/application_list.html", {"filter": flt, "page_obj": page})
 
 

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import Half, LeaveRequest, OfficialTrip
-from attendance.selectors import leave_approver, staffed_approver_roles
+from attendance.selectors import leave_approver, leave_list, staffed_approver_roles
 from attendance.services._base import S, approvers, county_id, enforce, leave_url, lock_leave
 from attendance.services.deputies import principal_for
 from cadres.models import Cadre
-from core import calendar
+from core import calendar, limits
 from core import dates as date_bounds
 from core.errors import Conflict
 from core.roles import Role
@@ -345,3 +345,52 @@ def leave_excuse_overstay(*, leave: LeaveRequest, by, reason: str) -> LeaveReque
         raise Conflict(_("只有已批准的请假才有逾期问题。"))
     leave.overstay_reason = reason.strip()
     return model_save(leave, by=by)
+
+
+#: issue 17: how many requests one bulk decision may name (a township's pending list fits many times over)
+BULK_MAX = 100
+
+
+def _refusal(exc) -> str:
+    if isinstance(exc, Conflict):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("您无权审批此请假。")
+
+
+def leave_decide_many(*, ids, by, decision: str, comment: str = "") -> list[dict]:
+    """Issue 17: several pending requests decided at once. Each one goes through :func:`leave_approve` /
+    :func:`leave_reject` with all their checks (R-22 approver, deputy, state) in its own transaction, so a
+    refused request is left exactly as it was and does not stop the others. An id the user cannot see is
+    reported as not found. Returns one row per id, in the order given: ``{"id", "ok", "status", "cadre",
+    "period", "message"}``."""
+    if decision not in ("approve", "reject"):
+        raise ValidationError({"decision": [_("请选择批准或驳回。")]})
+    if decision == "reject" and not (comment or "").strip():
+        raise ValidationError({"comment": [_("批量驳回时请写明理由（对所选请假统一适用），以便请假人知悉。")]})
+    if len(comment or "") > limits.REASON:
+        raise ValidationError({"comment": [_("审批意见最多 %(n)s 个字。") % {"n": limits.REASON}]})
+    wanted = list(dict.fromkeys(ids or []))
+    if not wanted:
+        raise ValidationError({"ids": [_("请至少选择一条请假。")]})
+    if len(wanted) > BULK_MAX:
+        raise ValidationError({"ids": [_("一次最多批量审批 %(n)s 条请假。") % {"n": BULK_MAX}]})
+    visible = {lv.pk: lv for lv in leave_list(user=by).filter(pk__in=wanted).select_related("cadre__village__township")}
+    fn = leave_approve if decision == "approve" else leave_reject
+    results = []
+    for pk in wanted:
+        leave = visible.get(pk)
+        if leave is None:
+            results.append({"id": pk, "ok": False, "status": None, "cadre": "", "period": "",
+                            "message": _("请假记录不存在或不在您的管辖范围内。")})
+            continue
+        row = {"id": pk, "cadre": leave.cadre.name, "period": leave.period_display}
+        try:
+            leave = fn(leave=leave, by=by, comment=comment)
+        except (ValidationError, Conflict, PermissionDenied) as exc:
+            row.update(ok=False, status=leave.status, message=_refusal(exc))
+        else:
+            row.update(ok=True, status=leave.status, message="")
+        results.append(row)
+    return results

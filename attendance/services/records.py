@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -132,6 +132,41 @@ def attendance_day_set(*, cadre: Cadre, date: dt.date, status: str | None, by, e
         raise ValidationError({"date": [_("%(d)s 在已批准的请假期间内，请假天数由请假记录计算，不记考勤。") % {"d": date}]})
     attendance_mark(cadre=cadre, dates=[date], status=status or "", by=by, excused=excused, note=note)
     return AttendanceDay.objects.filter(cadre=cadre, date=date).first()
+
+
+@transaction.atomic
+def attendance_day_sheet_save(*, date: dt.date, marks: list[dict], by) -> int:
+    """Issue 17: a whole township's (or village's) attendance for one day from one page. Each mark
+    ``{"cadre", "status", "excused", "note"}`` goes through :func:`attendance_day_set` (R-24: who may mark, a
+    working day, not on approved leave, not in the future), only where it changes what is recorded. All or
+    nothing: when one cadre's mark is refused, nothing is saved and the refusals come back per cadre
+    (``ValidationError({"cadre-<id>": [...]})``). Returns the number of cadres whose mark changed."""
+    date_bounds.check(date_bounds.event_errors(date, field="date"))
+    if date > timezone.localdate():
+        raise ValidationError({"date": [_("不能为今天以后的日期记考勤。")]})
+    if not marks:
+        return 0
+    current = {a.cadre_id: a for a in AttendanceDay.objects.filter(cadre__in=[m["cadre"] for m in marks], date=date)}
+    errors, changed = {}, 0
+    for m in marks:
+        cadre, status = m["cadre"], m.get("status") or None
+        excused = bool(m.get("excused")) and status == AttendanceDay.Status.ABSENT
+        note = (m.get("note") or "").strip()
+        row = current.get(cadre.pk)
+        same = (row.status, row.excused, row.note) == (status, excused, note) if row is not None else status is None
+        if same:
+            continue  # idempotent: what is recorded stays, with no new history row
+        try:
+            attendance_day_set(cadre=cadre, date=date, status=status, by=by, excused=excused, note=note)
+        except ValidationError as exc:
+            errors[f"cadre-{cadre.pk}"] = exc.messages
+        except PermissionDenied as exc:
+            errors[f"cadre-{cadre.pk}"] = [str(exc)]
+        else:
+            changed += 1
+    if errors:
+        raise ValidationError(errors)
+    return changed
 
 
 def _absence_errors(*, start_date, end_date, kind, excused, note) -> dict:

@@ -6,6 +6,7 @@ from attendance.views.grid import attendance_grid, attendance_mark
 from attendance.views.leave import (
     attendance_home,
     leave_approve,
+    leave_bulk_decide,
     leave_cancel,
     leave_create,
     leave_days_preview,
@@ -31,7 +32,7 @@ from attendance.views.settings import settings_edit
 __all__ = [
     "settings_edit",
     "absence_edit", "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
-    "incapacity_index", "leave_approve", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
+    "incapacity_index", "leave_approve", "leave_bulk_decide", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
     "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return", "leave_return_confirm",
     "run_threshold_check",
 ]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from attendance import permissions
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.dates import parse_month
+from core.listexport import list_page
 from core.scope import get_scope
 
 
@@ -53,4 +53,4 @@ def filtered_page(request, filter_class, queryset, per_page=25):
     """A list page's FilterSet (the API's own) and the page of rows it keeps (all rows when it is invalid)."""
     flt = filter_class(request.GET or None, queryset=queryset, user=request.user)
     rows = flt.qs if flt.is_bound and flt.is_valid() else queryset
-    return flt, Paginator(rows, per_page).get_page(request.GET.get("page"))
+    return flt, list_page(request, rows, per_page)  # every row when exported (issue 17)

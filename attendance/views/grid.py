@@ -88,6 +88,7 @@ def _grid_context(request, village, year, month, cadres=None):
             "prev": f"{first - relativedelta(months=1):%Y-%m}", "next": f"{first + relativedelta(months=1):%Y-%m}",
             "official_year": calendar.year_is_official(year),
             "can_mark": permissions.can_mark_attendance(get_scope(request.user), village),
+            "day_sheet": permissions.opens_day_sheet(get_scope(request.user)),  # issue 17
             "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")]}
 
 

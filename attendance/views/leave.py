@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,7 @@ from core import dates as date_bounds
 from core.audit import history_rows
 from core.errors import Conflict
 from core.excel import xlsx_response
+from core.listexport import visible_list_export
 from core.pdf import pdf_response, render_pdf
 from core.roles import Role
 from core.scope import get_scope
@@ -46,6 +48,7 @@ def attendance_home(request):
     return redirect("attendance:leave_list")
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def leave_index(request):
     scope = get_scope(request.user)
@@ -54,6 +57,7 @@ def leave_index(request):
     flt, page = filtered_page(request, LeaveFilter, base.order_by("-start_date", "-pk"))
     return render(request, "attendance/leave_list.html", {
         "filter": flt, "page_obj": page, "mine": mine, "today": timezone.localdate(),
+        "bulk": mine and page.paginator.count > 0,  # issue 17: the pending list decides several at once
         "filter_skip": ["cadre"], "filter_hidden": [("mine", "pending")] if mine else [],
         "pending_count": leave_pending_for(user=request.user).count() if permissions.decides_leave(scope) else 0,
         "can_ask": permissions.can_ask_own_leave(scope, own_cadre(request.user))
@@ -219,3 +223,32 @@ def leave_register(request):
     village = get_object_or_404(village_list(user=request.user), pk=int_param(request, "village") or 0)
     content = exports.leave_register_xlsx(user=request.user, village=village, year=year, month=month)
     return xlsx_response(content, f"请销假登记簿-{village.name}-{year}年{month}月.xlsx")
+
+
+@login_required
+@require_POST
+def leave_bulk_decide(request):
+    """Issue 17: 批量批准 / 批量驳回 on the requests waiting for the user; each one decided on its own (the
+    single-decision service and all its checks), the refused ones listed with their reasons."""
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 12]
+    decision = request.POST.get("decision", "")
+    back = f"{reverse('attendance:leave_list')}?mine=pending"
+    try:
+        results = services.leave_decide_many(ids=ids, by=request.user, decision=decision,
+                                             comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect(back)
+    done = [r for r in results if r["ok"]]
+    refused = [r for r in results if not r["ok"]]
+    word = _("批准") if decision == "approve" else _("驳回")
+    if done:
+        messages.success(request, _("已%(w)s %(n)s 条请假：%(names)s。") % {
+            "w": word, "n": len(done), "names": "、".join(r["cadre"] for r in done)})
+    if refused:
+        messages.warning(request, _("%(n)s 条未能%(w)s，原因如下。") % {"n": len(refused), "w": word})
+        for r in refused:
+            who = f"{r['cadre']}（{r['period']}）" if r["cadre"] else _("编号 %(id)s") % {"id": r["id"]}
+            messages.error(request, f"{who}：{r['message']}")
+    return redirect(back)

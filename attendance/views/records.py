@@ -29,6 +29,7 @@ from attendance.selectors import (
 from attendance.views._common import active_cadres, filtered_page, own_cadre
 from core import calendar
 from core.audit import history_rows
+from core.listexport import visible_list_export
 from core.models import County
 from core.scope import get_scope
 from core.web import apply_errors, int_param
@@ -36,6 +37,7 @@ from core.web import apply_errors, int_param
 # -- absences (R-24) ------------------------------------------------------------------------
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def absence_index(request):
     scope = get_scope(request.user)
@@ -101,6 +103,7 @@ def run_threshold_check(request):
 
 # -- incapacity (R-26) ----------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def incapacity_index(request):
     scope = get_scope(request.user)

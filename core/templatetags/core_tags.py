@@ -2,6 +2,7 @@ from django import template
 
 from core.audit import note_form_errors
 from core.personal import shown
+from core.saved_filters import control_context
 
 register = template.Library()
 
@@ -47,3 +48,19 @@ def audit_form(context, form):
     """In a form template: a POST answered with this form's errors is logged as 失败 (issue 14 item 5)."""
     note_form_errors(context.get("request"), form)
     return ""
+
+
+@register.inclusion_tag("includes/saved_filters.html", takes_context=True)
+def saved_filters(context, filterset=None, skip=None, hidden=None, own_export=None, table=None):
+    """Issue 17: the saved-filter control of a list page (its user's saved filters; save the current one) and
+    the Excel of the filtered rows — unless the page offers its own (``own_export``, a ListTable's)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"off": True}
+    ctx = control_context(request, filterset, skip=skip or (), hidden=hidden or ())
+    if not own_export and not table:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["export"] = "xlsx"
+        ctx["export_url"] = f"?{query.urlencode()}"
+    return ctx

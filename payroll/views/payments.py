@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.excel import upload_form_valid, xlsx_response
+from core.listexport import list_page, visible_list_export
 from core.scope import get_scope
 from core.selectors import village_list
 from core.web import apply_errors
@@ -147,6 +147,7 @@ def payments_import(request, pk):
         help_text=_("下载模板（已列出本次发放中您管辖的人员），在“发放日期”列填写日期（如 2026-03-10），再上传。"))
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def unpaid(request):
     scope = get_scope(request.user)
@@ -162,7 +163,7 @@ def unpaid(request):
         row["months"] = months.get(row["village_id"], [])
         row["notice_url"] = (unpaid_notice_url(row, row["months"], as_of) if permissions.drafts_unpaid_notices(scope)
                              else None)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = list_page(request, rows, 50)
     return render(request, "payroll/unpaid.html", {
         "page_obj": page, "filter": flt, "as_of": as_of,
     })

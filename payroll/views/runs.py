@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from core.audit import history_rows, log_personal_data
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.filters import is_id
+from core.listexport import list_page, visible_list_export
 from core.pdf import pdf_response
 from core.scope import get_scope
 from core.selectors import township_list
@@ -30,12 +30,13 @@ from payroll.views.payments import bulk_form
 def _run_list_page(request, build_form, *, status=200):
     qs = selectors.pay_run_list(user=request.user).order_by("-month", "county__code")
     flt = PayRunFilter(request.GET, queryset=qs, user=request.user)
-    page = Paginator(flt.qs, 24).get_page(request.GET.get("page"))
+    page = list_page(request, flt.qs, 24)
     return render(request, "payroll/run_list.html", {
         "page_obj": page, "build_form": build_form, "filter": flt, "filter_skip": ["month", "county"],
     }, status=status)
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def run_list(request):
     scope = get_scope(request.user)
@@ -71,6 +72,7 @@ def run_build(request):
     return _run_list_page(request, form, status=400)
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def run_detail(request, pk):
     run = get_object_or_404(selectors.pay_run_list(user=request.user), pk=pk)
@@ -78,7 +80,7 @@ def run_detail(request, pk):
     lines = selectors.pay_line_list(user=request.user).filter(run=run)
     flt = PayLineFilter(request.GET or None, queryset=lines, user=request.user)
     shown = (flt.qs if flt.is_bound else lines).order_by("township__code", "village__code", "kind", "cadre__name", "pk")
-    page = Paginator(shown, 50).get_page(request.GET.get("page"))
+    page = list_page(request, shown, 50)
     is_org = permissions.can_manage_county(scope, run.county)
     ctx = {
         "stale_reason": stale_reason(run) if is_org else "",
@@ -172,7 +174,7 @@ def my_pay(request):
     scope = get_scope(request.user)
     qs = selectors.pay_line_list(user=request.user).filter(
         cadre_id__in=sorted(scope.cadre_ids), run__status=PayRun.Status.APPROVED).order_by("-run__month", "pk")
-    page = Paginator(qs, 24).get_page(request.GET.get("page"))
+    page = list_page(request, qs, 24)
     return render(request, "payroll/my_pay.html", {"page_obj": page})
 
 

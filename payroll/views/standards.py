@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from core.audit import history_rows
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.excel import upload_form_valid, xlsx_response
+from core.listexport import list_page, visible_list_export
 from core.scope import get_scope
 from core.selectors import county_list, village_list
 from core.web import apply_errors
@@ -35,7 +35,7 @@ def policy_list(request):
     if not permissions.is_staff(scope):
         raise PermissionDenied(_("您无权查看报酬标准。"))
     qs = selectors.pay_policy_list(user=request.user).order_by("county__code", "-valid_from")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = list_page(request, qs, 25)
     counties = org_counties(request.user)
     form = setting_form = None
     if counties.exists():
@@ -94,6 +94,7 @@ def policy_detail(request, pk):
 
 # -- bonuses (R-40) --------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def bonus_list(request):
     scope = get_scope(request.user)
@@ -103,7 +104,7 @@ def bonus_list(request):
     flt = BonusFilter(request.GET, queryset=qs, user=request.user)
     qs = flt.qs
     month = flt.form.cleaned_data.get("month")  # after .qs: the valid fields are cleaned
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = list_page(request, qs, 50)
     can_set = permissions.sets_bonuses(scope)
     form = None
     if can_set:
@@ -164,6 +165,7 @@ def bonus_import(request):
 
 # -- adjustments (R-42) ----------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def adjustment_list(request):
     scope = get_scope(request.user)
@@ -171,7 +173,7 @@ def adjustment_list(request):
         raise PermissionDenied(_("您无权查看报酬更正。"))
     flt = AdjustmentFilter(request.GET, queryset=selectors.adjustment_list(user=request.user).order_by("-month", "-pk"),
                            user=request.user)
-    page = Paginator(flt.qs, 25).get_page(request.GET.get("page"))
+    page = list_page(request, flt.qs, 25)
     counties = org_counties(request.user)
     form = None
     if counties.exists():

@@ -4,6 +4,7 @@
    data-confirm="question" on a <form> or a submit button: ask first; "cancel" stops the submission.
    data-busy="text" on a link to a slow download (a PDF of the whole county): while the file is made, the link
    says so, shows a spinner and cannot be clicked twice (issue 17).
+   data-check-all="form-id" on a checkbox: ticks or unticks every checkbox that belongs to that form (issue 17).
    data-follows="township" on a <select> of villages (core.forms.VillageSelect): only the options whose
    data-township is the township chosen in the same form are shown (all while none is chosen).
    data-scroll-active on a bar that scrolls sideways (the cadre page's tabs on a phone, issue 17): its active
@@ -14,6 +15,10 @@
     var el = event.target;
     if (el && el.matches && el.matches("select[data-autosubmit]") && el.form) {
       el.form.submit();
+    }
+    if (el && el.matches && el.matches("input[data-check-all]")) {
+      var boxes = document.querySelectorAll('input[type="checkbox"][form="' + el.getAttribute("data-check-all") + '"]');
+      Array.prototype.forEach.call(boxes, function (box) { box.checked = el.checked; });
     }
   });
   function follow(villages) {

@@ -14,6 +14,7 @@ from cadres.selectors import cadre_list, discipline_case_list
 from core.audit import history_rows
 from core.dates import today
 from core.errors import Conflict
+from core.listexport import visible_list_export
 from core.scope import get_scope
 from supervision import forms
 from supervision import permissions as perms
@@ -21,6 +22,7 @@ from supervision.filters import CaseFilter
 from supervision.views.common import filtered, form_page, page, submit
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def case_index(request):
     qs = discipline_case_list(user=request.user).order_by("-opened_on", "-pk")

@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,6 +17,7 @@ from core import dates
 from core.audit import history_rows
 from core.dates import today
 from core.filters import MAX_ID
+from core.listexport import list_page
 from core.scope import get_scope
 from core.selectors import township_list
 from core.web import apply_errors
@@ -27,7 +27,8 @@ PAGE = 25
 
 
 def page(request, qs, size=PAGE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    """A list's page (every filtered row when the list is exported to Excel, issue 17)."""
+    return list_page(request, qs, size)
 
 
 def as_of(request) -> dt.date:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.dates import today
+from core.listexport import visible_list_export
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import users_with_role
@@ -31,6 +32,7 @@ def _list(request, template, flt, skip=(), **extra):
 
 # -- pairing (R-50) ----------------------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def pairing_index(request):
     flt = PairingFilter(request.GET or None, queryset=selectors.pairing_overview(user=request.user),
@@ -59,6 +61,7 @@ def pairing_edit(request, cadre_pk):
 
 # -- area groups (R-50) --------------------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def group_index(request):
     qs = selectors.area_group_list(user=request.user).order_by("township__code", "name")
@@ -101,6 +104,7 @@ def group_detail(request, pk):
 
 # -- training (R-51) ---------------------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def training_index(request):
     qs = selectors.training_session_list(user=request.user).order_by("-held_on", "-pk")

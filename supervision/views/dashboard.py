@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.listexport import visible_list_export
 from core.scope import get_scope
 from core.selectors import county_list, township_list
 from supervision import forms, selectors, services
@@ -43,6 +44,7 @@ def dashboard(request):
     })
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def unpaid(request):
     qs = selectors.unpaid_lines(user=request.user, as_of=as_of(request)).select_related(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import history_rows
 from core.dates import today
 from core.errors import Conflict
+from core.listexport import visible_list_export
 from core.scope import get_scope
 from core.selectors import county_list, township_list, village_list
 from core.web import apply_errors
@@ -26,6 +27,7 @@ from supervision.services import visits as visit_services
 from supervision.views.common import filtered, form_page, int_or_none, page, submit
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def notice_index(request):
     qs = selectors.notice_list(user=request.user).order_by("-issued_on", "-pk")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.dates import today
 from core.errors import Conflict
+from core.listexport import visible_list_export
 from core.scope import get_scope
 from core.selectors import township_list
 from core.web import apply_errors
@@ -47,6 +48,7 @@ def _require_recorder(request, message):
 
 # -- attachment (R-52) -------------------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def attachment_index(request):
     qs = selectors.attachment_list(user=request.user).order_by("-start_date", "-pk")
@@ -120,6 +122,7 @@ def attachment_shortfall(request):
 
 # -- assessments (R-55) --------------------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def assessment_index(request):
     qs = selectors.assessment_list(user=request.user).order_by("-year", "cadre__village__code")
@@ -154,6 +157,7 @@ def assessment_create(request):
 
 # -- commitments (R-54) ----------------------------------------------------------------------------------------
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def commitment_index(request):
     qs = selectors.commitment_list(user=request.user).order_by("-year", "cadre__village__code")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.dates import today
+from core.listexport import visible_list_export
 from core.scope import get_scope
 from core.selectors import township_list
 from supervision import forms, policies, selectors, services
@@ -28,6 +29,7 @@ from supervision.views.common import (
 )
 
 
+@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def talk_index(request):
     qs = selectors.talk_list(user=request.user).order_by("-held_on", "-pk")
