@@ -150,3 +150,23 @@ def can_set_payee_account(scope, cadre) -> bool:
 def can_download_disbursement(scope, run) -> bool:
     """R-45: the bank file of a run (full account numbers): county_org and county_finance of its county."""
     return scope.can(DISBURSERS, county=run.county)
+
+
+#: R-45: who sets how the accident insurance is paid and keeps the yearly premium list (generate, record
+#: payment, read, export): county_finance pays the insurer, county_org runs the stipends
+INSURANCE_KEEPERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE)
+
+
+def reads_premiums(scope) -> bool:
+    """R-45: the 意外保险 page and ``/api/v1/insurance-premiums/``."""
+    return scope.has_any(*INSURANCE_KEEPERS)
+
+
+def premium_county_ids(scope) -> list[int]:
+    """Counties whose premium list the user keeps."""
+    return scope.counties_holding(*INSURANCE_KEEPERS)
+
+
+def can_manage_insurance(scope, county) -> bool:
+    """R-45: change the county's accident-insurance setting, generate its premium list, record payment."""
+    return scope.can(INSURANCE_KEEPERS, county=county)
