@@ -36,7 +36,8 @@ class BootstrapMixin:
     def _style(self):
         for field in self.fields.values():
             widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
+            # radios and checkbox lists (CheckboxSelectMultiple is a RadioSelect) are form-check inputs too
+            css = "form-check-input" if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)) else (
                 "form-select" if isinstance(widget, forms.Select) else "form-control")
             widget.attrs.setdefault("class", css)
 

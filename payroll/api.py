@@ -17,15 +17,25 @@ from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
 from core.api import PersonalDataReadLog, router
+from core.dates import today as local_today
+from core.dates import year_errors
 from core.excel import XLSX, xlsx_response
 from core.models import County
 from core.scope import get_scope
 from core.selectors import county_list, township_list
 from payroll import exports, permissions, selectors, services
 from payroll.disbursement import MissingAccounts, disbursement_file
-from payroll.filters import AdjustmentFilter, BonusFilter, PayeeAccountFilter, PayLineFilter, PayRunFilter
-from payroll.models import PayeeAccount, PayRun
+from payroll.filters import (
+    AdjustmentFilter,
+    BonusFilter,
+    PayeeAccountFilter,
+    PayLineFilter,
+    PayRunFilter,
+    PremiumFilter,
+)
+from payroll.models import InsurancePremium, PayeeAccount, PayRun
 from payroll.serializers import (
+    InsurancePremiumSerializer,
     LinePaidSerializer,
     PayAdjustmentSerializer,
     PayeeAccountSerializer,
@@ -34,6 +44,8 @@ from payroll.serializers import (
     PayRunBuildSerializer,
     PayRunSerializer,
     PerformanceBonusSerializer,
+    PremiumGenerateResultSerializer,
+    PremiumGenerateSerializer,
 )
 
 
@@ -289,9 +301,50 @@ class PayAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
         return Response(self.get_serializer(adjustment).data, status=status.HTTP_201_CREATED)
 
 
+class InsurancePremiumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """R-45: the yearly accident-insurance premiums (``?year=``, default this year; township, village, paid,
+    q) of the counties whose list the caller keeps — county_org and county_finance; anyone else 403.
+    ``generate`` lists the year's eligible cadres (idempotent: adds newcomers, never duplicates)."""
+
+    serializer_class = InsurancePremiumSerializer
+    filterset_class = PremiumFilter
+
+    def _check(self):
+        if not permissions.reads_premiums(get_scope(self.request.user)):
+            raise PermissionDenied(_("只有县委组织部和县财政局可以查看意外保险。"))
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return InsurancePremium.objects.none()
+        self._check()
+        qs = selectors.premium_list(user=self.request.user)
+        if self.action == "list":
+            year = self.request.query_params.get("year")
+            if year not in (None, "") and year_errors(year):
+                raise ValidationError(year_errors(year))
+            qs = qs.filter(year=int(year) if year not in (None, "") else local_today().year)
+        return qs.order_by("county__code", "cadre__village__township__code", "cadre__village__code",
+                           "cadre__name", "pk")
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, description="年度，默认今年")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PremiumGenerateSerializer, responses=PremiumGenerateResultSerializer)
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        self._check()
+        ser = PremiumGenerateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        county = _county_in_scope(request.user, ser.validated_data["county"])
+        result = services.premium_generate(county=county, year=ser.validated_data["year"], by=request.user)
+        return Response({"county": county.pk, "year": ser.validated_data["year"], **result})
+
+
 router.register("pay-policies", PayPolicyViewSet, basename="pay-policy")
 router.register("pay-adjustments", PayAdjustmentViewSet, basename="pay-adjustment")
 router.register("performance-bonuses", PerformanceBonusViewSet, basename="performance-bonus")
 router.register("pay-runs", PayRunViewSet, basename="pay-run")
 router.register("pay-lines", PayLineViewSet, basename="pay-line")
 router.register("payee-accounts", PayeeAccountViewSet, basename="payee-account")
+router.register("insurance-premiums", InsurancePremiumViewSet, basename="insurance-premium")

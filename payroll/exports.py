@@ -42,6 +42,14 @@ def township_groups(lines) -> list[tuple[object, list[PayLine]]]:
     return groups
 
 
+def _component_cell(run: PayRun, line: PayLine, component: str):
+    """R-45: a run whose year pays the accident insurance yearly says so in the column, not 0.00."""
+    value = getattr(line, component)
+    if component == Component.ACCIDENT_INSURANCE and run.accident_yearly and not value:
+        return _("按年缴纳")
+    return value
+
+
 def _sum(lines, field):
     return money(sum((getattr(line, field) for line in lines), money(0)))
 
@@ -58,13 +66,14 @@ def pay_sheet_workbook(run: PayRun, lines, *, full_personal_data: bool, county_s
     for township, rows in groups:
         ws = wb.create_sheet(title=township.name[:31])
         excel.write_title(ws, _title(run, township.name), len(headers))
-        excel.write_cell(ws, 2, 1, _("状态：%(s)s　单位：元") % {"s": run.get_status_display()})
+        excel.write_cell(ws, 2, 1, _("状态：%(s)s　单位：元") % {"s": run.get_status_display()}
+                         + (f"　{run.accident_note}" if run.accident_yearly else ""))
         excel.write_header(ws, headers, row=3, widths=[6, 14, 10, 22, 11, 11, 11, 13, 15, 12, 8, 24])
         r = 4
         for i, line in enumerate(rows, start=1):
             number = shown(line.cadre.id_number, "id_number", full=full_personal_data)
             excel.write_row(ws, r, [i, line.village.name, line.cadre.name, number,
-                                    *[getattr(line, c) for c in policies.COMPONENTS], line.total,
+                                    *[_component_cell(run, line, c) for c in policies.COMPONENTS], line.total,
                                     line.get_kind_display(), line.reason], money_cols=money_cols)
             r += 1
         excel.write_row(ws, r, [_("合计"), "", _("%(n)s 行") % {"n": len(rows)}, "",

@@ -17,7 +17,7 @@ from core.models import Township
 from payroll import policies
 from payroll.accounts import PayeeKind
 from payroll.forms import MonthField
-from payroll.models import PayAdjustment, PayeeAccount, PayLine, PayRun, PerformanceBonus
+from payroll.models import InsurancePremium, PayAdjustment, PayeeAccount, PayLine, PayRun, PerformanceBonus
 
 
 class _PageFilterSet(ScopedFilterSet):
@@ -144,3 +144,23 @@ class PayeeAccountFilter(_PageFilterSet):
     class Meta:
         model = PayeeAccount
         fields = ["q", "township", "village", "kind", "cadre"]
+
+
+class PremiumFilter(_PageFilterSet):
+    """R-45 意外保险 page and ``/api/v1/insurance-premiums/``: township, village, paid/unpaid and name (the year
+    is chosen apart: the page and the API show one year at a time)."""
+
+    village_path = "cadre__village"
+    search_fields = ("cadre__name", "policy_number", "voucher")
+    search_hint = _("姓名、保单号或凭证号")
+    paid = django_filters.ChoiceFilter(label=_("缴费情况"), method="filter_paid",
+                                       choices=[("paid", _("已缴费")), ("unpaid", _("未缴费"))])
+
+    class Meta:
+        model = InsurancePremium
+        fields = ["q", "township", "village", "paid"]
+
+    def filter_paid(self, queryset, name, value):
+        if value == "paid":
+            return queryset.filter(paid_on__isnull=False)
+        return queryset.filter(paid_on__isnull=True) if value == "unpaid" else queryset

@@ -6,7 +6,7 @@ from core import limits
 from core.forms import BootstrapMixin, DateInput
 from payroll import policies
 from payroll.accounts import PayeeKind
-from payroll.models import Component, FundingSource, PayPolicy, PayrollSetting
+from payroll.models import AccidentMode, Component, FundingSource, PayPolicy, PayrollSetting
 
 
 class MonthInput(forms.TextInput):
@@ -172,4 +172,32 @@ class DisbursementForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, townships=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
+        self._style()
+
+
+class InsuranceSettingForm(BootstrapMixin, forms.Form):
+    """R-45: how the county pays the accident insurance (the service validates the combination)."""
+
+    accident_mode = forms.ChoiceField(label=_("缴纳方式"), choices=AccidentMode.choices)
+    accident_from_year = forms.IntegerField(label=_("按年缴纳起始年度"), required=False, min_value=2000,
+                                            max_value=9999, help_text=_("按年缴纳时必填，如 2027。"))
+    insurer = forms.CharField(label=_("承保保险公司"), required=False, max_length=100)
+    premium_per_year = forms.DecimalField(label=_("每人每年保费（元）"), required=False, min_value=0,
+                                          max_digits=12, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class PremiumPayForm(BootstrapMixin, forms.Form):
+    """R-45: the county paid the insurer for the unpaid premiums shown."""
+
+    paid_on = forms.DateField(label=_("缴费日期"), widget=DateInput())
+    voucher = forms.CharField(label=_("缴费凭证号"), max_length=60)
+    policy_number = forms.CharField(label=_("保单号"), max_length=60, required=False,
+                                    help_text=_("团体保单可填写同一保单号；不填则不改。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self._style()

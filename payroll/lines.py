@@ -17,7 +17,16 @@ from django.db.models.functions import Coalesce
 from cadres.models import Cadre
 from core.money import ZERO, money
 from payroll import policies
-from payroll.models import Component, FundingSource, PayAdjustment, PayLine, PayPolicy, PayRun
+from payroll.models import (
+    AccidentMode,
+    Component,
+    FundingSource,
+    PayAdjustment,
+    PayLine,
+    PayPolicy,
+    PayrollSetting,
+    PayRun,
+)
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
@@ -40,6 +49,31 @@ def policies_in_force(month: dt.date) -> dict[int, PayPolicy]:
         out.setdefault(policy.county_id, policy)
     return out
 
+
+
+# -- accident insurance paid yearly (R-45) ----------------------------------------------------------
+
+def accident_yearly(county, year: int) -> bool:
+    """R-45: the county pays the accident insurance of ``year`` as a yearly premium (no monthly line)."""
+    setting = PayrollSetting.objects.filter(county=county).first()
+    return setting is not None and setting.accident_yearly(year)
+
+
+def yearly_accident_counties(year: int) -> set[int]:
+    """R-45 for every county at once (one query): the counties paying ``year``'s accident insurance yearly."""
+    return set(PayrollSetting.objects.filter(accident_mode=AccidentMode.YEARLY, accident_from_year__lte=year)
+               .values_list("county_id", flat=True))
+
+
+def paying_policy(policy: PayPolicy, yearly: bool) -> PayPolicy:
+    """The amounts a monthly line pays: the policy's, with no accident insurance when it is paid yearly
+    (R-45). A copy: the policy row itself is never changed. Both the build and the staleness check use
+    it, so the SQL of both database paths gets the same amounts as parameters."""
+    if not yearly:
+        return policy
+    paying = copy(policy)
+    paying.accident_insurance = money(0)
+    return paying
 
 
 # -- the lines (R-41, R-42) -----------------------------------------------------------------------

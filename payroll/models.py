@@ -90,6 +90,13 @@ class PayPolicy(models.Model):
         return getattr(self, f"{component}_source")
 
 
+class AccidentMode(models.TextChoices):
+    """R-45: how the county pays the 人身意外伤害保险 (component accident_insurance of R-40)."""
+
+    MONTHLY = "monthly", _("按月随报酬发放")
+    YEARLY = "yearly", _("按年向保险公司缴纳")
+
+
 class PayrollSetting(models.Model):
     """Per-county settings of the county's check (R-44): lines unpaid this many days after month end."""
 
@@ -98,6 +105,15 @@ class PayrollSetting(models.Model):
     unpaid_days = models.PositiveSmallIntegerField(
         _("未发放提醒天数"), default=15,
         help_text=_("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单。"))
+    # R-45: accident insurance as a monthly line (R-40) or a yearly premium paid to an insurer
+    accident_mode = models.CharField(_("意外保险缴纳方式"), max_length=8, choices=AccidentMode.choices,
+                                     default=AccidentMode.MONTHLY)
+    accident_from_year = models.PositiveSmallIntegerField(
+        _("按年缴纳起始年度"), null=True, blank=True,
+        help_text=_("从该年度起按年向保险公司缴纳，该年度起的月度报酬不再列意外伤害保险。"))
+    insurer = models.CharField(_("承保保险公司"), max_length=100, blank=True)
+    premium_per_year = models.DecimalField(_("每人每年保费（元）"), **MONEY, default=Decimal("0.00"),
+                                           validators=[MinValueValidator(Decimal("0"))])
 
     history = HistoricalRecords()
 
@@ -107,6 +123,11 @@ class PayrollSetting(models.Model):
 
     def __str__(self):
         return str(self.county)
+
+    def accident_yearly(self, year: int) -> bool:
+        """R-45: is the accident insurance of ``year`` paid as a yearly premium (no monthly line)?"""
+        return (self.accident_mode == AccidentMode.YEARLY and self.accident_from_year is not None
+                and year >= self.accident_from_year)
 
 
 class PerformanceBonus(models.Model):
@@ -196,6 +217,9 @@ class PayRun(models.Model):
     build_state = models.CharField(_("生成进度"), max_length=10, choices=BuildState.choices, blank=True,
                                    default=BuildState.IDLE)
     build_message = models.CharField(_("生成说明"), max_length=300, blank=True)
+    accident_yearly = models.BooleanField(
+        _("意外保险按年缴纳"), default=False,
+        help_text=_("生成时本县该年度的意外伤害保险按年向保险公司缴纳，月度明细不列此项。"))
 
     history = HistoricalRecords(excluded_fields=["build_state", "build_message"])
 
@@ -211,6 +235,13 @@ class PayRun(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def accident_note(self) -> str:
+        """R-45: what the pay sheets say when the accident insurance of this run's year is paid yearly."""
+        if not self.accident_yearly:
+            return ""
+        return _("本年度人身意外伤害保险由县里按年统一向保险公司缴纳，不在月度报酬中发放。")
 
     @property
     def month_label(self) -> str:
@@ -345,3 +376,31 @@ class PayeeAccount(models.Model):
     def bank_or_kind(self) -> str:
         """开户行/类别 as the bank file prints it."""
         return self.bank or str(self.get_kind_display())
+
+
+class InsurancePremium(models.Model):
+    """R-45: one cadre's yearly accident-insurance premium, paid by the county to the insurer."""
+
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="insurance_premiums")
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    insurer = models.CharField(_("保险公司"), max_length=100)
+    amount = models.DecimalField(_("保费（元）"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
+    policy_number = models.CharField(_("保单号"), max_length=60, blank=True)
+    paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
+    voucher = models.CharField(_("缴费凭证号"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("列入时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("意外保险保费")
+        verbose_name_plural = _("意外保险保费")
+        ordering = ["-year", "cadre__village__township__code", "cadre__village__code", "cadre__name"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="insurance_premium_once_a_year")]
+
+    def __str__(self):
+        return _("%(n)s %(y)s年意外保险") % {"n": self.cadre.name, "y": self.year}

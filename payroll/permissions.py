@@ -156,3 +156,23 @@ def can_read_cadre_pay(scope, cadre) -> bool:
     """Issue 17: the 报酬 tab of the cadre page — staff over the cadre's village read its pay lines, a cadre
     reads their own (approved runs only, as on 我的报酬)."""
     return cadre.pk in scope.cadre_ids or scope.can(STAFF, village=cadre.village)
+
+
+#: R-45: who sets how the accident insurance is paid and keeps the yearly premium list (generate, record
+#: payment, read, export): county_finance pays the insurer, county_org runs the stipends
+INSURANCE_KEEPERS = (Role.COUNTY_ORG, Role.COUNTY_FINANCE)
+
+
+def reads_premiums(scope) -> bool:
+    """R-45: the 意外保险 page and ``/api/v1/insurance-premiums/``."""
+    return scope.has_any(*INSURANCE_KEEPERS)
+
+
+def premium_county_ids(scope) -> list[int]:
+    """Counties whose premium list the user keeps."""
+    return scope.counties_holding(*INSURANCE_KEEPERS)
+
+
+def can_manage_insurance(scope, county) -> bool:
+    """R-45: change the county's accident-insurance setting, generate its premium list, record payment."""
+    return scope.can(INSURANCE_KEEPERS, county=county)

@@ -80,6 +80,15 @@ def eligible_q(month: dt.date, prefix: str = "") -> Q:
             & ~Q(**{f"{p}pk__in": covering}) & ~legacy_flag)
 
 
+def eligible_in_year_q(year: int, prefix: str = "") -> Q:
+    """R-45: who gets the yearly accident-insurance premium — the pay run's eligibility (R-41) in any month
+    of ``year`` (active on any day of the year, not a serving village cadre for a whole month of it)."""
+    cond = Q(pk__in=[])
+    for month in range(1, 13):
+        cond |= eligible_q(dt.date(year, month, 1), prefix)
+    return cond
+
+
 def policy_date_for(month: dt.date) -> dt.date:
     """R-40: the policy in force for month M is the latest one valid on or before M's last day, so a
     policy valid from the 15th already pays that whole month."""

@@ -12,9 +12,10 @@ from cadres.models import Cadre
 from core.dates import today as local_today
 from core.money import MoneyOutput, MoneySum, money
 from core.scope import get_scope
-from payroll import policies
+from payroll import permissions, policies
 from payroll.models import (
     FundingSource,
+    InsurancePremium,
     PayAdjustment,
     PayeeAccount,
     PayLine,
@@ -186,3 +187,23 @@ def cadre_pay_lines(*, user, cadre, limit: int = 36) -> list:
     if cadre.pk in scope.cadre_ids and not scope.has_unit_role:
         qs = qs.filter(run__status=PayRun.Status.APPROVED)
     return list(qs.order_by("-run__month", "kind", "-pk")[:limit])
+
+
+def premium_list(*, user):
+    """R-45: the yearly accident-insurance premiums of the counties whose list the user keeps
+    (county_org, county_finance); nobody else reads them."""
+    scope = get_scope(user)
+    qs = InsurancePremium.objects.select_related("cadre", "cadre__village", "cadre__village__township", "county",
+                                                 "recorded_by")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(county_id__in=permissions.premium_county_ids(scope))
+
+
+def premium_totals(premiums) -> dict:
+    """R-45: people, amount, paid and unpaid of a set of premiums (one query)."""
+    agg = premiums.order_by().aggregate(
+        n=Count("pk"), total_amount=MoneySum("amount"), n_unpaid=Count("pk", filter=Q(paid_on__isnull=True)),
+        unpaid_amount=MoneySum("amount", filter=Q(paid_on__isnull=True)))
+    return {"count": agg["n"], "unpaid": agg["n_unpaid"], "amount": money(agg["total_amount"]),
+            "unpaid_amount": money(agg["unpaid_amount"])}

@@ -11,7 +11,16 @@ from rest_framework import serializers
 from core import personal
 from core.scope import get_scope
 from payroll import policies
-from payroll.models import FundingSource, PayAdjustment, PayeeAccount, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.models import (
+    FundingSource,
+    InsurancePremium,
+    PayAdjustment,
+    PayeeAccount,
+    PayLine,
+    PayPolicy,
+    PayRun,
+    PerformanceBonus,
+)
 from payroll.staleness import stale_reason
 
 
@@ -188,3 +197,33 @@ class PayeeAccountSerializer(serializers.ModelSerializer):
             instance.cadre.village.township.county_id)
         data["number"] = personal.shown(data["number"], "account", full=full)
         return data
+
+
+class InsurancePremiumSerializer(serializers.ModelSerializer):
+    """R-45: one cadre's yearly accident-insurance premium (money as a string with two decimals)."""
+
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    village_name = serializers.CharField(source="cadre.village.name", read_only=True)
+    township_name = serializers.CharField(source="cadre.village.township.name", read_only=True)
+    paid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InsurancePremium
+        fields = ["id", "county", "year", "cadre", "cadre_name", "village_name", "township_name", "insurer",
+                  "amount", "policy_number", "paid", "paid_on", "voucher"]
+        read_only_fields = fields
+
+    def get_paid(self, obj) -> bool:
+        return obj.paid_on is not None
+
+
+class PremiumGenerateSerializer(serializers.Serializer):
+    county = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    year = serializers.IntegerField()
+
+
+class PremiumGenerateResultSerializer(serializers.Serializer):
+    county = serializers.IntegerField()
+    year = serializers.IntegerField()
+    added = serializers.IntegerField(help_text="本次新增人数")
+    total = serializers.IntegerField(help_text="该年度清单总人数")

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre, ServingPeriod
 from core.money import money
 from payroll import policies
-from payroll.lines import adjustment_lines, policy_for, regular_lines
-from payroll.models import PayAdjustment, PayLine, PayPolicy, PayRun, PerformanceBonus
+from payroll.lines import accident_yearly, adjustment_lines, paying_policy, policy_for, regular_lines
+from payroll.models import PayAdjustment, PayLine, PayPolicy, PayrollSetting, PayRun, PerformanceBonus
 
 #: the columns that make a line what it is (ids of run and township/village are bookkeeping)
 _KEY = ["cadre", "kind", "adjustment", *policies.COMPONENTS, "total", "county_fund", "township_fund",
@@ -42,7 +42,8 @@ def with_change_flags(runs):
                | after_build(ServingPeriod, cadre__village__township__county_id=county)
                | after_build(PerformanceBonus, month=OuterRef("month"), cadre__village__township__county_id=county)
                | after_build(PayPolicy, county_id=county)
-               | after_build(PayAdjustment, month=OuterRef("month"), county_id=county))
+               | after_build(PayAdjustment, month=OuterRef("month"), county_id=county)
+               | after_build(PayrollSetting, county_id=county))  # the accident insurance's mode
     draft = Q(status=PayRun.Status.DRAFT, built_at__isnull=False)
     return runs.annotate(inputs_changed=Case(When(draft & changed, then=Value(True)), default=Value(False),
                                              output_field=BooleanField()))
@@ -54,9 +55,10 @@ class Difference:
     extra: list[str] = field(default_factory=list)     # in the draft, no longer paid by the rules
     changed: list[str] = field(default_factory=list)   # in both, other amounts
     policy: bool = False                               # another policy is now in force
+    insurance: bool = False                            # accident insurance now paid otherwise
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra or self.changed or self.policy)
+        return bool(self.missing or self.extra or self.changed or self.policy or self.insurance)
 
     def reason(self) -> str:
         def names(people):
@@ -66,6 +68,8 @@ class Difference:
         parts = []
         if self.policy:
             parts.append(_("适用的报酬标准已变更"))
+        if self.insurance:
+            parts.append(_("意外伤害保险的缴纳方式已变更"))
         if self.missing:
             parts.append(_("应发未列入：%(p)s") % {"p": names(self.missing)})
         if self.extra:
@@ -93,6 +97,9 @@ def compare(run: PayRun, *, approved_too: bool = False) -> Difference:
         diff.policy = run.policy_id is not None
         return diff
     diff.policy = policy.pk != run.policy_id
+    yearly = accident_yearly(run.county, run.month.year)
+    diff.insurance = yearly != run.accident_yearly
+    policy = paying_policy(policy, yearly)
     width = len(_KEY)
     # the build's own SELECT: x_run, x_cadre, x_village, x_township, x_kind, x_adjustment, components, …
     picked = [1, 4, 5, *range(6, 6 + width - 3)]

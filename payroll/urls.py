@@ -19,6 +19,7 @@ urlpatterns = [
     path("runs/<int:pk>/disbursement/", views.run_disbursement, name="run_disbursement"),
     path("payees/", views.payee_list, name="payees"),
     path("payees/<int:cadre_pk>/", views.payee_edit, name="payee_edit"),
+    path("insurance/", views.insurance, name="insurance"),
     path("my/", views.my_pay, name="my"),
     path("policies/", views.policy_list, name="policies"),
     path("policies/<int:pk>/", views.policy_detail, name="policy"),

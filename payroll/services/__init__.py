@@ -6,6 +6,7 @@
 - ``runs``: build, queue and approve a run, corrections (R-41, R-42)
 - ``monthly``: the monthly job and the daily pass over stale drafts (R-42, issue 13)
 - ``payees``: payee accounts (R-45)
+- ``insurance``: accident insurance paid as a yearly premium (R-45)
 - ``payments``: paid dates (R-44); ``unpaid``: the county's check (R-44)
 - ``sql``: the raw INSERT … SELECT and the PostgreSQL tuning of the monthly loop (with its SQLite variant)
 
@@ -15,6 +16,7 @@ The SELECTs the build inserts live in ``payroll.lines`` (read-only; the stalenes
 from payroll.lines import LINE_COLUMNS, MONEY_FIELD, policies_in_force, policy_for
 from payroll.permissions import PAID_RECORDERS
 from payroll.services.bonuses import BONUS_COLUMNS, bonus_import, bonus_set
+from payroll.services.insurance import insurance_setting_update, premium_generate, premiums_mark_paid
 from payroll.services.monthly import rebuild_stale_drafts, run_monthly_payroll
 from payroll.services.payees import PAYEE_FIELDS, payee_account_set
 from payroll.services.payments import (
@@ -43,5 +45,5 @@ __all__ = [
     "flag_unpaid_lines", "line_mark_paid", "mark_paid_bulk", "pay_policy_create", "pay_policy_update",
     "pay_run_approve", "pay_run_build", "pay_run_build_job", "pay_run_queue", "payments_import",
     "payroll_setting_update", "policies_in_force", "policy_for", "rebuild_stale_drafts", "reinstatement_back_pay",
-    "run_monthly_payroll",
+    "run_monthly_payroll", "insurance_setting_update", "premium_generate", "premiums_mark_paid",
 ]

@@ -29,13 +29,14 @@ def run_monthly_payroll(*, month=None, by=None) -> dict:
     runs = dict(PayRun.objects.filter(month=month).values_list("county_id", "status"))
     in_force = lines.policies_in_force(month)
     with_adjustments = set(PayAdjustment.objects.filter(month=month).values_list("county_id", flat=True))
+    yearly = lines.yearly_accident_counties(month.year)  # R-45
     with commits_without_flush_wait():
         for county in counties:
-            _build_one(county, month, by, runs, in_force, with_adjustments, built, skipped)
+            _build_one(county, month, by, runs, in_force, with_adjustments, built, skipped, yearly)
     return {"month": f"{month:%Y-%m}", "built": built, "skipped": skipped}
 
 
-def _build_one(county, month, by, runs, in_force, with_adjustments, built, skipped) -> None:
+def _build_one(county, month, by, runs, in_force, with_adjustments, built, skipped, yearly) -> None:
     """One county of the monthly job, in its own transaction (a job killed midway keeps the counties
     already built, and the county being built keeps its previous draft — tests/faults)."""
     if runs.get(county.pk) == PayRun.Status.APPROVED:
@@ -47,7 +48,8 @@ def _build_one(county, month, by, runs, in_force, with_adjustments, built, skipp
     try:
         with transaction.atomic():
             build(county=county, month=month, by=by, policy=in_force[county.pk],
-                   run_exists=county.pk in runs, has_adjustments=county.pk in with_adjustments)
+                   run_exists=county.pk in runs, has_adjustments=county.pk in with_adjustments,
+                   accident_yearly=county.pk in yearly)
     except Conflict:
         skipped.append(county.code)
     except ValidationError:

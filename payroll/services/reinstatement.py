@@ -25,7 +25,7 @@ def _owed(run: PayRun, cadre) -> dict:
     policy = run.policy or lines.policy_for(run.county, run.month)
     if policy is None:
         return {}
-    row = lines.regular_lines(run, policy).filter(pk=cadre.pk).first()
+    row = lines.regular_lines(run, lines.paying_policy(policy, run.accident_yearly)).filter(pk=cadre.pk).first()
     if row is None:
         return {}
     values = dict(zip(lines.LINE_COLUMNS, row, strict=True))

@@ -60,10 +60,11 @@ _LOOK_UP = object()
 
 
 def build(*, county, month: dt.date, by, policy=_LOOK_UP, run_exists: bool = False,
-           has_adjustments: bool = True) -> PayRun:
+           has_adjustments: bool = True, accident_yearly=_LOOK_UP) -> PayRun:
     """The body of :func:`pay_run_build` (inside the caller's transaction). The monthly job passes what
     it has read for every county at once (the policy, whether the run row exists, whether the month has
-    adjustments), so each county's transaction has no query it does not need (issue 8)."""
+    adjustments, whether the accident insurance is paid yearly), so each county's transaction has no
+    query it does not need (issue 8)."""
     run = _lock_run(county, month, create=not run_exists)
     if run.is_locked:
         raise Conflict(_("%(r)s已审定，不能重新生成；如需更正请登记报酬更正，计入以后月份。") % {"r": run})
@@ -71,10 +72,13 @@ def build(*, county, month: dt.date, by, policy=_LOOK_UP, run_exists: bool = Fal
         policy = lines.policy_for(county, month)
     if policy is None:
         raise no_policy_error(county, month)
+    if accident_yearly is _LOOK_UP:
+        accident_yearly = lines.accident_yearly(county, month.year)
+    paying = lines.paying_policy(policy, accident_yearly)  # R-45: yearly premium → no monthly accident amount
     PayLine.objects.filter(run=run).delete()
-    insert_lines(lines.regular_lines_sql(run, policy), lines.LINE_COLUMNS)
+    insert_lines(lines.regular_lines_sql(run, paying), lines.LINE_COLUMNS)
     if has_adjustments:
-        insert_lines(lines.adjustment_lines(run, policy), lines.LINE_COLUMNS)
+        insert_lines(lines.adjustment_lines(run, paying), lines.LINE_COLUMNS)
     sums = selectors.totals(PayLine.objects.filter(run=run))
     run.total = sums["total"]
     run.lines_count = sums["count"]
@@ -82,6 +86,7 @@ def build(*, county, month: dt.date, by, policy=_LOOK_UP, run_exists: bool = Fal
     run.township_fund_total = sums["township_fund"]
     run.village_fund_total = sums["village_fund"]
     run.policy = policy
+    run.accident_yearly = accident_yearly
     run.built_at = timezone.now()
     run.built_by = by
     run.build_state = PayRun.BuildState.DONE

@@ -1,6 +1,7 @@
 """Pages of the stipend app (R-40…R-44). Reads through selectors, writes through services; who may do
 what is asked of ``payroll.permissions``. One module per topic; ``payroll.urls`` reads the names here."""
 
+from payroll.views.insurance import insurance
 from payroll.views.payees import payee_edit, payee_list, run_disbursement
 from payroll.views.payments import line_paid, payments_import, run_mark_paid, unpaid, unpaid_notice_url
 from payroll.views.runs import (
@@ -17,7 +18,7 @@ from payroll.views.runs import (
 from payroll.views.standards import adjustment_list, bonus_import, bonus_list, policy_detail, policy_list
 
 __all__ = [
-    "adjustment_list", "bonus_import", "payee_edit", "payee_list", "run_disbursement", "bonus_list", "line_paid", "line_slip", "my_pay", "payments_import",
+    "adjustment_list", "insurance", "bonus_import", "payee_edit", "payee_list", "run_disbursement", "bonus_list", "line_paid", "line_slip", "my_pay", "payments_import",
     "policy_detail", "policy_list", "run_approve", "run_build", "run_detail", "run_export", "run_list",
     "run_mark_paid", "run_progress", "run_rebuild", "unpaid", "unpaid_notice_url",
 ]
