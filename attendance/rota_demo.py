@@ -22,7 +22,7 @@ PATTERNS = [(D.WORKDAYS, False, 1, "工作日轮流值班"), (D.MON_FRI, True, 1
             (D.WORKDAYS, False, 2, "防汛期间每天两人值班")]
 
 
-@demo_step(order=31)
+@demo_step(order=70)  # after supervision (60): its 不称职 leaves the village, so rotas name who still serves
 def duty_rota(ctx: DemoContext) -> None:
     today = ctx.today
     first = today.replace(day=1)
