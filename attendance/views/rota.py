@@ -34,7 +34,7 @@ from attendance.rota_selectors import (
 from attendance.services import rota as rota_services
 from attendance.views._common import filtered_page, month_param
 from core import calendar
-from core.dates import month_bounds, parse_month, today
+from core.dates import deadline_errors, month_bounds, parse_month, today
 from core.excel import xlsx_response
 from core.forms import BootstrapMixin, DateInput
 from core.models import Township
@@ -48,6 +48,19 @@ WEEKDAYS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三
 VILLAGES_PER_PAGE = 8
 #: the most villages one printout holds (a township has a few dozen)
 EXPORT_MAX = 200
+
+
+def _in_window(year: int, month: int) -> bool:
+    """A month the rota pages open: within the plausible window of dates (core.dates), so a crafted year far
+    ahead is not a page (the calendar of such a year cannot even be computed)."""
+    return not deadline_errors(dt.date(year, month, 1), field="month")
+
+
+def _month_of(request):
+    year, month = month_param(request, today())
+    if not _in_window(year, month):
+        return today().year, today().month
+    return year, month
 
 
 def _readable(request):
@@ -89,7 +102,7 @@ def rota_index(request):
     """R-28: the township sees who is on duty in each of its villages, day by day (a village user its own)."""
     _readable(request)
     scope = get_scope(request.user)
-    year, month = month_param(request, today())
+    year, month = _month_of(request)
     flt, page = filtered_page(request, RotaVillageFilter, rota_village_list(user=request.user), VILLAGES_PER_PAGE)
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
@@ -138,9 +151,12 @@ def _village(request, village_id, *, edit=False):
 
 def _parse_month_or_404(value):
     try:
-        return parse_month(value)
+        year, month = parse_month(value)
     except ValueError:
         raise Http404 from None
+    if not _in_window(year, month):
+        raise Http404
+    return year, month
 
 
 @login_required
@@ -222,7 +238,7 @@ def _parse_day_or_404(value):
 def rota_day(request, village_id, day):
     """R-28: one day of a village's rota: change who is on duty; record a missed duty (值班缺岗)."""
     date = _parse_day_or_404(day)
-    if not dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31):
+    if not _in_window(date.year, date.month):
         raise Http404
     village, scope = _village(request, village_id)
     can_edit = permissions.can_edit_rota(scope, village)

@@ -216,6 +216,10 @@ def test_r28_township_sees_its_villages_rota(world, october, party, wang):
     # junk parameters answer the normal page
     assert client_for(party).get("/attendance/rota/", {"month": "2026-13", "page": "x", "township": "abc",
                                                       "format": "doc"}).status_code == 200
+    assert client_for(party).get("/attendance/rota/", {"month": "2100-01"}).status_code == 200
+    for path in (f"/attendance/rota/{world.village.pk}/2100-01/", f"/attendance/rota/{world.village.pk}/2026-1x/",
+                 f"/attendance/rota/{world.village.pk}/day/2100-01-04/", f"/attendance/rota/{world.village.pk}/day/x/"):
+        assert client_for(party).get(path).status_code == 404, path
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
@@ -384,3 +388,31 @@ def test_r28_demo_builds_schedules_and_this_months_rotas_once():
     assert sorted(DutyShift.objects.filter(rota__month=first).values_list(
         "rota__village__code", "date", "slot", "name")) == shifts
     assert DutySchedule.objects.count() == 13
+
+
+# -- no N+1 -------------------------------------------------------------------------------------------
+
+def test_r28_lists_do_not_grow_queries_with_rows(world, october, party, secretary, api, django_assert_max_num_queries):
+    c = client_for(party)
+    svc.duty_miss_record(village=world.village, date=D(2026, 10, 8), cadre=world.cadre, note="未到岗", by=secretary)
+    with django_assert_max_num_queries(25):
+        assert c.get("/attendance/rota/", {"month": "2026-10"}).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert c.get("/attendance/rota/misses/").status_code == 200
+    client = api(party)
+    with django_assert_max_num_queries(15):
+        assert client.get("/api/v1/duty-rotas/").status_code == 200
+    # more villages with rotas, more rows: the same bounds
+    for i in range(3):
+        from tests.factories import VillageFactory
+        v = VillageFactory(township=world.township, name=f"新村{i}", code=f"35042310030{i}")
+        cadre = CadreFactory(village=v, name=f"新{i}")
+        rota = svc.rota_for(village=v, year=2026, month=10, by=party)
+        svc.rota_generate(rota=rota, cadres=[cadre], by=party)
+        svc.duty_miss_record(village=v, date=D(2026, 10, 9), cadre=cadre, note="没来", by=party)
+    with django_assert_max_num_queries(25):
+        assert c.get("/attendance/rota/", {"month": "2026-10"}).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert c.get("/attendance/rota/misses/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get("/api/v1/duty-rotas/").json()["count"] == 4
