@@ -212,7 +212,7 @@ def duty_miss_record(*, village, date: dt.date, by, note: str, cadre=None, name:
 def duty_miss_undo(*, miss: DutyMiss, by, note: str = "") -> DutyMiss:
     """R-28: the mark was wrong: the missed duty is undone (kept, marked 已撤销) and, when it counted as
     absence, the cadre's 旷工 mark of that day is cleared through the same attendance-day service."""
-    miss = DutyMiss.objects.select_for_update().select_related("village__township", "cadre").get(pk=miss.pk)
+    miss = DutyMiss.objects.select_for_update(of=("self",)).select_related("village__township", "cadre").get(pk=miss.pk)
     enforce(by, permissions.can_record_missed_duty, miss.village,
             message=_("只有本村党组织书记或乡（镇）党委可以撤销值班缺岗。"))
     if miss.undone:
