@@ -135,6 +135,7 @@ class GenerateForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, village, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadres"].queryset = village_cadres(village)
+        self.fields["cadres"].label_from_instance = lambda c: c.name
         self._style()
         self.fields["cadres"].widget.attrs["class"] = "form-check-input"
 

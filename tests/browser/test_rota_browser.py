@@ -41,7 +41,7 @@ def test_r28_secretary_generates_and_edits_on_a_phone_township_reads_on_desktop(
     phone.fill("#id_name_2", "钱会计")
     shot(phone, "rota-secretary-day-phone")
     submit(phone, "[data-testid=day-form] button[type=submit]")
-    assert phone.locator('tr[data-date="2026-10-08"] [data-testid=people]').inner_text().split() == ["王五", "钱会计"]
+    assert phone.locator('tr[data-date="2026-10-08"] [data-testid=people]').inner_text().strip() == "王五、钱会计"
     rota = DutyRota.objects.get(village=world.village)
     assert rota.shifts.filter(date=dt.date(2026, 10, 8)).count() == 2
 
