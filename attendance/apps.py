@@ -11,7 +11,7 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         # reason: both import models, which are not loaded before ready()
-        from attendance import demo, panels, tabs  # noqa: F401  (demo registers its step, tabs the cadre page's)
+        from attendance import demo, panels, rota_demo, tabs  # noqa: F401  (demo and rota_demo register their steps, tabs the cadre page's)
         from attendance.permissions import LEAVE_CALENDAR_ROLES
         from attendance.services.deputies import deputyships
         from core.registry import provide
@@ -42,4 +42,7 @@ class AttendanceConfig(AppConfig):
         nav(label=_("工作日历"), url_name="attendance:calendar", roles=staff | {Role.CADRE}, order=80,
             icon="calendar-week")
         nav(label=_("考勤设置"), url_name="attendance:settings", roles={Role.COUNTY_ORG}, order=81, icon="sliders")
+        # the duty rota, for those who keep it and the township and county who read it
+        nav(label=_("值班表"), url_name="attendance:rota", order=35, icon="calendar-range",
+            roles={Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY, Role.COUNTY_ORG})
         panels.register()

@@ -350,3 +350,42 @@ def sees_leave_calendar(scope) -> bool:
     """The township leave calendar (issue 17): county_org (a township of their county), the township party
     committee (its township), the liaison and the village secretary (their villages only)."""
     return scope.has_any(*LEAVE_CALENDAR_ROLES)
+
+
+# -- the duty rota (R-28) ----------------------------------------------------------------------
+
+#: R-28: who sets a township's duty schedule (the party committee; a liaison of one of its villages too)
+SCHEDULE_ROLES = frozenset({Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON})
+#: R-28: who draws up and edits a village's rota
+ROTA_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON, Role.TOWNSHIP_PARTY})
+#: R-28: who records a missed duty (the secretary or the township; counting it as absence marks R-24)
+MISS_ROLES = MARK_ROLES
+#: R-28: who reads the rotas (the township sees who is on duty; the county reads)
+ROTA_READERS = frozenset({*ROTA_ROLES, Role.COUNTY_ORG})
+
+
+def can_set_duty_schedule(scope, township) -> bool:
+    """R-28: the township party committee sets the schedule, or a liaison (包村领导) of one of its villages."""
+    if scope.is_superuser or Role.TOWNSHIP_PARTY in scope.roles_held(township_id=township.pk):
+        return True
+    liaison = set(scope.villages_holding(Role.TOWNSHIP_LIAISON))
+    return bool(liaison) and any(v.pk in liaison for v in township.villages.all())
+
+
+def sets_duty_schedules(scope) -> bool:
+    """The user sets some township's schedule (the schedule page offers its form)."""
+    return scope.has_any(*SCHEDULE_ROLES)
+
+
+def can_read_rota(scope) -> bool:
+    return scope.has_any(*ROTA_READERS)
+
+
+def can_edit_rota(scope, village) -> bool:
+    """R-28: the village secretary keeps the rota; the liaison and the township party committee may too."""
+    return scope.can(ROTA_ROLES, village=village)
+
+
+def can_record_missed_duty(scope, village) -> bool:
+    """R-28: the secretary (or the township party committee) records that the person on duty did not show."""
+    return scope.can(MISS_ROLES, village=village)

@@ -318,3 +318,40 @@ def incapacity_state(*, discovered_on: dt.date, reported_on: dt.date | None, as_
     if reported_on is not None:
         return "late" if reported_on - discovered_on > limit else "ok"
     return "unreported" if as_of - discovered_on > limit else "pending"
+
+
+# -- R-28 duty rota ------------------------------------------------------------------------------
+
+#: R-28: the township's choices of duty days (attendance.models.DutySchedule.Days)
+DUTY_WORKDAYS, DUTY_MON_FRI, DUTY_EVERY_DAY = "workdays", "mon_fri", "every_day"
+
+
+def is_duty_day(day: dt.date, *, days: str, holidays: bool, workday: bool) -> bool:
+    """R-28: does the township's schedule want duty on ``day``? ``workday`` is the R-20 calendar's answer.
+
+    A *holiday* here is a Monday–Friday day the calendar gives off (国庆, 春节 …). The schedule's base is
+    the official working days (with the 调休 Saturdays), Monday to Friday, or every day; holidays are duty
+    days only when the schedule says so (``holidays``), whatever the base."""
+    holiday = not workday and day.weekday() < 5
+    if holiday:
+        return holidays
+    if days == DUTY_WORKDAYS:
+        return workday
+    if days == DUTY_MON_FRI:
+        return day.weekday() < 5
+    return days == DUTY_EVERY_DAY
+
+
+def round_robin(days: list[dt.date], people: list, per_day) -> list[tuple[dt.date, int, object]]:
+    """R-28: the month drawn from a pattern: ``per_day`` people a day (an int, or {day: int} when the
+    schedule changes within the month; fewer when fewer are chosen), taken in turn from ``people`` over
+    ``days``, so everyone is on duty as often as the others (±1). Returns (day, slot from 1, person)."""
+    if not people:
+        return []
+    out, turn = [], 0
+    for day in days:
+        wanted = per_day[day] if isinstance(per_day, dict) else per_day
+        for slot in range(1, min(wanted, len(people)) + 1):
+            out.append((day, slot, people[turn % len(people)]))
+            turn += 1
+    return out

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from attendance import views
-from attendance.views import calendar_month, day, deputies, trips
+from attendance.views import calendar_month, day, deputies, rota, trips
 
 app_name = "attendance"
 
@@ -40,4 +40,11 @@ urlpatterns = [
     path("settings/", views.settings_edit, name="settings"),
     path("deputies/", deputies.deputy_index, name="deputies"),
     path("deputies/<int:pk>/cancel/", deputies.deputy_cancel, name="deputy_cancel"),
+    # R-28 duty rota
+    path("rota/", rota.rota_index, name="rota"),
+    path("rota/schedules/", rota.duty_schedule_index, name="duty_schedules"),
+    path("rota/misses/", rota.duty_miss_index, name="duty_misses"),
+    path("rota/misses/<int:pk>/undo/", rota.duty_miss_undo, name="duty_miss_undo"),
+    path("rota/<int:village_id>/day/<str:day>/", rota.rota_day, name="rota_day"),
+    path("rota/<int:village_id>/<str:month>/", rota.rota_village, name="rota_village"),
 ]
