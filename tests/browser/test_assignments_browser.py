@@ -39,6 +39,9 @@ def test_r57_assign_complete_evaluate_and_the_assessors_year(world, live_server,
     # the cadre reports completion on a phone, from the navigation
     login(phone, cadre_user.username)
     phone.goto(f"{live_server.url}/supervision/assignments/")
+    assert phone.locator("h1").inner_text() == "我的工作任务"
+    assert phone.locator("td[data-label='状态'] [data-status=open]").is_visible()
+    shot(phone, "assignments-cadre-list-phone")
     with phone.expect_navigation(wait_until="load"):
         phone.click("text=人居环境整治百日攻坚")
     phone.fill("#id_c-completion_note", "已组织村民清理垃圾12车，整治房前屋后28户。")
