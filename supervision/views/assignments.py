@@ -50,7 +50,7 @@ def assignment_index(request):
     query.pop("page", None)
     query.pop("export", None)
     return render(request, "supervision/assignments/list.html", {
-        "filter": flt, "page_obj": page_obj, "skip": ["cadre"] if scope.is_cadre_only else [],
+        "filter": flt, "page_obj": page_obj, "skip": ["cadre", "township", "village"] if scope.is_cadre_only else ["cadre"],
         "can_create": perms.can_assign_somewhere(scope), "query": query.urlencode(),
         "is_cadre": bool(scope.cadre_ids)})
 
