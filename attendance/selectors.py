@@ -114,6 +114,21 @@ def approver_context(leave: LeaveRequest, *, as_of: dt.date) -> dict:
             "others": list(others)}
 
 
+def cadre_year_attendance(cadre, *, year: int, as_of: dt.date) -> dict:
+    """R-21/R-24 for the year-end assessment (R-55, R-57): one cadre's granted leave (requests and working
+    days starting in ``year``) and absence days in ``year`` up to ``as_of`` — the same day statuses as the
+    grid and the R-25 job. Constant number of queries."""
+    granted = LeaveRequest.objects.filter(cadre_id=cadre.pk, start_date__year=year,
+                                          status__in=[S.APPROVED, S.RETURNED]).aggregate(n=Count("pk"), days=Sum("days"))
+    end = min(dt.date(year, 12, 31), as_of)
+    absent = 0
+    if end >= dt.date(year, 1, 1):
+        found = day_statuses(Cadre.objects.filter(pk=cadre.pk).select_related("village__township"),
+                             start=dt.date(year, 1, 1), end=end, as_of=as_of)
+        absent = policies.year_absence_days(found[0][2], year) if found else 0
+    return {"leave_count": granted["n"], "leave_days": granted["days"] or 0, "absent_days": absent}
+
+
 def leave_overdue(*, user, as_of: dt.date):
     """R-23: approved leave in scope whose end has passed without a confirmed return, unless an approved
     extension (a later leave of the cadre) has taken over (its own return closes the chain)."""

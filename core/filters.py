@@ -84,6 +84,10 @@ class BoundedFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.filters.values():
+            # a form field built on the class's filter (the API schema reads ``base_filters[...].field``) is
+            # copied into each instance: drop it, so the bounds and labels set here are used (else, once
+            # the schema was served, every list's choices said "---------" and ids were unbounded)
+            f.__dict__.pop("_field", None)
             if isinstance(f, django_filters.ModelChoiceFilter):
                 f.field_class = BoundedModelChoiceField
             elif isinstance(f, django_filters.NumberFilter):

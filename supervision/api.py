@@ -21,7 +21,14 @@ from core.scope import get_scope
 from core.selectors import county_list, township_list
 from supervision import permissions as perms
 from supervision import selectors, services
-from supervision.filters import AssessmentFilter, AttachmentFilter, NoticeFilter, TalkFilter, VisitFilter
+from supervision.filters import (
+    AssessmentFilter,
+    AssignmentFilter,
+    AttachmentFilter,
+    NoticeFilter,
+    TalkFilter,
+    VisitFilter,
+)
 from supervision.models import AttachmentPlan, Talk
 from supervision.serializers import (
     AssessmentChangeSerializer,
@@ -39,7 +46,11 @@ from supervision.serializers import (
     NoticeSerializer,
     TalkCorrectSerializer,
     TalkSerializer,
+    WorkAssignmentCompleteSerializer,
+    WorkAssignmentEvaluateSerializer,
+    WorkAssignmentSerializer,
 )
+from supervision.services import assignments as assignment_services
 from supervision.services import plans as plan_services
 from supervision.services import visits as visit_services
 from supervision.views.ledger import ledger_export, ledger_params
@@ -310,7 +321,44 @@ class CountyVisitViewSet(_CreateListViewSet):
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
 
+class WorkAssignmentViewSet(_CreateListViewSet):
+    """R-57: tasks of the cadres in scope. The township (party committee, liaison) or the village secretary
+    assigns; the cadre reports completion (``complete``); the assigning tier evaluates (``evaluate``)."""
+
+    serializer_class = WorkAssignmentSerializer
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        return selectors.assignment_list(user=self.request.user).order_by("-assigned_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        return self._record(assignment_services.assignment_create, request)
+
+    @extend_schema(request=WorkAssignmentCompleteSerializer, responses=WorkAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """The cadre (or the assigning tier for them) reports the task done: date and what was done."""
+        row = self.get_object()
+        perms.require(perms.can_complete_assignment(get_scope(request.user), row), assignment_services.COMPLETE_DENIED)
+        ser = WorkAssignmentCompleteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        assignment_services.assignment_complete(assignment=row, by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+
+    @extend_schema(request=WorkAssignmentEvaluateSerializer, responses=WorkAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        """The assigning tier evaluates a completed task (excellent/good/fair/poor and a comment)."""
+        row = self.get_object()
+        perms.require(perms.can_manage_assignment(get_scope(request.user), row), assignment_services.MANAGE_DENIED)
+        ser = WorkAssignmentEvaluateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        assignment_services.assignment_evaluate(assignment=row, by=request.user, **ser.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+
+
 router.register("talks", TalkViewSet, basename="talk")
+router.register("work-assignments", WorkAssignmentViewSet, basename="work-assignment")
 router.register("county-visits", CountyVisitViewSet, basename="county-visit")
 router.register("attachment-plans", AttachmentPlanViewSet, basename="attachment-plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")

@@ -19,8 +19,10 @@ from supervision.models import (
     Pairing,
     Talk,
     TrainingSession,
+    WorkAssignment,
 )
 from supervision.policies import half_year, previous_half_year
+from supervision.services import assignments as assignment_services
 from supervision.services import plans as plan_services
 from supervision.services import visits as visit_services
 
@@ -181,3 +183,52 @@ def supervision_demo(ctx) -> None:
             plan_services.plan_add(cadre=c, start_date=start, end_date=start + dt.timedelta(days=days - 1),
                                    department=offices[i % len(offices)], by=party(townships[0]))
     ctx.say("  培养与监督演示数据已就绪\n")
+
+
+#: R-57 demo tasks: (kind, title, goal, tier)
+DEMO_TASKS = [
+    (WorkAssignment.Kind.CENTRAL, "人居环境整治百日攻坚", "负责本村3个自然村的垃圾清运和房前屋后整治，做到无积存垃圾、无乱堆乱放。",
+     WorkAssignment.Tier.TOWNSHIP),
+    (WorkAssignment.Kind.VILLAGE, "整理村级档案", "将近三年的村务公开、“三会一课”记录分类装订归档。", WorkAssignment.Tier.VILLAGE),
+    (WorkAssignment.Kind.URGENT, "防汛值守与隐患排查", "汛期前完成本村地质灾害隐患点巡查登记，落实转移责任人。",
+     WorkAssignment.Tier.TOWNSHIP),
+]
+
+
+@demo_step(order=61)
+def assignments_demo(ctx) -> None:
+    """R-57: about two tasks per cadre in the first villages of the first two townships — the earlier one
+    done and evaluated, the later one running; one task past its deadline."""
+    county, today = ctx.county, ctx.today
+    if WorkAssignment.objects.filter(cadre__village__township__county=county).exists():
+        return
+    org = User.objects.filter(username="org").first()
+    users = {u.username: u for u in User.objects.filter(username__regex=r"^(party|secretary)_")}
+    cadres = [c for t in county.townships.order_by("code")[:2]
+              for v in t.villages.order_by("code")[:2]
+              for c in Cadre.objects.filter(village=v, status=Cadre.Status.ACTIVE).select_related(
+                  "village__township", "user").order_by("pk")]
+    for i, c in enumerate(cadres):
+        party = users.get(f"party_{c.village.township.code[-3:]}", org)
+        secretary = users.get(f"secretary_{c.village.code[-6:]}", party)
+        start = max(c.appointed_on, today - dt.timedelta(days=70))
+        if start > today - dt.timedelta(days=12):
+            continue  # appointed too recently for a finished task
+        kind, title, goal, _tier = DEMO_TASKS[0]
+        done = assignment_services.assignment_create(cadre=c, kind=kind, title=title, goal=goal, assigned_on=start,
+                                                     due_on=start + dt.timedelta(days=40), by=party)
+        finished = min(start + dt.timedelta(days=30 + i % 5), today)
+        assignment_services.assignment_complete(
+            assignment=done, completed_on=finished, by=c.user or party,
+            completion_note="已组织村民清理垃圾12车，拆除乱搭乱建3处，房前屋后整治到位，经镇里验收合格。")
+        assignment_services.assignment_evaluate(
+            assignment=done, evaluation=["excellent", "good", "good", "fair"][i % 4], by=party,
+            evaluation_note="组织得力，按期完成。" if i % 4 < 3 else "基本完成，群众发动还不够充分。")
+        kind, title, goal, _tier = DEMO_TASKS[2] if i == 0 else DEMO_TASKS[1]
+        late = i == 0  # one task past its deadline, flagged
+        assigned = today - dt.timedelta(days=25 if late else 8)
+        assignment_services.assignment_create(
+            cadre=c, kind=kind, title=title, goal=goal, assigned_on=max(assigned, c.appointed_on),
+            due_on=today - dt.timedelta(days=3) if late else today + dt.timedelta(days=22),
+            by=party if late else secretary)
+    ctx.say("  工作任务演示数据已就绪\n")

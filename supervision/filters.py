@@ -11,7 +11,16 @@ from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core.dates import today
 from core.filters import ScopedFilterSet
 from supervision import selectors
-from supervision.models import AreaGroup, Assessment, CountyVisit, Notice, Talk, TrainingKind, TrainingSession
+from supervision.models import (
+    AreaGroup,
+    Assessment,
+    CountyVisit,
+    Notice,
+    Talk,
+    TrainingKind,
+    TrainingSession,
+    WorkAssignment,
+)
 
 
 class _OwnTownship:
@@ -199,3 +208,24 @@ class RecommendationFilter(ScopedFilterSet):
         if value == "pending":
             return queryset.filter(outcome__isnull=True)
         return queryset.filter(outcome=value) if value else queryset
+
+
+class AssignmentFilter(ScopedFilterSet):
+    """R-57: tasks by township, village, kind, status (on today) and year (assigned in it); search in the
+    cadre's name, the village, the title and the goal."""
+    search_fields = ("cadre__name", "cadre__village__name", "title", "goal")
+    search_hint = _("姓名、村名、任务名称")
+
+    kind = django_filters.ChoiceFilter(label=_("任务类别"), choices=WorkAssignment.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=WorkAssignment.Status.choices,
+                                         method="filter_status")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="assigned_on", lookup_expr="year",
+                                       min_value=2000, max_value=2100)
+    cadre = django_filters.NumberFilter(label=_("后备干部"), field_name="cadre_id")
+
+    class Meta:
+        model = WorkAssignment
+        fields = ["q", "township", "village", "kind", "status", "year", "cadre"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(selectors.assignment_status_q(value, as_of=today())) if value else queryset

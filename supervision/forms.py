@@ -15,6 +15,7 @@ from supervision.models import (
     SupervisionSetting,
     Talk,
     TrainingKind,
+    WorkAssignment,
 )
 
 
@@ -331,3 +332,53 @@ class RecommendationOutcomeForm(_Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].widget.attrs["class"] = "form-check-input"
+
+
+# -- work assignments (R-57) --------------------------------------------------------------------------------
+
+class AssignmentForm(_Form):
+    cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
+    kind = forms.ChoiceField(label=_("任务类别"), choices=[("", _("请选择"))] + WorkAssignment.Kind.choices)
+    title = forms.CharField(label=_("任务名称"), max_length=100, help_text=_("如：人居环境整治百日攻坚"))
+    goal = forms.CharField(label=_("目标要求"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("做什么、做到什么程度"))
+    assigned_on = forms.DateField(label=_("交办日期"), widget=DateInput())
+    due_on = forms.DateField(label=_("完成期限"), widget=DateInput())
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+
+
+class AssignmentCompleteForm(_Form):
+    completed_on = forms.DateField(label=_("完成日期"), widget=DateInput())
+    completion_note = forms.CharField(label=_("完成情况"), max_length=limits.RECORD,
+                                      widget=forms.Textarea(attrs={"rows": 4}),
+                                      help_text=_("做了什么、取得什么效果"))
+
+
+class AssignmentEvaluateForm(_Form):
+    evaluation = forms.ChoiceField(label=_("评价等次"), choices=WorkAssignment.Evaluation.choices,
+                                   widget=forms.RadioSelect)
+    evaluation_note = forms.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}), help_text=_("评为较差的须填写"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].widget.attrs["class"] = "form-check-input"
+
+
+class AssignmentCorrectForm(_Form):
+    """R-57: the assigning tier corrects a task, saying why (kept in its history)."""
+    title = forms.CharField(label=_("任务名称"), max_length=100)
+    goal = forms.CharField(label=_("目标要求"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+    assigned_on = forms.DateField(label=_("交办日期"), widget=DateInput())
+    due_on = forms.DateField(label=_("完成期限"), widget=DateInput())
+    completed_on = forms.DateField(label=_("完成日期"), widget=DateInput(), required=False)
+    completion_note = forms.CharField(label=_("完成情况"), max_length=limits.RECORD, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    evaluation = forms.ChoiceField(label=_("评价等次"), required=False,
+                                   choices=[("", _("未评价"))] + WorkAssignment.Evaluation.choices)
+    evaluation_note = forms.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    reason = reason_field()

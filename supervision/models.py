@@ -494,3 +494,77 @@ class AttachmentPlan(models.Model):
 
     def __str__(self):
         return f"{self.cadre.name} {self.start_date}—{self.end_date} {self.department}"
+
+
+class WorkAssignment(models.Model):
+    """R-57 (第十二条（3）: 安排中心工作、急难险重工作任务; 第十五条: 定岗定责，明确目标任务, 给予分配工作): a task the
+    township or the village gives a cadre, with a goal and a deadline; the cadre reports completion, the
+    assigning tier evaluates. Not completed after ``due_on``: overdue (flagged and told once)."""
+
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("中心工作")
+        URGENT = "urgent", _("急难险重任务")
+        VILLAGE = "village", _("村务")
+
+    class Tier(models.TextChoices):
+        TOWNSHIP = "township", _("乡（镇）")
+        VILLAGE = "village", _("村")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        DONE = "done", _("已完成")
+        OVERDUE = "overdue", _("已逾期")
+        EVALUATED = "evaluated", _("已评价")
+
+    class Evaluation(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        GOOD = "good", _("良好")
+        FAIR = "fair", _("一般")
+        POOR = "poor", _("较差")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT,
+                              related_name="work_assignments")
+    kind = models.CharField(_("任务类别"), max_length=10, choices=Kind.choices)
+    tier = models.CharField(_("交办层级"), max_length=10, choices=Tier.choices, editable=False)
+    title = models.CharField(_("任务名称"), max_length=100)
+    goal = limits.text_field(_("目标要求"), limits.NOTE)
+    assigned_on = models.DateField(_("交办日期"))
+    due_on = models.DateField(_("完成期限"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    completion_note = limits.text_field(_("完成情况"), limits.RECORD, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    evaluation = models.CharField(_("评价等次"), max_length=10, choices=Evaluation.choices, blank=True, default="")
+    evaluation_note = limits.text_field(_("评价意见"), limits.NOTE, blank=True)
+    evaluated_on = models.DateField(_("评价日期"), null=True, blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评价人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作任务")
+        verbose_name_plural = _("工作任务")
+        ordering = ["-assigned_on", "-pk"]
+        indexes = [models.Index(fields=["cadre", "assigned_on"]), models.Index(fields=["due_on"])]
+        constraints = [
+            models.CheckConstraint(name="assignment_due_after_assigned",
+                                   condition=models.Q(due_on__gte=models.F("assigned_on"))),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.name} · {self.title}"
+
+    def status_on(self, day) -> str:
+        """R-57: 已评价 / 已完成 / 已逾期 (not completed after the deadline) / 进行中 on ``day``."""
+        if self.evaluation:
+            return self.Status.EVALUATED
+        if self.completed_on:
+            return self.Status.DONE
+        return self.Status.OVERDUE if self.due_on < day else self.Status.OPEN
+
+    @property
+    def completed_late(self) -> bool:
+        return bool(self.completed_on and self.completed_on > self.due_on)

@@ -212,3 +212,39 @@ def can_record_recommendation(scope: Scope, cadre) -> bool:
     """R-61: the township that recommended (its party committee) or the county organisation department
     records what became of a priority recommendation."""
     return scope.can((*TOWNSHIP_RECORDERS, *COUNTY_RECORDERS), village=cadre.village)
+
+
+# -- work assignments (R-57) ---------------------------------------------------------------------
+#: who assigns tasks at each tier (at the cadre's village; a liaison in the villages they hold)
+ASSIGNERS = {"township": (Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON), "village": (Role.VILLAGE_SECRETARY,)}
+
+
+def assigning_tier(scope: Scope, cadre) -> str | None:
+    """R-57: the tier at which the user assigns tasks to ``cadre`` ("township" before "village"), or None."""
+    for tier, roles in ASSIGNERS.items():
+        if scope.can(roles, village=cadre.village):
+            return tier
+    return None
+
+
+def can_assign_somewhere(scope: Scope) -> bool:
+    """Holds an assigning role somewhere: the "交办任务" button and form are offered."""
+    return scope.is_superuser or scope.has_any(*ASSIGNERS["township"], *ASSIGNERS["village"])
+
+
+def can_assign(scope: Scope, cadre) -> bool:
+    """R-57: township_party (its township's cadres), township_liaison (the cadres of the villages they hold)
+    and village_secretary (their village's cadres) give a cadre a task."""
+    return assigning_tier(scope, cadre) is not None
+
+
+def can_manage_assignment(scope: Scope, assignment) -> bool:
+    """R-57: the tier that assigned a task (the assigner or a colleague of that tier at the cadre's village)
+    evaluates it and corrects it."""
+    return scope.can(ASSIGNERS[assignment.tier], village=assignment.cadre.village)
+
+
+def can_complete_assignment(scope: Scope, assignment) -> bool:
+    """R-57: the cadre reports completion of their own task; the assigning tier may record it for a cadre
+    without an account."""
+    return assignment.cadre_id in scope.cadre_ids or can_manage_assignment(scope, assignment)

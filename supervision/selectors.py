@@ -9,18 +9,21 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from attendance import selectors as attendance_selectors
 from cadres.models import Cadre, DisciplineCase
 from cadres.selectors import cadre_list
+from core.dates import today
 from core.models import County, RoleAssignment, Township, User
 from core.money import MoneySum
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import township_list
 from payroll import selectors as payroll_selectors
+from supervision import permissions as perms
 from supervision import policies
 from supervision.models import (
     AreaGroup,
@@ -37,6 +40,7 @@ from supervision.models import (
     Talk,
     TrainingAttendance,
     TrainingSession,
+    WorkAssignment,
 )
 
 # -- settings ---------------------------------------------------------------------------------
@@ -397,3 +401,79 @@ def ledger_rows(*, user, year: int, township_id=None, status=None, q=None):
         assessment_result=Subquery(latest.values("result")[:1]),
     )
     return qs.order_by("village__township__code", "village__code", "name", "pk")
+
+
+# -- work assignments (R-57) ----------------------------------------------------------------------
+
+def assignment_list(*, user, as_of: dt.date | None = None):
+    """R-57: tasks of the cadres in scope (a cadre sees their own), each with ``status`` on ``as_of`` (today)."""
+    as_of = as_of or today()
+    status = Case(*[When(assignment_status_q(s, as_of=as_of), then=Value(s)) for s in WorkAssignment.Status.values],
+                  output_field=CharField())
+    return _cadre_rows(WorkAssignment, user, "cadre__village__township", "assigned_by", "completed_by",
+                       "evaluated_by").annotate(status=status)
+
+
+def assignment_status_q(status: str, *, as_of: dt.date) -> Q:
+    """R-57: the rows of one status on ``as_of`` (as ``WorkAssignment.status_on``), for filters and counts."""
+    S = WorkAssignment.Status
+    return {
+        S.EVALUATED: ~Q(evaluation=""),
+        S.DONE: Q(evaluation="", completed_on__isnull=False),
+        S.OVERDUE: Q(completed_on__isnull=True, due_on__lt=as_of),
+        S.OPEN: Q(completed_on__isnull=True, due_on__gte=as_of),
+    }.get(status, Q())
+
+
+def assignments_for_cadre(cadre, *, user):
+    """R-57: one cadre's tasks the user may see, newest first (the cadre page's fragment)."""
+    return assignment_list(user=user).filter(cadre_id=cadre.pk).order_by("-assigned_on", "-pk")
+
+
+def assignments_manageable(*, user):
+    """R-57: the tasks the user's tier assigned (who evaluates and corrects them)."""
+    scope = get_scope(user)
+    q = Q(pk__in=[])
+    for tier, roles in perms.ASSIGNERS.items():
+        q |= Q(tier=tier) & scope.q_holding(roles, village="cadre__village")
+    return assignment_list(user=user).filter(q)
+
+
+def assignments_overdue(*, user, as_of: dt.date):
+    """R-57, the home panel: tasks of the user's tier not completed after their deadline."""
+    return (assignments_manageable(user=user).filter(assignment_status_q(WorkAssignment.Status.OVERDUE, as_of=as_of))
+            .filter(cadre__status=Cadre.Status.ACTIVE).order_by("due_on", "pk"))
+
+
+def assessment_year_context(cadre, year: int, *, as_of: dt.date | None = None) -> dict:
+    """R-55 with R-52, R-53, R-54, R-57, R-58 and the attendance (R-21, R-24): the cadre's year on the
+    assessor's page — tasks with their evaluations, the commitment, 跟班学习 days against the plan and the
+    county's minimum, the talks, leave and absence days. ``cadre`` comes from a scoped selector (the caller
+    may see it). A constant number of queries, whatever the number of records."""
+    as_of = as_of or today()
+    cadre = Cadre.objects.select_related("village__township").get(pk=cadre.pk)
+    township = cadre.village.township
+    tasks = list(WorkAssignment.objects.filter(cadre_id=cadre.pk)
+                 .filter(Q(assigned_on__year=year) | Q(due_on__year=year))
+                 .select_related("assigned_by").order_by("assigned_on", "pk"))
+    for t in tasks:
+        t.status = t.status_on(as_of)
+    by_status = {s: sum(1 for t in tasks if t.status == s) for s in WorkAssignment.Status.values}
+    by_grade = [(label, sum(1 for t in tasks if t.evaluation == value))
+                for value, label in WorkAssignment.Evaluation.choices]
+    attached = Attachment.objects.filter(cadre_id=cadre.pk, start_date__year=year).aggregate(s=Sum("days"))["s"] or 0
+    planned = AttachmentPlan.objects.filter(cadre_id=cadre.pk, start_date__year=year).aggregate(s=Sum("days"))["s"] or 0
+    min_days = setting_for(township.county_id).attachment_min_days
+    talks = list(Talk.objects.filter(held_on__year=year).filter(
+        Q(cadre_id=cadre.pk) | Q(kind=Talk.Kind.COLLECTIVE, township_id=township.pk)).order_by("held_on", "pk"))
+    return {
+        "cadre": cadre, "year": year,
+        "tasks": tasks, "task_counts": by_status, "task_grades": by_grade,
+        "tasks_late": sum(1 for t in tasks if t.completed_late),
+        "commitment": Commitment.objects.filter(cadre_id=cadre.pk, year=year).first(),
+        "attachment": {"days": attached, "planned": planned, "min_days": min_days,
+                       "short": attached < min_days, "behind_plan": attached < planned},
+        "talks": talks,
+        "talk_counts": {k: sum(1 for t in talks if t.kind == k) for k in Talk.Kind.values},
+        "attendance": attendance_selectors.cadre_year_attendance(cadre, year=year, as_of=as_of),
+    }

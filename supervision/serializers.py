@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cadres.models import Cadre
 from core import limits
+from core.dates import today
 from core.models import County, Township, Village
 from supervision.models import (
     CHANGE_REASON_MAX,
@@ -13,6 +15,7 @@ from supervision.models import (
     Notice,
     NoticeEvent,
     Talk,
+    WorkAssignment,
 )
 
 
@@ -205,3 +208,31 @@ class AttachmentPlanSerializer(serializers.ModelSerializer):
         model = AttachmentPlan
         fields = ["id", "cadre", "start_date", "end_date", "days", "department", "note"]
         read_only_fields = ["days"]
+
+
+class WorkAssignmentSerializer(serializers.ModelSerializer):
+    """R-57: a task given to a cadre; ``status`` (进行中/已完成/已逾期/已评价) is computed on today."""
+
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), label=_("后备干部"))
+    status = serializers.SerializerMethodField(help_text=_("open 进行中 / done 已完成 / overdue 已逾期 / evaluated 已评价"))
+
+    class Meta:
+        model = WorkAssignment
+        fields = ["id", "cadre", "kind", "tier", "title", "goal", "assigned_on", "due_on", "status", "completed_on",
+                  "completion_note", "evaluation", "evaluation_note"]
+        read_only_fields = ["tier", "completed_on", "completion_note", "evaluation", "evaluation_note"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=WorkAssignment.Status.choices))
+    def get_status(self, obj) -> str:
+        return getattr(obj, "status", None) or obj.status_on(today())
+
+
+class WorkAssignmentCompleteSerializer(serializers.Serializer):
+    completed_on = serializers.DateField(label=_("完成日期"))
+    completion_note = serializers.CharField(label=_("完成情况"), max_length=limits.RECORD)
+
+
+class WorkAssignmentEvaluateSerializer(serializers.Serializer):
+    evaluation = serializers.ChoiceField(label=_("评价等次"), choices=WorkAssignment.Evaluation.choices)
+    evaluation_note = serializers.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
+                                            allow_blank=True, default="")

@@ -66,3 +66,13 @@ cadre_tab(key="cases", label=_("案件与评估"), order=50, template="supervisi
           context=cases_context)
 cadre_tab(key="cultivation", label=_("培养"), order=60, template="supervision/cadre_tab_cultivation.html",
           context=cultivation_context)
+
+
+def assignments_context(request, cadre, scope) -> dict:
+    """R-57: the cadre's work assignments, with a link to give one to those who may."""
+    return {"assignments": list(selectors.assignments_for_cadre(cadre, user=request.user)[:ROWS * 2]),
+            "can_assign": cadre.status == cadre.Status.ACTIVE and perms.can_assign(scope, cadre)}
+
+
+cadre_tab(key="assignments", label=_("工作任务"), order=55, template="supervision/cadre_tab_assignments.html",
+          context=assignments_context)

@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from supervision import views
-from supervision.views import plans, recommendations, visits
+from supervision.views import assignments, plans, recommendations, visits
 
 app_name = "supervision"
 
@@ -45,6 +45,10 @@ urlpatterns = [
     path("recommendations/", recommendations.recommendation_index, name="recommendation_list"),
     path("recommendations/<int:pk>/<str:kind>/", recommendations.recommendation_outcome,
          name="recommendation_outcome"),
+    path("assignments/", assignments.assignment_index, name="assignment_list"),
+    path("assignments/new/", assignments.assignment_create, name="assignment_create"),
+    path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/edit/", assignments.assignment_edit, name="assignment_edit"),
     path("visits/", visits.visit_index, name="visit_list"),
     path("visits/new/", visits.visit_create, name="visit_create"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),

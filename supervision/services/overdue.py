@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from attendance import services as attendance_services
+from cadres.models import Cadre
 from core.actors import SystemActor
 from core.models import County, Township
 from core.roles import Role
@@ -18,7 +19,7 @@ from core.selectors import users_with_role
 from core.services import notify
 from payroll import services as payroll_services
 from supervision import policies, selectors
-from supervision.models import Notice
+from supervision.models import Notice, WorkAssignment
 from supervision.services.notices import recipients
 
 
@@ -109,9 +110,24 @@ def _moods(as_of, actor) -> int:
     return sent
 
 
+def _assignments(as_of, actor) -> int:
+    """R-57: a task not completed after its deadline — the assigner and the cadre are told once per task."""
+    sent = 0
+    rows = (selectors.assignment_list(user=actor, as_of=as_of)
+            .filter(selectors.assignment_status_q(WorkAssignment.Status.OVERDUE, as_of=as_of),
+                    cadre__status=Cadre.Status.ACTIVE).select_related("cadre__user").order_by("due_on", "pk"))
+    for a in rows[:5000]:
+        users = [u for u in (a.assigned_by, a.cadre.user) if u is not None and u.is_active]
+        sent += notify(users=users, kind="assignment_overdue", key=f"sup:assignment-overdue:{a.pk}",
+                       title=_("工作任务逾期未完成：%(n)s“%(t)s”") % {"n": a.cadre.name, "t": a.title},
+                       body=_("完成期限为%(d)s，至今未报告完成。") % {"d": a.due_on},
+                       url=reverse("supervision:assignment_detail", args=[a.pk]))
+    return sent
+
+
 def check_overdue(*, as_of: dt.date) -> dict:
     """Daily, per county, as the system actor (county_org of that county): the counts of notices sent."""
-    sent = {"talks": 0, "collective": 0, "attachment": 0, "notices": 0, "mood": 0}
+    sent = {"talks": 0, "collective": 0, "attachment": 0, "notices": 0, "mood": 0, "assignments": 0}
     for county in County.objects.order_by("code"):
         setting = selectors.setting_for(county)
         county_org = list(users_with_role(Role.COUNTY_ORG, county=county))
@@ -123,6 +139,7 @@ def check_overdue(*, as_of: dt.date) -> dict:
         sent["attachment"] += _attachment(setting, as_of, actor, party, county_org, townships)
         sent["notices"] += _notices(county, as_of, county_org)
         sent["mood"] += _moods(as_of, actor)
+        sent["assignments"] += _assignments(as_of, actor)  # R-57
     sent["incapacity"] = attendance_services.flag_overdue_incapacity(as_of=as_of)  # R-26
     sent["unpaid"] = payroll_services.flag_unpaid_lines(as_of=as_of)  # R-44
     sent["stale_drafts"] = payroll_services.rebuild_stale_drafts()  # issue 13

@@ -136,7 +136,8 @@ def assessment_create(request):
     _require_recorder(request, _("年底资格评估由乡（镇）党委登记。"))
     now = today()
     form = forms.AssessmentForm(request.POST or None, cadres=recordable_cadres(request), initial={
-        "cadre": request.GET.get("cadre"), "year": forms.default_year(now), "assessed_on": now})
+        "cadre": request.GET.get("cadre"), "assessed_on": now,
+        "year": dates.parse_year(request.GET.get("year") or forms.default_year(now), default=forms.default_year(now))})
     if request.method == "POST" and form.is_valid():
         try:
             row = services.assessment_record(by=request.user, **form.cleaned_data)
@@ -152,7 +153,22 @@ def assessment_create(request):
                 messages.success(request, _("已登记%(n)s的%(y)s年度评估：%(r)s。") % {
                     "n": row.cadre.name, "y": row.year, "r": row.get_result_display()})
             return redirect("supervision:assessment_list")
-    return form_page(request, form, _("登记年底资格评估"), "supervision:assessment_list")
+    return _assessment_page(request, form)
+
+
+def _assessment_page(request, form):
+    """R-55 with R-57: the assessment form and, once a cadre is chosen, the cadre's year on the same page
+    (tasks and their evaluations, commitment, 跟班学习, talks, leave and absence)."""
+    source = request.POST if request.method == "POST" else request.GET
+    cadres = form.fields["cadre"].queryset
+    cadre_id = int_or_none(source.get("cadre"))
+    cadre = cadres.filter(pk=cadre_id).first() if cadre_id else None
+    default = forms.default_year(today())
+    year = dates.parse_year(source.get("year") or default, default=default)
+    return render(request, "supervision/assessment_form.html", {
+        "form": form, "title": _("登记年底资格评估"), "back": reverse("supervision:assessment_list"),
+        "cadres": cadres, "chosen": cadre, "year": year,
+        "ctx": selectors.assessment_year_context(cadre, year) if cadre else None})
 
 
 # -- commitments (R-54) ----------------------------------------------------------------------------------------
