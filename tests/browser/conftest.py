@@ -67,8 +67,8 @@ def phone(chromium):
 
 @pytest.fixture
 def desktop(chromium):
-    """An office screen (1366×900), as a township or county official would use."""
-    context, page = _page(chromium, viewport={"width": 1366, "height": 900})
+    """An office screen (1366×768, the common office laptop), as a township or county official would use."""
+    context, page = _page(chromium, viewport={"width": 1366, "height": 768})
     yield page
     context.close()
 
