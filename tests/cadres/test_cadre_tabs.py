@@ -68,7 +68,7 @@ def get(client, user, cadre, **params):
 def test_township_official_walks_every_tab(world, client, filled):
     party, cadre = world.users[Role.TOWNSHIP_PARTY], world.cadre
     page = get(client, party, cadre).content.decode()
-    assert tab_keys(page) == ["profile", "leave", "attendance", "pay", "cases", "cultivation"]  # no 历史
+    assert tab_keys(page) == ["profile", "leave", "attendance", "pay", "cases", "assignments", "cultivation"]  # no 历史
     assert 'data-active-tab="profile"' in page and "身份证号" in page and "取消资格" in page  # manage actions
     assert "群众反映" not in page  # the cases are on their own tab, not read here
 
@@ -110,7 +110,7 @@ def test_finance_sees_pay_and_cases_but_not_history_nor_manage_actions(world, cl
     it has in its menu, the cases; the history is county_org's only (cadres.permissions)."""
     finance = world.users[Role.COUNTY_FINANCE]
     page = get(client, finance, world.cadre).content.decode()
-    assert tab_keys(page) == ["profile", "leave", "attendance", "pay", "cases", "cultivation"]
+    assert tab_keys(page) == ["profile", "leave", "attendance", "pay", "cases", "assignments", "cultivation"]
     assert "取消资格" not in page
     assert "1000.00" in get(client, finance, world.cadre, tab="pay").content.decode()
     page = get(client, finance, world.cadre, tab="history").content.decode()
@@ -121,7 +121,7 @@ def test_finance_sees_pay_and_cases_but_not_history_nor_manage_actions(world, cl
 def test_a_cadre_sees_their_own_page_and_only_approved_pay(world, client, filled):
     me = world.users[Role.CADRE]
     page = get(client, me, world.cadre).content.decode()
-    assert tab_keys(page) == ["profile", "leave", "attendance", "pay", "cases", "cultivation"]
+    assert tab_keys(page) == ["profile", "leave", "attendance", "pay", "cases", "assignments", "cultivation"]
     assert "取消资格" not in page and "登录账号" not in page
     page = get(client, me, world.cadre, tab="pay").content.decode()
     assert "2026年2月" in page and "2026年3月" not in page and "草稿" not in page  # drafts are not theirs yet
@@ -175,7 +175,7 @@ def test_only_the_shown_tab_is_read(world, client, filled):
             assert got[other] == layout[other], f"{tab} also read {other}"
 
 
-@pytest.mark.parametrize("tab", ["profile", "leave", "attendance", "pay", "cases", "cultivation"])
+@pytest.mark.parametrize("tab", ["profile", "leave", "attendance", "pay", "cases", "assignments", "cultivation"])
 def test_a_tab_s_queries_do_not_grow_with_its_rows(world, client, filled, tab, django_assert_max_num_queries):
     party = world.users[Role.TOWNSHIP_PARTY]
     client.force_login(party)
