@@ -290,7 +290,9 @@ class Assessment(models.Model):
         verbose_name = _("年底资格评估")
         verbose_name_plural = _("年底资格评估")
         ordering = ["-year", "cadre__village__code"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="assessment_once_a_year")]
+        #: one assessment in force per cadre and year; a withdrawn one (issue 13) is kept and a new one may follow
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], condition=models.Q(withdrawn=False),
+                                               name="assessment_once_a_year")]
 
     def __str__(self):
         return f"{self.cadre.name} {self.year} {self.get_result_display()}"

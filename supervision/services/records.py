@@ -341,7 +341,7 @@ def assessment_record(*, cadre: Cadre, year: int, result: str, assessed_on: dt.d
         raise ValidationError({"result": _("请选择评估结果：优秀、称职或不称职。")})
     if assessed_on and year and assessed_on.year < year:
         raise ValidationError({"assessed_on": _("%(y)s年度的评估日期不能早于%(y)s年。") % {"y": year}})
-    if Assessment.objects.filter(cadre=cadre, year=year).exists():
+    if Assessment.objects.filter(cadre=cadre, year=year, withdrawn=False).exists():  # a withdrawn one may be redone
         raise ValidationError({"year": _("%(n)s的%(y)s年度评估已登记，不能重复登记。") % {"n": cadre.name, "y": year}})
     incompetent = result == Assessment.Result.INCOMPETENT
     if incompetent and not (notes or "").strip():

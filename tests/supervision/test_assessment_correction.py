@@ -85,6 +85,23 @@ def test_competent_withdrawn_changes_only_the_assessment(world, org, party):
     assert _cadre(world).status == Cadre.Status.ACTIVE
 
 
+def test_a_withdrawn_assessment_can_be_recorded_again_and_only_once(world, org, party):  # R-55, issue 13
+    row = services.assessment_record(cadre=world.cadre, year=2024, result="competent",
+                                     assessed_on=dt.date(2024, 12, 26), by=party)
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_record(cadre=world.cadre, year=2024, result="excellent",
+                                   assessed_on=dt.date(2024, 12, 27), by=party)
+    assert "已登记" in str(exc.value.error_dict["year"])
+    services.assessment_withdraw(assessment=row, reason="评估对象弄错", document_no=DOC, by=org)
+    again = services.assessment_record(cadre=world.cadre, year=2024, result="excellent",
+                                       assessed_on=dt.date(2024, 12, 28), by=party)
+    assert not again.withdrawn and Assessment.objects.get(pk=row.pk).withdrawn
+    with pytest.raises(ValidationError):
+        services.assessment_record(cadre=world.cadre, year=2024, result="competent",
+                                   assessed_on=dt.date(2024, 12, 29), by=party)
+    assert Assessment.objects.filter(cadre=world.cadre, year=2024).count() == 2
+
+
 def test_missing_reason_or_document_changes_nothing(world, org, incompetent):
     with pytest.raises(ValidationError) as exc:
         services.assessment_withdraw(assessment=incompetent, reason="", document_no=" ", by=org)
