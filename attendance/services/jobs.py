@@ -26,9 +26,11 @@ from core.services import notify
 
 def notify_overdue_returns(*, as_of: dt.date) -> int:
     """R-23: approved leave past its end and not returned: tell the cadre, the secretary and the
-    approver once per leave. Returns how many leaves were newly flagged."""
+    approver once per leave. Returns how many leaves were newly flagged. A leave whose return the cadre has
+    reported is not "逾期不归" to them: the approving side already holds the report's notice and confirms it
+    (overstay still counts until then, R-23)."""
     flagged = 0
-    leaves = (LeaveRequest.objects.filter(status=S.APPROVED, end_date__lt=as_of)
+    leaves = (LeaveRequest.objects.filter(status=S.APPROVED, end_date__lt=as_of, return_reported_on__isnull=True)
               .select_related("cadre__village__township", "cadre__user"))
     for leave in leaves:
         if not calendar.working_days(leave.end_date + dt.timedelta(days=1), as_of,

@@ -11,6 +11,7 @@ import pytest
 from attendance import policies, services
 from attendance.models import AttendanceDay, LeaveRequest
 from attendance.selectors import absence_summary, leave_overdue
+from attendance.services.jobs import notify_overdue_returns
 from attendance.tasks import check_absence_thresholds
 from cadres.models import DisciplineCase
 from core.models import Notification
@@ -53,6 +54,20 @@ def cell(html, day):
 
 
 # -- item 1: the report and the confirmation ---------------------------------------------------
+
+def test_a_reported_return_awaiting_confirmation_is_not_told_overdue(world):
+    leave = approved_leave(world)
+    with today_is(AFTER[0]):
+        services.leave_return(leave=leave, by=world.users[Role.CADRE], returned_on=AFTER[0])
+    assert notify_overdue_returns(as_of=AFTER[3]) == 0
+    assert not Notification.objects.filter(kind="leave_overdue").exists()
+    assert titles(world.users[Role.TOWNSHIP_LIAISON], "leave_return_reported")  # the liaison is asked to confirm
+    # a leave nobody reported is still flagged, once
+    other = approved_leave(world, start=D(2026, 4, 7), end=D(2026, 4, 8))
+    assert notify_overdue_returns(as_of=D(2026, 4, 14)) == 1
+    assert notify_overdue_returns(as_of=D(2026, 4, 15)) == 0
+    assert Notification.objects.filter(kind="leave_overdue", key=f"leave-overdue:{other.pk}").exists()
+
 
 def test_a_cadres_report_keeps_the_leave_open_until_the_liaison_confirms(world, api):
     leave = approved_leave(world)
