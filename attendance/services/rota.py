@@ -21,6 +21,7 @@ from cadres.models import Cadre
 from core import dates as date_bounds
 from core.dates import month_bounds
 from core.errors import Conflict
+from core.models import Village
 from core.services import model_save
 
 #: the longest free-text name of a village cadre who is not a reserve cadre
@@ -62,6 +63,9 @@ def rota_for(*, village, year: int, month: int, by) -> DutyRota:
     """The village's rota of the month, made (empty) when it does not exist yet."""
     enforce(by, permissions.can_edit_rota, village, message=_("只有本村党组织书记、包村领导或乡（镇）党委可以排值班。"))
     first = _month_first(year, month)
+    # the village row serialises the first save of a month: two people opening the same new month at once
+    # make one rota, not a unique-constraint error
+    Village.objects.select_for_update().filter(pk=village.pk).first()
     rota = DutyRota.objects.select_for_update().filter(village=village, month=first).first()
     if rota is None:
         rota = model_save(DutyRota(village=village, month=first, updated_by=by), by=by)
