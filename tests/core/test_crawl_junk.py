@@ -25,7 +25,9 @@ from supervision.models import AreaGroup, Commitment, Notice, TrainingSession
 pytestmark = pytest.mark.django_db
 
 JUNK = ["abc", "-1", "0", "10000", "99999", "99999999999999999999", "x'", "2026-13-45"]
-ONE_BY_ONE = ["99999999999999999999", "x'"]
+#: one parameter at a time (another's junk may stop a page before it reads this one): the overflow, which found
+#: the 500s; the quote is tried in every parameter at once above
+ONE_BY_ONE = ["99999999999999999999"]
 COMMON = ["year", "month", "village", "township", "county", "page", "cadre", "as_of", "status"]
 SKIP = {"logout/", "i18n/setlang/", "favicon.ico", "health/"}
 # a GET that renders a PDF or a workbook is crawled once (no junk: its parameters are none)

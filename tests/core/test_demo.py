@@ -8,6 +8,9 @@ from django.core.management import call_command
 from cadres.models import Cadre
 from core.models import County, RoleAssignment, Township, User, Village
 from core.roles import Role
+from tests.attendance.test_duty_rota import r28_demo_facts
+from tests.payroll.test_payee_accounts import r45_demo_facts
+from tests.supervision.test_work_assignments import r57_demo_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +40,14 @@ def test_demo_builds_the_real_county_once():
     assert "Qingliu@2026" in printed and "org" in printed and "secretary_100001" in printed
     assert User.objects.get(username="org").must_change_password  # 等保: first sign-in sets a new password
 
+    # every app's demo, read from this one build (a build takes seconds: one for all, not one per app)
+    every_demo_pay_month_is_what_the_rules_give()
+    facts = {"R-28": r28_demo_facts(), "R-45": r45_demo_facts(), "R-57": r57_demo_facts()}
+
     before = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == before
+    assert {"R-28": r28_demo_facts(), "R-45": r45_demo_facts(), "R-57": r57_demo_facts()} == facts  # idempotent
 
 
 def test_demo_can_keep_the_shared_password():
@@ -47,13 +55,12 @@ def test_demo_can_keep_the_shared_password():
     assert not User.objects.get(username="org").must_change_password
 
 
-def test_every_demo_pay_month_is_what_the_rules_give():
-    # issue 13 item 3: the demo obeys R-41 — no approved month pays someone who had left (the 不称职 of
-    # last year's assessment included), and no draft is stale right after the demo is built
+def every_demo_pay_month_is_what_the_rules_give():
+    """Issue 13 item 3: the demo obeys R-41 — no approved month pays someone who had left (the 不称职 of last
+    year's assessment included), and no draft is stale right after the demo is built."""
     from payroll.models import PayRun
     from payroll.staleness import compare
 
-    call_command("seed_demo", stdout=io.StringIO())
     runs = list(PayRun.objects.order_by("month"))
     assert sum(r.status == PayRun.Status.APPROVED for r in runs) == 6
     for run in runs:
