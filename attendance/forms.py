@@ -249,15 +249,10 @@ class TripReturnForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class TripConfirmForm(BootstrapMixin, forms.Form):
-    returned_on = forms.DateField(label=_("确认返岗日期"), widget=DateInput())
-    note = forms.CharField(max_length=limits.REASON, label=_("确认意见"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("与报告的日期不同时必填：更正的依据（例如考勤记录、走访核实）。"))
+class TripConfirmForm(ConfirmReturnForm):
+    """R-27: the trip's return is confirmed as a leave's (R-23); only the date's label says 返岗."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
+    returned_on = forms.DateField(label=_("确认返岗日期"), widget=DateInput())
 
 
 class TripCancelForm(BootstrapMixin, forms.Form):

@@ -135,6 +135,7 @@ class DayFacts:
     excused: set = field(default_factory=set)   # absence with a valid reason
     absent: set = field(default_factory=set)    # 旷工 marks and ranges
     overstay: set = field(default_factory=set)  # after an approved leave, before its confirmed return
+    trip: set = field(default_factory=set)      # covered by an official trip (R-27; also in ``present``)
 
 
 def classify_days(workdays: list[dt.date], facts: DayFacts) -> dict[dt.date, str]:

@@ -330,7 +330,9 @@ def _day_facts(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
     for pk, cadre_id, a, b, returned_on in trips:  # official business, then overstay as after a leave
         workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
         f = facts[cadre_id]
-        f.present |= policies.leave_covered_days(workdays, start=a, end=b, returned_on=returned_on)
+        covered = policies.leave_covered_days(workdays, start=a, end=b, returned_on=returned_on)
+        f.present |= covered
+        f.trip |= covered
         over = policies.cap_overstay(policies.overstay_days(workdays, end=b, returned_on=returned_on, as_of=as_of),
                                      next_start=next_start(cadre_id, b))
         overstay_by_trip[pk] = over
@@ -382,11 +384,6 @@ def calendar_kinds(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
     official = set(AttendanceDay.objects.filter(cadre_id__in=ids, date__gte=start, date__lte=end,
                                                 status=AttendanceDay.Status.OFFICIAL)
                    .values_list("cadre_id", "date"))
-    by_cadre = {c.pk: c for c in cadres}
-    for _pk, cadre_id, a, b, returned_on in _trip_rows(ids, start=start, end=end):  # a trip's days are 公
-        workdays = workdays_by_county[by_cadre[cadre_id].village.township.county_id]
-        official |= {(cadre_id, d) for d in policies.leave_covered_days(workdays, start=a, end=b,
-                                                                        returned_on=returned_on)}
     pending = defaultdict(list)
     for cadre_id, a, b in (LeaveRequest.objects.filter(cadre_id__in=ids, status=S.PENDING, start_date__lte=end,
                                                        end_date__gte=start)
@@ -405,7 +402,7 @@ def calendar_kinds(cadres, *, start: dt.date, end: dt.date, as_of: dt.date):
                 kinds[day] = CAL_EXCUSED
             elif status == policies.ABSENT:
                 kinds[day] = CAL_OVERSTAY if day in f.overstay else CAL_ABSENT
-            elif status == policies.PRESENT and (cadre.pk, day) in official:
+            elif status == policies.PRESENT and ((cadre.pk, day) in official or day in f.trip):  # 公
                 kinds[day] = CAL_OFFICIAL
             elif status == policies.UNKNOWN and any(a <= day <= b for a, b in pending[cadre.pk]):
                 kinds[day] = CAL_PENDING
