@@ -5,9 +5,12 @@ Screenshots go to test-artifacts/screenshots/. ``login(page, username)`` signs a
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.browser.steps import submit
 
@@ -16,6 +19,36 @@ ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "
 PASSWORD = "Passw0rd!2026"  # tests.factories.UserFactory's password
 
 pytestmark = pytest.mark.browser
+
+
+class _OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share one connection.
+
+    With an in-memory SQLite test database Django hands the test's single connection to every server thread
+    (``connections_override``). Two requests at once (the leave form's day preview, which the browser sends
+    when the reason field loses focus, and the form's own POST) would then run on that one connection
+    together and fail with "cannot start a transaction within a transaction". Production and the PostgreSQL
+    suite have a connection per thread and keep answering in parallel.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)  # the body is read (and the database used) inside the lock
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeOnSharedSQLite
 
 
 def pytest_collection_modifyitems(config, items):

@@ -33,9 +33,10 @@ def test_cadre_asks_liaison_approves_secretary_sees(world, live_server, phone, l
     phone.fill("#id_end_date", second.isoformat())
     phone.select_option("#id_end_half", "pm")
     phone.fill("#id_reason", "到县人民医院陪护住院的母亲")
-    phone.locator("#id_reason").dispatch_event("change")
+    phone.locator("#id_reason").blur()  # the browser's own change event: the day preview is asked for once
     preview = phone.locator("[data-testid=days-preview]")
     preview.wait_for()
+    phone.wait_for_load_state("networkidle")
     assert "1.5" in preview.inner_text() and "乡镇包村领导" in preview.inner_text()
     shot(phone, "leave-cadre-asks-phone")
     submit(phone)
