@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
-from core.models import Township, Village
+from core.models import ExportJob, Township, Village
 from core.scope import get_scope
 from core.selectors import township_list, village_list
 
@@ -154,3 +154,17 @@ class ScopedFilterSet(BoundedFilterSet):
         for path in self.search_fields:
             cond |= Q(**{f"{path}__icontains": value})
         return queryset.filter(cond)
+
+
+class ExportJobFilter(ScopedFilterSet):
+    """The user's own export jobs (issue 19 item 5): search in what was exported, and the status."""
+
+    township = village = None
+    village_path = None
+    search_fields = ("label",)
+    search_hint = _("导出内容")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ExportJob.Status.choices)
+
+    class Meta:
+        model = ExportJob
+        fields = ["q", "status"]

@@ -153,3 +153,21 @@ def celery_app():
     if fn is None:
         raise RuntimeError("config.celery was not imported: no Celery app is registered")
     return fn()
+
+
+# -- export kinds: large exports built by a Celery job (core.exports, docs/decisions/024) ------------------
+_EXPORT_KINDS: dict[str, Callable] = {}
+
+
+def export_kind(kind: str, build: Callable) -> Callable:
+    """Register the builder of an export job kind, provided by the app that owns the data:
+    ``build(job, out, progress) -> dict`` writes the file to the binary file ``out`` acting as ``job.user``
+    with ``job.params``, calls ``progress(done, total)`` now and then, and returns ``{"filename": ...,
+    "personal_log": {...} | None}`` (the keyword arguments of ``core.audit.log_personal_data`` to record
+    at download when the file shows full ID numbers)."""
+    _EXPORT_KINDS[kind] = build
+    return build
+
+
+def export_builder(kind: str) -> Callable:
+    return _EXPORT_KINDS[kind]

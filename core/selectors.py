@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from core.models import (
     County,
     CountyUserObjectPermission,
+    ExportJob,
     Notification,
     RoleAssignment,
     SavedFilter,
@@ -137,3 +138,8 @@ def saved_filter_list(*, user, path: str | None = None):
     if path is not None:
         rows = rows.filter(path=path)
     return rows.order_by("name", "pk")
+
+
+def export_job_list(*, user):
+    """The user's own export jobs (issue 19 item 5): nobody sees or downloads another person's file — 404."""
+    return ExportJob.objects.filter(user=user)

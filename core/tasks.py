@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from core import jobs  # noqa: F401 - connects the run recording and the catch-up at worker start
+from core import exports, jobs  # noqa: F401 - connects the run recording and the catch-up at worker start
 from core.models import AuditEvent
 
 
@@ -24,3 +24,15 @@ def catch_up() -> dict:
     """After an outage (Redis, worker or beat down): run the missed days of the daily jobs and the missed
     month of the pay run, and send the tasks the web kept while the broker was down (core.jobs)."""
     return jobs.catch_up()
+
+
+@shared_task(name="core.tasks.run_export")
+def run_export(job_id: int) -> str:
+    """Build one export job's file (core.exports; docs/decisions/024)."""
+    return exports.export_run(job_id)
+
+
+@shared_task(name="core.tasks.expire_exports")
+def expire_exports() -> int:
+    """Delete export files past their keeping time (EXPORT_KEEP_HOURS); the job page then says 已过期."""
+    return exports.export_expire()

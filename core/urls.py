@@ -19,7 +19,7 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
-from core import views_jobs, views_org  # noqa: E402
+from core import views_exports, views_jobs, views_org  # noqa: E402
 
 urlpatterns += [
     path("org/", views_org.org_tree, name="org_tree"),
@@ -33,4 +33,8 @@ urlpatterns += [
     path("org/accounts/<int:pk>/roles/", views_org.account_role, name="account_role"),
     path("org/roles/<int:pk>/revoke/", views_org.role_revoke, name="role_revoke"),
     path("org/schedules/", views_jobs.schedules, name="schedules"),
+    path("exports/", views_exports.export_list, name="export_list"),
+    path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/progress/", views_exports.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
 ]

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from decimal import Decimal
 
 import xlsxwriter
-from django.http import FileResponse
-from django.utils.encoding import escape_uri_path
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cadres.models import Cadre
-from core.excel import FORMULA_TRIGGERS, XLSX
+from core.excel import FORMULA_TRIGGERS
 from core.personal import shown
 from supervision.models import Assessment
 
@@ -167,15 +164,3 @@ def write_ledger_xlsx(out, rows, *, year: int, title: str, pay, full_personal, p
     if progress is not None:
         progress(n)
     return n
-
-
-def ledger_xlsx_response(rows, *, year: int, title: str, pay, full_personal, pay_known: bool,
-                         filename: str, waivers=()) -> FileResponse:
-    """The ledger workbook (``write_ledger_xlsx``) streamed back from a temporary file."""
-    tmp = tempfile.TemporaryFile()
-    write_ledger_xlsx(tmp, rows, year=year, title=title, pay=pay, full_personal=full_personal,
-                      pay_known=pay_known, waivers=waivers)
-    tmp.seek(0)
-    response = FileResponse(tmp, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response

@@ -156,7 +156,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Export files (docs/decisions/024): outside MEDIA_ROOT and never served by URL; the download view checks
+    # the file is the user's own. Several web machines need a shared location (or django-storages).
+    "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": env("EXPORTS_ROOT", default=str(BASE_DIR / "var" / "exports"))}},
 }
+# Export jobs (issue 19 item 5): a ledger of more rows than this is built by a Celery job with progress
+# shown; a smaller one (a township's) is downloaded at once. The file is kept EXPORT_KEEP_HOURS.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # Sessions (等保2.0): 30 minutes idle, 12 hours at most from sign-in.

@@ -20,6 +20,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# export files of the test run (one path, so a real worker started by a test writes where the test reads)
+STORAGES["exports"]["OPTIONS"]["location"] = str(BASE_DIR / "var" / "test-exports")  # noqa: F405
 
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 POSTGRES_AVAILABLE = _reachable("127.0.0.1", 5432)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.selectors import cadre_list, discipline_case_list
-from core.audit import MAX_SUBJECTS, log_personal_data
+from core.audit import log_personal_data
 from core.dates import today
+from core.excel import XLSX
+from core.exports import export_start
 from core.pdf import pdf_response, render_pdf
 from core.personal import shown
 from core.scope import get_scope
@@ -19,6 +25,15 @@ from core.selectors import township_list
 from selection.selectors import waiver_list
 from supervision import exports, selectors
 from supervision import permissions as perms
+from supervision.ledger_jobs import (
+    KIND,
+    ledger_filename,
+    ledger_is_large,
+    ledger_personal_log,
+    ledger_scope_label,
+    ledger_title,
+    write_ledger,
+)
 from supervision.models import Talk
 from supervision.views.common import int_or_none, page
 
@@ -35,51 +50,39 @@ def ledger_params(request) -> dict:
             "status": status, "q": (request.GET.get("q") or "").strip() or None}
 
 
-def ledger_scope_label(user, params: dict) -> str:
-    """The filters of a ledger export in words, for the personal-data log."""
-    township = township_list(user=user).filter(pk=params["township_id"]).first() if params["township_id"] else None
-    parts = [_("%(y)s年度") % {"y": params["year"]}, township.name if township else _("全部乡镇")]
-    if params["status"]:
-        parts.append(str(Cadre.Status(params["status"]).label))
-    if params["q"]:
-        parts.append(_("搜索“%(q)s”") % {"q": params["q"][:40]})
-    return "，".join(parts)
-
-
 def log_ledger_export(request, rows, params: dict, fmt: str, waivers) -> None:
     """Issue 14 item 5: the ledger with full ID numbers and phones leaves the system — who, which filters, how
-    many people (the rows of counties where the user sees numbers in full, and the waived applicants)."""
-    scope = get_scope(request.user)
-    full_rows = rows.filter(scope.personal_data_q("village__township__county")).order_by()
-    waived = sum(1 for w in waivers if scope.sees_personal_data(w.round.county_id))
-    log_personal_data(
-        request, kind="pd_ledger_export", scope_label=ledger_scope_label(request.user, params),
-        what=_("信息台账（%(f)s）") % {"f": "Excel" if fmt == "xlsx" else "PDF"},
-        people=full_rows.count() + waived, fields=("id_number", "phone"),
-        subjects=full_rows.order_by("name", "pk").values_list("pk", "name")[:MAX_SUBJECTS])
+    many people."""
+    log_personal_data(request, **ledger_personal_log(request.user, rows, params, fmt, waivers))
 
 
 def ledger_export(request, params: dict, fmt: str):
-    """R-06: the ledger as a streamed Excel file or a PDF, with the same filters as the page."""
+    """R-06: the ledger as an Excel file or a PDF, with the same filters as the page, built in the request."""
     rows = selectors.ledger_rows(user=request.user, **params)
     full = get_scope(request.user).sees_personal_data  # asked per row with the row's county
     waivers = waiver_list(user=request.user, year=params["year"])
     log_ledger_export(request, rows, params, fmt, waivers if fmt == "xlsx" else [])
-    title = _("村级后备干部信息台账（%(y)s年度）") % {"y": params["year"]}
-    name = f"信息台账-{params['year']}"
     if fmt == "xlsx":
-        def pay(cadre_ids):  # per chunk of rows: the pay figures of every cadre never sit in memory at once
-            return selectors.pay_summary(user=request.user, cadre_ids=cadre_ids, year=params["year"])
-
-        return exports.ledger_xlsx_response(rows, year=params["year"], title=title, pay=pay, full_personal=full,
-                                            pay_known=True, filename=f"{name}.xlsx",
-                                            waivers=waivers)
+        tmp = tempfile.TemporaryFile()
+        write_ledger(tmp, user=request.user, params=params)
+        tmp.seek(0)
+        response = FileResponse(tmp, content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(ledger_filename(params, fmt))}"
+        return response
     pay = selectors.pay_summary(user=request.user, year=params["year"])
     values = [exports.ledger_values(c, i, pay=pay, full_personal=full, pay_known=True)
               for i, c in enumerate(rows, start=1)]
     content = render_pdf("pdf/supervision_ledger.html", {
-        "title": title, "headers": exports.LEDGER_HEADERS, "rows": values, "generated": today()})
-    return pdf_response(content, f"{name}.pdf")
+        "title": ledger_title(params), "headers": exports.LEDGER_HEADERS, "rows": values, "generated": today()})
+    return pdf_response(content, ledger_filename(params, fmt))
+
+
+def ledger_export_job(request, params: dict):
+    """Issue 19 item 5: a ledger of many townships is built by an export job; the user follows its page."""
+    job = export_start(user=request.user, kind=KIND, params=params,
+                       label=_("信息台账（Excel）：%(s)s") % {"s": ledger_scope_label(request.user, params)})
+    messages.info(request, _("台账行数较多，已转为后台生成，完成后可在本页下载。"))
+    return redirect("export_detail", pk=job.pk)
 
 
 @login_required
@@ -91,6 +94,8 @@ def ledger(request):
         messages.error(request, "；".join(exc.messages))
         return redirect("supervision:ledger")
     fmt = request.GET.get("export")
+    if fmt == "xlsx" and ledger_is_large(selectors.ledger_rows(user=request.user, **params)):
+        return ledger_export_job(request, params)
     if fmt in ("xlsx", "pdf"):
         return ledger_export(request, params, fmt)
     page_obj = page(request, selectors.ledger_rows(user=request.user, **params), 50)

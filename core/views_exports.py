@@ -1,0 +1,49 @@
+"""The user's export jobs (issue 19 item 5, docs/decisions/024): the list, one job's page with its progress
+(htmx polling), and the download — only of the user's own file (404 otherwise), logged in the personal-data
+log when the file carries full ID numbers (decision 017)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.encoding import escape_uri_path
+
+from core.audit import log_personal_data
+from core.excel import XLSX
+from core.filters import ExportJobFilter
+from core.selectors import export_job_list
+
+
+@login_required
+def export_list(request):
+    f = ExportJobFilter(request.GET, export_job_list(user=request.user), request=request)
+    page_obj = Paginator(f.qs, 20).get_page(request.GET.get("page"))
+    return render(request, "core/export_list.html", {"filter": f, "page_obj": page_obj})
+
+
+@login_required
+def export_detail(request, pk):
+    job = get_object_or_404(export_job_list(user=request.user), pk=pk)
+    return render(request, "core/export_detail.html", {"job": job})
+
+
+@login_required
+def export_progress(request, pk):
+    """htmx: the job's state; the page reloads once it has finished (to show the download link)."""
+    job = get_object_or_404(export_job_list(user=request.user), pk=pk)
+    response = render(request, "core/_export_progress.html", {"job": job})
+    if not job.in_progress and request.GET.get("was") in ("queued", "running"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def export_download(request, pk):
+    job = get_object_or_404(export_job_list(user=request.user), pk=pk)
+    if job.is_expired() or job.status != job.Status.DONE or not job.file:
+        return render(request, "core/export_detail.html", {"job": job}, status=410 if job.is_expired() else 409)
+    if job.personal_log:  # the file shows full ID numbers and phones: each download is recorded
+        log_personal_data(request, **{**job.personal_log, "subjects": [tuple(p) for p in job.personal_log["subjects"]]})
+    response = FileResponse(job.file.open("rb"), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(job.filename)}"
+    return response
