@@ -2,6 +2,8 @@
 (htmx polling), and the download — only of the user's own file (404 otherwise), logged in the personal-data
 log when the file carries full ID numbers (decision 017)."""
 
+import mimetypes
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -9,7 +11,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.encoding import escape_uri_path
 
 from core.audit import log_personal_data
-from core.excel import XLSX
 from core.filters import ExportJobFilter
 from core.selectors import export_job_list
 
@@ -44,6 +45,7 @@ def export_download(request, pk):
         return render(request, "core/export_detail.html", {"job": job}, status=410 if job.is_expired() else 409)
     if job.personal_log:  # the file shows full ID numbers and phones: each download is recorded
         log_personal_data(request, **{**job.personal_log, "subjects": [tuple(p) for p in job.personal_log["subjects"]]})
-    response = FileResponse(job.file.open("rb"), content_type=XLSX)
+    content_type = mimetypes.guess_type(job.filename)[0] or "application/octet-stream"
+    response = FileResponse(job.file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(job.filename)}"
     return response

@@ -23,15 +23,15 @@ from core.personal import shown
 from core.scope import get_scope
 from core.selectors import township_list
 from selection.selectors import waiver_list
-from supervision import exports, selectors
 from supervision import permissions as perms
+from supervision import selectors
 from supervision.ledger_jobs import (
-    KIND,
+    KINDS,
     ledger_filename,
     ledger_is_large,
+    ledger_pdf,
     ledger_personal_log,
     ledger_scope_label,
-    ledger_title,
     write_ledger,
 )
 from supervision.models import Talk
@@ -59,7 +59,6 @@ def log_ledger_export(request, rows, params: dict, fmt: str, waivers) -> None:
 def ledger_export(request, params: dict, fmt: str):
     """R-06: the ledger as an Excel file or a PDF, with the same filters as the page, built in the request."""
     rows = selectors.ledger_rows(user=request.user, **params)
-    full = get_scope(request.user).sees_personal_data  # asked per row with the row's county
     waivers = waiver_list(user=request.user, year=params["year"])
     log_ledger_export(request, rows, params, fmt, waivers if fmt == "xlsx" else [])
     if fmt == "xlsx":
@@ -69,18 +68,15 @@ def ledger_export(request, params: dict, fmt: str):
         response = FileResponse(tmp, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(ledger_filename(params, fmt))}"
         return response
-    pay = selectors.pay_summary(user=request.user, year=params["year"])
-    values = [exports.ledger_values(c, i, pay=pay, full_personal=full, pay_known=True)
-              for i, c in enumerate(rows, start=1)]
-    content = render_pdf("pdf/supervision_ledger.html", {
-        "title": ledger_title(params), "headers": exports.LEDGER_HEADERS, "rows": values, "generated": today()})
+    content = ledger_pdf(user=request.user, params=params)
     return pdf_response(content, ledger_filename(params, fmt))
 
 
-def ledger_export_job(request, params: dict):
+def ledger_export_job(request, params: dict, fmt: str):
     """Issue 19 item 5: a ledger of many townships is built by an export job; the user follows its page."""
-    job = export_start(user=request.user, kind=KIND, params=params,
-                       label=_("信息台账（Excel）：%(s)s") % {"s": ledger_scope_label(request.user, params)})
+    job = export_start(user=request.user, kind=KINDS[fmt], params=params,
+                       label=_("信息台账（%(f)s）：%(s)s") % {"f": "Excel" if fmt == "xlsx" else "PDF",
+                                                        "s": ledger_scope_label(request.user, params)})
     messages.info(request, _("台账行数较多，已转为后台生成，完成后可在本页下载。"))
     return redirect("export_detail", pk=job.pk)
 
@@ -94,8 +90,8 @@ def ledger(request):
         messages.error(request, "；".join(exc.messages))
         return redirect("supervision:ledger")
     fmt = request.GET.get("export")
-    if fmt == "xlsx" and ledger_is_large(selectors.ledger_rows(user=request.user, **params)):
-        return ledger_export_job(request, params)
+    if fmt in ("xlsx", "pdf") and ledger_is_large(selectors.ledger_rows(user=request.user, **params)):
+        return ledger_export_job(request, params, fmt)
     if fmt in ("xlsx", "pdf"):
         return ledger_export(request, params, fmt)
     page_obj = page(request, selectors.ledger_rows(user=request.user, **params), 50)

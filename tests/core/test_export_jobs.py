@@ -13,6 +13,7 @@ from core.exports import export_expire
 from core.models import AuditEvent, ExportJob
 from core.roles import Role
 from tests.supervision.conftest import individual_talk, party_of  # noqa: F401 - fixtures
+from tests.supervision.test_ledger import _pdf_tools
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,22 @@ def test_ledger_job_masks_id_numbers_below_county_org(world, client, party, as_j
     ids = [row[7] for row in rows[2:] if isinstance(row[0], int)]
     assert ids and all("*" in v for v in ids) and world.cadre.id_number not in ids
     assert not AuditEvent.objects.filter(action="pd_ledger_export").exists()  # nothing shown in full
+
+
+def test_ledger_pdf_as_a_job_still_embeds_the_cjk_font(world, client, org, as_job, tmp_path,
+                                                       django_capture_on_commit_callbacks):
+    client.force_login(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.get("/supervision/ledger/?year=2025&export=pdf")
+    job = ExportJob.objects.get(user=org, kind="ledger_pdf")
+    assert r["Location"] == f"/exports/{job.pk}/"
+    assert "信息台账（PDF）" in client.get(r["Location"]).content.decode()
+    res = client.get(f"/exports/{job.pk}/download/")
+    assert res.status_code == 200 and res["Content-Type"] == "application/pdf"
+    fonts, text = _pdf_tools(_body(res), tmp_path)
+    assert any("SourceHanSans" in line and " yes " in f" {line} " for line in fonts.splitlines())
+    assert "信息台账" in text and "李四" in text
+    assert AuditEvent.objects.get(action="pd_ledger_export", user=org).detail == "信息台账（PDF）"
 
 
 def test_small_ledger_stays_a_direct_download(world, client, org):
