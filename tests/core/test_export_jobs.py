@@ -18,6 +18,14 @@ from tests.supervision.test_ledger import _pdf_tools
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _remove_export_files():
+    """The files the jobs of a test wrote (STORAGES["exports"] is var/test-exports for the whole run)."""
+    yield
+    for job in ExportJob.objects.exclude(file=""):
+        job.file.delete(save=False)
+
+
 def _cells(content: bytes) -> list[list[tuple]]:
     wb = load_workbook(io.BytesIO(content))
     return [[tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets]
@@ -141,7 +149,6 @@ def test_expiry_keeps_files_within_their_time(world, org):
                                    expires_at=timezone.now() + dt.timedelta(hours=1))
     job.file.save("keep.xlsx", ContentFile(b"x"))
     assert export_expire() == 0 and job.file.storage.exists(job.file.name)
-    job.file.delete(save=False)
 
 
 def test_download_with_full_id_numbers_is_logged_each_time(world, client, org, as_job,
@@ -166,4 +173,26 @@ def test_ledger_job_through_a_real_worker(world, org, celery_worker_process):
     assert (job.status, job.done, job.total) == ("done", 2, 2)
     rows = _cells(job.file.read())[0]
     assert rows[1][3] == "姓名" and sum(1 for r in rows if isinstance(r[0], int)) == 2
-    job.file.delete(save=False)
+
+
+def test_job_and_export_list_query_counts_do_not_grow(world, client, org, django_assert_max_num_queries):  # STYLE 3
+    from core.exports import export_run
+    from tests.factories import CadreFactory
+
+    def job():
+        return ExportJob.objects.create(user=org, kind="ledger", label="信息台账", params={
+            "year": 2025, "township_id": None, "status": None, "q": None})
+
+    with django_assert_max_num_queries(40) as few:
+        export_run(job().pk)
+    for i in range(30):
+        CadreFactory(village=world.village2, name=f"多{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        export_run(job().pk)
+    client.force_login(org)
+    with django_assert_max_num_queries(30) as listing:
+        client.get("/exports/")
+    for _i in range(15):
+        job()
+    with django_assert_max_num_queries(len(listing.captured_queries)):
+        assert client.get("/exports/").content.decode().count("信息台账") >= 15
