@@ -102,14 +102,21 @@ def export_run(job_id: int) -> str:
     return job.status
 
 
+#: how long the row of an expired or failed job stays listed under 我的导出 (its file is long gone)
+KEEP_ROWS_DAYS = 30
+
+
 def export_expire(*, now=None) -> int:
-    """Delete the files of jobs past their keeping time (and of failed jobs older than it); the job rows stay,
-    marked 已过期, so the page says what happened. Returns how many jobs expired."""
+    """Delete the files of jobs past their keeping time; the rows stay a while, marked 已过期 and without the
+    names kept for the personal-data log, so the page says what happened; rows older than ``KEEP_ROWS_DAYS``
+    go. Returns how many jobs expired now."""
     now = now or timezone.now()
     n = 0
     for job in ExportJob.objects.filter(status=ExportJob.Status.DONE, expires_at__lte=now).iterator():
         if job.file:
             job.file.delete(save=False)
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, file="")
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, file="", personal_log=None)
         n += 1
+    ExportJob.objects.filter(status__in=(ExportJob.Status.EXPIRED, ExportJob.Status.FAILED),
+                             created_at__lt=now - dt.timedelta(days=KEEP_ROWS_DAYS)).delete()
     return n

@@ -137,18 +137,21 @@ def test_expired_job_says_so_and_has_no_file(world, client, org, as_job, django_
     assert export_expire() == 1
     assert not storage.exists(name)
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.EXPIRED and not job.file
+    assert job.status == ExportJob.Status.EXPIRED and not job.file and job.personal_log is None
     page = client.get(f"/exports/{job.pk}/").content.decode()
     assert "已过期" in page and "/download/" not in page
     assert "已过期" in client.get("/exports/").content.decode()
     assert client.get(f"/exports/{job.pk}/download/").status_code == 410
 
 
-def test_expiry_keeps_files_within_their_time(world, org):
+def test_expiry_keeps_files_within_their_time_and_forgets_old_rows(world, org):
     job = ExportJob.objects.create(user=org, kind="ledger", label="x", status=ExportJob.Status.DONE,
                                    expires_at=timezone.now() + dt.timedelta(hours=1))
     job.file.save("keep.xlsx", ContentFile(b"x"))
+    old = ExportJob.objects.create(user=org, kind="ledger", label="old", status=ExportJob.Status.EXPIRED)
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
     assert export_expire() == 0 and job.file.storage.exists(job.file.name)
+    assert list(ExportJob.objects.values_list("label", flat=True)) == ["x"]
 
 
 def test_download_with_full_id_numbers_is_logged_each_time(world, client, org, as_job,
