@@ -13,7 +13,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(_broker_dir / "out"),
     "data_folder_out": str(_broker_dir / "out"),
     "processed_folder": str(_broker_dir / "processed"),
+    "control_folder": str(_broker_dir / "control"),  # kombu's default is ./control, beside the code
     "store_processed": False,
 }
-for _sub in ("out", "processed"):
+for _sub in ("out", "processed", "control"):
     (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
