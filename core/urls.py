@@ -19,7 +19,7 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
-from core import views_jobs, views_org  # noqa: E402
+from core import views_attachments, views_jobs, views_org  # noqa: E402
 
 urlpatterns += [
     path("org/", views_org.org_tree, name="org_tree"),
@@ -33,4 +33,9 @@ urlpatterns += [
     path("org/accounts/<int:pk>/roles/", views_org.account_role, name="account_role"),
     path("org/roles/<int:pk>/revoke/", views_org.role_revoke, name="role_revoke"),
     path("org/schedules/", views_jobs.schedules, name="schedules"),
+    # issue 14 item 2: attachments of the apps' records (served only here, scoped; never from MEDIA_URL)
+    path("files/<str:label>/<int:object_id>/new/", views_attachments.attachment_add, name="attachment_add"),
+    path("files/<int:pk>/", views_attachments.attachment_file, name="attachment_file"),
+    path("files/<int:pk>/replace/", views_attachments.attachment_replace, name="attachment_replace"),
+    path("files/<int:pk>/withdraw/", views_attachments.attachment_withdraw, name="attachment_withdraw"),
 ]

@@ -9,3 +9,6 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         # reason: these modules import models, which exist only once the app registry is ready
         from supervision import demo, panels, tabs  # noqa: F401  (nav, home panels, demo step, cadre page tabs)
+        from supervision.files import register_attachables
+
+        register_attachables()
