@@ -115,13 +115,12 @@ def attachment_withdraw(request, pk):
     return _form_page(request, target=target, form=form, title=title, action_label=_("撤下"), mode="withdraw", attachment=att)
 
 
-@login_required
-def attachment_file(request, pk):
-    """The stored file: ``?inline=1`` shows an image or a PDF in the browser (Content-Disposition: inline),
-    anything else downloads. Never cached by a shared proxy; the browser may not guess another type."""
-    att = get_object_or_404(FileAttachment, pk=pk)
-    target = _target_or_404(request, att)
-    inline = request.GET.get("inline") == "1" and bool(att.previewable)
+def serve_file(request, att: FileAttachment, target, *, inline: bool):
+    """The stored file of ``att`` (whose record ``target`` the caller already read in scope), logged.
+    ``inline`` shows an image or a PDF in the browser (Content-Disposition: inline); anything else
+    downloads. Never cached by a shared proxy; the browser may not guess another type than the one sniffed
+    at upload. The page and the API both answer through here."""
+    inline = inline and bool(att.previewable)
     try:
         handle = att.file.open("rb")
     except FileNotFoundError as exc:
@@ -134,3 +133,11 @@ def attachment_file(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment_file(request, pk):
+    """``/files/<id>/`` (``?inline=1`` to preview): 404 unless the user sees the record the file belongs to."""
+    att = get_object_or_404(FileAttachment, pk=pk)
+    target = _target_or_404(request, att)
+    return serve_file(request, att, target, inline=request.GET.get("inline") == "1")

@@ -273,3 +273,49 @@ def test_case_talk_notice_and_selection_pages_take_files(client, world):
     # the notified village answers with its evidence; the county issued it and attaches too
     client.force_login(org)
     assert _post(client, "supervision.notice", notice.pk, "通报文件.pdf").status_code == 302
+
+
+# -- the API ------------------------------------------------------------------------------------------------
+
+def test_api_list_create_download_scoped(api, world, leave, settings):
+    url = "/api/v1/attachment-files/"
+    secretary = api(world.users[Role.VILLAGE_SECRETARY])
+    resp = secretary.post(url, {"target": "attendance.leaverequest", "object_id": leave.pk,
+                                "attachment": SimpleUploadedFile("微信截图.jpg", PNG), "note": "微信请假截图"},
+                          format="multipart")
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert (body["kind"], body["name"], body["mime"], body["uploaded_by"]) == (
+        "png", "微信截图.png", "image/png", world.users[Role.VILLAGE_SECRETARY].username)
+    listed = secretary.get(url, {"target": "attendance.leaverequest", "object_id": leave.pk}).json()
+    assert listed["count"] == 1 and listed["results"][0]["note"] == "微信请假截图"
+    download = secretary.get(body["download_url"])
+    assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    assert AuditEvent.objects.filter(action="attachment_download").count() == 1
+
+    outsider = api(world.users["village_secretary_b"])
+    assert outsider.get(url, {"target": "attendance.leaverequest", "object_id": leave.pk}).status_code == 404
+    assert outsider.get(body["download_url"]).status_code == 404
+    assert outsider.get(f"{url}{body['id']}/").status_code == 404
+
+    refused = secretary.post(url, {"target": "attendance.leaverequest", "object_id": leave.pk,
+                                   "attachment": SimpleUploadedFile("a.pdf", EXE)}, format="multipart")
+    assert refused.status_code == 400 and "不是可以上传的格式" in refused.json()["attachment"][0]
+    settings.MAX_ATTACHMENT_BYTES = 100
+    big = secretary.post(url, {"target": "attendance.leaverequest", "object_id": leave.pk,
+                               "attachment": SimpleUploadedFile("b.jpg", JPEG + b"\x00" * 500)}, format="multipart")
+    assert big.status_code == 400 and "文件太大" in big.json()["attachment"][0]
+    assert secretary.get(url, {"target": "core.user", "object_id": 1}).status_code == 400
+    denied = api(world.users[Role.COUNTY_ORG]).post(url, {"target": "attendance.leaverequest", "object_id": leave.pk,
+                                                          "attachment": SimpleUploadedFile("c.jpg", JPEG)},
+                                                    format="multipart")
+    assert denied.status_code == 403
+    assert FileAttachment.objects.count() == 1
+
+    settings.MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    new = secretary.post(f"{url}{body['id']}/replace/", {"attachment": SimpleUploadedFile("d.pdf", PDF)},
+                         format="multipart")
+    assert new.status_code == 201 and new.json()["version"] == 2
+    gone = secretary.post(f"{url}{new.json()['id']}/withdraw/", {"reason": "重复"}, format="json")
+    assert gone.status_code == 200 and gone.json()["withdrawn_by"] == world.users[Role.VILLAGE_SECRETARY].username
+    assert FileAttachment.objects.count() == 2
