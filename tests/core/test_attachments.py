@@ -319,3 +319,12 @@ def test_api_list_create_download_scoped(api, world, leave, settings):
     gone = secretary.post(f"{url}{new.json()['id']}/withdraw/", {"reason": "重复"}, format="json")
     assert gone.status_code == 200 and gone.json()["withdrawn_by"] == world.users[Role.VILLAGE_SECRETARY].username
     assert FileAttachment.objects.count() == 2
+
+
+def attachment_demo_facts():
+    """Read from test_demo's one build: the demo's leave carry the secretary's photos (issue 14 item 2)."""
+    rows = list(FileAttachment.objects.select_related("uploaded_by").order_by("name"))
+    assert [(a.name, a.kind, a.target_type.model) for a in rows] == [
+        ("微信请假截图.jpg", "jpeg", "leaverequest"), ("请假审批表.jpg", "jpeg", "leaverequest")]
+    assert all(a.uploaded_by.username.startswith("secretary_") and a.file.storage.exists(a.file.name) for a in rows)
+    return [(a.name, a.target_id) for a in rows]
