@@ -328,3 +328,32 @@ def attachment_demo_facts():
         ("微信请假截图.jpg", "jpeg", "leaverequest"), ("请假审批表.jpg", "jpeg", "leaverequest")]
     assert all(a.uploaded_by.username.startswith("secretary_") and a.file.storage.exists(a.file.name) for a in rows)
     return [(a.name, a.target_id) for a in rows]
+
+
+def _queries(fn) -> int:
+    from django.db import connection
+
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        fn()
+    return count[0]
+
+
+def test_the_leave_page_does_not_grow_queries_with_files(client, world, leave):
+    client.force_login(world.users[Role.VILLAGE_SECRETARY])
+    page_url = reverse("attendance:leave_detail", args=[leave.pk])
+    upload(client, leave, "0.jpg", JPEG)
+    client.get(page_url)
+    one = _queries(lambda: client.get(page_url))
+    for i in range(1, 6):
+        upload(client, leave, f"{i}.jpg", JPEG)
+    first = FileAttachment.objects.order_by("pk").first()
+    client.post(reverse("attachment_replace", args=[first.pk]), {"attachment": SimpleUploadedFile("r.png", PNG)})
+    pages = []
+    assert _queries(lambda: pages.append(client.get(page_url))) <= one
+    assert pages[0].content.decode().count('data-testid="attachment"') == 6
