@@ -185,6 +185,8 @@ def test_replace_keeps_the_old_version_downloadable(client, world, leave):
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
     upload(client, leave, "审批表.jpg", JPEG)
     first = FileAttachment.objects.get()
+    form = client.get(reverse("attachment_replace", args=[first.pk])).content.decode()
+    assert "替换附件“审批表.jpg”" in form and "替换后原文件保留为历史版本" in form
     resp = client.post(reverse("attachment_replace", args=[first.pk]),
                        {"attachment": SimpleUploadedFile("审批表（清晰）.pdf", PDF), "note": "重新扫描"})
     assert resp.status_code == 302
@@ -208,6 +210,7 @@ def test_remove_only_withdraws(client, world, leave, media):
     upload(client, leave, "传错了.jpg", JPEG)
     att = FileAttachment.objects.get()
     url = reverse("attachment_withdraw", args=[att.pk])
+    assert "撤下后附件不再列出，但文件不会删除" in client.get(url).content.decode()
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 400 and "撤下原因" in refused.content.decode()
     assert client.post(url, {"reason": "上传错了文件"}).status_code == 302
