@@ -11,12 +11,19 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         # reason: both import models, which are not loaded before ready()
+        from django.urls import reverse
+
         from attendance import demo, panels, rota_demo, tabs  # noqa: F401  (demo and rota_demo register their steps, tabs the cadre page's)
-        from attendance.permissions import LEAVE_CALENDAR_ROLES
+        from attendance.models import LeaveRequest
+        from attendance.permissions import LEAVE_CALENDAR_ROLES, can_attach_to_leave
+        from attendance.selectors import leave_list
         from attendance.services.deputies import deputyships
-        from core.registry import provide
+        from core.registry import attachable, provide
 
         provide("deputyships", deputyships)
+        # issue 14 item 2: the signed form, screenshots, certificates of a leave and its return
+        attachable(LeaveRequest, visible=lambda user: leave_list(user=user), can_attach=can_attach_to_leave,
+                   url=lambda leave: reverse("attendance:leave_detail", args=[leave.pk]))
 
         staff = {Role.COUNTY_ORG, Role.COUNTY_FINANCE, Role.COUNTY_HRSS, Role.TOWNSHIP_PARTY,
                  Role.TOWNSHIP_LIAISON, Role.VILLAGE_SECRETARY}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from attendance import services
 from attendance.models import ApproverDeputy, AttendanceDay, LeaveRequest, OfficialTrip
@@ -10,6 +13,7 @@ from attendance.services import deputies as deputy_services
 from attendance.services._base import approvers
 from cadres.models import Cadre
 from core import calendar
+from core.attachments import attachment_add, attachments_of
 from core.demo import DemoContext, demo_step
 from core.roles import Role
 from core.selectors import users_with_role
@@ -146,3 +150,38 @@ def official_trips(ctx: DemoContext) -> None:
                          destination="市文化和旅游局", start_date=back[4], end_date=back[7])
     services.notify_overdue_trips(as_of=today)
     ctx.say("  因公外出演示数据：3 条（外出中 1、已返岗 1、逾期未返岗 1）\n")
+
+
+def _form_photo(lines: int) -> bytes:
+    """A phone photo of a signed paper form, drawn (small: the demo stays fast and light)."""
+    from PIL import Image, ImageDraw  # reason: a slow import (Pillow, weasyprint's), needed only by the demo
+
+    img = Image.new("RGB", (300, 400), (232, 228, 215))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((20, 20, 280, 380), fill=(255, 255, 255), outline=(50, 50, 50), width=2)
+    for i in range(lines):
+        draw.line((35, 60 + i * 30, 265, 60 + i * 30), fill=(110, 110, 110), width=1)
+    draw.line((170, 340, 195, 322, 215, 345, 245, 318), fill=(20, 40, 160), width=3)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+@demo_step(order=32)
+def leave_attachments(ctx: DemoContext) -> None:
+    """Issue 14 item 2: the WeChat leave carries its screenshot's stand-in and the returned leave the photo of
+    its signed 请假审批表, attached by the village secretary (once)."""
+    leaves = LeaveRequest.objects.filter(cadre__village__township__county=ctx.county).select_related("cadre__village")
+    picks = [(leaves.filter(channel=LeaveRequest.Channel.WECHAT).first(), "微信请假截图.jpg", "微信请假记录截图", 6),
+             (leaves.filter(status=LeaveRequest.Status.RETURNED).first(), "请假审批表.jpg", "签字的请假审批表", 10)]
+    added = 0
+    for leave, name, note, lines in picks:
+        if leave is None or attachments_of(leave):
+            continue
+        sec = users_with_role(Role.VILLAGE_SECRETARY, village=leave.cadre.village).first()
+        if sec is None:
+            continue
+        attachment_add(target=leave, upload=SimpleUploadedFile(name, _form_photo(lines)), note=note, by=sec)
+        added += 1
+    if added:
+        ctx.say(f"  请假附件：{added} 个（签字的请假审批表照片等）\n")

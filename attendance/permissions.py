@@ -176,6 +176,14 @@ def can_extend_leave(scope, leave) -> bool:
     return is_own(scope, leave.cadre)
 
 
+def can_attach_to_leave(scope, leave) -> bool:
+    """Issue 14 item 2: who attaches evidence to a leave and its return (the signed 请假审批表, a WeChat
+    screenshot, a 病假证明) and replaces or withdraws it: the cadre, the village's secretary or liaison who
+    record for them, and the approving side (the approver, a deputy or the tier it was escalated to, the
+    township party committee)."""
+    return can_report_return(scope, leave) or can_confirm_return(scope, leave) or can_decide_leave(scope, leave)
+
+
 def can_read_leave_history(scope, leave) -> bool:
     return scope.can(CALENDAR_ROLES, village=leave.cadre.village)
 

@@ -129,3 +129,22 @@ class PasswordResetForm(StyledForm):
 
 class QuotaForm(StyledForm):
     quota = forms.IntegerField(label=_("名额"), min_value=0, max_value=20)
+
+
+#: what the phone's file picker offers for an attachment: photos (the camera among them), PDFs, Word, Excel
+ATTACHMENT_ACCEPT = "image/*,application/pdf,.docx,.xlsx"
+
+
+class AttachmentForm(StyledForm):
+    """Issue 14 item 2: a file for a record (``core.attachments``; the field name decides the upload limit)."""
+
+    attachment = forms.FileField(
+        label=_("文件"), widget=forms.FileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+        help_text=_("照片、扫描件或 PDF（也可上传 Word、Excel 文档），按文件内容识别格式；手机上可直接拍照。"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": _("如：签字的请假审批表")}))
+
+
+class AttachmentWithdrawForm(StyledForm):
+    reason = forms.CharField(label=_("撤下原因"), max_length=200,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：上传错了文件")}))

@@ -23,6 +23,7 @@ AUDIT_ACTIONS = {
     "api_denied": _("接口无权访问"), "not_found": _("访问不存在或无权查看的页面"), "schedule_change": _("调整定时任务"),
     "token_revoke": _("注销接口令牌"), "cadre_link_user": _("关联后备干部账号"), "cadre_reinstate": _("恢复后备干部资格"),
     "disbursement_download": _("下载代发文件"),
+    "attachment_download": _("下载附件"), "attachment_view": _("预览附件"),
     "POST": _("提交"), "PUT": _("修改"), "PATCH": _("修改"), "DELETE": _("删除"),
     **PERSONAL_DATA_KINDS,
 }
@@ -37,6 +38,7 @@ KIND_ACTIONS = {
     "denials": ("denied", "api_denied", "not_found"),
     "sign_in": ("login", "logout", "logout_everywhere", "token_revoke"),
     "pd_disbursement": ("pd_disbursement", "disbursement_download"),
+    "attachments": ("attachment_download", "attachment_view"),
 }
 KIND_CHOICES = [
     (KIND_PERSONAL, _("个人信息查阅（全部）")),
@@ -47,6 +49,7 @@ KIND_CHOICES = [
     ("schedule_change", _("调整定时任务")),
     ("cadre_link_user", _("关联后备干部账号")),
     ("cadre_reinstate", _("恢复后备干部资格")),
+    ("attachments", _("附件下载与预览")),
 ]
 
 

@@ -21,6 +21,7 @@ _NAV: list["NavItem"] = []
 _PANELS: list[tuple[int, Callable]] = []
 _HOOKS: dict[str, Callable] = {}
 _CADRE_TABS: dict[str, "CadreTab"] = {}
+_ATTACHABLES: dict[str, "Attachable"] = {}
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,33 @@ def cadre_tab(*, key, label, order, template, context, visible=None) -> CadreTab
 
 def cadre_tabs() -> list[CadreTab]:
     return sorted(_CADRE_TABS.values(), key=lambda t: (t.order, t.key))
+
+
+@dataclass(frozen=True)
+class Attachable:
+    """A model whose records take files (issue 14 item 2, ``core.attachments``), registered by its app.
+
+    ``visible(user) -> QuerySet`` is the app's scoped selector (a record outside it answers 404 for its
+    files too); ``can_attach(scope, obj) -> bool`` the app's permission to add, replace and withdraw files;
+    ``url(obj) -> str`` the record's page (where the upload form sends the user back)."""
+
+    model: type
+    label: str  # "app_label.modelname"
+    visible: Callable
+    can_attach: Callable
+    url: Callable
+
+
+def attachable(model, *, visible, can_attach, url) -> Attachable:
+    """Let ``model``'s records take attachments (one registration per model; again replaces it)."""
+    entry = Attachable(model=model, label=model._meta.label_lower, visible=visible, can_attach=can_attach, url=url)
+    _ATTACHABLES[entry.label] = entry
+    return entry
+
+
+def attachable_for(label: str) -> Attachable | None:
+    """The registration of ``"app_label.modelname"``, or None when that model takes no files."""
+    return _ATTACHABLES.get(label)
 
 
 # -- hooks: what core needs from an app above it, registered by that app (core imports no app) ---------------

@@ -19,7 +19,7 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
-from core import views_exports, views_jobs, views_org  # noqa: E402
+from core import views_attachments, views_exports, views_jobs, views_org  # noqa: E402
 
 urlpatterns += [
     path("org/", views_org.org_tree, name="org_tree"),
@@ -37,4 +37,9 @@ urlpatterns += [
     path("exports/<int:pk>/", views_exports.export_detail, name="export_detail"),
     path("exports/<int:pk>/progress/", views_exports.export_progress, name="export_progress"),
     path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
+    # issue 14 item 2: attachments of the apps' records (served only here, scoped; never from MEDIA_URL)
+    path("files/<str:label>/<int:object_id>/new/", views_attachments.attachment_add, name="attachment_add"),
+    path("files/<int:pk>/", views_attachments.attachment_file, name="attachment_file"),
+    path("files/<int:pk>/replace/", views_attachments.attachment_replace, name="attachment_replace"),
+    path("files/<int:pk>/withdraw/", views_attachments.attachment_withdraw, name="attachment_withdraw"),
 ]

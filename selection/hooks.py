@@ -5,12 +5,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadres.permissions import STAFF_ROLES
-from core.registry import HomePanel, home_panel, nav
+from core.registry import HomePanel, attachable, home_panel, nav
 from selection import (
     demo,  # noqa: F401  (registers the demo step)
     permissions,
 )
-from selection.selectors import rounds_waiting_for_county, waiting_for_review
+from selection.models import Application, Round
+from selection.selectors import application_list, round_list, rounds_waiting_for_county, waiting_for_review
+
+# issue 14 item 2: the county's decision documents on a round and on an application
+attachable(Round, visible=lambda user: round_list(user=user), can_attach=permissions.can_attach_to_round,
+           url=lambda rnd: reverse("selection:round", args=[rnd.pk]))
+attachable(Application, visible=lambda user: application_list(user=user),
+           can_attach=permissions.can_attach_to_application,
+           url=lambda app: reverse("selection:application", args=[app.pk]))
 
 
 def waiting_review_badge(request, scope):

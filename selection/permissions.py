@@ -66,6 +66,12 @@ def can_waive_ban(scope: Scope, rnd) -> bool:
     return scope.can(ROUND_MANAGERS, county=rnd.county)
 
 
+def can_attach_to_round(scope: Scope, rnd) -> bool:
+    """Issue 14 item 2: the round's documents (the county's appointment decision, the announcement) are
+    attached by the county organisation department that runs it."""
+    return can_manage_round(scope, county=rnd.county)
+
+
 def can_see_round_history(scope: Scope, rnd) -> bool:
     return scope.can({Role.COUNTY_ORG}, county=rnd.county)
 
@@ -94,6 +100,11 @@ def require_step(scope: Scope, step: str, app) -> None:
 def require_step_by(by, step: str, app) -> None:
     """The services' guard of a step (``by=None``: the system)."""
     deny_unless(actor_may(by, can_step, step, app), STEPS[step][1])
+
+
+def can_attach_to_application(scope: Scope, app) -> bool:
+    """Issue 14 item 2: an application's decision document (and the scans behind it) by who decides it."""
+    return can_step(scope, "decide", app)
 
 
 def can_see_application_history(scope: Scope, app) -> bool:

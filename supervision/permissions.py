@@ -134,6 +134,12 @@ def can_correct_talk(scope: Scope, talk) -> bool:
     return scope.can(roles, village=talk.village)  # where it was recorded, even if the cadre moved since
 
 
+def can_attach_to_talk(scope: Scope, talk) -> bool:
+    """Issue 14 item 2: the talk sheet and other evidence of a talk are attached by whoever records (and
+    corrects) talks of that kind there."""
+    return can_correct_talk(scope, talk)
+
+
 def can_correct_record(scope: Scope, row) -> bool:
     """R-52, R-54: the party committee of the cadre's township corrects a 跟班学习 period or a commitment."""
     return can_record_for(scope, row.cadre)
@@ -176,6 +182,12 @@ def can_send_back_notice(scope: Scope, notice) -> bool:
     return scope.can(COUNTY_RECORDERS, county=notice.county)
 
 
+def can_attach_to_notice(scope: Scope, notice) -> bool:
+    """Issue 14 item 2: the county attaches the notice's documents; the notified unit its rectification
+    evidence with its answers."""
+    return can_issue_notice(scope, notice.county) or can_answer_notice(scope, notice)
+
+
 can_edit_settings = can_issue_notice
 
 
@@ -187,6 +199,12 @@ def can_open_cases(scope: Scope) -> bool:
 
 def can_manage_case(scope: Scope, cadre) -> bool:
     return scope.can(CASE_MANAGERS, village=cadre.village)
+
+
+def can_attach_to_case(scope: Scope, case) -> bool:
+    """Issue 14 item 2: the case's evidence and decision documents, by the county or the cadre's township
+    party committee (who manage the case)."""
+    return can_manage_case(scope, case.cadre)
 
 
 # -- county visits (R-59) -----------------------------------------------------------------------

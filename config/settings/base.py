@@ -165,7 +165,11 @@ STORAGES = {
 # shown; a smaller one (a township's) is downloaded at once. The file is kept EXPORT_KEEP_HOURS.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded attachments (core.FileAttachment) are stored through STORAGES["default"]: var/media on this
+# machine's disk. They are never served from a public URL (no MEDIA_URL): only core.views_attachments,
+# which applies the tier scope of the record a file belongs to. Several web servers: see production.py
+# (S3-compatible object storage) or share this directory.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 # Sessions (等保2.0): 30 minutes idle, 12 hours at most from sign-in.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -192,11 +196,13 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Uploads (Excel imports) are small; refuse anything large (issue 16). The only uploads are imports:
-# core.uploads stops reading any file beyond MAX_IMPORT_BYTES (nothing of it is spooled to disk) and
-# the view says "文件太大"; under that limit a file stays in memory. Form fields without files stay at
-# Django's 2.5 MB default.
+# Uploads (Excel imports) are small; refuse anything large (issue 16): core.uploads stops reading an
+# import beyond MAX_IMPORT_BYTES (nothing of it is spooled to disk) and the view says "文件太大"; under
+# that limit a file stays in memory. Attachments (issue 14 item 2: photos of signed forms, PDFs) have
+# their own limit, MAX_ATTACHMENT_BYTES; one larger than the memory limit below goes to a temporary file
+# while it arrives. Form fields without files stay at Django's 2.5 MB default.
 MAX_IMPORT_BYTES = env.int("MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
+MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["core.uploads.ImportSizeLimitHandler",
                         "django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "django.core.files.uploadhandler.TemporaryFileUploadHandler"]

@@ -2,6 +2,8 @@
 
 import os
 import socket
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import env
@@ -50,3 +52,5 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 LANGUAGE_CODE = "zh-hans"
 # A worker started by a test must not run the catch-up of scheduled jobs on its own (tests/faults turn it on).
 JOBS_CATCH_UP_ON_WORKER_START = env.bool("JOBS_CATCH_UP_ON_WORKER_START", default=False)
+# Attachments written by tests never land in var/media (tests that store files also point it at tmp_path).
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "hb-test-media"

@@ -1,6 +1,8 @@
 from django import template
 
+from core import attachments as files
 from core.audit import note_form_errors
+from core.forms import AttachmentForm
 from core.personal import shown
 from core.saved_filters import control_context
 
@@ -64,3 +66,21 @@ def saved_filters(context, filterset=None, skip=None, hidden=None, own_export=No
         query["export"] = "xlsx"
         ctx["export_url"] = f"?{query.urlencode()}"
     return ctx
+
+
+@register.inclusion_tag("includes/attachments.html", takes_context=True)
+def attachments(context, target, title=None, hint=None):
+    """Issue 14 item 2: the attachments block of a record's page — its files (name, size, who, when, a
+    preview), their older versions and withdrawn ones, and the upload form for whoever may attach."""
+    request = context.get("request")
+    entry = files.entry_for(target)
+    if request is None or entry is None or not request.user.is_authenticated:
+        return {"off": True}
+    series = files.attachments_of(target)
+    may = files.can_attach(request.user, target)
+    return {
+        "target": target, "title": title, "hint": hint, "request": request, "csrf_token": context.get("csrf_token"),
+        "series": [s for s in series if not s.withdrawn], "withdrawn": [s for s in series if s.withdrawn],
+        "can_attach": may, "form": AttachmentForm() if may else None, "next": request.get_full_path(),
+        "label": entry.label,
+    }

@@ -110,7 +110,9 @@ def correction_history(request, row, *, may_correct: bool, village=None, county=
     return None
 
 
-def record_page(request, *, title, rows, back: str, edit_url=None, history=None):
-    """The page of one record: its fields, the "修改" button for who may correct it, and its history."""
+def record_page(request, *, title, rows, back: str, edit_url=None, history=None, attach_to=None, attach_hint=""):
+    """The page of one record: its fields, the "修改" button for who may correct it, its attachments (a record
+    of a model registered with ``core.registry.attachable``) and its history."""
     return render(request, "supervision/record_detail.html", {
-        "title": title, "rows": rows, "back": reverse(back), "edit_url": edit_url, "history": history})
+        "title": title, "rows": rows, "back": reverse(back), "edit_url": edit_url, "history": history,
+        "attach_to": attach_to, "attach_hint": attach_hint})

@@ -102,6 +102,7 @@ def talk_detail(request, pk):
     return record_page(request, title=_("谈话记录：%(d)s %(k)s") % {"d": talk.held_on, "k": talk.get_kind_display()},
                        rows=rows, back="supervision:talk_list",
                        edit_url=reverse("supervision:talk_edit", args=[talk.pk]) if may else None,
+                       attach_to=talk, attach_hint=_("谈话记录表（签字页）等，可拍照或扫描后上传。"),
                        history=correction_history(request, talk, may_correct=may, village=talk.village,
                                                   county=talk.township.county))
 

@@ -9,6 +9,7 @@ from cadres.models import Cadre
 from core.models import County, RoleAssignment, Township, User, Village
 from core.roles import Role
 from tests.attendance.test_duty_rota import r28_demo_facts
+from tests.core.test_attachments import attachment_demo_facts
 from tests.payroll.test_payee_accounts import r45_demo_facts
 from tests.supervision.test_work_assignments import r57_demo_facts
 
@@ -42,12 +43,14 @@ def test_demo_builds_the_real_county_once():
 
     # every app's demo, read from this one build (a build takes seconds: one for all, not one per app)
     every_demo_pay_month_is_what_the_rules_give()
-    facts = {"R-28": r28_demo_facts(), "R-45": r45_demo_facts(), "R-57": r57_demo_facts()}
+    facts = {"R-28": r28_demo_facts(), "R-45": r45_demo_facts(), "R-57": r57_demo_facts(),
+             "attachments": attachment_demo_facts()}
 
     before = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == before
-    assert {"R-28": r28_demo_facts(), "R-45": r45_demo_facts(), "R-57": r57_demo_facts()} == facts  # idempotent
+    assert {"R-28": r28_demo_facts(), "R-45": r45_demo_facts(), "R-57": r57_demo_facts(),
+            "attachments": attachment_demo_facts()} == facts  # idempotent
 
 
 def test_demo_can_keep_the_shared_password():
