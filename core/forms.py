@@ -129,3 +129,9 @@ class PasswordResetForm(StyledForm):
 
 class QuotaForm(StyledForm):
     quota = forms.IntegerField(label=_("名额"), min_value=0, max_value=20)
+
+
+class ImportUploadForm(StyledForm):
+    """The file of an Excel import (issue 14 item 3); its size is bounded by ``core.uploads``."""
+
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
