@@ -128,7 +128,8 @@ def accounts_import(*, by, result) -> ImportOutcome:
                         "u": username}})
                 password = temporary_password()
                 user = account_create(username=username, password=password, full_name=cell_text(row["full_name"]),
-                                      phone=cell_text(row["phone"]), role=role, by=by, **unit)
+                                      phone=cell_text(row["phone"]), role=role, issued=True, by=by,
+                                      **unit)
                 created[username], first_row[username], passwords[username] = user, number, password
             else:
                 role_assign(user=user, role=role, by=by, **unit)

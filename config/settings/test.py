@@ -18,7 +18,7 @@ def _reachable(host: str, port: int) -> bool:
 SECRET_KEY = "test-only-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.IssuedPasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

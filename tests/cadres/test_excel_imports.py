@@ -90,6 +90,7 @@ def test_county_imports_100_cadres_and_200_users(world, org, villages):
     secrets = {row[0]: row[3] for row in r.context["outcome"].secrets}
     assert len(secrets) == 200
     user = User.objects.get(username="sec_7")
+    assert user.password.startswith("pbkdf2_issued$")  # a generated first password: the light hasher
     assert user.must_change_password and user.check_password(secrets["sec_7"])
     assert RoleAssignment.objects.get(user=user).village == villages[7]
     assert RoleAssignment.objects.get(user__username="party_x").township == world.other_township
