@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cadres import imports as cadre_imports
 from cadres import permissions, services
 from cadres.forms import CadreForm, DisqualifyForm, LeaveForm, LinkUserForm, ReinstateForm
 from cadres.models import Cadre
@@ -15,6 +17,8 @@ from cadres.selectors import (
 )
 from core.audit import log_personal_data
 from core.errors import Conflict
+from core.excel import xlsx_response
+from core.imports import ImportKind, import_page
 from core.listexport import list_page, visible_list_export
 from core.registry import cadre_tabs
 from core.scope import get_scope
@@ -197,3 +201,25 @@ def vacancies(request):
         "page_obj": page, "townships": township_list(user=request.user),
         "can_create": permissions.can_register_cadres(get_scope(request.user)),
     })
+
+
+# -- import from Excel (issue 14 item 3) ------------------------------------------------------
+
+def _import_kind(request):
+    permissions.deny_unless(permissions.can_register_cadres(get_scope(request.user)), permissions.CREATE_DENIED)
+    return ImportKind(
+        key="cadres", title=_("从Excel导入在岗后备干部"), columns=cadre_imports.COLUMNS, optional=cadre_imports.OPTIONAL,
+        run=cadre_imports.cadres_import, template_url=reverse("cadres:import_template"),
+        back_url=reverse("cadres:list"),
+        steps=[_("下载模板，每行填一名已在岗的后备干部（模板第二页有填写说明）。")])
+
+
+@login_required
+def cadre_import(request):
+    return import_page(request, _import_kind(request))
+
+
+@login_required
+def cadre_import_template(request):
+    _import_kind(request)
+    return xlsx_response(cadre_imports.template(request.user), _("在岗后备干部导入模板.xlsx"))

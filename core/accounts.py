@@ -49,15 +49,16 @@ def _lock_user(user: User) -> User:
 
 @transaction.atomic
 def account_create(*, username: str, password: str, full_name: str, phone: str = "", role: str,
-                   county=None, township=None, village=None, by) -> User:
+                   county=None, township=None, village=None, issued: bool = False, by) -> User:
     """A new account with its first role, in one step: who may give that role on that unit creates it
-    (a township party committee: a secretary or liaison of one of its villages)."""
+    (a township party committee: a secretary or liaison of one of its villages). ``issued``: ``password``
+    was generated (``temporary_password``), see ``core.services.user_create``."""
     unit_for(role, county, township, village)  # a missing unit is a field error before any refusal
     if not is_system(by):
         enforce(can_grant_role(get_scope(by), role, county=county, township=township, village=village),
                 _("您无权在该单位分配角色“%(r)s”。") % {"r": Role(role).label} if role in Role.values
                 else _("未知角色。"))
-    user = user_create(username=username, password=password, full_name=full_name, phone=phone, by=None)
+    user = user_create(username=username, password=password, full_name=full_name, phone=phone, issued=issued, by=None)
     user._history_user = by
     role_assign(user=user, role=role, county=county, township=township, village=village, by=by)
     return user

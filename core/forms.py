@@ -148,3 +148,7 @@ class AttachmentForm(StyledForm):
 class AttachmentWithdrawForm(StyledForm):
     reason = forms.CharField(label=_("撤下原因"), max_length=200,
                              widget=forms.TextInput(attrs={"placeholder": _("如：上传错了文件")}))
+class ImportUploadForm(StyledForm):
+    """The file of an Excel import (issue 14 item 3); its size is bounded by ``core.uploads``."""
+
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

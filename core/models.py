@@ -469,3 +469,26 @@ class FileAttachment(models.Model):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+class ImportBatch(models.Model):
+    """Issue 14 item 3: one Excel import (cadres in post, accounts). The checked upload is kept here between
+    the preview and 确认导入, bound to its SHA-256, so a confirmation commits exactly the file previewed; once
+    committed, the file is dropped and the row stays as the record of who imported what and how many."""
+
+    kind = models.CharField(_("导入类别"), max_length=20)
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    content = models.BinaryField(_("文件内容"), blank=True, default=b"")
+    created_by = models.ForeignKey(User, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    summary = models.JSONField(_("导入结果"), default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        verbose_name = _("Excel导入")
+        verbose_name_plural = _("Excel导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.filename}"

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import account_imports, selectors, services
 from core import accounts as accounts_service
-from core import selectors, services
 from core.audit import history_rows
 from core.errors import Conflict
+from core.excel import xlsx_response
 from core.forms import PasswordResetForm, QuotaForm, RoleGrantForm, UserCreateForm
+from core.imports import ImportKind, import_page
 from core.lists import AccountFilter, AccountTable
 from core.models import County, RoleAssignment
 from core.permissions import (
@@ -229,3 +231,24 @@ def role_revoke(request, pk):
     else:
         messages.success(request, _("已撤销：%(a)s。") % {"a": assignment})
     return redirect(safe_next(request, reverse("accounts")))
+
+
+# -- accounts from Excel (issue 14 item 3) ----------------------------------------------------
+
+def _account_import_kind(request) -> ImportKind:
+    _require_admin(request.user)
+    return ImportKind(
+        key="accounts", title=_("从Excel导入账号"), columns=account_imports.COLUMNS, run=account_imports.accounts_import,
+        template_url=reverse("account_import_template"), back_url=reverse("accounts"),
+        steps=[_("下载模板，每行填一个账号和它的一个角色（模板第二页有填写说明）。")])
+
+
+@login_required
+def account_import(request):
+    return import_page(request, _account_import_kind(request))
+
+
+@login_required
+def account_import_template(request):
+    _account_import_kind(request)
+    return xlsx_response(account_imports.template(request.user), _("账号导入模板.xlsx"))

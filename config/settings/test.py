@@ -20,7 +20,7 @@ def _reachable(host: str, port: int) -> bool:
 SECRET_KEY = "test-only-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.IssuedPasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # export files of the test run (one path, so a real worker started by a test writes where the test reads)
 STORAGES["exports"]["OPTIONS"]["location"] = str(BASE_DIR / "var" / "test-exports")  # noqa: F405
