@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from functools import lru_cache
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -234,6 +235,13 @@ class IncapacityFilter(ScopedFilterSet):
 
 # -- R-24/R-25: what each working day was, for many cadres at once ------------------------
 
+@lru_cache(maxsize=32)
+def _official_working_days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
+    """The official calendar's working days (no county overrides; the calendar ships with the code): computed
+    once per window, not once per county of the R-25 job (issue 19 item 6)."""
+    return tuple(calendar.working_days(start, end, county_overrides={}))
+
+
 def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, list[dt.date]]:
     """Each county's working days (R-20): the official calendar computed once, and again only for
     the counties that have overrides in the window (a national run has thousands of counties)."""
@@ -241,7 +249,7 @@ def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, l
     for county_id, day, work in CalendarOverride.objects.filter(
             county_id__in=county_ids, date__gte=start, date__lte=end).values_list("county_id", "date", "is_workday"):
         overrides[county_id][day] = work
-    official = calendar.working_days(start, end, county_overrides={})
+    official = list(_official_working_days(start, end))
     return {cid: calendar.working_days(start, end, county_overrides=overrides[cid]) if cid in overrides else official
             for cid in county_ids}
 

@@ -89,22 +89,34 @@ def check_absence_thresholds(*, as_of: dt.date, cadres=None, open_new: bool = Tr
     flagged for the county's review (never deleted), and the flag clears when it is over again.
     ``cadres``/``open_new``: the corrections re-check one cadre at once, without opening cases.
 
-    Issue 19 item 6: one county at a time (memory bounded by the largest county, not the country), and the
-    cases a county opens are written together: one INSERT for the cases, one for their history, two for
-    their notices, whatever their number."""
+    Issue 19 item 6: the candidates are streamed a few whole counties at a time (memory bounded by the
+    chunk, not the country), and the cases a chunk opens are written together: one INSERT for the cases,
+    one for their history, two for their notices, whatever their number."""
     return _AbsenceJob(as_of=as_of, open_new=open_new).run(cadres)
 
 
+#: whole counties are read together until they hold this many candidate cadres (bounded memory, few queries)
+CHUNK_CADRES = 2000
+
+
 def _by_county(cadres):
-    """Stream ``cadres`` (ordered by county) one county at a time: only one county's rows are in memory."""
-    return (list(group) for _county, group in groupby(
-        cadres.order_by("village__township__county_id", "pk").iterator(chunk_size=2000),
-        key=lambda cadre: cadre.village.township.county_id))
+    """Stream ``cadres`` ordered by county, a few whole counties at a time (never a county split, at most
+    about :data:`CHUNK_CADRES` cadres unless one county alone has more): memory stays flat in the number
+    of cadres, and the queries per chunk are constant."""
+    chunk: list = []
+    for _county, group in groupby(cadres.order_by("village__township__county_id", "pk").iterator(chunk_size=2000),
+                                  key=lambda cadre: cadre.village.township.county_id):
+        chunk.extend(group)
+        if len(chunk) >= CHUNK_CADRES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _AbsenceJob:
     """What a run of the R-25 check reads once (every county's thresholds, the open cases, the people told),
-    and the check of one county's cadres."""
+    and the check of a chunk of whole counties."""
 
     def __init__(self, *, as_of: dt.date, open_new: bool):
         self.as_of, self.open_new = as_of, open_new
@@ -147,7 +159,7 @@ class _AbsenceJob:
         return opened
 
     def check(self, found, tracked_ids: set) -> int:
-        """One county's cadres ``(cadre, workdays, statuses)``: link, open, flag for review."""
+        """A chunk of whole counties' cadres ``(cadre, workdays, statuses)``: link, open, flag for review."""
         limits, as_of = self.limits, self.as_of
         rows = {cadre.pk: (cadre, workdays, statuses) for cadre, workdays, statuses in found}
         breaches = {pk: policies.over_thresholds(workdays, statuses, years=self.years,

@@ -53,3 +53,27 @@ def test_cases_opened_cost_at_most_three_queries_each(world, django_assert_max_n
     notices = Notification.objects.count()
     assert run_daily_checks(as_of=DAYS[-1]) == 0
     assert Notification.objects.count() == notices
+
+
+def test_county_by_county_gives_what_one_chunk_gives(world, monkeypatch):
+    from attendance.services import jobs
+
+    other_county = County.objects.get(code="350421")
+    township = TownshipFactory(county=other_county, code="350421100")
+    user_with_role("township_party", township)
+    cadres = [world.cadre, world.other_cadre, CadreFactory(village=VillageFactory(township=township))]
+    absent(cadres)
+
+    def state():
+        return (sorted((c.cadre.name, c.key, c.details, c.absence_start, c.absence_end)
+                       for c in DisciplineCase.objects.select_related("cadre")),
+                sorted((n.user_id, n.title, n.body) for n in Notification.objects.filter(kind="absence_case")))
+
+    assert run_daily_checks(as_of=DAYS[-1]) == 3
+    together = state()
+    DisciplineCase.objects.all().delete()
+    Notification.objects.all().delete()
+    monkeypatch.setattr(jobs, "CHUNK_CADRES", 1)  # every county its own chunk
+    assert run_daily_checks(as_of=DAYS[-1]) == 3
+    assert state() == together
+    assert len(together[0]) == 3 and len(together[1]) >= 3
