@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from functools import lru_cache
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -234,6 +235,13 @@ class IncapacityFilter(ScopedFilterSet):
 
 # -- R-24/R-25: what each working day was, for many cadres at once ------------------------
 
+@lru_cache(maxsize=32)
+def _official_working_days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
+    """The official calendar's working days (no county overrides; the calendar ships with the code): computed
+    once per window, not once per county of the R-25 job (issue 19 item 6)."""
+    return tuple(calendar.working_days(start, end, county_overrides={}))
+
+
 def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, list[dt.date]]:
     """Each county's working days (R-20): the official calendar computed once, and again only for
     the counties that have overrides in the window (a national run has thousands of counties)."""
@@ -241,7 +249,7 @@ def _workdays_by_county(county_ids, start: dt.date, end: dt.date) -> dict[int, l
     for county_id, day, work in CalendarOverride.objects.filter(
             county_id__in=county_ids, date__gte=start, date__lte=end).values_list("county_id", "date", "is_workday"):
         overrides[county_id][day] = work
-    official = calendar.working_days(start, end, county_overrides={})
+    official = list(_official_working_days(start, end))
     return {cid: calendar.working_days(start, end, county_overrides=overrides[cid]) if cid in overrides else official
             for cid in county_ids}
 
@@ -519,11 +527,10 @@ class _NextWorkday(Func):
                 " || ']')", [table, *params, self.base.isoformat(), self.end.isoformat(), self.base.isoformat()])
 
 
-def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None, min_absent_days: int = 0):
-    """R-25: day statuses of every active cadre (of ``cadres``, default all) who has any absence signal
+def absence_candidates(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None):
+    """R-25: every active cadre (of ``cadres``, default all) who has any absence signal
     in the window: a 旷工 mark, an absence range, or an approved leave or official trip past its end
-    (overstay, R-23/R-27).
-    Constant number of queries.
+    (overstay, R-23/R-27), as a queryset (the R-25 job streams it county by county, issue 19 item 6).
 
     Overstay needs a working day after the leave's end: a leave ending on Friday and returned on Monday
     is no signal. The pre-filter uses the official working days plus every county's extra working days
@@ -550,10 +557,16 @@ def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=Non
             next_workday__lt=F("returned_on"), next_workday__lte=as_of)
     ).values("cadre_id")
     base = Cadre.objects.all() if cadres is None else cadres
-    cadres = base.filter(status=Cadre.Status.ACTIVE).filter(
+    return base.filter(status=Cadre.Status.ACTIVE).filter(
         Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed) | Q(pk__in=trip_overstayed)
     ).select_related("village__township__county")
-    return day_statuses(cadres, start=start, end=end, as_of=as_of, min_absent_days=min_absent_days)
+
+
+def absence_statuses(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=None, min_absent_days: int = 0):
+    """R-25: day statuses (:func:`day_statuses`) of the cadres :func:`absence_candidates` finds. Constant
+    number of queries."""
+    return day_statuses(absence_candidates(start=start, end=end, as_of=as_of, cadres=cadres),
+                        start=start, end=end, as_of=as_of, min_absent_days=min_absent_days)
 
 
 def absence_summary(*, user, as_of: dt.date) -> list[dict]:

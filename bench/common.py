@@ -119,6 +119,26 @@ def current_rss_mb() -> float:
     return 0.0
 
 
+def prepare_database(figures: dict) -> None:
+    """Issue 19 item 7: ``VACUUM ANALYZE`` before measuring (fresh statistics and visibility map, whatever
+    autovacuum has done yet) and ``SHOW autovacuum`` recorded with the figures. PostgreSQL only, and not
+    inside a transaction (VACUUM cannot run there): then it says so."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        figures["vacuum_analyze"] = "not PostgreSQL"
+        return
+    with connection.cursor() as cur:
+        cur.execute("SHOW autovacuum")
+        figures["autovacuum"] = cur.fetchone()[0]
+        if connection.in_atomic_block:
+            figures["vacuum_analyze"] = "skipped: inside a transaction"
+            return
+        t = time.perf_counter()
+        cur.execute("VACUUM ANALYZE")
+        figures["vacuum_analyze"] = f"done in {time.perf_counter() - t:.1f} s"
+
+
 def report(name: str, figures: dict, *, out: Path | None = None, with_machine: bool = True) -> dict:
     """Print the figures and write them as JSON (bench/results/<name>.json unless ``out``)."""
     data = {"benchmark": name, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **figures}

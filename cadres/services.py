@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from cadres.models import Cadre, DisciplineCase, DisqualifyCategory, ServingPeriod
 from cadres.permissions import (
@@ -364,6 +365,23 @@ def discipline_case_open(*, cadre: Cadre, category: str, opened_on: dt.date, det
     except IntegrityError:
         return DisciplineCase.objects.get(cadre=cadre, key=key), False
     return case, True
+
+
+@transaction.atomic
+def discipline_cases_open_bulk(*, cases: list[DisciplineCase], by=None) -> list[DisciplineCase]:
+    """R-25 (issue 19 item 6): open many job cases at once — one INSERT for the cases and one for their
+    history, whatever their number. The caller (the absence job) has already read the cadres' cases and
+    chosen keys no existing case has; a case opened meanwhile by another run makes the INSERT fail on the
+    (cadre, key) constraint and the caller's transaction roll back (nothing half-opened). Validated as
+    :func:`discipline_case_open` does, without a query per case (the cadres are loaded rows)."""
+    for case in cases:
+        _require_manager(by, case.cadre, CASE_DENIED)
+        dates.check(dates.event_errors(case.opened_on, field="opened_on"))
+        case.opened_by = by
+        case.full_clean(exclude=["cadre", "opened_by"], validate_unique=False, validate_constraints=False)
+    if not cases:
+        return []
+    return bulk_create_with_history(cases, DisciplineCase, default_user=by)
 
 
 @transaction.atomic

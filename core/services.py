@@ -220,6 +220,22 @@ def notify(*, users, kind: str, title: str, body: str = "", url: str = "", key: 
     return len(rows)
 
 
+def notify_bulk(notices: list[dict]) -> int:
+    """:func:`notify` for many notices at once (a job's batch): each item has ``users``, ``kind``, ``title``
+    and optional ``body``, ``url``, ``key``. Two queries whatever their number: the keys already sent, then
+    one INSERT. Returns how many notices were newly created."""
+    rows = [Notification(user=u, kind=n["kind"], title=n["title"], body=n.get("body", ""), url=n.get("url", ""),
+                         key=n.get("key", ""))
+            for n in notices for u in {u.pk: u for u in n["users"]}.values()]
+    keys = {row.key for row in rows if row.key}
+    if keys:
+        already = set(Notification.objects.filter(key__in=keys, user__in={row.user_id for row in rows})
+                      .values_list("user_id", "key"))
+        rows = [row for row in rows if not row.key or (row.user_id, row.key) not in already]
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keys))
+    return len(rows)
+
+
 def notifications_settle(*, key: str) -> int:
     """Acting on an object settles the notices that asked for that action (issue 17): every unread notice
     with ``key`` (e.g. "等待您审批" of a leave now decided) is marked read, for whoever received it."""

@@ -162,3 +162,39 @@ def adjustment_lines(run: PayRun, policy: PayPolicy):
     return (PayAdjustment.objects.filter(county_id=run.county_id, month=run.month)
             .annotate(**exprs).order_by().values_list(*exprs))
 
+
+
+# -- the lines of many counties at once (the monthly job, issue 19 item 4) ---------------------------------
+
+def batch_regular_lines(county_ids, month: dt.date):
+    """R-41 eligible cadres of several counties with their bonus and their county, as a SELECT (the same
+    ``eligible_q`` and bonus as :func:`regular_lines`; the amounts come per county from the batch's
+    parameter rows, see ``payroll.services.sql.insert_batch_lines``)."""
+    bonus = Coalesce(F("b__amount"), _m(0), output_field=MONEY_FIELD)
+    exprs = {"x_county": F("village__township__county_id"), "x_cadre": F("pk"), "x_village": F("village_id"),
+             "x_township": F("village__township_id"), "x_bonus": bonus}
+    return (Cadre.objects.filter(policies.eligible_q(month), village__township__county_id__in=list(county_ids))
+            .annotate(b=FilteredRelation("performance_bonuses", condition=Q(performance_bonuses__month=month)))
+            .annotate(**exprs).order_by().values_list(*exprs))
+
+
+def batch_adjustment_lines(county_ids, month: dt.date):
+    """R-42: corrections entered for this month in several counties (the amounts are the adjustment's)."""
+    exprs = {"x_county": F("county_id"), "x_cadre": F("cadre_id"), "x_village": F("cadre__village_id"),
+             "x_township": F("cadre__village__township_id"), "x_adjustment": F("pk"),
+             **{f"x_{c}": F(c) for c in policies.COMPONENTS}, "x_reason": F("reason")}
+    return (PayAdjustment.objects.filter(county_id__in=list(county_ids), month=month)
+            .annotate(**exprs).order_by().values_list(*exprs))
+
+
+def batch_parameters(run: PayRun, paying: PayPolicy) -> dict[str, object]:
+    """What one county's lines take from its run and its (paying) policy, by name: the run id, each fixed
+    amount, and for each component a 0/1 factor per funding source (the policy's layout of sources)."""
+    out: dict[str, object] = {"county": run.county_id, "run": run.pk}
+    for c in policies.FIXED_COMPONENTS:
+        out[f"amount_{c}"] = money(getattr(paying, c))
+    out["fixed_total"] = money(sum((getattr(paying, c) for c in policies.FIXED_COMPONENTS), ZERO))
+    for c in policies.COMPONENTS:
+        for source in FundingSource.values:
+            out[f"k_{c}_{source}"] = int(paying.source_of(c) == source)
+    return out

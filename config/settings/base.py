@@ -293,3 +293,7 @@ LOGGING = {
 # these are only the values given to a new county.
 PDF_FONT_PATH = BASE_DIR / "static" / "fonts" / "SourceHanSansSC-Regular.otf"
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+
+# The monthly pay run builds this many whole counties per transaction, set-based (issue 19,
+# docs/decisions/023): a batch that fails is rebuilt one county at a time.
+PAYROLL_BATCH_COUNTIES = env.int("PAYROLL_BATCH_COUNTIES", default=100)

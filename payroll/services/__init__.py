@@ -4,7 +4,7 @@
 - ``standards``: the county's pay policy and settings (R-40, R-44)
 - ``bonuses``: 业绩考核奖, one by one or from Excel (R-40)
 - ``runs``: build, queue and approve a run, corrections (R-41, R-42)
-- ``monthly``: the monthly job and the daily pass over stale drafts (R-42, issue 13)
+- ``monthly``: the monthly job (batches of whole counties) and the daily pass over stale drafts (R-42, issue 13)
 - ``payees``: payee accounts (R-45)
 - ``insurance``: accident insurance paid as a yearly premium (R-45)
 - ``payments``: paid dates (R-44); ``unpaid``: the county's check (R-44)
@@ -17,7 +17,7 @@ from payroll.lines import LINE_COLUMNS, MONEY_FIELD, policies_in_force, policy_f
 from payroll.permissions import PAID_RECORDERS
 from payroll.services.bonuses import BONUS_COLUMNS, bonus_import, bonus_set
 from payroll.services.insurance import insurance_setting_update, premium_generate, premiums_mark_paid
-from payroll.services.monthly import rebuild_stale_drafts, run_monthly_payroll
+from payroll.services.monthly import CountiesFailed, rebuild_stale_drafts, run_monthly_payroll
 from payroll.services.payees import PAYEE_FIELDS, payee_account_set
 from payroll.services.payments import (
     PAYMENT_COLUMNS,
@@ -40,7 +40,7 @@ from payroll.services.standards import POLICY_FIELDS, pay_policy_create, pay_pol
 from payroll.services.unpaid import flag_unpaid_lines
 
 __all__ = [
-    "ADJUSTMENT_FIELDS", "BONUS_COLUMNS", "BUILD_TASK", "LINE_COLUMNS", "MONEY_FIELD", "PAID_RECORDERS",
+    "ADJUSTMENT_FIELDS", "BONUS_COLUMNS", "BUILD_TASK", "CountiesFailed", "LINE_COLUMNS", "MONEY_FIELD", "PAID_RECORDERS",
     "PAYEE_FIELDS", "PAYMENT_COLUMNS", "POLICY_FIELDS", "payee_account_set", "adjustment_create", "apply_payments", "bonus_import", "bonus_set",
     "flag_unpaid_lines", "line_mark_paid", "mark_paid_bulk", "pay_policy_create", "pay_policy_update",
     "pay_run_approve", "pay_run_build", "pay_run_build_job", "pay_run_queue", "payments_import",

@@ -8,19 +8,21 @@ from decimal import InvalidOperation
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from cadres.models import Cadre
 from core import jobs
 from core.dates import today as local_today
 from core.errors import Conflict
-from core.money import money
+from core.money import MoneySum, money
 from core.services import model_save
 from payroll import lines, permissions, policies, selectors, staleness
 from payroll.models import PayAdjustment, PayLine, PayRun
 from payroll.services.common import check_fields, no_policy_error
-from payroll.services.sql import insert_lines
+from payroll.services.sql import insert_batch_lines, insert_lines
 
 #: the Celery task that builds one run (by name: the task module imports the services, not back)
 BUILD_TASK = "payroll.tasks.build_pay_run"
@@ -90,10 +92,62 @@ def build(*, county, month: dt.date, by, policy=_LOOK_UP, run_exists: bool = Fal
     run.built_at = timezone.now()
     run.built_by = by
     run.build_state = PayRun.BuildState.DONE
-    run.build_message = _("已生成 %(n)s 条明细，合计 %(t)s 元。") % {"n": run.lines_count, "t": run.total}
+    run.build_message = built_message(run)
     run._history_user = by
     run.save()
     return run
+
+
+def built_message(run: PayRun) -> str:
+    return _("已生成 %(n)s 条明细，合计 %(t)s 元。") % {"n": run.lines_count, "t": run.total}
+
+
+_RUN_FIELDS = ["total", "lines_count", "county_fund_total", "township_fund_total", "village_fund_total", "policy",
+               "accident_yearly", "built_at", "built_by", "build_state", "build_message"]
+
+
+def build_batch(*, county_ids, month: dt.date, by, in_force: dict, with_adjustments: set,
+                yearly: set) -> tuple[list[PayRun], list[int]]:
+    """Issue 19 item 4: build the drafts of several whole counties inside the caller's transaction, set-based,
+    with the same lines as :func:`build` for each: the run rows are created if missing and locked in county
+    order (two jobs never wait on each other in a circle); the drafts' lines are deleted by one DELETE and
+    re-inserted by one INSERT … SELECT for the batch (and one for its adjustments); the totals are summed by
+    one grouped query and the runs updated by one UPDATE, with one history row each. Approved runs are never
+    touched (R-42). Returns the runs built and the ids of the counties skipped because their run was approved.
+    ``in_force``: each county's policy (every county of the batch has one); ``with_adjustments``/``yearly``:
+    the counties with adjustments this month, and paying the accident insurance yearly (R-45)."""
+    county_ids = sorted(county_ids)
+    PayRun.objects.bulk_create([PayRun(county_id=pk, month=month) for pk in county_ids], ignore_conflicts=True)
+    runs = list(PayRun.objects.select_for_update().filter(county_id__in=county_ids, month=month)
+                .order_by("county_id"))
+    locked = [run.county_id for run in runs if run.is_locked]
+    drafts = [run for run in runs if not run.is_locked]
+    if not drafts:
+        return [], locked
+    run_ids = [run.pk for run in drafts]
+    PayLine.objects.filter(run_id__in=run_ids).delete()
+    parameters = []
+    for run in drafts:
+        run.policy, run.accident_yearly = in_force[run.county_id], run.county_id in yearly
+        parameters.append(lines.batch_parameters(run, lines.paying_policy(run.policy, run.accident_yearly)))
+    building = [run.county_id for run in drafts]
+    adjustments = (lines.batch_adjustment_lines(building, month)
+                   if any(pk in with_adjustments for pk in building) else None)
+    insert_batch_lines(parameters, lines.batch_regular_lines(building, month), adjustments)
+    funds = ["county_fund", "township_fund", "village_fund"]
+    sums = {row["run_id"]: row for row in PayLine.objects.filter(run_id__in=run_ids).order_by().values("run_id")
+            .annotate(n=Count("pk"), s_total=MoneySum("total"), **{f"s_{f}": MoneySum(f) for f in funds})}
+    now = timezone.now()
+    for run in drafts:
+        row = sums.get(run.pk, {})
+        run.lines_count = row.get("n", 0)
+        run.total = money(row.get("s_total") or 0)
+        for f in funds:
+            setattr(run, f"{f}_total", money(row.get(f"s_{f}") or 0))
+        run.built_at, run.built_by, run.build_state = now, by, PayRun.BuildState.DONE
+        run.build_message = built_message(run)
+    bulk_update_with_history(drafts, PayRun, _RUN_FIELDS, default_user=by, default_date=now)
+    return drafts, locked
 
 
 @transaction.atomic

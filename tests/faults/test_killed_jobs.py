@@ -85,33 +85,33 @@ def payroll_state(month):
     return runs, lines
 
 
-def test_pay_run_killed_midway_leaves_the_previous_draft_and_a_rerun_equals_a_clean_run(  # R-42
+def test_pay_run_killed_midway_leaves_each_county_on_its_previous_draft_and_a_rerun_equals_a_clean_run(  # R-42
         world, private_redis, workers):
     month = dt.date(2025, 3, 1)
     other_county = County.objects.get(code="350421")
     other_village = VillageFactory(township=TownshipFactory(county=other_county, code="350421100"),
                                    code="350421100201")
-    CadreFactory(village=other_village, name="王五")
+    wang = CadreFactory(village=other_village, name="王五")
     for county in (world.county, other_county):
         payroll_services.pay_policy_create(county=county, valid_from=dt.date(2022, 11, 1), by=None,
                                            pension_subsidy=Decimal("150.00"), accident_insurance=Decimal("10.00"))
-    # a draft of 清流县 built before; then a bonus is entered, so the next build changes it
-    payroll_services.pay_run_build(county=world.county, month=month, by=None)
+    # drafts of both counties built before; then a bonus in each, so the next build changes both
+    for county in (world.county, other_county):
+        payroll_services.pay_run_build(county=county, month=month, by=None)
     before = payroll_state(month)
     payroll_services.bonus_set(cadre=world.cadre, month=month, amount=Decimal("200.00"), by=None)
+    payroll_services.bonus_set(cadre=wang, month=month, amount=Decimal("100.00"), by=None)
 
-    # the monthly job builds 明溪县 (350421) first, then is killed after inserting 清流县's new lines
+    # the monthly job builds both counties in one batch (one transaction, issue 19 item 4) and is killed
+    # while inserting 清流县's new lines
     townships = f"{world.township.pk}, {world.other_township.pk}"
     with job_held_midway("payroll_payline", f"NEW.township_id IN ({townships})") as admin:
         worker = workers(private_redis.url)
         worker.send("payroll.tasks.run_monthly_payroll", month="2025-03")
         kill_while_held(worker, admin)
 
-    # nothing half-written: 清流县 still has exactly its previous draft (old lines, old totals, no bonus) …
-    runs, lines = payroll_state(month)
-    assert [r for r in runs if r[0] == "350423"] == [r for r in before[0] if r[0] == "350423"]
-    assert [line for line in lines if line[0] == "350423"] == before[1]
-    # … 明溪县, built in its own transaction before the kill, is whole (its totals match its lines)
+    # nothing half-written: each county of the batch is on its previous draft (old lines, old totals, no bonus)
+    assert payroll_state(month) == before
     other = PayRun.objects.get(county=other_county, month=month)
     assert other.lines_count == PayLine.objects.filter(run=other).count() == 1
     # and the job's run record says it never finished
@@ -124,6 +124,7 @@ def test_pay_run_killed_midway_leaves_the_previous_draft_and_a_rerun_equals_a_cl
     rerun = payroll_state(month)
     zhang = [line for line in rerun[1] if line[1] == "张三"]
     assert [(line[3], line[4]) for line in zhang] == [(Decimal("2360.00"), Decimal("200.00"))]  # the bonus counts now
+    assert [(line[3], line[4]) for line in rerun[1] if line[1] == "王五"] == [(Decimal("2260.00"), Decimal("100.00"))]
     # (the run record is finished by task_postrun, just after the result is sent back)
     wait_for(lambda: JobRun.objects.get(job="payroll.tasks.run_monthly_payroll", period="2025-03").outcome == "ok",
              timeout=10, what="the run record to say ok")
