@@ -19,7 +19,7 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
-from core import views_jobs, views_org  # noqa: E402
+from core import views_jobs, views_messages, views_org  # noqa: E402
 
 urlpatterns += [
     path("org/", views_org.org_tree, name="org_tree"),
@@ -33,4 +33,8 @@ urlpatterns += [
     path("org/accounts/<int:pk>/roles/", views_org.account_role, name="account_role"),
     path("org/roles/<int:pk>/revoke/", views_org.role_revoke, name="role_revoke"),
     path("org/schedules/", views_jobs.schedules, name="schedules"),
+    path("account/messages/", views_messages.my_messages, name="my_messages"),
+    path("org/robots/", views_messages.webhooks, name="webhooks"),
+    path("org/robots/county/<int:pk>/", views_messages.webhook_county, name="webhook_county"),
+    path("org/robots/township/<int:pk>/", views_messages.webhook_township, name="webhook_township"),
 ]

@@ -17,3 +17,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 for _sub in ("out", "processed"):
     (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+# The embedded default sends no real mail: messages are printed by the worker unless EMAIL_BACKEND is set.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
