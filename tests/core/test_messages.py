@@ -345,3 +345,17 @@ def test_lost_deliveries_are_handed_to_celery_again(world, robot, django_capture
     Delivery.objects.filter(pk=d.pk).update(created_at=d.created_at - dt.timedelta(hours=1))
     assert tasks.resend_deliveries() == 1
     assert Delivery.objects.get(pk=d.pk).status == Delivery.Status.SENT and len(robot.calls) == 1
+
+
+def test_api_reads_and_writes_my_message_preferences(world, api):
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    client = api(secretary)
+    body = client.get("/api/v1/me/message-preferences/").json()
+    assert body == {"email": "", "email_kinds": messaging.GROUP_KEYS, "digest": False}
+    bad = client.put("/api/v1/me/message-preferences/", {"email": "x@", "email_kinds": ["leave"]}, format="json")
+    assert bad.status_code == 400 and "请输入有效的邮箱地址" in bad.json()["email"][0]
+    ok = client.put("/api/v1/me/message-preferences/",
+                    {"email": "shuji@qingliu.example", "email_kinds": ["leave"], "digest": True}, format="json")
+    assert ok.status_code == 200 and ok.json() == {"email": "shuji@qingliu.example", "email_kinds": ["leave"],
+                                                   "digest": True}
+    assert api(None).get("/api/v1/me/message-preferences/").status_code == 401
