@@ -359,3 +359,23 @@ def test_api_reads_and_writes_my_message_preferences(world, api):
     assert ok.status_code == 200 and ok.json() == {"email": "shuji@qingliu.example", "email_kinds": ["leave"],
                                                    "digest": True}
     assert api(None).get("/api/v1/me/message-preferences/").status_code == 401
+
+
+@pytest.fixture
+def fast_retry(monkeypatch):
+    """A real worker reads its settings from the environment: retry after 1 s instead of a minute."""
+    monkeypatch.setenv("MESSAGE_RETRY_SECONDS", "1")
+
+
+@pytest.mark.services
+def test_a_real_worker_retries_after_its_back_off_until_the_platform_answers(fast_retry, celery_worker_process, world,
+                                                                            robot):
+    hook = UnitWebhook.objects.create(township=world.township, platform="wecom", url=robot.wecom(), kinds=["leave"])
+    n = Notification.objects.create(user=world.users[Role.TOWNSHIP_LIAISON], kind="leave_pending",
+                                    title="张三请假3天，等待您审批", url="/attendance/leave/9/")
+    d = Delivery.objects.create(channel="wecom", notification=n, webhook=hook, title=n.title)
+    robot.answers = [503]  # down at the first try
+    celery_worker_process("core.tasks.deliver", d.pk, timeout=90)
+    d.refresh_from_db()
+    assert d.status == Delivery.Status.SENT and d.attempts == 2 and len(robot.calls) == 2
+    assert "/attendance/leave/9/" in robot.calls[1]["body"]["markdown"]["content"]
