@@ -122,7 +122,7 @@ def _webhook_page(request, *, county=None, township=None):
     initial = ({"platform": hook.platform, "kinds": hook.kinds, "enabled": hook.enabled} if hook else
                {"platform": UnitWebhook.Platform.WECOM, "kinds": ["leave", "notice"], "enabled": True})
     action = request.POST.get("action", "save")
-    form = WebhookForm(request.POST if action == "save" else None, initial=initial)
+    form = WebhookForm(request.POST if request.method == "POST" and action == "save" else None, initial=initial)
     if request.method == "POST":
         if action == "save" and form.is_valid():
             try:

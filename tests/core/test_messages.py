@@ -379,3 +379,33 @@ def test_a_real_worker_retries_after_its_back_off_until_the_platform_answers(fas
     d.refresh_from_db()
     assert d.status == Delivery.Status.SENT and d.attempts == 2 and len(robot.calls) == 2
     assert "/attendance/leave/9/" in robot.calls[1]["body"]["markdown"]["content"]
+
+
+def test_the_robot_page_and_my_page_do_not_grow_in_queries_with_rows(world, robot, django_assert_max_num_queries):
+    party = world.users[Role.TOWNSHIP_PARTY]
+    hook = _township_robot(world, robot)
+    message_preference_save(user=party, by=party, email="party@qingliu.example", email_kinds=["leave"], digest=False)
+
+    def add(count):
+        for _i in range(count):
+            i = Delivery.objects.count()
+            n = Notification.objects.create(user=party, kind="leave_pending", title=f"请假{i}号", url=f"/l/{i}/")
+            Delivery.objects.create(channel="wecom", notification=n, webhook=hook, title=n.title)
+            Delivery.objects.create(channel="email", notification=n, user=party, title=n.title,
+                                    status=Delivery.Status.FAILED, last_error="邮件服务器未能接收")
+
+    c = Client()
+    c.force_login(party)
+    pages = [reverse("webhook_township", args=[world.township.pk]), reverse("my_messages")]
+    add(2)
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(60) as few:
+            assert c.get(url).status_code == 200
+        counts.append(len(few.captured_queries))
+    add(15)
+    for url, before in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(before) as many:
+            page = c.get(url).content.decode()
+        assert "请假32号" in page and "aria-invalid" not in page
+        assert len(many.captured_queries) <= before
