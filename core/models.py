@@ -346,7 +346,7 @@ class MessagePreference(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="message_preference")
     email_kinds = models.JSONField(_("邮件提醒的类别"), default=list, blank=True)
     digest = models.BooleanField(_("每日汇总"), default=False,
-                                 help_text=_("勾选后每天只收一封邮件，列出当天的全部通知，不再每条通知发一封。"))
+                                 help_text=_("勾选后每天早上只收一封邮件，列出前一天的全部通知，不再每条通知发一封。"))
 
     history = HistoricalRecords()
 

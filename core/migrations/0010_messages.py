@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('email_kinds', models.JSONField(blank=True, default=list, verbose_name='邮件提醒的类别')),
-                ('digest', models.BooleanField(default=False, help_text='勾选后每天只收一封邮件，列出当天的全部通知，不再每条通知发一封。', verbose_name='每日汇总')),
+                ('digest', models.BooleanField(default=False, help_text='勾选后每天早上只收一封邮件，列出前一天的全部通知，不再每条通知发一封。', verbose_name='每日汇总')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email_kinds', models.JSONField(blank=True, default=list, verbose_name='邮件提醒的类别')),
-                ('digest', models.BooleanField(default=False, help_text='勾选后每天只收一封邮件，列出当天的全部通知，不再每条通知发一封。', verbose_name='每日汇总')),
+                ('digest', models.BooleanField(default=False, help_text='勾选后每天早上只收一封邮件，列出前一天的全部通知，不再每条通知发一封。', verbose_name='每日汇总')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='message_preference', to=settings.AUTH_USER_MODEL)),
             ],
             options={
