@@ -12,13 +12,14 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import selectors, services, tokens
+from core import messaging, selectors, services, tokens
 from core.api import router
 from core.audit import record_event
 from core.lockout import throttled_api_response, wait_seconds
-from core.models import County, Township, Village
+from core.models import County, MessagePreference, Township, Village
 from core.serializers import (
     CountySerializer,
+    MessagePreferenceSerializer,
     PasswordChangeSerializer,
     RoleAssignmentSerializer,
     TokenRequestSerializer,
@@ -83,9 +84,32 @@ def password(request):
     return Response(body)
 
 
+class MessagePreferenceView(APIView):
+    """GET/PUT the caller's own 消息提醒 (issue 14 item 1), as on the page: e-mail address, the kind groups
+    e-mailed (``leave``, ``attendance``, ``supervision``, ``notice``, ``payroll``, ``cadres``, ``other``) and the
+    daily digest. No preference saved yet: every group, no digest."""
+
+    def _body(self, user):
+        pref = MessagePreference.objects.filter(user=user).first()
+        return {"email": user.email, "email_kinds": [k for k in messaging.GROUP_KEYS if k in messaging.email_groups(pref)],
+                "digest": bool(pref and pref.digest)}
+
+    @extend_schema(responses={200: MessagePreferenceSerializer})
+    def get(self, request):
+        return Response(self._body(request.user))
+
+    @extend_schema(request=MessagePreferenceSerializer, responses={200: MessagePreferenceSerializer})
+    def put(self, request):
+        ser = MessagePreferenceSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.message_preference_save(user=request.user, by=request.user, **ser.validated_data)
+        return Response(self._body(request.user))
+
+
 extra_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/password/", password, name="api-password"),
+    path("me/message-preferences/", MessagePreferenceView.as_view(), name="api-message-preferences"),
 ]
 
 

@@ -19,4 +19,6 @@ class CoreConfig(AppConfig):
         nav(label=_("审计"), url_name="audit_log", order=95, icon="journal-text", roles={Role.COUNTY_ORG})
         nav(label=_("我的导出"), url_name="export_list", order=97, icon="file-earmark-arrow-down",
             roles=set(Role) - {Role.CADRE})
+        nav(label=_("群机器人"), url_name="webhooks", order=98, icon="robot",
+            roles={Role.COUNTY_ORG, Role.TOWNSHIP_PARTY})
         nav(label=_("定时任务"), url_name="schedules", order=96, icon="clock-history", roles={Role.COUNTY_ORG})

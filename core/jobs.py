@@ -231,6 +231,7 @@ SCHEDULED = [
     Scheduled("payroll.tasks.run_monthly_payroll", "month", "month", "monthly-payroll"),
     Scheduled("attendance.tasks.check_absence_thresholds", "day", "as_of", "daily-absence-thresholds"),
     Scheduled("supervision.tasks.check_overdue", "day", "as_of", "daily-overdue"),
+    Scheduled("core.tasks.send_message_digest", "day", "as_of", "daily-message-digest"),
 ]
 BY_TASK = {job.task: job for job in SCHEDULED}
 

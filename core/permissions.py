@@ -105,3 +105,18 @@ def can_manage_account(scope: Scope, target, assignments) -> bool:
         return scope.is_superuser or scope.has_any(Role.COUNTY_ORG)
     return all(can_grant_role(scope, a.role, county=a.county, township=a.township, village=a.village)
                for a in assignments)
+
+
+# -- messages out of the app (issue 14 item 1) -------------------------------------------------------------
+def can_manage_webhook(scope: Scope, *, county=None, township=None) -> bool:
+    """A unit's group robot: the township party committee of that township, county_org of that county."""
+    if scope.is_superuser:
+        return True
+    if township is not None:
+        return township.pk in scope.townships_holding(Role.TOWNSHIP_PARTY)
+    return county is not None and county.pk in scope.counties_holding(Role.COUNTY_ORG)
+
+
+def may_have_webhooks(scope: Scope) -> bool:
+    """The robot page in the menu: township party committees and county_org."""
+    return scope.has_any(Role.TOWNSHIP_PARTY, Role.COUNTY_ORG)

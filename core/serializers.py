@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from core import personal
+from core import messaging, personal
 from core.models import County, RoleAssignment, Township, User, Village
 from core.roles import Role
 from core.scope import get_scope
@@ -107,3 +107,12 @@ class TokenSerializer(serializers.Serializer):
 class PasswordChangeSerializer(serializers.Serializer):
     old_password = serializers.CharField()
     new_password = serializers.CharField()
+
+
+class MessagePreferenceSerializer(serializers.Serializer):
+    """A person's own 消息提醒 (issue 14 item 1): e-mail address, the kinds e-mailed, or a daily digest."""
+
+    email = serializers.CharField(max_length=254, allow_blank=True, required=False, default="")
+    email_kinds = serializers.ListField(child=serializers.ChoiceField(choices=messaging.GROUP_KEYS), required=False,
+                                        default=list, max_length=len(messaging.GROUP_KEYS))
+    digest = serializers.BooleanField(required=False, default=False)

@@ -6,7 +6,11 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from core import exports, jobs  # noqa: F401 - connects the run recording and the catch-up at worker start
+from core import (
+    exports,
+    jobs,  # connects the run recording and the catch-up at worker start
+    messaging,
+)
 from core.models import AuditEvent
 
 
@@ -36,3 +40,48 @@ def run_export(job_id: int) -> str:
 def expire_exports() -> int:
     """Delete export files past their keeping time (EXPORT_KEEP_HOURS); the job page then says 已过期."""
     return exports.export_expire()
+# -- messages out of the app (core.messaging, docs/decisions/018) ---------------------------------------------
+
+@shared_task(name="core.tasks.deliver_notices")
+def deliver_notices(ids=None, key: str = "", user_ids=None) -> int:
+    """Plan the deliveries of notices just written (by id, or by their key and recipients) and send each."""
+    if key:
+        ids = messaging.notices_for_key(key, user_ids or [])
+    pending = messaging.plan(ids or [])
+    for pk in pending:
+        _send_delivery(pk)
+    return len(pending)
+
+
+@shared_task(bind=True, name="core.tasks.deliver", max_retries=None, acks_late=True)
+def deliver(self, delivery_id: int) -> None:
+    """One attempt; on failure Celery retries after ``messaging.retry_delay`` until MESSAGE_MAX_ATTEMPTS."""
+    wait = messaging.attempt(delivery_id)
+    while wait is not None and self.request.is_eager:  # tests run tasks in-process: the retries follow at once
+        wait = messaging.attempt(delivery_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)
+
+
+def _send_delivery(pk: int) -> None:
+    """To the broker now; when it is down the task is kept as a PendingJob for the catch-up (core.jobs)."""
+    jobs.send_or_keep("core.tasks.deliver", [pk])
+
+
+@shared_task(name="core.tasks.resend_deliveries")
+def resend_deliveries() -> int:
+    """Every few minutes: hand again to Celery the deliveries whose retry is long overdue (nothing is lost)."""
+    lost = messaging.lost_deliveries()
+    for pk in lost:
+        _send_delivery(pk)
+    return len(lost)
+
+
+@shared_task(name="core.tasks.send_message_digest")
+def send_message_digest(as_of: str | None = None) -> int:
+    """Daily: one e-mail to each person who chose the digest, listing the notices of the day before."""
+    run_day = dt.date.fromisoformat(str(as_of)[:10]) if as_of else timezone.localdate()
+    pending = messaging.plan_digests(run_day)
+    for pk in pending:
+        _send_delivery(pk)
+    return len(pending)

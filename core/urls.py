@@ -19,7 +19,7 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
-from core import views_attachments, views_exports, views_jobs, views_org  # noqa: E402
+from core import views_attachments, views_exports, views_jobs, views_messages, views_org  # noqa: E402
 
 urlpatterns += [
     path("org/", views_org.org_tree, name="org_tree"),
@@ -44,4 +44,8 @@ urlpatterns += [
     path("files/<int:pk>/", views_attachments.attachment_file, name="attachment_file"),
     path("files/<int:pk>/replace/", views_attachments.attachment_replace, name="attachment_replace"),
     path("files/<int:pk>/withdraw/", views_attachments.attachment_withdraw, name="attachment_withdraw"),
+    path("account/messages/", views_messages.my_messages, name="my_messages"),
+    path("org/robots/", views_messages.webhooks, name="webhooks"),
+    path("org/robots/county/<int:pk>/", views_messages.webhook_county, name="webhook_county"),
+    path("org/robots/township/<int:pk>/", views_messages.webhook_township, name="webhook_township"),
 ]

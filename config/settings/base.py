@@ -297,3 +297,22 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 # The monthly pay run builds this many whole counties per transaction, set-based (issue 19,
 # docs/decisions/023): a batch that fails is rebuilt one county at a time.
 PAYROLL_BATCH_COUNTIES = env.int("PAYROLL_BATCH_COUNTIES", default=100)
+# Messages out of the app (issue 14 item 1, core/messaging.py, docs/decisions/018): e-mail through Django's
+# SMTP backend, group robots of 企业微信 / 钉钉. SITE_URL is the address people open the app at: every message
+# links to the page where its reader acts (SITE_URL + the page's path).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hbgb@localhost")
+# A delivery is tried at most this often; the wait doubles from MESSAGE_RETRY_SECONDS (at most an hour).
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=5)
+MESSAGE_RETRY_SECONDS = env.int("MESSAGE_RETRY_SECONDS", default=60)
+MESSAGE_HTTP_TIMEOUT = env.float("MESSAGE_HTTP_TIMEOUT", default=5)
+# The hosts a robot address may point at (no request to anywhere else leaves the server).
+MESSAGE_WEBHOOK_HOSTS = env.list("MESSAGE_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])

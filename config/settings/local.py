@@ -18,3 +18,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 for _sub in ("out", "processed", "control"):
     (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+# The embedded default sends no real mail: messages are printed by the worker unless EMAIL_BACKEND is set.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
