@@ -12,6 +12,7 @@ from cadres.models import Cadre
 from cadres.selectors import cadre_list, discipline_case_list
 from core.audit import MAX_SUBJECTS, log_personal_data
 from core.dates import today
+from core.filters import TownshipPick
 from core.pdf import pdf_response, render_pdf
 from core.personal import shown
 from core.scope import get_scope
@@ -98,7 +99,7 @@ def ledger(request):
     for c in page_obj:
         c.pay = pay.get(c.pk, {})
     return render(request, "supervision/ledger.html", {
-        "page_obj": page_obj, "params": params, "townships": township_list(user=request.user),
+        "page_obj": page_obj, "params": params, "townships": TownshipPick(user=request.user, data=request.GET),
         "statuses": Cadre.Status.choices, "pay_known": True, "query": request.GET.urlencode(),
         "waivers": list(waiver_list(user=request.user, year=params["year"])[:200]),
         "visits": (selectors.last_visits(user=request.user, year=params["year"])
