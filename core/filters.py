@@ -66,8 +66,8 @@ def village_choices(*, user, data):
 def holds_several_counties(user) -> bool:
     """A province user or the administrator: townships are offered once a county is chosen."""
     scope = get_scope(user)
-    if not scope.county_wide and not scope.is_superuser:
-        return False
+    if not scope.is_superuser:
+        return len(scope.counties_holding()) > 1
     return county_list(user=user)[:2].count() > 1
 
 
@@ -224,20 +224,27 @@ class ScopedFilterSet(BoundedFilterSet):
                 self.filters["township"].queryset = township_choices(user=user, data=self.data)
             if "village" in self.filters:
                 self.filters["village"].queryset = village_choices(user=user, data=self.data)
-            if several or get_scope(user).county_wide:
-                self._suggest_where_too_many()
 
-    def _suggest_where_too_many(self) -> None:
-        """A county, township or village choice with more options than a select should hold becomes a search
-        box with suggestions (a province's 15,000 villages, the administrator's 33,000 townships)."""
+    @property
+    def suggestions_ready(self) -> str:
+        """Read by ``includes/filters.html`` before it renders the form (never by the API, which renders
+        nothing): a county, township or village choice with more options than a select should hold becomes a
+        search box with suggestions (a province's 15,000 villages, the administrator's 33,000 townships)."""
+        if getattr(self, "_suggested", False) or self.user is None or not get_scope(self.user).county_wide:
+            return ""
+        self._suggested = True
         data = self.data or {}
         for name in ("county", "township", "village"):
             f = self.filters.get(name)
-            if not isinstance(f, django_filters.ModelChoiceFilter) or not too_many(f.queryset):
+            if not isinstance(f, django_filters.ModelChoiceFilter) or name not in self.form.fields:
+                continue
+            queryset = self.form.fields[name].queryset
+            if not too_many(queryset):
                 continue
             params = {"county": data.get("county")} if name == "township" else (
                 {"township": data.get("township")} if name == "village" else {})
-            f.extra["widget"] = suggest_widget(name, queryset=f.queryset, value=data.get(name), **params)
+            self.form.fields[name].widget = suggest_widget(name, queryset=queryset, value=data.get(name), **params)
+        return ""
 
     def filter_county(self, queryset, name, value: int):  # the hint gives the API schema its type
         if not value:
