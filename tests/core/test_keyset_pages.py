@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.paginator import Paginator
@@ -47,6 +48,11 @@ def _ids(html: str) -> list[int]:
         if int(pk) not in seen:
             seen.append(int(pk))
     return seen
+
+
+def _cursor(html: str) -> str:
+    """The cursor of the page's 下一页 link."""
+    return parse_qs(unescape(NEXT.search(html).group(1)))["cursor"][0]
 
 
 def _walk(client, url):
@@ -106,7 +112,7 @@ def test_a_cursor_of_another_list_shows_the_first_page(world):
         Notification.objects.create(user=world.users[Role.COUNTY_ORG], kind="x", title=f"通知{i}", body="")
     client = client_for(world.users[Role.COUNTY_ORG])
     html = client.get("/notifications/").content.decode()
-    token = unescape(NEXT.search(html).group(1)).split("cursor=")[1]
+    token = _cursor(html)
     response = client.get("/attendance/leave/", {"cursor": token})
     assert response.status_code == 200
     assert "翻页位置无效或已过期，已显示第一页。" in response.content.decode()
@@ -172,3 +178,36 @@ def test_a_list_ordered_by_a_relation_pages_by_number(world):
     request = RequestFactory().get("/", {"page": "1"})
     page = keyset.page_of(request, LeaveRequest.objects.order_by("cadre"), 10)
     assert not getattr(page, "is_keyset", False)
+
+
+def _walk_audit(client, query):
+    names, url, htmls = [], f"/audit/?{query}", []
+    while url:
+        html = client.get(url).content.decode()
+        htmls.append(html)
+        names += [int(n) for n in re.findall(r"kz(\d+)x", html)]
+        found = NEXT.search(html)
+        url = f"/audit/?{unescape(found.group(1))}" if found else None
+    return names, htmls
+
+
+def test_the_audit_log_pages_by_keys_in_the_chosen_sort(world):
+    from tests.factories import UserFactory
+
+    AuditEvent.objects.bulk_create([AuditEvent(action="login", outcome="success", username=f"kz{i:03d}x")
+                                    for i in range(120)])
+    client = client_for(UserFactory(is_superuser=True, is_staff=True))
+    newest_first = [int(u[2:5]) for u in AuditEvent.objects.filter(username__startswith="kz")
+                    .order_by("-at", "-id").values_list("username", flat=True)]
+    names, htmls = _walk_audit(client, "q=kz")
+    assert names == newest_first and len(htmls) == 3
+    assert "第 3 / 3 页，共 120 条" in htmls[2]
+    names, htmls = _walk_audit(client, "q=kz&sort=-user")
+    assert names == sorted(newest_first, reverse=True)
+    # the column headers start the new sort on its first page
+    assert "cursor=" not in re.search(r'href="\?([^"]*sort=[^"]*)"', htmls[1]).group(1)
+    # a cursor of the time order is not used for the name order
+    token = _cursor(_walk_audit(client, "q=kz")[1][0])
+    html = client.get("/audit/", {"q": "kz", "sort": "user", "cursor": token}).content.decode()
+    assert "翻页位置无效或已过期，已显示第一页。" in html
+    assert [int(n) for n in re.findall(r"kz(\d+)x", html)] == list(range(50))
