@@ -1,5 +1,9 @@
 """Server time and query count of the list pages (HTML and API) for a provincial county_org user
-(≈ 15,000 villages), a county_org of one county (150 villages) and a township user (one township).
+(≈ 15,000 villages), a county_org of one county (150 villages), a township user (one township) and the
+administrator (``bench_national``, a superuser: every county).
+
+Deep pages are read by keys (issue 19, decision 022): "page 100" is the URL with the cursor a user reaches by
+following 下一页 99 times, computed directly (``core.keyset.cursor_for_page``); its cost should equal page 1's.
 
     .venv/bin/python -m bench.bench_pages --db reserve_cadres_bench [--repeat 30]
 
@@ -17,14 +21,40 @@ import sys
 import time
 
 
-def pages(run_id: int | None) -> list[tuple[str, str]]:
-    out = [
-        ("cadre list (HTML)", "/cadres/"),
-        ("cadre list page 100 (HTML)", "/cadres/?page=100"),
+def deep(path: str, qs, per_page: int, number: int = 100) -> str:
+    """``path`` at page ``number`` of ``qs`` (the list's own order) by its cursor; the first page when shorter."""
+    from urllib.parse import urlencode
+
+    from core.keyset import CURSOR, cursor_for_page
+
+    token = cursor_for_page(qs, per_page, number)
+    return f"{path}?{urlencode({CURSOR: token})}" if token else path
+
+
+def pages(run_id: int | None, user=None) -> list[tuple[str, str]]:
+    from core.scope import get_scope
+
+    out = [("cadre list (HTML)", "/cadres/")]
+    if user is not None:
+        from cadres.selectors import cadre_list
+
+        out.append(("cadre list page 100 (HTML)",
+                    deep("/cadres/", cadre_list(user=user).order_by("village__code", "name", "pk"), 25)))
+    out += [
         ("cadre list (API)", "/api/v1/cadres/"),
         ("leave list (HTML)", "/attendance/leave/"),
-        ("leave list (API)", "/api/v1/leave-requests/"),
     ]
+    if user is not None:
+        from attendance.selectors import leave_list
+
+        out.append(("leave list page 100 (HTML)",
+                    deep("/attendance/leave/", leave_list(user=user).order_by("-start_date", "-pk"), 25)))
+    out += [
+        ("leave list (API)", "/api/v1/leave-requests/"),
+        ("talk list (HTML)", "/supervision/talks/"),
+    ]
+    if user is not None and (user.is_superuser or get_scope(user).county_wide):
+        out.append(("audit log (HTML)", "/audit/"))
     if run_id:
         out += [("pay-run lines (HTML)", f"/payroll/runs/{run_id}/"),
                 ("pay-run lines (API)", f"/api/v1/pay-runs/{run_id}/lines/")]
@@ -58,7 +88,8 @@ def measure(client, url: str, repeat: int) -> dict:
             "p95_ms": round(percentile(times, 0.95), 1), "max_ms": round(max(times), 1)}
 
 
-def run(*, repeat: int = 30, out=None, users=("bench_province", "bench_county", "bench_township")) -> dict:
+def run(*, repeat: int = 30, out=None,
+        users=("bench_province", "bench_county", "bench_township", "bench_national")) -> dict:
     from django.test import Client
 
     from bench.common import report
@@ -68,6 +99,9 @@ def run(*, repeat: int = 30, out=None, users=("bench_province", "bench_county", 
     results = []
     for username in users:
         user = User.objects.filter(username=username).first()
+        if user is None and username == "bench_national":  # the administrator's pages (issue 19)
+            user = User.objects.create(username=username, is_superuser=True, must_change_password=False,
+                                       full_name="全国（基准）")
         if user is None:
             continue
         client = Client()
@@ -75,7 +109,7 @@ def run(*, repeat: int = 30, out=None, users=("bench_province", "bench_county", 
         # the first run (by county code, newest month) this user can open
         first_run = (pay_run_list(user=user).filter(county__townships__villages__isnull=False)
                      .order_by("county__code", "-month").values_list("pk", flat=True).first())
-        for label, url in pages(first_run):
+        for label, url in pages(first_run, user):
             row = {"user": username, "page": label, "url": url, **measure(client, url, repeat)}
             print(f"{username:16} {label:30} {row['status']} q={row['queries']:3} "
                   f"median={row['median_ms']:7.1f} ms p95={row['p95_ms']:7.1f} ms", flush=True)

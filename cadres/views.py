@@ -18,11 +18,12 @@ from cadres.selectors import (
 from core.audit import log_personal_data
 from core.errors import Conflict
 from core.excel import xlsx_response
+from core.filters import TownshipPick
 from core.imports import ImportKind, import_page
 from core.listexport import list_page, visible_list_export
 from core.registry import cadre_tabs
 from core.scope import get_scope
-from core.selectors import township_list, vacancy_list, village_list
+from core.selectors import vacancy_list, village_list
 from core.web import apply_errors, int_param
 
 
@@ -198,7 +199,7 @@ def vacancies(request):
     qs = vacancy_list(user=request.user, township_id=int_param(request, "township"))
     page = list_page(request, qs, 50)
     return render(request, "cadres/vacancies.html", {
-        "page_obj": page, "townships": township_list(user=request.user),
+        "page_obj": page, "townships": TownshipPick(user=request.user, data=request.GET),
         "can_create": permissions.can_register_cadres(get_scope(request.user)),
     })
 

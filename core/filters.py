@@ -14,21 +14,29 @@ A list declares its model, where its village is (``village_path``) and what the 
 The page builds it with ``LeaveFilter(request.GET, queryset=qs, user=request.user)`` and the API through
 ``django_filters.rest_framework.DjangoFilterBackend`` (``self.request.user`` is read when ``user`` is not
 given). The township and village choices are the user's own (``core.selectors``); a county user chooses a
-township first, so a province's thousands of villages are never rendered. Render it with
-``{% include "includes/filters.html" %}``.
+township first, so a province's thousands of villages are never rendered; a user holding several counties
+(a province, the administrator) chooses a county first and only then is offered its townships (issue 19). A
+choice with more than :data:`CHOICES_MAX` options is a search box with suggestions (``core.views_choices``)
+instead of a select. Render it with ``{% include "includes/filters.html" %}``.
 """
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
-from core.models import ExportJob, Township, Village
+from core.models import County, ExportJob, Township, Village
 from core.scope import get_scope
-from core.selectors import township_list, village_list
+from core.selectors import county_list, township_list, village_list
+
+#: beyond this many options a filter's choice is a search box with suggestions, never a select (issue 19)
+CHOICES_MAX = 200
 
 
 class YesNoAllWidget(django_filters.widgets.BooleanWidget):
@@ -53,6 +61,79 @@ def village_choices(*, user, data):
     if is_id(township):
         return villages.filter(township_id=int(township))
     return villages.none()
+
+
+def holds_several_counties(user) -> bool:
+    """A province user or the administrator: townships are offered once a county is chosen."""
+    scope = get_scope(user)
+    if not scope.is_superuser:
+        return len(scope.counties_holding()) > 1
+    return county_list(user=user)[:2].count() > 1
+
+
+def township_choices(*, user, data):
+    """The townships a list filter offers: the user's own; for one holding several counties, those of the
+    chosen county (and a township already chosen stays valid), none before a county is chosen."""
+    townships = township_list(user=user)
+    if not holds_several_counties(user):
+        return townships
+    data = data or {}
+    county, township = str(data.get("county") or ""), str(data.get("township") or "")
+    wanted = Q(pk__in=[])
+    if is_id(county):
+        wanted |= Q(county_id=int(county))
+    if is_id(township):
+        wanted |= Q(pk=int(township))
+    return townships.filter(wanted)
+
+
+def too_many(queryset) -> bool:
+    """More options than a select should hold (counted no further than one past the limit)."""
+    return queryset.order_by()[:CHOICES_MAX + 1].count() > CHOICES_MAX
+
+
+class SuggestWidget(forms.Select):
+    """A choice among too many options for a select: ``includes/filters.html`` renders it as a search box whose
+    suggestions come from ``core.views_choices`` (``data-choices``) and a hidden input with the chosen id."""
+
+    def __init__(self, *, url: str, label: str = "", attrs=None):
+        super().__init__(attrs=attrs)
+        self.url, self.label = url, label
+
+
+def suggest_widget(kind: str, *, queryset, value, **params) -> SuggestWidget:
+    """The widget of a ``kind`` choice ("county", "township", "village"); ``params`` narrow the suggestions."""
+    label = ""
+    if is_id(str(value or "")):
+        chosen = queryset.filter(pk=int(value)).first()
+        label = choice_label(chosen) if chosen else ""
+    query = urlencode({k: v for k, v in params.items() if v})
+    url = reverse("list_choices", args=[kind]) + (f"?{query}" if query else "")
+    return SuggestWidget(url=url, label=label)
+
+
+class TownshipPick:
+    """The townships a hand-written township filter offers: iterate it for a select; with more than
+    :data:`CHOICES_MAX`, ``url`` and ``label`` make it a search box instead (``includes/township_pick.html``)."""
+
+    def __init__(self, *, user, data):
+        self.townships = township_list(user=user).order_by("code")
+        self.url = self.label = ""
+        if get_scope(user).county_wide and too_many(self.townships):
+            widget = suggest_widget("township", queryset=self.townships, value=(data or {}).get("township"))
+            self.url, self.label = widget.url, widget.label
+
+    def __iter__(self):
+        return iter(() if self.url else self.townships)
+
+
+def choice_label(obj) -> str:
+    """How a suggestion names a county, township or village (with what it belongs to)."""
+    if isinstance(obj, Village):
+        return f"{obj.township.name} · {obj.name}"
+    if isinstance(obj, Township):
+        return f"{obj.county.name} · {obj.name}"
+    return str(obj)
 
 
 def is_id(text: str) -> bool:
@@ -112,6 +193,8 @@ class ScopedFilterSet(BoundedFilterSet):
     search_hint = _("姓名、村名")
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
+    county = django_filters.ModelChoiceFilter(label=_("县"), queryset=County.objects.none(),
+                                              method="filter_county", empty_label=_("全部"))
     township = django_filters.ModelChoiceFilter(label=_("乡（镇）"), queryset=Township.objects.none(),
                                                 method="filter_township", empty_label=_("全部"))
     village = django_filters.ModelChoiceFilter(label=_("村"), queryset=Village.objects.none(),
@@ -127,11 +210,46 @@ class ScopedFilterSet(BoundedFilterSet):
                 f.extra.setdefault("empty_label", _("全部"))
             elif isinstance(f, django_filters.BooleanFilter):
                 f.extra["widget"] = YesNoAllWidget  # 全部/是/否, never a yes-only select
+        several = (user is not None and getattr(user, "is_authenticated", False) and "township" in self.filters
+                   and holds_several_counties(user))
+        if several:  # the county is chosen before the townships (issue 19), and shown before them
+            self.filters["county"].queryset = county_list(user=user)
+            order = [k for k in self.filters if k != "county"]
+            order.insert(order.index("township"), "county")
+            self.filters = {k: self.filters[k] for k in order}
+        else:
+            self.filters.pop("county", None)
         if user is not None and getattr(user, "is_authenticated", False):
             if "township" in self.filters:
-                self.filters["township"].queryset = township_list(user=user)
+                self.filters["township"].queryset = township_choices(user=user, data=self.data)
             if "village" in self.filters:
                 self.filters["village"].queryset = village_choices(user=user, data=self.data)
+
+    @property
+    def suggestions_ready(self) -> str:
+        """Read by ``includes/filters.html`` before it renders the form (never by the API, which renders
+        nothing): a county, township or village choice with more options than a select should hold becomes a
+        search box with suggestions (a province's 15,000 villages, the administrator's 33,000 townships)."""
+        if getattr(self, "_suggested", False) or self.user is None or not get_scope(self.user).county_wide:
+            return ""
+        self._suggested = True
+        data = self.data or {}
+        for name in ("county", "township", "village"):
+            f = self.filters.get(name)
+            if not isinstance(f, django_filters.ModelChoiceFilter) or name not in self.form.fields:
+                continue
+            queryset = self.form.fields[name].queryset
+            if not too_many(queryset):
+                continue
+            params = {"county": data.get("county")} if name == "township" else (
+                {"township": data.get("township")} if name == "village" else {})
+            self.form.fields[name].widget = suggest_widget(name, queryset=queryset, value=data.get(name), **params)
+        return ""
+
+    def filter_county(self, queryset, name, value: int):  # the hint gives the API schema its type
+        if not value:
+            return queryset
+        return queryset.filter(**{self._path("township__county"): value})
 
     def _path(self, last: str) -> str:
         return f"{self.village_path}__{last}" if self.village_path else last

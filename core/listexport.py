@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from openpyxl import Workbook
 
 from core.excel import workbook_bytes, write_header, write_row, xlsx_response
+from core.keyset import page_of
 from core.tables import MAX_EXPORT_ROWS
 
 
@@ -23,11 +24,12 @@ def wants_export(request) -> bool:
 
 
 def list_page(request, rows, per_page: int):
-    """The page of ``rows`` a list shows (``?page=``); when the list is exported, all of them (up to
-    ``MAX_EXPORT_ROWS``) on one page."""
+    """The page of ``rows`` a list shows: by keys (``?cursor=``, core.keyset) for an ordered QuerySet, by
+    number (``?page=``) for a small list; when the list is exported, all of them (up to ``MAX_EXPORT_ROWS``)
+    on one page."""
     if wants_export(request):
         return Paginator(rows, MAX_EXPORT_ROWS).get_page(1)
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    return page_of(request, rows, per_page)
 
 
 class _Table(HTMLParser):

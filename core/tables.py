@@ -12,18 +12,21 @@ A list declares a table::
 
 and the view answers with ``table_page(request, AccountTable(qs), key="accounts", filename="账号")``: either
 the Excel file (``?export=xlsx``: every row of the filtered list, the visible columns, in the chosen order) or
-the table ready for ``{% include "includes/table.html" %}`` (sorted, paginated, hidden columns hidden). The
+the table ready for ``{% include "includes/table.html" %}`` (sorted, paginated by keys, hidden columns hidden). The
 column chooser posts to ``list_columns`` (core/urls.py), which stores a ``ListPreference``.
 """
 
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
+from django_tables2.rows import BoundRows
 from openpyxl import Workbook
 
 from core.excel import workbook_bytes, write_header, write_row, xlsx_response
+from core.keyset import keyset_page
 from core.models import ListPreference
 
 #: the most rows an export of a list writes (a county's lists are far smaller; a province filters first)
@@ -72,6 +75,13 @@ def table_page(request, table: ListTable, *, key: str, filename: str, per_page: 
     if request.GET.get("export") == "xlsx":
         RequestConfig(request, paginate=False).configure(table)
         return xlsx_response(_workbook(table), f"{filename}.xlsx")
+    data = getattr(table.data, "data", None)
+    if isinstance(data, QuerySet):  # issue 19: read the page by keys in the table's (sorted) order
+        RequestConfig(request, paginate=False).configure(table)
+        page = keyset_page(request, table.data.data, per_page, wrap=lambda rows: BoundRows(rows, table))
+        if page is not None:
+            table.page = page
+            return None
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     return None
 

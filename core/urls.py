@@ -19,9 +19,10 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", saved_filters.saved_filter_remove, name="saved_filter_delete"),
 ]
 
-from core import views_attachments, views_exports, views_jobs, views_messages, views_org  # noqa: E402
+from core import views_attachments, views_choices, views_exports, views_jobs, views_messages, views_org  # noqa: E402
 
 urlpatterns += [
+    path("lists/choices/<str:kind>/", views_choices.list_choices, name="list_choices"),
     path("org/", views_org.org_tree, name="org_tree"),
     path("org/villages/<int:pk>/quota/", views_org.village_quota, name="village_quota"),
     path("org/accounts/", views_org.accounts, name="accounts"),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
 from django.http import JsonResponse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import record_event
+from core.keyset import page_of
 from core.lists import AuditFilter, AuditTable
 from core.models import AuditEvent, Notification
 from core.permissions import enforce, is_county_org
@@ -50,7 +50,7 @@ def notifications(request):
     qs = Notification.objects.filter(user=request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 30)
     return render(request, "core/notifications.html", {"page_obj": page})
 
 

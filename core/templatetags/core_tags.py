@@ -14,7 +14,10 @@ def query_replace(context, **kwargs):
     """The current query string with some parameters replaced (keeps filters across pages)."""
     query = context["request"].GET.copy()
     for key, value in kwargs.items():
-        query[key] = value
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 
@@ -63,6 +66,7 @@ def saved_filters(context, filterset=None, skip=None, hidden=None, own_export=No
     if not own_export and not table:
         query = request.GET.copy()
         query.pop("page", None)
+        query.pop("cursor", None)
         query["export"] = "xlsx"
         ctx["export_url"] = f"?{query.urlencode()}"
     return ctx

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +17,7 @@ from core.audit import history_rows
 from core.dates import parse_year
 from core.dates import today as local_today
 from core.filters import is_id
+from core.keyset import page_of
 from core.money import money
 from core.scope import get_scope
 from core.selectors import county_list
@@ -111,7 +111,7 @@ def insurance(request):
         status = 400
     if request.GET.get("format") == "xlsx":
         return _export(county, year, flt.qs)
-    page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, flt.qs, 50)
     sums = selectors.premium_totals(flt.qs)
     return render(request, "payroll/insurance.html", {
         "county": county, "counties": counties, "year": year, "years": range(today.year + 1, today.year - 5, -1),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +14,7 @@ from openpyxl import Workbook
 from cadres.selectors import cadre_list
 from core import excel
 from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
+from core.keyset import page_of
 from core.personal import shown
 from core.scope import get_scope
 from core.selectors import township_list
@@ -74,7 +74,7 @@ def payee_list(request):
     flt = PayeeCadreFilter(request.GET, queryset=qs, user=request.user)
     if request.GET.get("format") == "xlsx":
         return _export(request, flt.qs, scope, _filter_label(flt))
-    page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, flt.qs, 50)
     return render(request, "payroll/payee_list.html", {
         "filter": flt, "filter_skip": ["cadre"], "page_obj": page, "rows": list(_rows(page, scope)),
         "can_write": permissions.writes_payee_accounts(scope),

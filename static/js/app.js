@@ -85,4 +85,32 @@
       bar.scrollLeft = Math.max(0, active.offsetLeft - bar.offsetLeft - (bar.clientWidth - active.offsetWidth) / 2);
     }
   });
+  // A filter's choice among too many options (issue 19): a search box with suggestions from the server
+  // (input[data-choices] + <datalist>); the chosen id goes into the hidden input named by data-target.
+  var suggestTimer = null;
+  document.addEventListener("input", function (event) {
+    var box = event.target && event.target.closest ? event.target.closest("input[data-choices]") : null;
+    if (!box) { return; }
+    var hidden = document.getElementById(box.getAttribute("data-target"));
+    var list = document.getElementById(box.getAttribute("list"));
+    var text = box.value.trim();
+    var picked = Array.prototype.find.call(list.options, function (o) { return o.value === box.value; });
+    hidden.value = picked ? picked.getAttribute("data-id") : "";
+    if (picked || !text) { return; }
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(function () {
+      var url = new URL(box.getAttribute("data-choices"), window.location.href);
+      url.searchParams.set("q", text);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) {
+          list.replaceChildren.apply(list, data.results.map(function (row) {
+            var o = document.createElement("option");
+            o.value = row.text;
+            o.setAttribute("data-id", row.id);
+            return o;
+          }));
+        });
+    }, 200);
+  });
 })();

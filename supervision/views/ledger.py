@@ -18,10 +18,10 @@ from core.audit import log_personal_data
 from core.dates import today
 from core.excel import XLSX
 from core.exports import export_start
+from core.filters import TownshipPick
 from core.pdf import pdf_response, render_pdf
 from core.personal import shown
 from core.scope import get_scope
-from core.selectors import township_list
 from selection.selectors import waiver_list
 from supervision import permissions as perms
 from supervision import selectors
@@ -99,7 +99,7 @@ def ledger(request):
     for c in page_obj:
         c.pay = pay.get(c.pk, {})
     return render(request, "supervision/ledger.html", {
-        "page_obj": page_obj, "params": params, "townships": township_list(user=request.user),
+        "page_obj": page_obj, "params": params, "townships": TownshipPick(user=request.user, data=request.GET),
         "statuses": Cadre.Status.choices, "pay_known": True, "query": request.GET.urlencode(),
         "waivers": list(waiver_list(user=request.user, year=params["year"])[:200]),
         "visits": (selectors.last_visits(user=request.user, year=params["year"])

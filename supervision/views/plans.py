@@ -18,9 +18,9 @@ from openpyxl import Workbook
 from cadres.selectors import cadre_list
 from core import dates, excel
 from core.dates import today
+from core.filters import TownshipPick
 from core.forms import BootstrapMixin, DateInput
 from core.scope import get_scope
-from core.selectors import township_list
 from core.web import apply_errors
 from supervision import permissions as perms
 from supervision import selectors
@@ -75,7 +75,7 @@ def plan_index(request):
     rows = page(request, qs)
     selectors.plan_flags(rows, min_days=ctx["setting"].attachment_min_days)
     return render(request, "supervision/plan_list.html", {
-        **ctx, "page_obj": rows, "flags": FLAGS, "townships": township_list(user=request.user),
+        **ctx, "page_obj": rows, "flags": FLAGS, "townships": TownshipPick(user=request.user, data=request.GET),
         "can_plan": perms.can_record_somewhere(get_scope(request.user)), "query": request.GET.urlencode()})
 
 

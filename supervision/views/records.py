@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.dates import today
 from core.errors import Conflict
+from core.filters import TownshipPick
 from core.listexport import visible_list_export
 from core.scope import get_scope
-from core.selectors import township_list
 from core.web import apply_errors
 from supervision import forms, policies, selectors, services
 from supervision import permissions as perms
@@ -115,7 +115,7 @@ def attachment_shortfall(request):
     for c in page_obj:
         c.missing_days = setting.attachment_min_days - c.year_days
     return render(request, "supervision/attachment_shortfall.html", {
-        "page_obj": page_obj, "year": year, "setting": setting, "townships": township_list(user=request.user),
+        "page_obj": page_obj, "year": year, "setting": setting, "townships": TownshipPick(user=request.user, data=request.GET),
         "township_id": township_id, "flagged": year == flagged_year, "stage": stage,
     })
 

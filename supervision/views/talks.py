@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.dates import today
+from core.filters import TownshipPick
 from core.listexport import visible_list_export
 from core.scope import get_scope
-from core.selectors import township_list
 from supervision import forms, policies, selectors, services
 from supervision import permissions as perms
 from supervision.filters import TalkFilter
@@ -80,7 +80,7 @@ def talk_due(request):
     return render(request, "supervision/talk_due.html", {
         "moods": moods, "can_record_heart": perms.can_record_talks(get_scope(request.user)),
         "sections": sections, "stage": stage, "as_of": day, "township_id": township_id,
-        "townships": township_list(user=request.user),
+        "townships": TownshipPick(user=request.user, data=request.GET),
         "can_record": perms.can_record_somewhere(get_scope(request.user)),
     })
 

@@ -75,7 +75,12 @@ def test_page_benchmark_answers_every_page(tiny, tmp_path):
     data = _read(tmp_path / "pages.json")
     assert data["all_ok"] is True
     assert all(n > 0 for n in data["queries"].values())
-    assert {r["page"] for r in data["rows"]} >= {"cadre list (HTML)", "leave list (API)", "pay-run lines (HTML)"}
+    assert {r["page"] for r in data["rows"]} >= {"cadre list (HTML)", "leave list (API)", "pay-run lines (HTML)",
+                                                  "leave list page 100 (HTML)", "audit log (HTML)"}
+    # issue 19: the administrator's pages are measured, and a deep page by cursor costs the first page's queries
+    assert any(r["user"] == "bench_national" for r in data["rows"])
+    queries = data["queries"]
+    assert queries["bench_province · leave list page 100 (HTML)"] == queries["bench_province · leave list (HTML)"]
 
 
 def test_ledger_benchmark_streams_the_workbook(tiny, tmp_path):
