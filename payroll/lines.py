@@ -94,7 +94,7 @@ def fund_exprs(policy: PayPolicy, parts: dict[str, object]) -> dict[str, object]
     return out
 
 
-LINE_COLUMNS = ["run", "cadre", "village", "township", "kind", "adjustment", *policies.COMPONENTS, "total",
+LINE_COLUMNS = ["run", "cadre", "village", "township", "county", "kind", "adjustment", *policies.COMPONENTS, "total",
                 "county_fund", "township_fund", "village_fund", "reason"]
 
 
@@ -107,14 +107,14 @@ def regular_lines(run: PayRun, policy: PayPolicy):
     fixed_total = sum((getattr(policy, c) for c in policies.FIXED_COMPONENTS), ZERO)
     exprs = {
         "x_run": Value(run.pk), "x_cadre": F("pk"), "x_village": F("village_id"),
-        "x_township": F("village__township_id"), "x_kind": Value(PayLine.Kind.REGULAR),
+        "x_township": F("township_id"), "x_county": F("county_id"), "x_kind": Value(PayLine.Kind.REGULAR),
         "x_adjustment": Value(None, output_field=IntegerField()),
         **{f"x_{c}": parts[c] for c in policies.COMPONENTS},
         "x_total": _m(fixed_total) + bonus,
         **{f"x_{k}": v for k, v in fund_exprs(policy, parts).items()},
         "x_reason": Value(""),
     }
-    return (Cadre.objects.filter(policies.eligible_q(month), village__township__county_id=run.county_id)
+    return (Cadre.objects.filter(policies.eligible_q(month), county_id=run.county_id)
             .annotate(b=FilteredRelation("performance_bonuses", condition=Q(performance_bonuses__month=month)))
             .annotate(**exprs).order_by().values_list(*exprs))
 
@@ -155,7 +155,7 @@ def adjustment_lines(run: PayRun, policy: PayPolicy):
         total = total + F(c)
     exprs = {
         "x_run": Value(run.pk), "x_cadre": F("cadre_id"), "x_village": F("cadre__village_id"),
-        "x_township": F("cadre__village__township_id"), "x_kind": Value(PayLine.Kind.ADJUSTMENT),
+        "x_township": F("cadre__township_id"), "x_county": F("county_id"), "x_kind": Value(PayLine.Kind.ADJUSTMENT),
         "x_adjustment": F("pk"), **{f"x_{c}": parts[c] for c in policies.COMPONENTS},
         "x_total": total, **{f"x_{k}": v for k, v in fund_exprs(policy, parts).items()}, "x_reason": F("reason"),
     }

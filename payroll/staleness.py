@@ -38,7 +38,7 @@ def with_change_flags(runs):
         return Exists(model.history.model.objects.filter(history_date__gt=OuterRef("built_at"), **filters))
 
     county = OuterRef("county_id")
-    changed = (after_build(Cadre, village__township__county_id=county)
+    changed = (after_build(Cadre, county_id=county)
                | after_build(ServingPeriod, cadre__village__township__county_id=county)
                | after_build(PerformanceBonus, month=OuterRef("month"), cadre__village__township__county_id=county)
                | after_build(PayPolicy, county_id=county)
