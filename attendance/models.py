@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from attendance import policies
 from cadres.models import Cadre
 from core import limits
-from core.models import County
+from core.models import County, ScopeColumns
 from core.roles import Role
 
 _D = policies.DEFAULTS
@@ -82,7 +82,7 @@ class Half(models.TextChoices):
     PM = "pm", _("下午")
 
 
-class LeaveRequest(models.Model):
+class LeaveRequest(ScopeColumns):
     """R-21/R-22/R-23: a request for leave, its fixed approver, the decision and the return (销假)."""
 
     class Channel(models.TextChoices):
@@ -157,6 +157,9 @@ class LeaveRequest(models.Model):
             models.Index(fields=["cadre", "status", "start_date"]),
             # issue 8: the leave lists' order; a scoped first page walks it and stops after 25 rows
             models.Index(fields=["-start_date", "-id"], name="leave_newest_first"),
+            # decision 021: the scoped lists' order under each tier's own column
+            models.Index(fields=["county", "-start_date", "-id"], name="leave_county_newest"),
+            models.Index(fields=["township", "-start_date", "-id"], name="leave_township_newest"),
         ]
         constraints = [
             models.CheckConstraint(name="leave_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
@@ -182,7 +185,7 @@ class LeaveRequest(models.Model):
             "b": f"{self.end_date:%Y-%m-%d}", "bh": self.get_end_half_display()}
 
 
-class AttendanceDay(models.Model):
+class AttendanceDay(ScopeColumns):
     """R-24: the village secretary's mark for one cadre on one working day. Leave is not stored here:
     it comes from approved requests."""
 
@@ -207,13 +210,16 @@ class AttendanceDay(models.Model):
         verbose_name_plural = _("考勤记录")
         ordering = ["date", "cadre_id"]
         constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="attendance_once_per_day")]
-        indexes = [models.Index(fields=["date", "status"])]
+        indexes = [models.Index(fields=["date", "status"]),
+                   # decision 021: scoped marks by day
+                   models.Index(fields=["county", "date"], name="attday_county_date"),
+                   models.Index(fields=["township", "date"], name="attday_township_date")]
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.date} {self.get_status_display()}"
 
 
-class Absence(models.Model):
+class Absence(ScopeColumns):
     """R-24: a range of absence (旷工 or 逾期不归), possibly excused with a valid reason (正当理由)."""
 
     class Kind(models.TextChoices):
@@ -238,7 +244,10 @@ class Absence(models.Model):
         verbose_name = _("缺勤记录")
         verbose_name_plural = _("缺勤记录")
         ordering = ["-start_date", "-pk"]
-        indexes = [models.Index(fields=["cadre", "start_date"])]
+        indexes = [models.Index(fields=["cadre", "start_date"]),
+                   # decision 021: the absence list's order under each tier's own column
+                   models.Index(fields=["county", "-start_date", "-id"], name="absence_county_newest"),
+                   models.Index(fields=["township", "-start_date", "-id"], name="absence_township_newest")]
         constraints = [
             models.CheckConstraint(name="absence_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
         ]
@@ -307,7 +316,7 @@ class ApproverDeputy(models.Model):
         return f"{self.deputy} 代 {self.principal}（{self.get_role_display()}，{self.start_date}～{self.end_date}）"
 
 
-class OfficialTrip(models.Model):
+class OfficialTrip(ScopeColumns):
     """R-27: official business away from the village (因公外出), recorded by the village secretary or the
     township (party committee, liaison). Its working days count as official business; after its end, until
     the recording side confirms the return, the working days are overstay exactly as after a leave (R-23)."""
@@ -346,7 +355,10 @@ class OfficialTrip(models.Model):
         verbose_name = _("因公外出")
         verbose_name_plural = _("因公外出")
         ordering = ["-start_date", "-pk"]
-        indexes = [models.Index(fields=["cadre", "status", "start_date"])]
+        indexes = [models.Index(fields=["cadre", "status", "start_date"]),
+                   # decision 021: the trip list's order under each tier's own column
+                   models.Index(fields=["county", "-start_date", "-id"], name="trip_county_newest"),
+                   models.Index(fields=["township", "-start_date", "-id"], name="trip_township_newest")]
         constraints = [
             models.CheckConstraint(name="trip_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
         ]

@@ -88,7 +88,7 @@ def user_county(user):
 def leave_list(*, user):
     """R-21: leave requests in the caller's scope; a cadre sees only their own."""
     scope = get_scope(user)
-    return LeaveRequest.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return LeaveRequest.objects.filter(scope.rows_q()).select_related(
         *_CADRE_PATHS, "submitted_by", "decided_by", "return_recorded_by", "return_reported_by")
 
 
@@ -140,25 +140,25 @@ def leave_overdue(*, user, as_of: dt.date):
 
 def absence_list(*, user):
     scope = get_scope(user)
-    return Absence.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return Absence.objects.filter(scope.rows_q()).select_related(
         *_CADRE_PATHS, "recorded_by")
 
 
 def attendance_list(*, user):
     scope = get_scope(user)
-    return AttendanceDay.objects.filter(scope.q(village="cadre__village", cadre="cadre"))
+    return AttendanceDay.objects.filter(scope.rows_q())
 
 
 def incapacity_list(*, user):
     scope = get_scope(user)
-    return IncapacityReport.objects.filter(scope.q(village="cadre__village", cadre=None)).select_related(
+    return IncapacityReport.objects.filter(scope.via_cadre_q(own=False)).select_related(
         *_CADRE_PATHS, "recorded_by")
 
 
 def trip_list(*, user):
     """R-27: official trips in the caller's scope; a cadre sees only their own."""
     scope = get_scope(user)
-    return OfficialTrip.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return OfficialTrip.objects.filter(scope.rows_q()).select_related(
         *_CADRE_PATHS, "recorded_by", "confirmed_by", "return_reported_by")
 
 

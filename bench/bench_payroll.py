@@ -17,10 +17,10 @@ import sys
 import time
 
 HAND_SQL = """
-INSERT INTO bench_payline_sql (run_id, cadre_id, village_id, township_id, kind, adjustment_id,
+INSERT INTO bench_payline_sql (run_id, cadre_id, village_id, township_id, county_id, kind, adjustment_id,
     county_subsidy, township_subsidy, performance_bonus, pension_subsidy, accident_insurance, total,
     county_fund, township_fund, village_fund, reason)
-SELECT r.id, c.id, c.village_id, v.township_id, 'regular', NULL,
+SELECT r.id, c.id, c.village_id, v.township_id, t.county_id, 'regular', NULL,
        p.county_subsidy, p.township_subsidy, COALESCE(b.amount, 0), p.pension_subsidy, p.accident_insurance,
        p.county_subsidy + p.township_subsidy + p.pension_subsidy + p.accident_insurance + COALESCE(b.amount, 0),
        {fund_county}, {fund_township}, {fund_village}, ''
@@ -34,7 +34,7 @@ LEFT JOIN payroll_performancebonus b ON b.cadre_id = c.id AND b.month = %(month)
 WHERE c.appointed_on <= %(end)s AND (c.left_on IS NULL OR c.left_on >= %(month)s)
   AND NOT c.is_serving_village_cadre AND r.status = 'draft'
 UNION ALL
-SELECT r.id, a.cadre_id, c.village_id, v.township_id, 'adjustment', a.id,
+SELECT r.id, a.cadre_id, c.village_id, v.township_id, a.county_id, 'adjustment', a.id,
        a.county_subsidy, a.township_subsidy, a.performance_bonus, a.pension_subsidy, a.accident_insurance,
        a.county_subsidy + a.township_subsidy + a.performance_bonus + a.pension_subsidy + a.accident_insurance,
        {afund_county}, {afund_township}, {afund_village}, a.reason

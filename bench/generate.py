@@ -136,7 +136,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
         counts["villages"] = _copy(cur, "core_village", ["name", "code", "kind", "quota", "township_id"], (
             (f"第{v + 1}村", f"{code}{v + 1:03d}", "village", cadres_per_village, tid)
             for tid, code, _c in township_rows for v in range(villages)))
-        cur.execute("SELECT v.id, v.code, t.county_id FROM core_village v JOIN core_township t ON t.id = v.township_id "
+        cur.execute("SELECT v.id, v.code, t.county_id, t.id FROM core_village v JOIN core_township t ON t.id = v.township_id "
                     "ORDER BY v.code")
         village_rows = cur.fetchall()
         log(f"org tree: {counts}", t0, verbose)
@@ -145,7 +145,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
         per_county: dict[int, int] = {}
 
         def cadre_rows():
-            for vid, vcode, cid in village_rows:
+            for vid, vcode, cid, tid in village_rows:
                 for _k in range(cadres_per_village):
                     seq = per_county.get(cid, 0)
                     per_county[cid] = seq + 1
@@ -162,13 +162,15 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
                     yield (_name(rnd), id_number, gender, born, rnd.choices(EDU, EDU_W)[0],
                            rnd.choices(POL, POL_W)[0], f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}",
                            rnd.choice(POSTS), appointed, status, rnd.random() < 0.05, rnd.random() < 0.2, left_on,
-                           "", "", now, vid)
+                           "", "", now, vid, tid, cid)
 
         counts["cadres"] = _copy(cur, "cadres_cadre", [
             "name", "id_number", "gender", "birth_date", "education", "political_status", "phone", "post",
             "appointed_on", "status", "is_serving_village_cadre", "previous_round", "left_on",
-            "disqualify_category", "leave_reason", "created_at", "village_id"], cadre_rows())
-        cur.execute("SELECT id, status FROM cadres_cadre ORDER BY id")
+            "disqualify_category", "leave_reason", "created_at", "village_id", "township_id", "county_id"],
+            cadre_rows())
+        # decision 021: every row scoped through a cadre carries the cadre's township and county
+        cur.execute("SELECT id, status, township_id, county_id FROM cadres_cadre ORDER BY id")
         cadres = cur.fetchall()
         log(f"cadres: {counts['cadres']}", t0, verbose)
 
@@ -177,7 +179,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
 
         def leave_rows():
             slot = max(n_past // max(leaves, 1), 4)
-            for cadre_id, status in cadres:
+            for cadre_id, status, tid, cid in cadres:
                 if status != "active":
                     continue
                 for k in range(leaves):
@@ -205,24 +207,24 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
                     role = "village_secretary" if days <= 1 else "township_liaison"
                     yield (first, "am", last, "am" if halves else "pm", "家中有事", "written", "", days,
                            role, st, now, decided_at, "同意" if decided_at else "", returned_on, "", cadre_id,
-                           "", role if decided_at else "")
+                           "", role if decided_at else "", tid, cid)
             # pending requests in the coming weeks, for the lists and the approval pages
             future = [d for d in workdays if d > as_of]
-            for cadre_id, status in cadres[:: 20]:
+            for cadre_id, status, tid, cid in cadres[:: 20]:
                 if status == "active" and future:
                     d = future[rnd.randrange(0, min(len(future), 30))]
                     yield (d, "am", d, "pm", "参加培训", "written", "", 1.0, "village_secretary", "pending", now,
-                           None, "", None, "", cadre_id, "", "")
+                           None, "", None, "", cadre_id, "", "", tid, cid)
 
         counts["leave_requests"] = _copy(cur, "attendance_leaverequest", [
             "start_date", "start_half", "end_date", "end_half", "reason", "channel", "channel_note", "days",
             "approver_role", "status", "submitted_at", "decided_at", "decision_comment", "returned_on",
-            "overstay_reason", "cadre_id", "escalated_to", "decided_as"], leave_rows())
+            "overstay_reason", "cadre_id", "escalated_to", "decided_as", "township_id", "county_id"], leave_rows())
         log(f"leave requests: {counts['leave_requests']}", t0, verbose)
 
         # -- sparse attendance marks and absence ranges -----------------------------------------------
         def mark_rows():
-            for cadre_id, _status in cadres:
+            for cadre_id, _status, tid, cid in cadres:
                 days = {}
                 for _k in range(2):
                     days[past_days[rnd.randrange(n_past)]] = ("official", False)
@@ -235,22 +237,23 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
                     for _k in range(rnd.randrange(1, 10)):
                         days[past_days[rnd.randrange(n_past)]] = ("absent", rnd.random() < 0.2)
                 for d, (st, excused) in days.items():
-                    yield d, st, excused, "", now, cadre_id
+                    yield d, st, excused, "", now, cadre_id, tid, cid
 
         counts["attendance_marks"] = _copy(cur, "attendance_attendanceday", [
-            "date", "status", "excused", "note", "recorded_at", "cadre_id"], mark_rows())
+            "date", "status", "excused", "note", "recorded_at", "cadre_id", "township_id", "county_id"], mark_rows())
 
         def absence_rows():
-            for cadre_id, _status in cadres:
+            for cadre_id, _status, tid, cid in cadres:
                 if rnd.random() < 0.01:
                     i = rnd.randrange(n_past - 3)
                     length = rnd.randrange(1, 4)
                     excused = rnd.random() < 0.3
                     yield (past_days[i], past_days[i + length - 1], "absent", excused, "家中急事" if excused else "",
-                           float(length), now, cadre_id)
+                           float(length), now, cadre_id, tid, cid)
 
         counts["absences"] = _copy(cur, "attendance_absence", [
-            "start_date", "end_date", "kind", "excused", "note", "days", "created_at", "cadre_id"], absence_rows())
+            "start_date", "end_date", "kind", "excused", "note", "days", "created_at", "cadre_id", "township_id",
+            "county_id"], absence_rows())
         log(f"attendance marks {counts['attendance_marks']}, absences {counts['absences']}", t0, verbose)
 
         # -- pay policies and a year of bonuses (INSERT … SELECT, rows never leave the server) ----------
@@ -307,7 +310,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
         cur.execute("SELECT DISTINCT ON (village_id) village_id, id FROM cadres_cadre WHERE status = 'active' "
                     "ORDER BY village_id, id")
         first_cadre = dict(cur.fetchall())
-        for vid, _code, _cid in village_rows:
+        for vid, _code, _cid, _tid in village_rows:
             if vid in first_cadre and len(load) < load_villages:
                 load.append((vid, first_cadre[vid]))
         for i, (vid, cadre_id) in enumerate(load):
@@ -327,7 +330,7 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
                 cur.execute("INSERT INTO authtoken_token (key, created, user_id) VALUES (%s, now(), %s)",
                             [f"{uid:08d}{rnd.getrandbits(128):032x}", uid])
         counts["load_pairs"] = len(load)
-        counts["province_villages"] = sum(1 for _v, _c, cid in village_rows if cid in {c for c, _ in province})
+        counts["province_villages"] = sum(1 for _v, _c, cid, _t in village_rows if cid in {c for c, _ in province})
     with connection.cursor() as cur:  # what autovacuum does after a load: statistics and visibility map
         cur.execute("VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE")
     counts["as_of"] = as_of.isoformat()

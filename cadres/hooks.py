@@ -14,7 +14,7 @@ from core.selectors import vacancy_list
 provide("own_cadre_ids", lambda user: Cadre.objects.filter(user=user).order_by().values_list("pk", flat=True))
 provide(
     "cadre_logins_in",
-    lambda counties: Cadre.objects.filter(village__township__county_id__in=list(counties), user__isnull=False).values(
+    lambda counties: Cadre.objects.filter(county_id__in=list(counties), user__isnull=False).values(
         "user_id"
     ),
 )

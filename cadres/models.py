@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.idcard import validate_id_number
-from core.models import Village, phone_validator
+from core.models import ScopeColumns, Village, phone_validator
 
 
 class Education(models.TextChoices):
@@ -55,7 +55,10 @@ CASE_CATEGORIES = [c for c in DisqualifyCategory.choices if c[0] in {
     "incompetent", "complaints", "time_not_guaranteed", "absence", "disobedience", "other_discipline"}]
 
 
-class Cadre(models.Model):
+class Cadre(ScopeColumns):
+    SCOPE_VILLAGE = "village"
+    SCOPE_CADRE = None
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("在岗")
         DISQUALIFIED = "disqualified", _("取消资格")
@@ -105,6 +108,9 @@ class Cadre(models.Model):
         indexes = [
             models.Index(fields=["village", "status"]),
             models.Index(fields=["status"]),
+            # decision 021: the scoped list filters on these columns (its order, by village code, is a join)
+            models.Index(fields=["county", "village"], name="cadre_county_village"),
+            models.Index(fields=["township", "village"], name="cadre_township_village"),
         ]
 
     def __str__(self):

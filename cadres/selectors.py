@@ -10,25 +10,12 @@ from cadres.models import Cadre, DisciplineCase, Education, Post
 from core.filters import ScopedFilterSet
 from core.models import Township, User
 from core.scope import get_scope
-from core.selectors import county_accounts_q, role_holders_q, village_list
-
-
-def village_scope_q(*, user, village: str, cadre: str | None) -> Q:
-    """The tier scope of ``core.scope.Scope.q`` (same rows), written so that a county-wide or province-wide
-    scope is cheap: the villages in scope are the subquery ``core.selectors.village_list`` (the same three
-    conditions on county, township and village roles) instead of joining every row up to the county.
-    At 500,000 cadres this halves the provincial lists' COUNT(*) (issue 8, bench/README.md). A user with
-    only township or village roles (a few dozen villages) keeps ``Scope.q``'s joins: PostgreSQL plans
-    those from the township's index, where the subquery made it hash the whole leave table (1.5 s)."""
-    scope = get_scope(user)
-    if not scope.at_county or scope.is_superuser:
-        return scope.q(village=village, cadre=cadre)
-    return Q(**{f"{village}__in": village_list(user=user).order_by().values("pk")}) | scope.q(village=None,
-                                                                                              cadre=cadre)
+from core.selectors import county_accounts_q, role_holders_q
 
 
 def cadre_list(*, user):
-    return Cadre.objects.filter(village_scope_q(user=user, village="village", cadre="self")).select_related(
+    """Cadres in scope, filtered on the cadre's own county and township columns (decision 021)."""
+    return Cadre.objects.filter(get_scope(user).rows_q(village="village", cadre="self")).select_related(
         "village", "village__township", "village__township__county"
     )
 
@@ -46,7 +33,7 @@ def cadre_account_candidates(*, cadre: Cadre, by):
 
 def discipline_case_list(*, user):
     scope = get_scope(user)
-    return DisciplineCase.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return DisciplineCase.objects.filter(scope.via_cadre_q()).select_related(
         "cadre", "cadre__village", "cadre__village__township", "cadre__village__township__county"
     )
 
@@ -81,4 +68,4 @@ class CadreFilter(ScopedFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value)
-                               | personal_number_q(self.user, value, "village__township__county_id"))
+                               | personal_number_q(self.user, value, "county_id"))

@@ -24,7 +24,7 @@ from cadres.permissions import (
     deny_unless,
 )
 from cadres.selectors import cadre_account_candidates
-from core import dates, idcard, limits, registry
+from core import dates, idcard, limits, registry, scope_columns
 from core.audit import record_event
 from core.dates import add_years
 from core.dates import today as local_today
@@ -106,9 +106,13 @@ def cadre_update(*, cadre: Cadre, by, serving_changed_on: dt.date | None = None,
     was_serving = Cadre.objects.filter(pk=cadre.pk).values_list("is_serving_village_cadre", flat=True).first()
     for key, value in data.items():
         setattr(cadre, key, value)
+    if "village" in data:
+        cadre.fill_scope_columns()  # decision 021: the cadre's county and township are its village's
     _derive(cadre)
     _check_unique_active(cadre)
     _save(cadre, by=by)
+    if "village" in data:
+        scope_columns.cadre_moved(cadre)  # its leave, attendance, talks… follow it (set-based UPDATEs)
     if was_serving is not None and was_serving != cadre.is_serving_village_cadre:
         serving_period_change(cadre=cadre, serving=cadre.is_serving_village_cadre,
                               on=serving_changed_on or local_today(), by=by)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from core import messaging, selectors, services, tokens
 from core.api import router
 from core.audit import record_event
+from core.filters import is_id
 from core.lockout import throttled_api_response, wait_seconds
 from core.models import County, MessagePreference, Township, Village
 from core.serializers import (
@@ -174,7 +175,7 @@ class VillageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @action(detail=False)
     def vacancies(self, request):
         township = (request.query_params.get("township") or "").strip()
-        if township and not township.isdigit():
+        if township and not is_id(township):
             raise ValidationError({"township": [_("乡（镇）应为数字 id。")]})
         qs = selectors.vacancy_list(user=request.user, township_id=int(township) if township else None)
         page = self.paginate_queryset(qs)

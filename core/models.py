@@ -601,3 +601,45 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.title} · {self.get_status_display()}"
+
+
+class ScopeColumns(models.Model):
+    """Decision 021: the county and township of a row scoped through its cadre's village, copied onto the
+    row so that a county-wide or province-wide list filters and orders on its own columns instead of
+    joining ``cadre → village → township → county`` (issue 19).
+
+    Invariant: ``(county, township)`` are those of the village the row's cadre (``SCOPE_CADRE``) or the row
+    itself (``SCOPE_VILLAGE``) is in. Kept by whoever writes the rows: ``save()`` fills them when unset (a
+    safety net for services that save one row); set-based writers (``bulk_create``, INSERT … SELECT) set them
+    explicitly; ``core.scope_columns`` moves them in set-based UPDATEs when a village changes township
+    (``core.services.village_update``) or a cadre changes village (``cadres.services.cadre_update``)."""
+
+    #: path from the row to its Village (a query lookup), e.g. "cadre__village"
+    SCOPE_VILLAGE = "cadre__village"
+    #: path from the row to its Cadre, or None for the Cadre model itself
+    SCOPE_CADRE: str | None = "cadre"
+
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+",
+                               editable=False, db_index=False)
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+",
+                                 editable=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.county_id is None or self.township_id is None:
+            self.fill_scope_columns()
+        super().save(*args, **kwargs)
+
+    def fill_scope_columns(self) -> None:
+        """Copy the county and township from the cadre (itself kept by this invariant) or the village."""
+        if self.SCOPE_CADRE is not None:
+            cadre = getattr(self, self.SCOPE_CADRE)
+            if cadre.county_id is None:
+                cadre.fill_scope_columns()
+            self.county_id, self.township_id = cadre.county_id, cadre.township_id
+            return
+        village = getattr(self, self.SCOPE_VILLAGE)
+        self.township_id = village.township_id
+        self.county_id = village.township.county_id

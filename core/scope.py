@@ -158,25 +158,43 @@ class Scope:
             raise PermissionDenied(message or _("您的角色无权执行此操作。"))
 
     # -- queryset filters ----------------------------------------------------------------
-    def q(self, village: str | None = "village", cadre: str | None = None) -> Q:
+    def q(self, village: str | None = "village", cadre: str | None = None, *, township: str | None = None,
+          county: str | None = None) -> Q:
         """Rows whose village (a path to a Village FK) lies in scope, or whose cadre is the user.
 
         ``village`` and ``cadre`` are lookup paths, e.g. ``q(village="cadre__village", cadre="cadre")``.
+        ``township`` and ``county`` are the row's own scope columns (decision 021, ``core.models.ScopeColumns``):
+        given, county and township roles filter on them (``county_id IN …``) instead of joining the row up
+        through its village; only village roles still follow ``village``. Without them the county is
+        reached through ``village__township``.
         """
         if self.is_superuser:
             return Q()
         cond = Q(pk__in=[])
         if village is not None:
             if self.county_roles:
-                cond |= Q(**{f"{village}__township__county_id__in": sorted(self.county_roles)})
+                path = county or f"{village}__township__county"
+                cond |= Q(**{f"{path}_id__in": sorted(self.county_roles)})
             if self.township_roles:
-                cond |= Q(**{f"{village}__township_id__in": sorted(self.township_roles)})
+                path = township or f"{village}__township"
+                cond |= Q(**{f"{path}_id__in": sorted(self.township_roles)})
             if self.village_roles:
                 cond |= Q(**{f"{village}_id__in": sorted(self.village_roles)})
         if cadre is not None and self.cadre_ids:
             key = "pk__in" if cadre == "self" else f"{cadre}_id__in"
             cond |= Q(**{key: sorted(self.cadre_ids)})
         return cond
+
+    def rows_q(self, *, village: str = "cadre__village", cadre: str | None = "cadre") -> Q:
+        """``q`` for a model with the scope columns ``county`` and ``township`` (decision 021): the row's own
+        columns for county and township roles, its village for village roles, its cadre for the cadre."""
+        return self.q(village=village, cadre=cadre, township="township", county="county")
+
+    def via_cadre_q(self, cadre: str = "cadre", *, own: bool = True) -> Q:
+        """``q`` for a row that points at a cadre (and has no scope columns of its own): the cadre's scope
+        columns (one join to the cadre, none up to the county); ``own``: the cadre user sees own rows."""
+        return self.q(village=f"{cadre}__village", cadre=cadre if own else None, township=f"{cadre}__township",
+                      county=f"{cadre}__county")
 
     @staticmethod
     def _holding(mapping, roles) -> list[int]:
@@ -212,12 +230,13 @@ class Scope:
                 | Q(**{f"{prefix}township_id__in": sorted(self.township_roles)})
                 | Q(**{(f"{village}_id__in" if village else "pk__in"): sorted(self.village_roles)}))
 
-    def townships_q(self, township: str = "") -> Q:
-        """Townships in scope, including the township of a village the user holds a role on."""
+    def townships_q(self, township: str = "", *, county: str | None = None) -> Q:
+        """Townships in scope, including the township of a village the user holds a role on. ``county``: the
+        row's own county column (decision 021), read instead of joining to the township."""
         if self.is_superuser:
             return Q()
         prefix = f"{township}__" if township else ""
-        cond = (Q(**{f"{prefix}county_id__in": sorted(self.county_roles)})
+        cond = (Q(**{f"{county or prefix + 'county'}_id__in": sorted(self.county_roles)})
                 | Q(**{(f"{township}_id__in" if township else "pk__in"): sorted(self.township_roles)}))
         if self.village_roles:
             cond |= Q(**{f"{prefix}villages__in": sorted(self.village_roles)})
@@ -232,14 +251,16 @@ class Scope:
                 | Q(**{f"{township}_id__in": sorted(self.township_roles)})
                 | Q(**{f"{village}_id__in": sorted(self.village_roles)}))
 
-    def q_holding(self, roles, village: str = "village") -> Q:
+    def q_holding(self, roles, village: str = "village", *, township: str | None = None,
+                  county: str | None = None) -> Q:
         """Rows whose village lies where one of ``roles`` applies (inherited down the tree): where the user
-        may act, not only see. ``village=""`` filters the Village model itself."""
+        may act, not only see. ``village=""`` filters the Village model itself. ``township``/``county``: the
+        row's own scope columns (decision 021), read instead of joining through the village."""
         if self.is_superuser:
             return Q()
         prefix = f"{village}__" if village else ""
-        return (Q(**{f"{prefix}township__county_id__in": self.counties_holding(*roles)})
-                | Q(**{f"{prefix}township_id__in": self.townships_holding(*roles)})
+        return (Q(**{f"{county or prefix + 'township__county'}_id__in": self.counties_holding(*roles)})
+                | Q(**{f"{township or prefix + 'township'}_id__in": self.townships_holding(*roles)})
                 | Q(**{(f"{village}_id__in" if village else "pk__in"): self.villages_holding(*roles)}))
 
     def township_q(self, township: str = "township") -> Q:

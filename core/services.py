@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from core import jobs, messaging, selectors, tokens
+from core import jobs, messaging, scope_columns, selectors, tokens
 from core.errors import Conflict
 from core.hashers import IssuedPasswordHasher
 from core.models import (
@@ -75,10 +75,20 @@ def village_create(*, township: Township, name: str, code: str, quota: int = 1,
 
 @transaction.atomic
 def village_update(*, village: Village, by=None, **fields) -> Village:
+    """Change a village; with ``township`` it moves to another township (of a county ``by`` also manages),
+    and every row of its cadres moves with it (decision 021: ``core.scope_columns.village_moved``, one
+    set-based UPDATE per table carrying the scope columns), so the new township's people see them at once
+    and the old township's no longer do."""
     _enforce_county(by, village.township.county)
+    old_township_id = village.township_id
+    if "township" in fields and fields["township"].pk != old_township_id:
+        _enforce_county(by, fields["township"].county)
     for k, v in fields.items():
         setattr(village, k, v)
-    return model_save(village, by=by)
+    village = model_save(village, by=by)
+    if village.township_id != old_township_id:
+        scope_columns.village_moved(village)
+    return village
 
 
 def _username_taken(username):

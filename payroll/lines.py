@@ -94,7 +94,7 @@ def fund_exprs(policy: PayPolicy, parts: dict[str, object]) -> dict[str, object]
     return out
 
 
-LINE_COLUMNS = ["run", "cadre", "village", "township", "kind", "adjustment", *policies.COMPONENTS, "total",
+LINE_COLUMNS = ["run", "cadre", "village", "township", "county", "kind", "adjustment", *policies.COMPONENTS, "total",
                 "county_fund", "township_fund", "village_fund", "reason"]
 
 
@@ -107,14 +107,14 @@ def regular_lines(run: PayRun, policy: PayPolicy):
     fixed_total = sum((getattr(policy, c) for c in policies.FIXED_COMPONENTS), ZERO)
     exprs = {
         "x_run": Value(run.pk), "x_cadre": F("pk"), "x_village": F("village_id"),
-        "x_township": F("village__township_id"), "x_kind": Value(PayLine.Kind.REGULAR),
+        "x_township": F("township_id"), "x_county": F("county_id"), "x_kind": Value(PayLine.Kind.REGULAR),
         "x_adjustment": Value(None, output_field=IntegerField()),
         **{f"x_{c}": parts[c] for c in policies.COMPONENTS},
         "x_total": _m(fixed_total) + bonus,
         **{f"x_{k}": v for k, v in fund_exprs(policy, parts).items()},
         "x_reason": Value(""),
     }
-    return (Cadre.objects.filter(policies.eligible_q(month), village__township__county_id=run.county_id)
+    return (Cadre.objects.filter(policies.eligible_q(month), county_id=run.county_id)
             .annotate(b=FilteredRelation("performance_bonuses", condition=Q(performance_bonuses__month=month)))
             .annotate(**exprs).order_by().values_list(*exprs))
 
@@ -155,7 +155,7 @@ def adjustment_lines(run: PayRun, policy: PayPolicy):
         total = total + F(c)
     exprs = {
         "x_run": Value(run.pk), "x_cadre": F("cadre_id"), "x_village": F("cadre__village_id"),
-        "x_township": F("cadre__village__township_id"), "x_kind": Value(PayLine.Kind.ADJUSTMENT),
+        "x_township": F("cadre__township_id"), "x_county": F("county_id"), "x_kind": Value(PayLine.Kind.ADJUSTMENT),
         "x_adjustment": F("pk"), **{f"x_{c}": parts[c] for c in policies.COMPONENTS},
         "x_total": total, **{f"x_{k}": v for k, v in fund_exprs(policy, parts).items()}, "x_reason": F("reason"),
     }
@@ -171,9 +171,9 @@ def batch_regular_lines(county_ids, month: dt.date):
     ``eligible_q`` and bonus as :func:`regular_lines`; the amounts come per county from the batch's
     parameter rows, see ``payroll.services.sql.insert_batch_lines``)."""
     bonus = Coalesce(F("b__amount"), _m(0), output_field=MONEY_FIELD)
-    exprs = {"x_county": F("village__township__county_id"), "x_cadre": F("pk"), "x_village": F("village_id"),
-             "x_township": F("village__township_id"), "x_bonus": bonus}
-    return (Cadre.objects.filter(policies.eligible_q(month), village__township__county_id__in=list(county_ids))
+    exprs = {"x_county": F("county_id"), "x_cadre": F("pk"), "x_village": F("village_id"),
+             "x_township": F("township_id"), "x_bonus": bonus}
+    return (Cadre.objects.filter(policies.eligible_q(month), county_id__in=list(county_ids))
             .annotate(b=FilteredRelation("performance_bonuses", condition=Q(performance_bonuses__month=month)))
             .annotate(**exprs).order_by().values_list(*exprs))
 
@@ -181,7 +181,7 @@ def batch_regular_lines(county_ids, month: dt.date):
 def batch_adjustment_lines(county_ids, month: dt.date):
     """R-42: corrections entered for this month in several counties (the amounts are the adjustment's)."""
     exprs = {"x_county": F("county_id"), "x_cadre": F("cadre_id"), "x_village": F("cadre__village_id"),
-             "x_township": F("cadre__village__township_id"), "x_adjustment": F("pk"),
+             "x_township": F("cadre__township_id"), "x_adjustment": F("pk"),
              **{f"x_{c}": F(c) for c in policies.COMPONENTS}, "x_reason": F("reason")}
     return (PayAdjustment.objects.filter(county_id__in=list(county_ids), month=month)
             .annotate(**exprs).order_by().values_list(*exprs))

@@ -277,6 +277,9 @@ class PayLine(models.Model):
                                 db_index=False, db_constraint=False)
     township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+",
                                  db_index=False, db_constraint=False)
+    # decision 021: the county of the line's township (the run's county), so the scope filter reads the row
+    county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+",
+                               db_index=False, db_constraint=False, editable=False)
     kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
     adjustment = models.ForeignKey(PayAdjustment, verbose_name=_("更正"), null=True, blank=True,
                                    on_delete=models.DO_NOTHING, related_name="+", db_index=False,
@@ -308,6 +311,8 @@ class PayLine(models.Model):
         indexes = [
             models.Index(fields=["run", "township", "village"]),
             models.Index(fields=["cadre", "run"]),
+            # decision 021: a county's lines across runs (unpaid lists, cadre lists of a county)
+            models.Index(fields=["county", "run"], name="payline_county_run"),
         ]
 
     def __str__(self):

@@ -31,7 +31,7 @@ DEFAULT_UNPAID_DAYS = PayrollSetting._meta.get_field("unpaid_days").default
 
 def _line_scope_q(scope) -> Q:
     """Lines in scope: by the line's village (county, township, village roles) or own lines (cadre)."""
-    return scope.q(village="village", cadre="cadre")
+    return scope.rows_q(village="village")
 
 
 def pay_line_list(*, user):
@@ -135,13 +135,13 @@ def payroll_setting_for(county) -> PayrollSetting:
 
 def bonus_list(*, user):
     scope = get_scope(user)
-    return PerformanceBonus.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return PerformanceBonus.objects.filter(scope.via_cadre_q()).select_related(
         "cadre", "cadre__village", "cadre__village__township")
 
 
 def adjustment_list(*, user):
     scope = get_scope(user)
-    return PayAdjustment.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return PayAdjustment.objects.filter(scope.via_cadre_q()).select_related(
         "cadre", "cadre__village", "cadre__village__township", "created_by")
 
 
@@ -168,14 +168,14 @@ def totals(lines) -> dict:
 def payee_cadre_list(*, user):
     """R-45: the cadres in scope (staff: county, township, village) with their payee account, if any."""
     scope = get_scope(user)
-    return Cadre.objects.filter(scope.q(village="village")).select_related(
+    return Cadre.objects.filter(scope.rows_q(village="village", cadre=None)).select_related(
         "village", "village__township", "payee_account")
 
 
 def payee_account_list(*, user):
     """R-45: payee accounts of the cadres in scope (a cadre's own login does not list accounts)."""
     scope = get_scope(user)
-    return PayeeAccount.objects.filter(scope.q(village="cadre__village")).select_related(
+    return PayeeAccount.objects.filter(scope.via_cadre_q(own=False)).select_related(
         "cadre", "cadre__village", "cadre__village__township")
 
 

@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre, ServingPeriod
 from core.money import money
 from payroll import policies
-from payroll.lines import accident_yearly, adjustment_lines, paying_policy, policy_for, regular_lines
+from payroll.lines import (
+    LINE_COLUMNS,
+    accident_yearly,
+    adjustment_lines,
+    paying_policy,
+    policy_for,
+    regular_lines,
+)
 from payroll.models import PayAdjustment, PayLine, PayPolicy, PayrollSetting, PayRun, PerformanceBonus
 
 #: the columns that make a line what it is (ids of run and township/village are bookkeeping)
@@ -38,7 +45,7 @@ def with_change_flags(runs):
         return Exists(model.history.model.objects.filter(history_date__gt=OuterRef("built_at"), **filters))
 
     county = OuterRef("county_id")
-    changed = (after_build(Cadre, village__township__county_id=county)
+    changed = (after_build(Cadre, county_id=county)
                | after_build(ServingPeriod, cadre__village__township__county_id=county)
                | after_build(PerformanceBonus, month=OuterRef("month"), cadre__village__township__county_id=county)
                | after_build(PayPolicy, county_id=county)
@@ -100,9 +107,8 @@ def compare(run: PayRun, *, approved_too: bool = False) -> Difference:
     yearly = accident_yearly(run.county, run.month.year)
     diff.insurance = yearly != run.accident_yearly
     policy = paying_policy(policy, yearly)
-    width = len(_KEY)
-    # the build's own SELECT: x_run, x_cadre, x_village, x_township, x_kind, x_adjustment, components, …
-    picked = [1, 4, 5, *range(6, 6 + width - 3)]
+    # the build's own SELECT, one value per LINE_COLUMNS entry: keep those of _KEY
+    picked = [LINE_COLUMNS.index(c) for c in _KEY]
     expected = _rows(tuple(row[i] for i in picked) for q in (regular_lines(run, policy),
                                                            adjustment_lines(run, policy)) for row in q)
     actual = _rows(PayLine.objects.filter(run=run).values_list(*_KEY))

@@ -53,7 +53,7 @@ def waiver_list(*, user, year: int | None = None):
     when ``year`` is given."""
     scope = get_scope(user)
     seen = BanWaiver.objects.filter(
-        scope.q(village="banned_cadre__village") | scope.q(village="applications__village")).values("pk")
+        scope.via_cadre_q("banned_cadre", own=False) | scope.q(village="applications__village")).values("pk")
     qs = BanWaiver.objects.filter(pk__in=seen).select_related(
         "round", "granted_by", "banned_cadre", "banned_cadre__village", "banned_cadre__village__township")
     if year is not None:

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
 from core import limits
-from core.models import County, Township, Village
+from core.models import County, ScopeColumns, Township, Village
 
 #: issue 13: the reason of a correction, kept by simple_history in a column of 100 characters
 CHANGE_REASON_MAX = 100
@@ -188,7 +188,7 @@ class Attachment(models.Model):
         return f"{self.cadre.name} {self.start_date}—{self.end_date}"
 
 
-class Talk(models.Model):
+class Talk(ScopeColumns):
     """R-53: 谈话考察 (individual, per half-year), 集体谈话 (per township per year), 谈心谈话 (village)."""
 
     class Kind(models.TextChoices):
@@ -202,6 +202,9 @@ class Talk(models.Model):
     township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
+    # decision 021: ``county`` (from ScopeColumns) is the township's; ``township``/``village`` were already here
+    # (a collective talk has no village and keeps its township when villages move)
+    SCOPE_VILLAGE = "village"
     held_on = models.DateField(_("谈话日期"))
     interviewer = models.CharField(_("谈话人"), max_length=100)
     record = limits.text_field(_("谈话记录"), limits.RECORD)
@@ -217,7 +220,10 @@ class Talk(models.Model):
         verbose_name = _("谈话记录")
         verbose_name_plural = _("谈话记录")
         ordering = ["-held_on", "-pk"]
-        indexes = [models.Index(fields=["kind", "held_on"]), models.Index(fields=["cadre", "kind", "held_on"])]
+        indexes = [models.Index(fields=["kind", "held_on"]), models.Index(fields=["cadre", "kind", "held_on"]),
+                   # decision 021: the talk list's order under each tier's own column
+                   models.Index(fields=["county", "-held_on", "-id"], name="talk_county_newest"),
+                   models.Index(fields=["township", "-held_on", "-id"], name="talk_township_newest")]
         constraints = [
             models.CheckConstraint(
                 name="talk_cadre_unless_collective",
@@ -228,6 +234,10 @@ class Talk(models.Model):
 
     def __str__(self):
         return f"{self.held_on} {self.get_kind_display()}"
+
+    def fill_scope_columns(self) -> None:
+        """The talk's township is chosen by its service (the cadre's, or the collective talk's own)."""
+        self.county_id = self.township.county_id
 
 
 class Commitment(models.Model):

@@ -65,7 +65,7 @@ def setting_for_user(user) -> SupervisionSetting:
 
 def pairing_list(*, user):
     scope = get_scope(user)
-    return Pairing.objects.filter(scope.q(village="cadre__village", cadre="cadre")).select_related(
+    return Pairing.objects.filter(scope.via_cadre_q()).select_related(
         "cadre", "cadre__village", "cadre__village__township", "contact_leader", "paired_user")
 
 
@@ -119,7 +119,7 @@ def training_session_list(*, user):
 
 def _cadre_rows(model, user, *related):
     """Rows of a cadre: seen where the cadre's village is in scope, and by the cadre."""
-    return model.objects.filter(get_scope(user).q(village="cadre__village", cadre="cadre")).select_related(
+    return model.objects.filter(get_scope(user).via_cadre_q()).select_related(
         "cadre", "cadre__village", *related)
 
 
@@ -134,8 +134,9 @@ def attachment_list(*, user):
 def talk_list(*, user):
     """R-53: individual and heart-to-heart talks follow the cadre; collective talks follow the township."""
     scope = get_scope(user)
-    q = (Q(cadre__isnull=False) & scope.q(village="cadre__village", cadre="cadre")) | (
-        Q(kind=Talk.Kind.COLLECTIVE) & scope.townships_q("township"))
+    # decision 021: the talk's own county/township/village columns follow the cadre's village
+    q = (Q(cadre__isnull=False) & scope.rows_q(village="village")) | (
+        Q(kind=Talk.Kind.COLLECTIVE) & scope.townships_q("township", county="county"))
     ids = Talk.objects.filter(q).values("pk")
     return Talk.objects.filter(pk__in=ids).select_related("cadre", "cadre__village", "township", "village")
 
@@ -435,7 +436,8 @@ def assignments_manageable(*, user):
     scope = get_scope(user)
     q = Q(pk__in=[])
     for tier, roles in perms.ASSIGNERS.items():
-        q |= Q(tier=tier) & scope.q_holding(roles, village="cadre__village")
+        q |= Q(tier=tier) & scope.q_holding(roles, village="cadre__village", township="cadre__township",
+                                             county="cadre__county")
     return assignment_list(user=user).filter(q)
 
 

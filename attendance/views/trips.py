@@ -32,7 +32,7 @@ EXPORT_LIMIT = 20000
 def _recordable_cadres(user):
     """Active cadres of the villages where the user records trips (R-27)."""
     scope = get_scope(user)
-    return active_cadres(user).filter(scope.q_holding(permissions.TRIP_ROLES)).exclude(pk__in=scope.cadre_ids)
+    return active_cadres(user).filter(scope.q_holding(permissions.TRIP_ROLES, township="township", county="county")).exclude(pk__in=scope.cadre_ids)
 
 
 def _require_reader(user):

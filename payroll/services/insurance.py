@@ -77,7 +77,7 @@ def insurance_setting_update(*, county, accident_mode: str, by, accident_from_ye
 
 def eligible_cadres(county, year: int):
     """R-45: the cadres of the county the pay run would pay in some month of ``year`` (R-41)."""
-    return Cadre.objects.filter(policies.eligible_in_year_q(year), village__township__county=county)
+    return Cadre.objects.filter(policies.eligible_in_year_q(year), county=county)
 
 
 @transaction.atomic

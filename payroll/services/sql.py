@@ -55,7 +55,8 @@ def insert_batch_lines(rows: list[dict[str, object]], regular, adjustments=None)
         policies.Component.PERFORMANCE_BONUS: e["x_bonus"]}
     regular_columns = {
         "run": p["run"], "cadre": e["x_cadre"], "village": e["x_village"], "township": e["x_township"],
-        "kind": "%s", "adjustment": "NULL", **values, "total": f"({p['fixed_total']} + {e['x_bonus']})",
+        "county": e["x_county"], "kind": "%s", "adjustment": "NULL", **values,
+        "total": f"({p['fixed_total']} + {e['x_bonus']})",
         **_funds(values, p), "reason": "''",
     }
     count = _insert(regular_columns, regular, table, p["county"], [PayLine.Kind.REGULAR], table_params)
@@ -63,7 +64,7 @@ def insert_batch_lines(rows: list[dict[str, object]], regular, adjustments=None)
         values = {c: e[f"x_{c}"] for c in policies.COMPONENTS}
         adjustment_columns = {
             "run": p["run"], "cadre": e["x_cadre"], "village": e["x_village"], "township": e["x_township"],
-            "kind": "%s", "adjustment": e["x_adjustment"], **values,
+            "county": e["x_county"], "kind": "%s", "adjustment": e["x_adjustment"], **values,
             "total": "(" + " + ".join(values.values()) + ")", **_funds(values, p), "reason": e["x_reason"],
         }
         count += _insert(adjustment_columns, adjustments, table, p["county"], [PayLine.Kind.ADJUSTMENT],

@@ -177,7 +177,7 @@ def adjustment_list(request):
     counties = org_counties(request.user)
     form = None
     if counties.exists():
-        cadres = cadre_list(user=request.user).filter(village__township__county__in=counties)
+        cadres = cadre_list(user=request.user).filter(county__in=counties)
         form = AdjustmentForm(request.POST or None, cadres=cadres)
         if request.method == "POST" and form.is_valid():
             d = dict(form.cleaned_data)

@@ -32,7 +32,7 @@ def _assignable_cadres(request):
     if not scope.is_superuser:
         q = None
         for roles in perms.ASSIGNERS.values():
-            part = scope.q_holding(roles, village="village")
+            part = scope.q_holding(roles, village="village", township="township", county="county")
             q = part if q is None else q | part
         qs = qs.filter(q)
     return qs.order_by("village__code", "name", "pk")

@@ -38,7 +38,8 @@ def case_create(request):
     scope = get_scope(request.user)
     perms.require(perms.can_open_cases(scope), _("只有县委组织部或乡（镇）党委可以立案。"))
     cadres = cadre_list(user=request.user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
-    cadres = cadres.filter(scope.q_holding(perms.CASE_MANAGERS, village="village"))
+    cadres = cadres.filter(scope.q_holding(perms.CASE_MANAGERS, village="village", township="township",
+                                               county="county"))
     form = forms.CaseOpenForm(request.POST or None, cadres=cadres,
                               initial={"opened_on": today(), "cadre": request.GET.get("cadre")})
 

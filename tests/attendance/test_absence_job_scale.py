@@ -23,7 +23,9 @@ DAYS = workdays_from(dt.date(2026, 3, 2), 16)
 
 
 def absent(cadres):
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=c, date=d, status="absent") for c in cadres for d in DAYS])
+    AttendanceDay.objects.bulk_create([
+        AttendanceDay(cadre=c, county_id=c.county_id, township_id=c.township_id, date=d, status="absent")
+        for c in cadres for d in DAYS])
 
 
 def test_cases_opened_cost_at_most_three_queries_each(world, django_assert_max_num_queries):

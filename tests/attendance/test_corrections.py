@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def mark(cadre, days, status="absent"):
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=cadre, date=d, status=status) for d in days])
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=cadre, county_id=cadre.county_id, township_id=cadre.township_id, date=d, status=status) for d in days])
 
 
 def cases(cadre):

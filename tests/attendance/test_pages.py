@@ -133,7 +133,7 @@ def test_grid_queries_do_not_grow_with_cadres(world, client, django_assert_max_n
     days = [D(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10)]
     for _ in range(10):
         c = CadreFactory(village=world.village)
-        AttendanceDay.objects.bulk_create([AttendanceDay(cadre=c, date=d, status="present") for d in days])
+        AttendanceDay.objects.bulk_create([AttendanceDay(cadre=c, county_id=c.county_id, township_id=c.township_id, date=d, status="present") for d in days])
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/attendance/grid/", {"month": "2026-03"}).content.decode()
     assert page.count('class="card mb-2" id="cadre-') == 11
@@ -188,7 +188,7 @@ def test_threshold_check_can_be_run_from_the_absences_page(world, client):
 
     today = timezone.localdate()
     days = calendar.working_days(today - dt.timedelta(days=60), today)[-16:]
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in days])
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, county_id=world.cadre.county_id, township_id=world.cadre.township_id, date=d, status="absent") for d in days])
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
     assert client.post("/attendance/absences/check/").status_code == 403
     client.force_login(world.users[Role.TOWNSHIP_PARTY])
@@ -244,7 +244,7 @@ def test_absence_summary_shows_who_is_close_to_the_thresholds(world, client):  #
 
     today = timezone.localdate()
     days = calendar.working_days(today - dt.timedelta(days=60), today)[-12:]
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in days])
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, county_id=world.cadre.county_id, township_id=world.cadre.township_id, date=d, status="absent") for d in days])
     client.force_login(world.users[Role.TOWNSHIP_PARTY])
     page = client.get("/attendance/absences/").content.decode()
     assert 'data-summary="张三"' in page

@@ -229,7 +229,7 @@ def test_everyone_involved_is_told(world, client):  # R-23
 def test_the_grid_shows_overstay_on_days_marked_present_and_agrees_with_the_leave_page(world, client):
     leave = approved_leave(world)
     # the secretary had marked the days after the leave present (the issue: the grid said 勤)
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="present") for d in AFTER[:4]])
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, county_id=world.cadre.county_id, township_id=world.cadre.township_id, date=d, status="present") for d in AFTER[:4]])
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
     with today_is(AFTER[3]):
         grid = client.get("/attendance/grid/", {"month": "2026-03"}).content.decode()
@@ -315,7 +315,7 @@ def test_an_extension_takes_over_from_an_unreturned_leave(world, client):  # R-2
     services.leave_approve(leave=ext, by=world.users[Role.TOWNSHIP_LIAISON])
     with today_is(AFTER[8]):
         services.leave_return(leave=ext, by=world.users[Role.TOWNSHIP_LIAISON], returned_on=AFTER[5])
-        AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="present")
+        AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, county_id=world.cadre.county_id, township_id=world.cadre.township_id, date=d, status="present")
                                            for d in AFTER[5:9]])
         client.force_login(world.users[Role.VILLAGE_SECRETARY])
         grid = client.get("/attendance/grid/", {"month": "2026-03"}).content.decode()

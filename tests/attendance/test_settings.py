@@ -27,7 +27,7 @@ GOOD = {"run_limit": "15", "year_limit": "30", "excused_breaks_run": "on", "inca
 
 
 def mark(cadre, days, excused=False):
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=cadre, date=d, status="absent", excused=excused,
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=cadre, county_id=cadre.county_id, township_id=cadre.township_id, date=d, status="absent", excused=excused,
                                                      note="病假条" if excused else "") for d in days])
 
 

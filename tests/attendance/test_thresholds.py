@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def mark(cadre, days, status="absent", excused=False, note=""):
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=cadre, date=d, status=status, excused=excused, note=note)
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=cadre, county_id=cadre.county_id, township_id=cadre.township_id, date=d, status=status, excused=excused, note=note)
                                        for d in days])
 
 

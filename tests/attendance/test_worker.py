@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.services]
 
 def test_worker_opens_one_case_through_redis(world, celery_worker_process):
     days = workdays_from(dt.date(2026, 3, 2), 16)
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in days])
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, county_id=world.cadre.county_id, township_id=world.cadre.township_id, date=d, status="absent") for d in days])
 
     opened = celery_worker_process("attendance.tasks.check_absence_thresholds", days[-1].isoformat())
     assert opened == 1

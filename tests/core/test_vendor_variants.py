@@ -54,6 +54,7 @@ def test_money_sums_are_decimals_with_two_places_on_this_database(world):
                    if f.get_internal_type() == "DecimalField"}
         amounts.update(total=Decimal("580.00"), county_fund=Decimal("580.00"))
         PayLine.objects.create(run=run, cadre=cadre, village=cadre.village, township=cadre.village.township,
+                               county_id=cadre.county_id,
                                **amounts)
     s = PayLine.objects.filter(run=run).aggregate(s=MoneySum("total"))["s"]
     assert isinstance(s, Decimal) and str(s) == "1160.00"

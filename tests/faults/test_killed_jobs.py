@@ -151,7 +151,7 @@ def test_absence_check_killed_midway_writes_nothing_and_catch_up_reruns_it(world
 
     days = workdays_from(dt.date(2026, 3, 2), 16)
     AttendanceDay.objects.bulk_create(
-        [AttendanceDay(cadre=c, date=d, status="absent") for c in (world.cadre, world.other_cadre) for d in days])
+        [AttendanceDay(cadre=c, county_id=c.county_id, township_id=c.township_id, date=d, status="absent") for c in (world.cadre, world.other_cadre) for d in days])
     as_of = days[-1]
 
     # killed after it opened the first case and while writing that case's notices

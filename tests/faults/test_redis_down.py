@@ -120,7 +120,7 @@ def test_a_worker_back_after_an_outage_runs_each_missed_day(world, private_redis
     task = "attendance.tasks.check_absence_thresholds"
     absences = workdays_from(today - dt.timedelta(days=60), 16)
     assert absences[-1] < today - dt.timedelta(days=3)
-    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, date=d, status="absent") for d in absences])
+    AttendanceDay.objects.bulk_create([AttendanceDay(cadre=world.cadre, county_id=world.cadre.county_id, township_id=world.cadre.township_id, date=d, status="absent") for d in absences])
     # the last run that completed was three days ago (and found nothing: the absences were entered later)
     last = (today - dt.timedelta(days=3)).isoformat()
     JobRun.objects.create(job=task, period=last, outcome=JobRun.Outcome.OK, started_at=jobs.timezone.now(),
