@@ -5,20 +5,21 @@ log when the file carries full ID numbers (decision 017)."""
 import mimetypes
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.encoding import escape_uri_path
 
 from core.audit import log_personal_data
 from core.filters import ExportJobFilter
+from core.listexport import list_page, visible_list_export
 from core.selectors import export_job_list
 
 
+@visible_list_export  # the list itself to Excel, as every list (issue 17)
 @login_required
 def export_list(request):
     f = ExportJobFilter(request.GET, export_job_list(user=request.user), request=request)
-    page_obj = Paginator(f.qs, 20).get_page(request.GET.get("page"))
+    page_obj = list_page(request, f.qs.order_by("-created_at", "-pk"), 20)
     return render(request, "core/export_list.html", {"filter": f, "page_obj": page_obj})
 
 

@@ -37,7 +37,8 @@ def _leaves(world, n=60):
     for i in range(n):
         cadre = world.cadre if i % 3 else world.other_cadre
         start = dt.date(2026, 1, 1) + dt.timedelta(days=i // 7)
-        rows.append(LeaveRequest(cadre=cadre, start_date=start, end_date=start + dt.timedelta(days=1), days=2,
+        rows.append(LeaveRequest(cadre=cadre, county_id=cadre.county_id, township_id=cadre.township_id,
+                                 start_date=start, end_date=start + dt.timedelta(days=1), days=2,
                                  reason=f"事由{i}", status="approved", approver_role="township_liaison"))
     LeaveRequest.objects.bulk_create(rows)
 
