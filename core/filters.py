@@ -136,6 +136,28 @@ def choice_label(obj) -> str:
     return str(obj)
 
 
+def cadre_label(cadre) -> str:
+    """How a cadre is named in a choice: 姓名（乡镇村）, as the record forms' selects name them."""
+    return f"{cadre.name}（{cadre.village.township.name}{cadre.village.name}）"
+
+
+def cadre_pick(form, source: str, name: str = "cadre") -> None:
+    """A record form's cadre choice among more than :data:`CHOICES_MAX` cadres becomes a search box whose
+    suggestions are the registered ``source`` (``core.registry.cadre_source``, the same function the view
+    built the field's queryset with). The field still validates the posted id against its own queryset, so
+    an id outside it is a form error ("选择一个有效的选项"), never a record."""
+    field = form.fields.get(name)
+    if field is None or not too_many(field.queryset):
+        return
+    value = form[name].value()
+    label = ""
+    if is_id(str(value or "")):
+        chosen = field.queryset.filter(pk=int(value)).select_related("village__township").first()
+        label = cadre_label(chosen) if chosen else ""
+    url = reverse("list_choices", args=["cadre"]) + "?" + urlencode({"source": source})
+    field.widget = SuggestWidget(url=url, label=label)
+
+
 def is_id(text: str) -> bool:
     """A whole number a database id column can hold (issue 17: ``?township=99999999999999999999`` overflowed)."""
     return text.isdigit() and int(text) <= MAX_ID
