@@ -20,7 +20,8 @@ SELECT = re.compile(r"<select\b.*?</select>", re.S)
 #: record forms choosing a cadre, opened by the administrator (who records for every cadre)
 FORMS = ["/supervision/assessments/new/", "/supervision/attachments/new/", "/supervision/talks/new/",
          "/supervision/commitments/new/", "/supervision/assignments/new/", "/supervision/cases/new/",
-         "/attendance/absences/", "/attendance/trips/new/", "/payroll/bonuses/", "/payroll/adjustments/"]
+         "/attendance/absences/", "/attendance/trips/new/", "/attendance/incapacity/new/",
+         "/payroll/bonuses/", "/payroll/adjustments/"]
 
 
 def client_for(user):
@@ -58,6 +59,11 @@ def test_many_cadres_are_a_search_box_on_every_record_form(many_cadres):
         assert "批量199" not in html, url
         assert 'data-testid="suggest-cadre"' in html, url
         assert "/lists/choices/cadre/?source=" in html, url
+    # leave asked on a cadre's behalf, by the secretary of a village of 201 cadres
+    html = client_for(many_cadres.users[Role.VILLAGE_SECRETARY]).get("/attendance/leave/new/", {"for": "other"})
+    html = html.content.decode()
+    assert _largest_select(html) <= CHOICES_MAX and 'data-testid="suggest-cadre"' in html
+    assert "source=attendance.leave" in html
 
 
 def test_cadre_suggestions_are_the_forms_own(many_cadres):
