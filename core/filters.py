@@ -127,6 +127,26 @@ class TownshipPick:
         return iter(() if self.url else self.townships)
 
 
+class ChoicePick:
+    """A hand-written township or village chooser over ``queryset`` (the user's own, as the suggestions of
+    ``kind`` are): iterate it for a select; with more than :data:`CHOICES_MAX` options ``url`` and ``label``
+    make it a search box instead (``includes/suggest.html``). ``several`` says whether there is a choice at all."""
+
+    def __init__(self, kind: str, *, queryset, value=None, **params):
+        self.options = queryset
+        self.url = self.label = ""
+        if too_many(queryset):
+            widget = suggest_widget(kind, queryset=queryset, value=value, **params)
+            self.url, self.label = widget.url, widget.label
+            self.several = True
+        else:
+            self.options = list(queryset)
+            self.several = len(self.options) > 1
+
+    def __iter__(self):
+        return iter(() if self.url else self.options)
+
+
 def choice_label(obj) -> str:
     """How a suggestion names a county, township or village (with what it belongs to)."""
     if isinstance(obj, Village):
