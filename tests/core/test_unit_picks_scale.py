@@ -84,3 +84,17 @@ def test_small_scopes_keep_their_selects(world):
     html = client_for(world.users[Role.COUNTY_ORG]).get("/supervision/dashboard/").content.decode()
     township = next(s for s in SELECT.findall(html) if 'name="township"' in s)
     assert "全县" in township and "嵩溪镇" in township
+
+
+def test_the_leave_calendar_township_choice_is_a_search_box_for_a_large_county(many_units):
+    world = many_units
+    client = client_for(world.users[Role.COUNTY_ORG])
+    html = client.get("/attendance/leave-calendar/", {"month": "2026-03"}).content.decode()
+    assert _largest_select(html) <= CHOICES_MAX
+    assert 'data-testid="suggest-township"' in html and "新设199镇" not in html
+    html = client.get("/attendance/leave-calendar/", {"township": world.other_township.pk,
+                                                      "month": "2026-03"}).content.decode()
+    assert 'value="清流县 · 嵩溪镇"' in html
+    # another county's township is refused with the same warning as before, the default township shown
+    html = client.get("/attendance/leave-calendar/", {"township": 99999, "month": "2026-03"}).content.decode()
+    assert "没有可查看的这个乡（镇），已显示默认乡（镇）。" in html and 'value="清流县 · 龙津镇"' in html
