@@ -127,6 +127,26 @@ class TownshipPick:
         return iter(() if self.url else self.townships)
 
 
+class ChoicePick:
+    """A hand-written township or village chooser over ``queryset`` (the user's own, as the suggestions of
+    ``kind`` are): iterate it for a select; with more than :data:`CHOICES_MAX` options ``url`` and ``label``
+    make it a search box instead (``includes/suggest.html``). ``several`` says whether there is a choice at all."""
+
+    def __init__(self, kind: str, *, queryset, value=None, **params):
+        self.options = queryset
+        self.url = self.label = ""
+        if too_many(queryset):
+            widget = suggest_widget(kind, queryset=queryset, value=value, **params)
+            self.url, self.label = widget.url, widget.label
+            self.several = True
+        else:
+            self.options = list(queryset)
+            self.several = len(self.options) > 1
+
+    def __iter__(self):
+        return iter(() if self.url else self.options)
+
+
 def choice_label(obj) -> str:
     """How a suggestion names a county, township or village (with what it belongs to)."""
     if isinstance(obj, Village):
@@ -134,6 +154,28 @@ def choice_label(obj) -> str:
     if isinstance(obj, Township):
         return f"{obj.county.name} · {obj.name}"
     return str(obj)
+
+
+def cadre_label(cadre) -> str:
+    """How a cadre is named in a choice: 姓名（乡镇村）, as the record forms' selects name them."""
+    return f"{cadre.name}（{cadre.village.township.name}{cadre.village.name}）"
+
+
+def cadre_pick(form, source: str, name: str = "cadre") -> None:
+    """A record form's cadre choice among more than :data:`CHOICES_MAX` cadres becomes a search box whose
+    suggestions are the registered ``source`` (``core.registry.cadre_source``, the same function the view
+    built the field's queryset with). The field still validates the posted id against its own queryset, so
+    an id outside it is a form error ("选择一个有效的选项"), never a record."""
+    field = form.fields.get(name)
+    if field is None or not too_many(field.queryset):
+        return
+    value = form[name].value()
+    label = ""
+    if is_id(str(value or "")):
+        chosen = field.queryset.filter(pk=int(value)).select_related("village__township").first()
+        label = cadre_label(chosen) if chosen else ""
+    url = reverse("list_choices", args=["cadre"]) + "?" + urlencode({"source": source})
+    field.widget = SuggestWidget(url=url, label=label)
 
 
 def is_id(text: str) -> bool:

@@ -199,3 +199,23 @@ def export_kind(kind: str, build: Callable) -> Callable:
 
 def export_builder(kind: str) -> Callable:
     return _EXPORT_KINDS[kind]
+
+
+# -- cadre choices: the cadres a record form offers, named so its search box asks for the same (issue 19) -----
+_CADRE_SOURCES: dict[str, Callable] = {}
+
+
+def cadre_source(name: str):
+    """Register ``fn(request) -> QuerySet`` of Cadre as the cadres a record form offers under ``name``; the form
+    (``core.forms.cadre_pick``) and the suggestions of ``/lists/choices/cadre/?source=name`` read the same
+    function, so the search box never offers a cadre the form would refuse."""
+
+    def deco(fn):
+        _CADRE_SOURCES[name] = fn
+        return fn
+
+    return deco
+
+
+def cadre_source_for(name: str) -> Callable | None:
+    return _CADRE_SOURCES.get(name)

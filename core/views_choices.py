@@ -1,14 +1,18 @@
 """Suggestions for a filter's county, township or village when the user's choices are too many for a select
 (issue 19): ``/lists/choices/<kind>/?q=…`` answers the first matches in the user's own scope as JSON
-``{"results": [{"id": 12, "text": "清流县 · 龙津镇"}]}``; ``county=`` / ``township=`` narrow them."""
+``{"results": [{"id": 12, "text": "清流县 · 龙津镇"}]}``; ``county=`` / ``township=`` narrow them.
+``/lists/choices/cadre/?source=<name>&q=…`` answers the cadres a record form offers (its registered
+``core.registry.cadre_source``), by name or village, as "姓名（乡镇村）"."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
-from core.filters import choice_label, is_id
+from core.filters import cadre_label, choice_label, is_id
+from core.registry import cadre_source_for
 from core.selectors import county_list, township_list, village_list
 
 #: how many suggestions one answer holds
@@ -32,6 +36,14 @@ def list_choices(request, kind: str):
             qs = qs.filter(township_id=int(township))
         elif is_id(county):
             qs = qs.filter(township__county_id=int(county))
+    elif kind == "cadre":
+        source = cadre_source_for(str(request.GET.get("source") or ""))
+        if source is None:
+            raise Http404
+        qs = source(request).select_related("village__township")
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(village__name__icontains=q))
+        return JsonResponse({"results": [{"id": c.pk, "text": cadre_label(c)} for c in qs[:LIMIT]]})
     else:
         raise Http404
     if q:

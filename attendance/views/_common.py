@@ -10,7 +10,13 @@ from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.dates import parse_month
 from core.listexport import list_page
+from core.registry import cadre_source
 from core.scope import get_scope
+
+
+@cadre_source("attendance.leave")
+def _leave_source(request):
+    return recorder_cadres(request.user)
 
 
 def recorder_cadres(user):
@@ -47,6 +53,9 @@ def month_or_current(request, today) -> tuple[int, int]:
 def active_cadres(user):
     """The active cadres in the user's scope, for the forms that name one."""
     return cadre_list(user=user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
+
+
+cadre_source("attendance.active")(lambda request: active_cadres(request.user))
 
 
 def filtered_page(request, filter_class, queryset, per_page=25):

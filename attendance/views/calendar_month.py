@@ -25,6 +25,7 @@ from cadres.selectors import cadre_list
 from core import calendar
 from core.dates import month_bounds
 from core.excel import workbook_bytes, write_cell, write_header, write_row, write_title, xlsx_response
+from core.filters import ChoicePick
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import township_list
@@ -44,15 +45,13 @@ OFF_FILL = PatternFill("solid", fgColor="E9ECEF")
 def _township(request, scope, townships):
     """The township asked for (one in the user's scope), else the user's own, else the first of the county."""
     wanted = int_param(request, "township")
-    by_id = {t.pk: t for t in townships}
-    if wanted is not None and wanted in by_id:
-        return by_id[wanted]
+    found = townships.filter(pk=wanted).first() if wanted is not None else None  # never all read (issue 19)
+    if found is not None:
+        return found
     if wanted is not None:  # none such or not the user's: the same answer (nothing leaks)
         messages.warning(request, _("没有可查看的这个乡（镇），已显示默认乡（镇）。"))
-    for pk in scope.townships_holding(Role.TOWNSHIP_PARTY):
-        if pk in by_id:
-            return by_id[pk]
-    return townships[0]
+    own = townships.filter(pk__in=scope.townships_holding(Role.TOWNSHIP_PARTY)).first()
+    return own or townships.first()
 
 
 def month_calendar(user, township, year: int, month: int, today: dt.date) -> dict:
@@ -116,8 +115,8 @@ def leave_calendar(request):
         raise PermissionDenied(_("请假日历供县委组织部、乡（镇）党委、包村领导和村党组织书记查看。"))
     today = timezone.localdate()
     year, month = month_or_current(request, today)
-    townships = list(township_list(user=request.user).order_by("code", "pk"))
-    if not townships:
+    townships = township_list(user=request.user).order_by("code", "pk")
+    if not townships.exists():
         raise PermissionDenied(_("您的账号没有可查看的乡（镇）。"))
     township = _township(request, scope, townships)
     cal = month_calendar(request.user, township, year, month, today)
@@ -125,7 +124,7 @@ def leave_calendar(request):
         return xlsx_response(_xlsx(township, year, month, cal), f"请假日历-{township.name}-{year}-{month:02d}.xlsx")
     first = cal["first"]
     return render(request, "attendance/leave_calendar.html", {
-        **cal, "township": township, "townships": townships if len(townships) > 1 else None,
+        **cal, "township": township, "townships": ChoicePick("township", queryset=townships, value=township.pk),
         "year": year, "month": month, "month_value": f"{year}-{month:02d}",
         "prev": f"{first - relativedelta(months=1):%Y-%m}", "next": f"{first + relativedelta(months=1):%Y-%m}",
         "official_year": calendar.year_is_official(year),

@@ -20,6 +20,7 @@ from attendance.selectors import day_sheet, day_sheet_cadres
 from attendance.views.grid import LABELS
 from core import calendar
 from core import dates as date_bounds
+from core.filters import ChoicePick
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import township_list, village_list
@@ -47,16 +48,17 @@ def _unit(request, scope):
     townships = township_list(user=request.user).order_by("code")
     if not scope.at_county:
         townships = townships.filter(pk__in=scope.townships_holding(Role.TOWNSHIP_PARTY))
-    townships = list(townships)
     villages = list(village_list(user=request.user).filter(pk__in=scope.villages_holding(Role.VILLAGE_SECRETARY))
                     .select_related("township").order_by("code"))
     wanted_v = int_param(request, "village", source=params)
     village = next((v for v in villages if v.pk == wanted_v), None)
     if village is not None:
         return None, village, townships, villages
-    if townships:
+    first = townships.first()  # a province holds thousands of townships: never all read (issue 19)
+    if first is not None:
         wanted_t = int_param(request, "township", source=params)
-        return next((t for t in townships if t.pk == wanted_t), townships[0]), None, townships, villages
+        chosen = townships.filter(pk=wanted_t).first() if wanted_t else None
+        return chosen or first, None, townships, villages
     return None, (villages[0] if villages else None), townships, villages
 
 
@@ -127,8 +129,9 @@ def attendance_day(request):
         row["note"] = posted["note"] if posted else (mark.note if mark else "")
         row["editable"] = can_save and row["markable"] and permissions.can_mark_attendance(scope, row["cadre"].village)
     return render(request, "attendance/day.html", {
-        "day": day, "today": today, "unit_q": _unit_q(township, village), "township": township, "village": village, "townships": townships,
-        "villages": villages if not townships else [], "rows": rows, "workday": workday, "future": future,
+        "day": day, "today": today, "unit_q": _unit_q(township, village), "township": township, "village": village,
+        "townships": ChoicePick("township", queryset=townships, value=township.pk if township else None),
+        "villages": villages if not townships.exists() else [], "rows": rows, "workday": workday, "future": future,
         "can_save": can_save, "date_note": note, "statuses": AttendanceDay.Status.choices,
         "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1) if day < today else None,
         "leave_kind": policies.LEAVE, "unmarked": sum(1 for r in rows if r["editable"] and not r["mark"]),

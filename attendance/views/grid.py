@@ -27,6 +27,7 @@ from core import calendar
 from core import dates as date_bounds
 from core.dates import month_bounds
 from core.errors import Conflict
+from core.filters import ChoicePick
 from core.roles import Role
 from core.scope import get_scope
 from core.selectors import village_list
@@ -115,6 +116,15 @@ def _default_village(request):
     return village
 
 
+def _village_pick(request, village):
+    """The grid's village chooser: the user's villages, a search box when a select would hold too many
+    (a province's 15,000, issue 19); none for a user of one village."""
+    if len(get_scope(request.user).villages_holding()) == 1:
+        return None
+    return ChoicePick("village", queryset=village_list(user=request.user).select_related("township").order_by("code"),
+                      value=village.pk)
+
+
 @login_required
 def attendance_grid(request):
     year, month = month_param(request, timezone.localdate())
@@ -125,8 +135,7 @@ def attendance_grid(request):
         ctx = _grid_context(request, own.village, year, month, cadres=[own])
         return render(request, "attendance/grid.html", {**ctx, "own_only": True})
     ctx = _grid_context(request, _default_village(request), year, month)
-    ctx["villages"] = (village_list(user=request.user).order_by("code")
-                       if len(scope.villages_holding()) != 1 else None)
+    ctx["villages"] = _village_pick(request, ctx["village"])
     return render(request, "attendance/grid.html", ctx)
 
 
@@ -151,8 +160,7 @@ def _mark_response(request, village, cadre, days, *, error=None, prompt=None):
         for card in ctx["cards"]:
             if card["cadre"].pk == cadre.pk:
                 card["prompt"] = prompt
-        ctx["villages"] = (village_list(user=request.user).order_by("code")
-                           if len(get_scope(request.user).villages_holding()) != 1 else None)
+        ctx["villages"] = _village_pick(request, village)
         return render(request, "attendance/grid.html", ctx, status=400 if prompt.get("error") else 200)
     if error:
         messages.error(request, error)

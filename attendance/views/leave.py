@@ -33,6 +33,7 @@ from core import dates as date_bounds
 from core.audit import history_rows
 from core.errors import Conflict
 from core.excel import xlsx_response
+from core.filters import cadre_pick
 from core.listexport import visible_list_export
 from core.pdf import pdf_response, render_pdf
 from core.roles import Role
@@ -78,6 +79,7 @@ def leave_create(request):
         raise PermissionDenied(_("只有后备干部本人、本村党组织书记或包村领导可以登记请假。"))
     initial = {k: request.GET[k] for k in ("start_date", "end_date", "reason") if request.GET.get(k)}
     form = LeaveRequestForm(request.POST or None, cadres=cadres, for_self=not on_behalf, initial=initial or None)
+    cadre_pick(form, "attendance.leave")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         cadre = data.pop("cadre", None) or own

@@ -29,6 +29,7 @@ from attendance.selectors import (
 from attendance.views._common import active_cadres, filtered_page, own_cadre
 from core import calendar
 from core.audit import history_rows
+from core.filters import cadre_pick
 from core.listexport import visible_list_export
 from core.models import County
 from core.scope import get_scope
@@ -47,6 +48,8 @@ def absence_index(request):
         a.can_view = a.can_edit or permissions.can_read_absence_history(scope, a.cadre.village)
     can_create = permissions.records_absences(scope)
     form = AbsenceForm(request.POST or None, cadres=active_cadres(request.user)) if can_create else None
+    if form is not None:
+        cadre_pick(form, "attendance.active")
     if request.method == "POST":
         if not can_create:
             raise PermissionDenied
@@ -129,6 +132,7 @@ def incapacity_edit(request, pk=None):
         raise PermissionDenied(_("只有村党组织书记或乡（镇）党委可以登记。"))
     form = IncapacityForm(request.POST or None, instance=report, cadres=active_cadres(request.user),
                           report_days=attendance_limits(user_county(request.user)).incapacity_report_days)
+    cadre_pick(form, "attendance.active")
     if request.method == "POST" and form.is_valid():
         try:
             services.incapacity_report_save(by=request.user, report=report, **form.cleaned_data)

@@ -22,11 +22,18 @@ from attendance.views._common import active_cadres, filtered_page
 from core import calendar, excel
 from core.audit import history_rows
 from core.errors import Conflict
+from core.filters import cadre_pick
+from core.registry import cadre_source
 from core.scope import get_scope
 from core.web import apply_errors
 
 T = OfficialTrip.Status
 EXPORT_LIMIT = 20000
+
+
+@cadre_source("attendance.trip")
+def _trip_source(request):
+    return _recordable_cadres(request.user)
 
 
 def _recordable_cadres(user):
@@ -82,6 +89,7 @@ def trip_create(request):
     if not permissions.records_trips(get_scope(request.user)) or not cadres.exists():
         raise PermissionDenied(_("只有本村党组织书记、包村领导或乡（镇）党委可以登记因公外出。"))
     form = TripForm(request.POST or None, cadres=cadres)
+    cadre_pick(form, "attendance.trip")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

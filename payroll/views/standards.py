@@ -14,7 +14,9 @@ from core.audit import history_rows
 from core.dates import today as local_today
 from core.errors import Conflict
 from core.excel import upload_form_valid, xlsx_response
+from core.filters import cadre_pick
 from core.listexport import list_page, visible_list_export
+from core.registry import cadre_source
 from core.scope import get_scope
 from core.selectors import county_list, village_list
 from core.web import apply_errors
@@ -22,6 +24,16 @@ from payroll import exports, permissions, policies, selectors, services
 from payroll.filters import AdjustmentFilter, BonusFilter
 from payroll.forms import AdjustmentForm, BonusForm, PayPolicyForm, PayrollSettingForm, UploadForm
 from payroll.views.common import import_page, org_counties, refused_rows
+
+
+@cadre_source("payroll.bonus")
+def _bonus_source(request):
+    return _bonus_cadres(request.user).filter(status="active")
+
+
+@cadre_source("payroll.adjustment")
+def _adjustment_cadres(request):
+    return cadre_list(user=request.user).filter(county__in=org_counties(request.user))
 
 
 def _bonus_cadres(user):
@@ -108,9 +120,9 @@ def bonus_list(request):
     can_set = permissions.sets_bonuses(scope)
     form = None
     if can_set:
-        cadres = _bonus_cadres(request.user).filter(status="active")
-        form = BonusForm(request.POST or None, cadres=cadres,
+        form = BonusForm(request.POST or None, cadres=_bonus_source(request),
                          initial={"month": month or policies.last_month(local_today())})
+        cadre_pick(form, "payroll.bonus")
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
@@ -177,8 +189,8 @@ def adjustment_list(request):
     counties = org_counties(request.user)
     form = None
     if counties.exists():
-        cadres = cadre_list(user=request.user).filter(county__in=counties)
-        form = AdjustmentForm(request.POST or None, cadres=cadres)
+        form = AdjustmentForm(request.POST or None, cadres=_adjustment_cadres(request))
+        cadre_pick(form, "payroll.adjustment")
         if request.method == "POST" and form.is_valid():
             d = dict(form.cleaned_data)
             try:

@@ -16,6 +16,8 @@ from cadres.selectors import cadre_list
 from core import excel
 from core.dates import today
 from core.errors import Conflict
+from core.filters import cadre_pick
+from core.registry import cadre_source
 from core.scope import get_scope
 from core.web import apply_errors
 from supervision import forms, selectors
@@ -25,6 +27,7 @@ from supervision.services import assignments as services
 from supervision.views.common import correction_history, filtered, form_page, page, submit
 
 
+@cadre_source("supervision.assignable")
 def _assignable_cadres(request):
     """Active cadres the user assigns tasks to (where an assigning role applies)."""
     scope = get_scope(request.user)
@@ -82,6 +85,7 @@ def assignment_create(request):
     now = today()
     form = forms.AssignmentForm(request.POST or None, cadres=_assignable_cadres(request),
                                 initial={"cadre": request.GET.get("cadre"), "assigned_on": now})
+    cadre_pick(form, "supervision.assignable")
     done = submit(request, form, lambda d: services.assignment_create(by=request.user, **d),
                   done=lambda a: _("已向%(n)s交办任务“%(t)s”，完成期限 %(d)s。") % {
                       "n": a.cadre.name, "t": a.title, "d": a.due_on},

@@ -14,7 +14,9 @@ from cadres.selectors import cadre_list, discipline_case_list
 from core.audit import history_rows
 from core.dates import today
 from core.errors import Conflict
+from core.filters import cadre_pick
 from core.listexport import visible_list_export
+from core.registry import cadre_source
 from core.scope import get_scope
 from supervision import forms
 from supervision import permissions as perms
@@ -33,15 +35,22 @@ def case_index(request):
     })
 
 
+@cadre_source("supervision.case")
+def case_cadres(request):
+    """Active cadres the user may open a discipline case on (where a case-managing role applies)."""
+    scope = get_scope(request.user)
+    cadres = cadre_list(user=request.user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
+    return cadres.filter(scope.q_holding(perms.CASE_MANAGERS, village="village", township="township",
+                                         county="county"))
+
+
 @login_required
 def case_create(request):
     scope = get_scope(request.user)
     perms.require(perms.can_open_cases(scope), _("只有县委组织部或乡（镇）党委可以立案。"))
-    cadres = cadre_list(user=request.user).filter(status=Cadre.Status.ACTIVE).order_by("village__code", "name")
-    cadres = cadres.filter(scope.q_holding(perms.CASE_MANAGERS, village="village", township="township",
-                                               county="county"))
-    form = forms.CaseOpenForm(request.POST or None, cadres=cadres,
+    form = forms.CaseOpenForm(request.POST or None, cadres=case_cadres(request),
                               initial={"opened_on": today(), "cadre": request.GET.get("cadre")})
+    cadre_pick(form, "supervision.case")
 
     def write(d):
         perms.require(perms.can_manage_case(scope, d["cadre"]))  # the cadres app's service does not ask

@@ -18,6 +18,7 @@ from core.audit import history_rows
 from core.dates import today
 from core.filters import MAX_ID
 from core.listexport import list_page
+from core.registry import cadre_source
 from core.scope import get_scope
 from core.selectors import township_list
 from core.web import apply_errors
@@ -71,6 +72,7 @@ def managed_townships(request):
     return qs if scope.is_superuser else qs.filter(pk__in=perms.recorder_township_ids(scope))
 
 
+@cadre_source("supervision.recordable")
 def recordable_cadres(request, *, village_level=False):
     """Active cadres the user records for: at their township, or at their village (谈心谈话)."""
     scope = get_scope(request.user)
@@ -80,6 +82,12 @@ def recordable_cadres(request, *, village_level=False):
     if village_level:
         return qs.filter(village_id__in=perms.recorder_village_ids(scope))
     return qs.filter(village__township_id__in=perms.recorder_township_ids(scope))
+
+
+@cadre_source("supervision.talk")
+def talk_cadres(request):
+    """The cadres a talk is recorded for: at the user's township, or at their village (谈心谈话)."""
+    return (recordable_cadres(request) | recordable_cadres(request, village_level=True)).distinct()
 
 
 def form_page(request, form, title, back: str):

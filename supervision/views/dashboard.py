@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.filters import ChoicePick
 from core.listexport import visible_list_export
 from core.scope import get_scope
 from core.selectors import county_list, township_list
@@ -36,7 +37,8 @@ def dashboard(request):
                                         "url": with_township(m.url, t.pk)} for m in data["metrics"]]}
              for t in data["townships"]]
     return render(request, "supervision/dashboard.html", {
-        **data, "chart": chart, "table": table, "township_id": township_id, "all_townships": townships,
+        **data, "chart": chart, "table": table, "township_id": township_id,
+        "all_townships": ChoicePick("township", queryset=townships.order_by("code"), value=township_id),
         "is_county": scope.county_wide,
         "visits": (selectors.last_visits(user=request.user, year=as_of(request).year)
                    if perms.can_view_visits(scope) else None),

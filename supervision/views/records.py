@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.dates import today
 from core.errors import Conflict
-from core.filters import TownshipPick
+from core.filters import SuggestWidget, TownshipPick, cadre_label, cadre_pick
 from core.listexport import visible_list_export
 from core.scope import get_scope
 from core.web import apply_errors
@@ -60,6 +60,7 @@ def attachment_create(request):
     _require_recorder(request, _("跟班学习由乡（镇）党委登记。"))
     form = forms.AttachmentForm(request.POST or None, cadres=recordable_cadres(request),
                                 initial={"cadre": request.GET.get("cadre")})
+    cadre_pick(form, "supervision.recordable")
     done = submit(request, form, lambda d: services.attachment_record(by=request.user, **d),
                   done=lambda row: _("已登记跟班学习 %(n)s 天。") % {"n": row.days}, to="supervision:attachment_list")
     return done or form_page(request, form, _("登记跟班学习"), "supervision:attachment_list")
@@ -138,6 +139,7 @@ def assessment_create(request):
     form = forms.AssessmentForm(request.POST or None, cadres=recordable_cadres(request), initial={
         "cadre": request.GET.get("cadre"), "assessed_on": now,
         "year": dates.parse_year(request.GET.get("year") or forms.default_year(now), default=forms.default_year(now))})
+    cadre_pick(form, "supervision.recordable")
     if request.method == "POST" and form.is_valid():
         try:
             row = services.assessment_record(by=request.user, **form.cleaned_data)
@@ -168,6 +170,9 @@ def _assessment_page(request, form):
     return render(request, "supervision/assessment_form.html", {
         "form": form, "title": _("登记年底资格评估"), "back": reverse("supervision:assessment_list"),
         "cadres": cadres, "chosen": cadre, "year": year,
+        # too many cadres for a select: the chooser is the form's search box too (core.filters.cadre_pick)
+        "cadre_suggest": form.fields["cadre"].widget if isinstance(form.fields["cadre"].widget, SuggestWidget) else None,
+        "chosen_label": cadre_label(cadre) if cadre else "",
         "ctx": selectors.assessment_year_context(cadre, year) if cadre else None})
 
 
@@ -208,6 +213,7 @@ def commitment_edit(request, pk=None):
         _require_recorder(request, _("承诺践诺由乡（镇）党委登记。"))
         form = forms.CommitmentNewForm(request.POST or None, cadres=recordable_cadres(request),
                                        initial={"year": today().year, "cadre": request.GET.get("cadre")})
+        cadre_pick(form, "supervision.recordable")
 
     def write(d):
         if row is not None:  # issue 13: rewriting what was filled in needs a reason, kept in the history

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.dates import today
-from core.filters import TownshipPick
+from core.filters import TownshipPick, cadre_pick
 from core.listexport import visible_list_export
 from core.scope import get_scope
 from supervision import forms, policies, selectors, services
@@ -24,8 +24,8 @@ from supervision.views.common import (
     managed_townships,
     page,
     record_page,
-    recordable_cadres,
     submit,
+    talk_cadres,
 )
 
 
@@ -44,11 +44,11 @@ def talk_index(request):
 def talk_create(request):
     kinds = perms.talk_kinds(get_scope(request.user))
     perms.require(bool(kinds), _("谈话考察、集体谈话由乡（镇）党委登记，谈心谈话由村党组织书记登记。"))
-    cadres = recordable_cadres(request) | recordable_cadres(request, village_level=True)
     initial = {"held_on": today(), "kind": request.GET.get("kind") or kinds[0],
                "cadre": request.GET.get("cadre"), "township": request.GET.get("township")}
-    form = forms.TalkForm(request.POST or None, cadres=cadres.distinct(), townships=managed_townships(request),
+    form = forms.TalkForm(request.POST or None, cadres=talk_cadres(request), townships=managed_townships(request),
                           kinds=kinds, initial=initial)
+    cadre_pick(form, "supervision.talk")
 
     def write(d):
         return services.talk_record(
