@@ -14,9 +14,10 @@ What it writes (only what the application itself stores):
   a row per day: a few "official business" days per cadre, 旷工 marks for 3 % of cadres, a run of 17
   working days for 0.2 % so the R-25 job has cases to open), absence ranges for 1 %;
 - one pay policy per county, performance bonuses for 12 months for ``--bonus-share`` of cadres;
+- talks, training sessions with attendance and 跟班学习 periods (what the ledger's subqueries read);
 - the users the benchmarks act as (no passwords: pages log in with ``force_login``, the API with tokens):
-  ``bench_province`` (county_org on the first ``--province-counties`` counties, ≈ 15,000 villages like a
-  province), ``bench_county`` (county_org on one county), ``bench_township`` (township_party on the first
+  ``bench_province`` (county_org on ``--province-counties`` counties spread over the id space, every
+  n-th county, ≈ 15,000 villages like a province), ``bench_county`` (county_org on one county), ``bench_township`` (township_party on the first
   township), and for the load test
   ``bench_sec_<i>`` (village secretary of village i) and ``bench_cadre_<i>`` (the cadre of village i).
 """
@@ -97,6 +98,72 @@ def _copy(cur, table: str, columns: list[str], rows) -> int:
 
 def _name(rnd: random.Random) -> str:
     return rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2, 2))))
+
+
+def _has_column(cur, table: str, column: str) -> bool:
+    cur.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                [table, column])
+    return cur.fetchone() is not None
+
+
+def supervision_rows(cur, *, rnd: random.Random, past_days: list[dt.date], talks: int = 2,
+                     sessions: int = 2, attachment_share: float = 0.3, verbose: bool = True,
+                     t0: float | None = None) -> dict:
+    """Talks (R-53), training sessions and attendance (R-51) and 跟班学习 periods (R-52) for the active
+    cadres already in the database, so that the ledger's per-cadre subqueries read tables of a real
+    size: ``talks`` individual talks a cadre in the year, ``sessions`` training sessions a township
+    (every active cadre of the township on the list, 90 % present), one attachment period for
+    ``attachment_share`` of cadres. Reads the cadres through their village, and writes the scope
+    columns only where the table has them, so it also fills a database of an older schema
+    (``--supervision-only``)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    counts = {}
+    cur.execute("SELECT c.id, c.village_id, v.township_id, t.county_id FROM cadres_cadre c "
+                "JOIN core_village v ON v.id = c.village_id JOIN core_township t ON t.id = v.township_id "
+                "WHERE c.status = 'active' ORDER BY c.id")
+    active = cur.fetchall()
+    n_past = len(past_days)
+    talk_columns = ["kind", "cadre_id", "township_id", "village_id", "held_on", "interviewer", "record",
+                    "mood_swing"]
+    with_county = _has_column(cur, "supervision_talk", "county_id")
+    if with_county:
+        talk_columns.append("county_id")
+
+    def talk_rows():
+        for cadre_id, vid, tid, cid in active:
+            for _k in range(talks):
+                row = ("individual", cadre_id, tid, vid, past_days[rnd.randrange(n_past)], "乡镇党委书记",
+                       "谈话考察：工作积极，群众认可，继续培养。", rnd.random() < 0.02)
+                yield row + (cid,) if with_county else row
+
+    counts["talks"] = _copy(cur, "supervision_talk", talk_columns, talk_rows())
+    townships = sorted({tid for _c, _v, tid, _cid in active})
+    kinds = ["theory", "sannong", "office", "field_visit"]
+    counts["training_sessions"] = _copy(cur, "supervision_trainingsession", [
+        "township_id", "kind", "title", "held_on", "place", "note"], (
+        (tid, kinds[(tid + k) % len(kinds)], f"“清雁竞飞”培训第{k + 1}期", past_days[rnd.randrange(n_past)],
+         "乡镇党校", "") for tid in townships for k in range(sessions)))
+    cur.execute("SELECT id, township_id FROM supervision_trainingsession ORDER BY id")
+    by_township: dict[int, list[int]] = {}
+    for cadre_id, _v, tid, _cid in active:
+        by_township.setdefault(tid, []).append(cadre_id)
+    counts["training_attendance"] = _copy(cur, "supervision_trainingattendance", [
+        "session_id", "cadre_id", "present", "note"], (
+        (sid, cadre_id, rnd.random() < 0.9, "") for sid, tid in cur.fetchall()
+        for cadre_id in by_township.get(tid, ())))
+
+    def attachment_rows():
+        for cadre_id, _v, tid, _cid in active:
+            if rnd.random() < attachment_share:
+                start = past_days[rnd.randrange(n_past)]
+                end = min(start + dt.timedelta(days=rnd.randrange(4, 30)), dt.date(start.year, 12, 31))
+                yield cadre_id, tid, start, end, (end - start).days + 1, "党政办", ""
+
+    counts["attachments"] = _copy(cur, "supervision_attachment", [
+        "cadre_id", "township_id", "start_date", "end_date", "days", "department", "note"], attachment_rows())
+    log(f"talks {counts['talks']}, training {counts['training_sessions']} sessions / "
+        f"{counts['training_attendance']} attendance, attachments {counts['attachments']}", t0, verbose)
+    return counts
 
 
 def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cadres_per_village: int = 1,
@@ -256,6 +323,9 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
             "county_id"], absence_rows())
         log(f"attendance marks {counts['attendance_marks']}, absences {counts['absences']}", t0, verbose)
 
+        # -- talks, training, 跟班学习: what the ledger's subqueries read (issue 19 item 7) ----------------
+        counts.update(supervision_rows(cur, rnd=rnd, past_days=past_days, verbose=verbose, t0=t0))
+
         # -- pay policies and a year of bonuses (INSERT … SELECT, rows never leave the server) ----------
         cur.execute(
             "INSERT INTO payroll_paypolicy (valid_from, county_subsidy, township_subsidy, pension_subsidy, "
@@ -277,7 +347,10 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
 
         # -- the users the benchmarks act as ---------------------------------------------------------
         perms = {p.codename: p.pk for p in Permission.objects.filter(content_type__app_label="core")}
-        province = county_ids[:province_counties]
+        # the province's counties spread over the id space (every n-th county), not the first ids in a row:
+        # a real province's rows are not contiguous in the tables of a national database
+        step = max(len(county_ids) // max(province_counties, 1), 1)
+        province = county_ids[::step][:province_counties]
         cur.execute(
             "INSERT INTO core_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
             "is_active, date_joined, full_name, phone, must_change_password) VALUES "
@@ -339,6 +412,25 @@ def generate(*, counties: int = 10, townships: int = 10, villages: int = 15, cad
     return counts
 
 
+def supervision_only(db: str, *, seed: int = 8) -> None:
+    from bench.common import report, setup
+
+    setup(db)
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from core import calendar
+
+    t0 = time.perf_counter()
+    as_of = timezone.localdate() - dt.timedelta(days=1)
+    past_days = [d for d in calendar.working_days(as_of - dt.timedelta(days=364), as_of, county_overrides={})]
+    with transaction.atomic(), connection.cursor() as cur:
+        counts = supervision_rows(cur, rnd=random.Random(seed + 1), past_days=past_days, t0=t0)
+    with connection.cursor() as cur:
+        cur.execute("VACUUM (ANALYZE)")
+    report(f"generate_supervision_{db}", {"db": db, **counts, "seconds": round(time.perf_counter() - t0, 1)})
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", default="reserve_cadres_bench")
@@ -353,7 +445,13 @@ def main(argv=None) -> None:
     p.add_argument("--bonus-share", type=float, default=0.5)
     p.add_argument("--load-villages", type=int, default=100)
     p.add_argument("--seed", type=int, default=8)
+    p.add_argument("--supervision-only", action="store_true",
+                   help="only add talks, training and attachments to the cadres of an existing database "
+                        "(also one of an older schema, for before/after comparisons)")
     args = p.parse_args(argv)
+    if args.supervision_only:
+        supervision_only(args.db, seed=args.seed)
+        return
     create_database(args.db, fresh=args.fresh)
     from bench.common import report, setup
 

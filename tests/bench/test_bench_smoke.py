@@ -46,6 +46,23 @@ def test_generator_writes_valid_data_at_the_requested_scale(tiny):
         validate_id_number(cadre.id_number)  # raises on a bad check digit
         assert cadre.gender == ("M" if int(cadre.id_number[16]) % 2 else "F")
     assert tiny["leave_requests"] > 0 and tiny["attendance_marks"] > 0 and tiny["bonuses"] > 0
+    # issue 19 item 7: what the ledger's subqueries read
+    from supervision.models import Attachment, Talk, TrainingAttendance
+
+    assert tiny["talks"] == Talk.objects.filter(cadre__isnull=False).count() > 0
+    assert tiny["training_attendance"] == TrainingAttendance.objects.count() > 0
+    assert tiny["attachments"] == Attachment.objects.count()
+    assert all(t.county_id == t.township.county_id for t in Talk.objects.select_related("township"))
+
+
+def test_the_provinces_counties_are_spread_over_the_id_space(db):
+    from bench.generate import generate
+    from core.models import County, RoleAssignment
+
+    generate(counties=6, townships=1, villages=1, province_counties=2, leaves=1, load_villages=0, verbose=False)
+    held = sorted(RoleAssignment.objects.filter(user__username="bench_province").values_list("county_id", flat=True))
+    ids = sorted(County.objects.values_list("pk", flat=True))
+    assert held == [ids[0], ids[3]]
 
 
 def test_payroll_benchmark_equals_the_hand_written_sql(tiny, tmp_path, capsys):
