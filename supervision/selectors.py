@@ -137,8 +137,12 @@ def talk_list(*, user):
     # decision 021: the talk's own county/township/village columns follow the cadre's village
     q = (Q(cadre__isnull=False) & scope.rows_q(village="village")) | (
         Q(kind=Talk.Kind.COLLECTIVE) & scope.townships_q("township", county="county"))
-    ids = Talk.objects.filter(q).values("pk")
-    return Talk.objects.filter(pk__in=ids).select_related("cadre", "cadre__village", "township", "village")
+    talks = Talk.objects.filter(q)
+    if scope.village_roles:  # a village's collective talks come through township → villages: one row per village
+        talks = Talk.objects.filter(pk__in=talks.values("pk"))
+    # county and township users filter on the talk's own columns, so the (county|township, -held_on) index
+    # serves the list (issue 19: an id IN (subquery) made a province's talk list scan every talk)
+    return talks.select_related("cadre", "cadre__village", "township", "village")
 
 
 def commitment_list(*, user):
