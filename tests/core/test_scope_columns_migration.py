@@ -11,6 +11,10 @@ BEFORE = [("cadres", "0007_case_absence_link_and_review"), ("attendance", "0010_
           ("supervision", "0011_assessment_once_unless_withdrawn"), ("payroll", "0006_yearly_accident_premium")]
 
 
+# Migrating four apps back and forth rebuilds every later table on SQLite (100 s, a tenth of that suite), so
+# the rows are checked on PostgreSQL; SQLite runs the same UPDATE statements in every fresh migrate (the
+# newcomer path and each test database), on empty tables.
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_existing_rows_get_the_county_and_township_of_their_cadres_village():
     executor = MigrationExecutor(connection)
