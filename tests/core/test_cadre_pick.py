@@ -15,6 +15,7 @@ from core.filters import CHOICES_MAX
 from core.roles import Role
 from supervision.models import Assessment, Attachment
 from tests.factories import CadreFactory, CountyFactory, TownshipFactory, UserFactory, VillageFactory, id_number_for
+from tests.selects import SELECT, client_for, largest_select
 
 SELECT = re.compile(r"<select\b.*?</select>", re.S)
 #: record forms choosing a cadre, opened by the administrator (who records for every cadre)
@@ -22,16 +23,6 @@ FORMS = ["/supervision/assessments/new/", "/supervision/attachments/new/", "/sup
          "/supervision/commitments/new/", "/supervision/assignments/new/", "/supervision/cases/new/",
          "/attendance/absences/", "/attendance/trips/new/", "/attendance/incapacity/new/",
          "/payroll/bonuses/", "/payroll/adjustments/"]
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _largest_select(html: str) -> int:
-    return max((s.count("<option") for s in SELECT.findall(html)), default=0)
 
 
 @pytest.fixture
@@ -55,14 +46,14 @@ def test_many_cadres_are_a_search_box_on_every_record_form(many_cadres):
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
-        assert _largest_select(html) <= CHOICES_MAX, url
+        assert largest_select(html) <= CHOICES_MAX, url
         assert "批量199" not in html, url
         assert 'data-testid="suggest-cadre"' in html, url
         assert "/lists/choices/cadre/?source=" in html, url
     # leave asked on a cadre's behalf, by the secretary of a village of 201 cadres
     html = client_for(many_cadres.users[Role.VILLAGE_SECRETARY]).get("/attendance/leave/new/", {"for": "other"})
     html = html.content.decode()
-    assert _largest_select(html) <= CHOICES_MAX and 'data-testid="suggest-cadre"' in html
+    assert largest_select(html) <= CHOICES_MAX and 'data-testid="suggest-cadre"' in html
     assert "source=attendance.leave" in html
 
 
@@ -120,7 +111,7 @@ def test_the_assessment_year_chooser_is_a_search_box_too(world, monkeypatch):
     CadreFactory(village=world.village2, name="王二")
     org = client_for(world.users[Role.TOWNSHIP_PARTY])
     html = org.get("/supervision/assessments/new/", {"cadre": world.cadre.pk}).content.decode()
-    assert _largest_select(html) <= 4  # the result and year choices, never the cadres
+    assert largest_select(html) <= 4  # the result and year choices, never the cadres
     chooser = html[html.index('data-testid="year-chooser"'):]
     assert 'id="id_show_cadre"' in chooser and 'value="张三（龙津镇城东村）"' in chooser
     assert not Assessment.objects.exists()

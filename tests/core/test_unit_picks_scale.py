@@ -4,26 +4,12 @@ official's few keep their select."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.test import Client
 
 from core.filters import CHOICES_MAX
 from core.models import Township, Village
 from core.roles import Role
-
-SELECT = re.compile(r"<select\b.*?</select>", re.S)
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _largest_select(html: str) -> int:
-    return max((s.count("<option") for s in SELECT.findall(html)), default=0)
+from tests.selects import SELECT, client_for, largest_select
 
 
 @pytest.fixture
@@ -40,7 +26,7 @@ def test_the_dashboard_township_choice_is_a_search_box_for_a_large_county(many_u
     world = many_units
     client = client_for(world.users[Role.COUNTY_ORG])
     html = client.get("/supervision/dashboard/").content.decode()
-    assert _largest_select(html) <= CHOICES_MAX
+    assert largest_select(html) <= CHOICES_MAX
     assert 'data-testid="suggest-township"' in html
     html = client.get("/supervision/dashboard/", {"township": world.township.pk}).content.decode()
     assert 'value="清流县 · 龙津镇"' in html
@@ -55,7 +41,7 @@ def test_the_day_sheet_township_choice_is_a_search_box_for_a_large_county(many_u
     response = client.get("/attendance/day/", {"date": "2026-03-02"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert _largest_select(html) <= CHOICES_MAX
+    assert largest_select(html) <= CHOICES_MAX
     assert 'data-testid="suggest-township"' in html and "新设199镇" not in html
     html = client.get("/attendance/day/", {"date": "2026-03-02", "township": world.other_township.pk}).content.decode()
     assert 'value="清流县 · 嵩溪镇"' in html and "嵩溪镇 · 2026年3月2日" in html
@@ -66,7 +52,7 @@ def test_the_grid_village_choice_is_a_search_box_for_many_villages(many_units):
     client = client_for(world.users[Role.COUNTY_ORG])
     html = client.get("/attendance/grid/", {"village": world.other_village.pk,
                                             "month": "2026-03"}).content.decode()
-    assert _largest_select(html) <= CHOICES_MAX
+    assert largest_select(html) <= CHOICES_MAX
     assert 'data-testid="suggest-village"' in html and "新建199村" not in html
     assert 'value="嵩溪镇 · 嵩溪村"' in html
     rows = client.get("/lists/choices/village/", {"q": "新建19"}).json()["results"]
@@ -90,7 +76,7 @@ def test_the_leave_calendar_township_choice_is_a_search_box_for_a_large_county(m
     world = many_units
     client = client_for(world.users[Role.COUNTY_ORG])
     html = client.get("/attendance/leave-calendar/", {"month": "2026-03"}).content.decode()
-    assert _largest_select(html) <= CHOICES_MAX
+    assert largest_select(html) <= CHOICES_MAX
     assert 'data-testid="suggest-township"' in html and "新设199镇" not in html
     html = client.get("/attendance/leave-calendar/", {"township": world.other_township.pk,
                                                       "month": "2026-03"}).content.decode()
