@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
     Cadre = apps.get_model("cadres", "Cadre")
     cadre = Cadre.objects.filter(pk=OuterRef("cadre_id"))
     for name in ("LeaveRequest", "Absence", "AttendanceDay", "OfficialTrip"):
-        apps.get_model("attendance", name).objects.update(
+        apps.get_model("attendance", name).objects.using(schema_editor.connection.alias).update(
             township_id=Subquery(cadre.values("township_id")[:1]), county_id=Subquery(cadre.values("county_id")[:1]))
 
 

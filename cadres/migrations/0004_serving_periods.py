@@ -10,9 +10,10 @@ def periods_from_flags(apps, schema_editor):
     """Cadres flagged 在职村干部 serve from their appointment (the best date known before periods existed)."""
     Cadre = apps.get_model("cadres", "Cadre")
     ServingPeriod = apps.get_model("cadres", "ServingPeriod")
-    ServingPeriod.objects.bulk_create([
+    db = schema_editor.connection.alias
+    ServingPeriod.objects.using(db).bulk_create([
         ServingPeriod(cadre_id=pk, start_date=appointed)
-        for pk, appointed in Cadre.objects.filter(is_serving_village_cadre=True).values_list("pk", "appointed_on")])
+        for pk, appointed in Cadre.objects.using(db).filter(is_serving_village_cadre=True).values_list("pk", "appointed_on")])
 
 
 class Migration(migrations.Migration):

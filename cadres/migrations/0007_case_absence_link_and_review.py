@@ -9,12 +9,13 @@ def link_existing_cases(apps, schema_editor):
     """Cases the absence job opened before: their run's first date is in the key (``absence-run:2026-03-02``);
     the job widens the range to the whole run the next time it sees the run."""
     Case = apps.get_model("cadres", "DisciplineCase")
-    for case in Case.objects.filter(key__startswith="absence-run:", absence_start__isnull=True):
+    db = schema_editor.connection.alias
+    for case in Case.objects.using(db).filter(key__startswith="absence-run:", absence_start__isnull=True):
         try:
             first = dt.date.fromisoformat(case.key.split(":", 1)[1][:10])
         except ValueError:
             continue
-        Case.objects.filter(pk=case.pk).update(absence_start=first, absence_end=first)
+        Case.objects.using(db).filter(pk=case.pk).update(absence_start=first, absence_end=first)
 
 
 class Migration(migrations.Migration):

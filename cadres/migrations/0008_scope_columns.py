@@ -11,8 +11,9 @@ def fill(apps, schema_editor):
     Cadre = apps.get_model("cadres", "Cadre")
     Village = apps.get_model("core", "Village")
     village = Village.objects.filter(pk=OuterRef("village_id"))
-    Cadre.objects.update(township_id=Subquery(village.values("township_id")[:1]),
-                         county_id=Subquery(village.values("township__county_id")[:1]))
+    Cadre.objects.using(schema_editor.connection.alias).update(
+        township_id=Subquery(village.values("township_id")[:1]),
+        county_id=Subquery(village.values("township__county_id")[:1]))
 
 
 class Migration(migrations.Migration):

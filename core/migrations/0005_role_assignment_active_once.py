@@ -7,9 +7,10 @@ from django.utils import timezone
 
 def end_duplicates(apps, schema_editor):
     RoleAssignment = apps.get_model("core", "RoleAssignment")
+    db = schema_editor.connection.alias
     seen = set()
     duplicates = []
-    for row in RoleAssignment.objects.filter(is_active=True).order_by("created_at", "pk").values(
+    for row in RoleAssignment.objects.using(db).filter(is_active=True).order_by("created_at", "pk").values(
             "pk", "user_id", "role", "county_id", "township_id", "village_id"):
         key = (row["user_id"], row["role"], row["county_id"], row["township_id"], row["village_id"])
         if key in seen:
@@ -17,7 +18,7 @@ def end_duplicates(apps, schema_editor):
         else:
             seen.add(key)
     if duplicates:
-        RoleAssignment.objects.filter(pk__in=duplicates).update(is_active=False, ended_at=timezone.now())
+        RoleAssignment.objects.using(db).filter(pk__in=duplicates).update(is_active=False, ended_at=timezone.now())
 
 
 class Migration(migrations.Migration):

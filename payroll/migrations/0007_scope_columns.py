@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 def fill(apps, schema_editor):
     """Decision 021: each pay line's county, the county of the township it was paid in."""
     Township = apps.get_model("core", "Township")
-    apps.get_model("payroll", "PayLine").objects.update(
+    apps.get_model("payroll", "PayLine").objects.using(schema_editor.connection.alias).update(
         county_id=Subquery(Township.objects.filter(pk=OuterRef("township_id")).values("county_id")[:1]))
 
 

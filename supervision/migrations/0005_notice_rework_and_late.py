@@ -10,7 +10,7 @@ from django.db import migrations, models
 def mark_late_answers(apps, schema_editor):
     """Answers already given after their deadline are late (issue 13)."""
     Notice = apps.get_model("supervision", "Notice")
-    Notice.objects.filter(answered_on__isnull=False, answered_on__gt=models.F("due_on")).update(late=True)
+    Notice.objects.using(schema_editor.connection.alias).filter(answered_on__isnull=False, answered_on__gt=models.F("due_on")).update(late=True)
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 def fill(apps, schema_editor):
     """Decision 021: each talk's county, the county of its township."""
     Township = apps.get_model("core", "Township")
-    apps.get_model("supervision", "Talk").objects.update(
+    apps.get_model("supervision", "Talk").objects.using(schema_editor.connection.alias).update(
         county_id=Subquery(Township.objects.filter(pk=OuterRef("township_id")).values("county_id")[:1]))
 
 
