@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from attendance import permissions, policies
 from attendance.models import AttendanceDay, DutyMiss, DutyRota, DutySchedule, DutyShift
@@ -116,8 +117,12 @@ def rota_generate(*, rota: DutyRota, by, cadres=(), names=()) -> int:
     rota = DutyRota.objects.select_for_update().get(pk=rota.pk)
     _delete(list(rota.shifts.all()), by)
     plan = policies.round_robin([d for d, _s in days], people, {d: s.per_day for d, s in days})
-    for day, slot, (cadre, name) in plan:
-        model_save(DutyShift(rota=rota, date=day, slot=slot, cadre=cadre, name=name), by=by)
+    shifts = [DutyShift(rota=rota, date=day, slot=slot, cadre=cadre, name=name) for day, slot, (cadre, name) in plan]
+    for shift in shifts:
+        # the people were checked above and the plan gives each (date, slot) once in a month now empty: the
+        # fields are validated here, without a query per row for the foreign keys and the constraints
+        shift.clean_fields(exclude=["rota", "cadre"])
+    bulk_create_with_history(shifts, DutyShift, default_user=by)
     written = len(plan)
     _touch(rota, by)
     return written

@@ -31,7 +31,7 @@ def list_prefixes():
     return sorted({prefix for prefix, _viewset, _basename in router.registry})
 
 
-def test_another_county_sees_nothing(demo, api):
+def another_county_sees_nothing(demo, api):
     other = County.objects.create(name="明溪县", code="350421")
     client = api(user_with_role(Role.COUNTY_ORG, other))
     checked = 0
@@ -56,7 +56,7 @@ def test_another_county_sees_nothing(demo, api):
     assert {r["county"] for r in client.get("/api/v1/role-assignments/").json()["results"]} == {other.pk}
 
 
-def test_township_sees_only_its_own_villages(demo, api):
+def township_sees_only_its_own_villages(demo, api):
     township = Township.objects.get(code="350423100")  # 龙津镇
     client = api(user_with_role(Role.TOWNSHIP_PARTY, township))
     own_villages = set(township.villages.values_list("pk", flat=True))
@@ -74,6 +74,12 @@ def test_township_sees_only_its_own_villages(demo, api):
                 village = Cadre.objects.get(pk=row["cadre"]).village_id
             if village is not None:
                 assert village in own_villages, f"{prefix} shows a row of village {village}"
+
+
+def test_the_demo_leaks_nothing_to_another_county_or_township(demo, api):
+    """One demo build (it takes a while) for both checks."""
+    another_county_sees_nothing(demo, api)
+    township_sees_only_its_own_villages(demo, api)
 
 
 def test_every_registered_prefix_is_a_valid_path():
