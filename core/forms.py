@@ -72,6 +72,17 @@ class PersonalNumbersFormMixin:
 
 
 class StyledForm(BootstrapMixin, forms.Form):
+    """A form whose fields need no more than the Bootstrap classes (a form that changes its fields in its own
+    ``__init__`` inherits ``BootstrapMixin`` and calls ``self._style()`` after the changes)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class StyledModelForm(BootstrapMixin, forms.ModelForm):
+    """``StyledForm`` for a model."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
