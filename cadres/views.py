@@ -24,7 +24,7 @@ from core.listexport import list_page, visible_list_export
 from core.registry import cadre_tabs
 from core.scope import get_scope
 from core.selectors import vacancy_list, village_list
-from core.web import apply_errors, int_param
+from core.web import apply_errors, int_param, submit
 
 
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
@@ -76,15 +76,10 @@ def cadre_create(request):
     villages = village_list(user=request.user).filter(manageable_villages_q(scope))
     initial = {"village": request.GET.get("village")} if request.GET.get("village") else None
     form = CadreForm(request.POST or None, villages=villages, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadre = services.cadre_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记后备干部“%(n)s”。") % {"n": cadre.name})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "cadres/cadre_form.html", {"form": form, "title": _("登记后备干部")})
+    done = submit(request, form, lambda d: services.cadre_create(by=request.user, **d),
+                  done=lambda cadre: _("已登记后备干部“%(n)s”。") % {"n": cadre.name},
+                  to=lambda cadre: reverse("cadres:detail", args=[cadre.pk]))
+    return done or render(request, "cadres/cadre_form.html", {"form": form, "title": _("登记后备干部")})
 
 
 @login_required
@@ -95,15 +90,10 @@ def cadre_edit(request, pk):
     villages = village_list(user=request.user).filter(manageable_villages_q(scope))
     form = CadreForm(request.POST or None, instance=cadre, villages=villages,
                      full_personal=scope.sees_personal_data(cadre.village.township.county_id))
-    if request.method == "POST" and form.is_valid():
-        fresh = Cadre.objects.get(pk=cadre.pk)
-        try:
-            services.cadre_update(cadre=fresh, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("cadres:detail", pk=cadre.pk)
+    done = submit(request, form, lambda d: services.cadre_update(cadre=Cadre.objects.get(pk=cadre.pk), by=request.user, **d),
+                  done=_("已保存。"), to=reverse("cadres:detail", args=[cadre.pk]))
+    if done:
+        return done
     if request.method != "POST":
         _log_full_view(request, scope, cadre, _("编辑页"))
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "title": _("编辑后备干部")})
