@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre, DisqualifyCategory
 from core import limits
 from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin, StyledForm
-from core.idcard import normalize, validate_id_number
 
 
 class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
@@ -24,11 +23,6 @@ class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
             self.fields["village"].queryset = villages
         self._mask_personal(full=full_personal)
         self._style()
-
-    def clean_id_number(self):
-        value = normalize(self.cleaned_data["id_number"])
-        validate_id_number(value)
-        return value
 
     def _post_clean(self):
         # The model's derived fields are set by the service; skip ModelForm's instance validation here.

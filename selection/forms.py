@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core import limits
 from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin, StyledForm
-from core.idcard import normalize, validate_id_number
 from selection import policies
 from selection.models import Application, Round
 
@@ -63,11 +62,6 @@ class ApplicationForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm)
                 label=_("（%(k)s）%(t)s") % {"k": key, "t": text}, required=False, initial=bool(declared.get(key)))
         self._mask_personal(full=full_personal)
         self._style()
-
-    def clean_id_number(self):
-        value = normalize(self.cleaned_data["id_number"])
-        validate_id_number(value)
-        return value
 
     def negative_fields(self):
         return [self[f"neg_{k}"] for k in policies.NEGATIVE_KEYS]
