@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cadres import imports as cadre_imports
 from cadres import permissions, services
@@ -121,39 +122,34 @@ def cadre_link_user(request, pk):
                   status=400 if form.errors else 200)
 
 
-def _leave_view(request, pk, *, form_class, action, title, template="cadres/cadre_action.html"):
-    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
-    permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre))
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(cadre=cadre, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("cadres:detail", pk=cadre.pk)
-        else:
-            messages.success(request, _("已办理：%(t)s。") % {"t": title})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, template, {"form": form, "cadre": cadre, "title": title})
+def _leave_view(*, form_class, action, title):
+    """The page that ends a cadre's service one way (``action``, a service): its form, then back to the cadre."""
+
+    @login_required
+    def view(request, pk):
+        cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+        permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre))
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                action(cadre=cadre, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+                return redirect("cadres:detail", pk=cadre.pk)
+            else:
+                messages.success(request, _("已办理：%(t)s。") % {"t": title})
+                return redirect("cadres:detail", pk=cadre.pk)
+        return render(request, "cadres/cadre_action.html", {"form": form, "cadre": cadre, "title": title})
+
+    return view
 
 
-@login_required
-def cadre_disqualify(request, pk):
-    return _leave_view(request, pk, form_class=DisqualifyForm, action=services.cadre_disqualify,
-                       title=_("取消资格"))
-
-
-@login_required
-def cadre_resign(request, pk):
-    return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_resign, title=_("主动辞职"))
-
-
-@login_required
-def cadre_promote(request, pk):
-    return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_promote,
-                       title=_("进入村“两委”"))
+cadre_disqualify = _leave_view(form_class=DisqualifyForm, action=services.cadre_disqualify,
+                               title=gettext_lazy("取消资格"))
+cadre_resign = _leave_view(form_class=LeaveForm, action=services.cadre_resign, title=gettext_lazy("主动辞职"))
+cadre_promote = _leave_view(form_class=LeaveForm, action=services.cadre_promote, title=gettext_lazy("进入村“两委”"))
 
 
 @login_required
