@@ -131,16 +131,22 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
         raise
 
 
-@transaction.atomic
-def user_set_password(*, user: User, password: str, by=None) -> User:
+def password_save(user: User, password: str, *, by, field: str, must_change: bool) -> None:
+    """Validate ``password`` (a refusal names ``field``), set it and save; the user's API tokens end (issue 16:
+    an API token must not outlive the password it was issued for)."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
+        raise ValidationError({field: exc.messages}) from exc
     user.set_password(password)
-    user.must_change_password = False
+    user.must_change_password = must_change
     model_save(user, by=by)
-    tokens.revoke_all(user)  # issue 16: an API token must not outlive the password it was issued for
+    tokens.revoke_all(user)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, by=None) -> User:
+    password_save(user, password, by=by, field="new_password", must_change=False)
     return user
 
 
