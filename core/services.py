@@ -305,14 +305,15 @@ def notification_mark_read(*, user: User, ids=None) -> int:
 
 
 # -- validated writes with history, for every app's services --------------------------------------------
-def model_save(obj, *, by, unique_error: dict | None = None, update_fields=None):
+def model_save(obj, *, by, unique_error: dict | None = None, update_fields=None, validate_constraints=True):
     """Validate ``obj`` (``full_clean``) and save it, recording ``by`` as the author in its history.
 
     ``unique_error``: the field error to raise when the database refuses the row as a duplicate (a unique
-    constraint that ``full_clean`` cannot see, e.g. a partial index raced by a second request).
+    constraint that ``full_clean`` cannot see, e.g. a partial index raced by a second request; or one it is
+    told not to check, ``validate_constraints=False``, so that the duplicate is refused in these words).
     """
     obj._history_user = by
-    obj.full_clean()
+    obj.full_clean(validate_constraints=validate_constraints)
     try:
         with transaction.atomic():
             obj.save(update_fields=update_fields)
