@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -62,12 +62,9 @@ class _CadreRowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
                        viewsets.GenericViewSet):
     """Rows about cadres: listed and read in scope (the page's FilterSet), created by one service."""
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        row = self.write(data.pop("cadre", None), data)
-        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = self.write(data.pop("cadre", None), data)
 
 
 class LeaveRequestViewSet(_CadreRowViewSet):

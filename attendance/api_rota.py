@@ -133,14 +133,11 @@ class DutyScheduleViewSet(_ListCreate):
     def get_queryset(self):
         return schedule_list(user=self.request.user)
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        data["township"] = _visible(township_list(user=request.user), data["township"], "township",
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data["township"] = _visible(township_list(user=self.request.user), data["township"], "township",
                                     _("乡（镇）不存在或不在您的管辖范围内。"))
-        row = rota_services.duty_schedule_save(by=request.user, **data)
-        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+        serializer.instance = rota_services.duty_schedule_save(by=self.request.user, **data)
 
 
 class DutyRotaViewSet(_ListCreate):
@@ -190,15 +187,12 @@ class DutyMissViewSet(_ListCreate):
     def get_queryset(self):
         return duty_miss_list(user=self.request.user)
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        data["village"] = _village(request, data["village"])
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data["village"] = _village(self.request, data["village"])
         if data.get("cadre") is not None:
-            data["cadre"] = _cadres(request, [data["cadre"]])[data["cadre"].pk]
-        miss = rota_services.duty_miss_record(by=request.user, **data)
-        return Response(self.get_serializer(miss).data, status=status.HTTP_201_CREATED)
+            data["cadre"] = _cadres(self.request, [data["cadre"]])[data["cadre"].pk]
+        serializer.instance = rota_services.duty_miss_record(by=self.request.user, **data)
 
     @extend_schema(request=UndoSerializer, responses=DutyMissSerializer)
     @action(detail=True, methods=["post"])

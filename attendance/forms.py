@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from attendance import policies
 from attendance.models import Absence, AttendanceDay, AttendanceSetting, Half, IncapacityReport, LeaveRequest
 from core import limits
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, StyledForm, StyledModelForm
 
 
 class LeaveRequestForm(BootstrapMixin, forms.Form):
@@ -37,42 +37,26 @@ class LeaveRequestForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class DecisionForm(BootstrapMixin, forms.Form):
+class DecisionForm(StyledForm):
     comment = forms.CharField(max_length=limits.REASON, label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class ReturnForm(BootstrapMixin, forms.Form):
+class ReturnForm(StyledForm):
     returned_on = forms.DateField(label=_("销假日期（回岗日期）"), widget=DateInput())
     reason = forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("回岗日期比今天早3个工作日以上时必填：为何没有及时销假。"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class ConfirmReturnForm(BootstrapMixin, forms.Form):
+class ConfirmReturnForm(StyledForm):
     returned_on = forms.DateField(label=_("确认回岗日期"), widget=DateInput())
     note = forms.CharField(max_length=limits.REASON, label=_("确认意见"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("与报告的日期不同时必填：更正的依据（例如考勤记录、走访核实）。"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class ExcuseForm(BootstrapMixin, forms.Form):
+class ExcuseForm(StyledForm):
     reason = forms.CharField(max_length=limits.REASON, label=_("逾期未归的正当理由"), widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class AbsenceForm(BootstrapMixin, forms.ModelForm):
@@ -90,17 +74,13 @@ class AbsenceForm(BootstrapMixin, forms.ModelForm):
         pass  # the service validates
 
 
-class AbsenceCorrectionForm(BootstrapMixin, forms.ModelForm):
+class AbsenceCorrectionForm(StyledModelForm):
     """Issue 12 item 3: correct a recorded range (the cadre and the kind stay; the days are recomputed)."""
 
     class Meta:
         model = Absence
         fields = ["start_date", "end_date", "excused", "note"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
     def _post_clean(self):
         pass  # the service validates
@@ -124,16 +104,12 @@ class IncapacityForm(BootstrapMixin, forms.ModelForm):
         pass
 
 
-class CalendarOverrideForm(BootstrapMixin, forms.Form):
+class CalendarOverrideForm(StyledForm):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     is_workday = forms.TypedChoiceField(label=_("当天"), choices=[("1", _("上班（工作日）")), ("0", _("放假（休息日）"))],
                                         coerce=lambda v: v == "1")
     note = forms.CharField(label=_("说明"), max_length=100, required=False,
                            help_text=_("必填，例如：县里统一安排防汛值班"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 _ARRANGEMENT_LINE = re.compile(
@@ -238,15 +214,11 @@ class TripForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class TripReturnForm(BootstrapMixin, forms.Form):
+class TripReturnForm(StyledForm):
     returned_on = forms.DateField(label=_("返岗日期"), widget=DateInput())
     reason = forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("返岗日期比今天早3个工作日以上时必填：为何没有及时报告。"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class TripConfirmForm(ConfirmReturnForm):
@@ -255,9 +227,5 @@ class TripConfirmForm(ConfirmReturnForm):
     returned_on = forms.DateField(label=_("确认返岗日期"), widget=DateInput())
 
 
-class TripCancelForm(BootstrapMixin, forms.Form):
+class TripCancelForm(StyledForm):
     reason = forms.CharField(max_length=limits.REASON, label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

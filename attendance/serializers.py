@@ -19,7 +19,19 @@ START_HALF_CHOICES = [("am", _("上午开始")), ("pm", _("下午开始"))]
 END_HALF_CHOICES = [("am", _("中午结束")), ("pm", _("下午下班结束"))]
 
 
-class LeaveRequestSerializer(serializers.ModelSerializer):
+# What a leave and an official trip both answer (R-23, R-27): whose, the return and its report. (A comment,
+# not a docstring: drf-spectacular would show a docstring as the description of the leave's schema.)
+class _AwayFields(serializers.Serializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    village = serializers.IntegerField(source="cadre.village_id", read_only=True)
+    returned_on = serializers.DateField(read_only=True)
+    return_reported_on = serializers.DateField(read_only=True)
+    return_report_reason = serializers.CharField(read_only=True)
+    return_pending = serializers.BooleanField(read_only=True)
+    return_note = serializers.CharField(read_only=True)
+
+
+class LeaveRequestSerializer(_AwayFields, serializers.ModelSerializer):
     cadre = serializers.PrimaryKeyRelatedField(required=False, queryset=Cadre.objects.all(),
                                                help_text=_("后备干部本人请假时可省略"))
     start_half = serializers.ChoiceField(choices=START_HALF_CHOICES, default=Half.AM)
@@ -34,18 +46,11 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
     decided_for = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text=_(
         "代理人审批时，受托的审批人（用户编号）"))
     status = serializers.CharField(read_only=True)
-    returned_on = serializers.DateField(read_only=True)
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
-    village = serializers.IntegerField(source="cadre.village_id", read_only=True)
     decision_comment = serializers.CharField(read_only=True)
     overstay_reason = serializers.CharField(read_only=True)
     # issue 12 item 1 (added): a reported return waits for the approving side's confirmation
-    return_reported_on = serializers.DateField(read_only=True)
     return_reported_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    return_report_reason = serializers.CharField(read_only=True)
-    return_pending = serializers.BooleanField(read_only=True)
     return_confirmed_by = serializers.PrimaryKeyRelatedField(source="return_recorded_by", read_only=True)
-    return_note = serializers.CharField(read_only=True)
 
     class Meta:
         model = LeaveRequest
@@ -164,7 +169,7 @@ class AttendanceMonthQuerySerializer(serializers.Serializer):
                                    error_messages={"invalid": _("月份格式为 YYYY-MM，例如 2026-03。")})
 
 
-class OfficialTripSerializer(serializers.ModelSerializer):
+class OfficialTripSerializer(_AwayFields, serializers.ModelSerializer):
     """R-27 (API.md): ``{id, cadre, purpose, start_date, end_date, status, returned_on (ro)}`` and, added, the
     report of the return waiting for confirmation."""
 
@@ -172,15 +177,8 @@ class OfficialTripSerializer(serializers.ModelSerializer):
     purpose = serializers.CharField(max_length=limits.REASON)
     destination = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=OfficialTrip.Status.choices, read_only=True)
-    returned_on = serializers.DateField(read_only=True)
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
-    village = serializers.IntegerField(source="cadre.village_id", read_only=True)
     recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    return_reported_on = serializers.DateField(read_only=True)
-    return_report_reason = serializers.CharField(read_only=True)
-    return_pending = serializers.BooleanField(read_only=True)
     confirmed_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    return_note = serializers.CharField(read_only=True)
 
     class Meta:
         model = OfficialTrip

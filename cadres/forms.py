@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, DisqualifyCategory
 from core import limits
-from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin
-from core.idcard import normalize, validate_id_number
+from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin, StyledForm
 
 
 class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
@@ -25,23 +24,14 @@ class CadreForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm):
         self._mask_personal(full=full_personal)
         self._style()
 
-    def clean_id_number(self):
-        value = normalize(self.cleaned_data["id_number"])
-        validate_id_number(value)
-        return value
-
     def _post_clean(self):
         # The model's derived fields are set by the service; skip ModelForm's instance validation here.
         pass
 
 
-class LeaveForm(BootstrapMixin, forms.Form):
+class LeaveForm(StyledForm):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     reason = forms.CharField(max_length=limits.NOTE, label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class DisqualifyForm(LeaveForm):
@@ -50,7 +40,7 @@ class DisqualifyForm(LeaveForm):
     field_order = ["date", "category", "reason"]
 
 
-class ReinstateForm(BootstrapMixin, forms.Form):
+class ReinstateForm(StyledForm):
     """Issue 13: 恢复资格 — the service names a missing reason or document number (the form changes nothing)."""
 
     reason = forms.CharField(max_length=limits.REASON, required=False, label=_("恢复资格理由"),
@@ -58,10 +48,6 @@ class ReinstateForm(BootstrapMixin, forms.Form):
                              help_text=_("写明原取消资格认定有误的情况和依据。"))
     document_no = forms.CharField(max_length=100, required=False, label=_("文号"),
                                   help_text=_("恢复资格决定的文号，如 清委组〔2026〕3号。"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class LinkUserForm(BootstrapMixin, forms.Form):

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from cadres.models import Cadre, Education, PoliticalStatus, Post
 from cadres.permissions import manageable_villages_q
@@ -52,17 +51,10 @@ def template(by) -> bytes:
                             example.code if example else "", "张三", "350423199001011234", "13800000000",
                             str(Education.BACHELOR.label), str(PoliticalStatus.PARTY_MEMBER.label),
                             str(Post.SECRETARY_ASSISTANT.label), "2022-06-01", _("否"), _("否")])
-    lists = ((Education, "G"), (PoliticalStatus, "H"), (Post, "I"))
-    for choices, col in lists:
-        dv = DataValidation(type="list", formula1='"%s"' % ",".join(str(label) for _v, label in choices.choices))
-        dv.add(f"{col}2:{col}1001")
-        ws.add_data_validation(dv)
-    yes = DataValidation(type="list", formula1='"是,否"')
-    yes.add("K2:L1001")
-    ws.add_data_validation(yes)
-    notes = wb.create_sheet(_("填写说明"))
-    notes.column_dimensions["A"].width = 110
-    lines = [
+    for choices, col in ((Education, "G"), (PoliticalStatus, "H"), (Post, "I")):
+        excel.pick_list(ws, choices.labels, f"{col}2:{col}1001")
+    excel.pick_list(ws, ["是", "否"], "K2:L1001")
+    excel.notes_sheet(wb, [
         _("在岗后备干部导入模板填写说明"),
         _("1. 每行一名已在岗的村级后备干部；第2行是示例，导入前请删除或改成真实数据。"),
         _("2. 村：填乡（镇）和村（社区）的全称，或只填12位村代码（填了村代码以村代码为准）。乡（镇）党委只能导入本乡（镇）的村。"),
@@ -74,9 +66,7 @@ def template(by) -> bytes:
         _("5. 聘任日期（入库日期）写成 2022-06-01；在职村干部、上轮后备干部填“是”或“否”（留空为否）。"),
         _("6. 每村在岗人数不能超过该村的储备名额；需要增加名额的，请县委组织部先在组织机构中调整。"),
         _("7. 文件中任何一行有错，整份文件都不会导入；系统会退回本表，标红出错的行并写明原因。"),
-    ]
-    for i, line in enumerate(lines, start=1):
-        excel.write_cell(notes, i, 1, line)
+    ])
     return excel.workbook_bytes(wb)
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cadres import imports as cadre_imports
 from cadres import permissions, services
@@ -24,7 +25,7 @@ from core.listexport import list_page, visible_list_export
 from core.registry import cadre_tabs
 from core.scope import get_scope
 from core.selectors import vacancy_list, village_list
-from core.web import apply_errors, int_param
+from core.web import apply_errors, int_param, submit
 
 
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
@@ -76,15 +77,10 @@ def cadre_create(request):
     villages = village_list(user=request.user).filter(manageable_villages_q(scope))
     initial = {"village": request.GET.get("village")} if request.GET.get("village") else None
     form = CadreForm(request.POST or None, villages=villages, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadre = services.cadre_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记后备干部“%(n)s”。") % {"n": cadre.name})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "cadres/cadre_form.html", {"form": form, "title": _("登记后备干部")})
+    done = submit(request, form, lambda d: services.cadre_create(by=request.user, **d),
+                  done=lambda cadre: _("已登记后备干部“%(n)s”。") % {"n": cadre.name},
+                  to=lambda cadre: reverse("cadres:detail", args=[cadre.pk]))
+    return done or render(request, "cadres/cadre_form.html", {"form": form, "title": _("登记后备干部")})
 
 
 @login_required
@@ -95,15 +91,10 @@ def cadre_edit(request, pk):
     villages = village_list(user=request.user).filter(manageable_villages_q(scope))
     form = CadreForm(request.POST or None, instance=cadre, villages=villages,
                      full_personal=scope.sees_personal_data(cadre.village.township.county_id))
-    if request.method == "POST" and form.is_valid():
-        fresh = Cadre.objects.get(pk=cadre.pk)
-        try:
-            services.cadre_update(cadre=fresh, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("cadres:detail", pk=cadre.pk)
+    done = submit(request, form, lambda d: services.cadre_update(cadre=Cadre.objects.get(pk=cadre.pk), by=request.user, **d),
+                  done=_("已保存。"), to=reverse("cadres:detail", args=[cadre.pk]))
+    if done:
+        return done
     if request.method != "POST":
         _log_full_view(request, scope, cadre, _("编辑页"))
     return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "title": _("编辑后备干部")})
@@ -131,39 +122,34 @@ def cadre_link_user(request, pk):
                   status=400 if form.errors else 200)
 
 
-def _leave_view(request, pk, *, form_class, action, title, template="cadres/cadre_action.html"):
-    cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
-    permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre))
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(cadre=cadre, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("cadres:detail", pk=cadre.pk)
-        else:
-            messages.success(request, _("已办理：%(t)s。") % {"t": title})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, template, {"form": form, "cadre": cadre, "title": title})
+def _leave_view(*, form_class, action, title):
+    """The page that ends a cadre's service one way (``action``, a service): its form, then back to the cadre."""
+
+    @login_required
+    def view(request, pk):
+        cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
+        permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre))
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                action(cadre=cadre, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+                return redirect("cadres:detail", pk=cadre.pk)
+            else:
+                messages.success(request, _("已办理：%(t)s。") % {"t": title})
+                return redirect("cadres:detail", pk=cadre.pk)
+        return render(request, "cadres/cadre_action.html", {"form": form, "cadre": cadre, "title": title})
+
+    return view
 
 
-@login_required
-def cadre_disqualify(request, pk):
-    return _leave_view(request, pk, form_class=DisqualifyForm, action=services.cadre_disqualify,
-                       title=_("取消资格"))
-
-
-@login_required
-def cadre_resign(request, pk):
-    return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_resign, title=_("主动辞职"))
-
-
-@login_required
-def cadre_promote(request, pk):
-    return _leave_view(request, pk, form_class=LeaveForm, action=services.cadre_promote,
-                       title=_("进入村“两委”"))
+cadre_disqualify = _leave_view(form_class=DisqualifyForm, action=services.cadre_disqualify,
+                               title=gettext_lazy("取消资格"))
+cadre_resign = _leave_view(form_class=LeaveForm, action=services.cadre_resign, title=gettext_lazy("主动辞职"))
+cadre_promote = _leave_view(form_class=LeaveForm, action=services.cadre_promote, title=gettext_lazy("进入村“两委”"))
 
 
 @login_required

@@ -12,7 +12,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import excel, selectors
 from core.accounts import account_create, temporary_password
@@ -49,12 +48,8 @@ def template(by) -> bytes:
     excel.write_row(ws, 2, ["secretary_example", "王五", "13900000000", str(Role.VILLAGE_SECRETARY.label), town, name])
     excel.write_row(ws, 3, ["liaison_example", "赵六", "13900000001", str(Role.TOWNSHIP_LIAISON.label), town,
                             f"{name}、…"])
-    roles = DataValidation(type="list", formula1='"%s"' % ",".join(str(Role(r).label) for r in grantable_roles(by)))
-    roles.add("D2:D1001")
-    ws.add_data_validation(roles)
-    notes = wb.create_sheet(_("填写说明"))
-    notes.column_dimensions["A"].width = 110
-    lines = [
+    excel.pick_list(ws, [Role(r).label for r in grantable_roles(by)], "D2:D1001")
+    excel.notes_sheet(wb, [
         _("账号导入模板填写说明"),
         _("1. 每行一个账号和一个角色；第2、3行是示例，导入前请删除或改成真实数据。"),
         _("2. 用户名：字母、数字和 @ . + - _，不能与已有账号重复。同一用户名写在几行，就给这个账号分配几个角色（姓名、手机只需在第一行填写）。"),
@@ -63,9 +58,7 @@ def template(by) -> bytes:
           "包村领导联系几个村的，可在“村（社区）”一栏用顿号隔开，如“城东村、城南村”。"),
         _("5. 系统为每个新账号生成初始密码，导入成功后只显示一次（可下载），本人首次登录时须修改密码。"),
         _("6. 文件中任何一行有错，整份文件都不会导入；系统会退回本表，标红出错的行并写明原因。"),
-    ]
-    for i, line in enumerate(lines, start=1):
-        excel.write_cell(notes, i, 1, line)
+    ])
     return excel.workbook_bytes(wb)
 
 

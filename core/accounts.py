@@ -15,8 +15,6 @@ import string
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +25,7 @@ from core.models import RoleAssignment, User
 from core.permissions import can_grant_role, can_manage_account, enforce, is_system
 from core.roles import Role
 from core.scope import get_scope
-from core.services import model_save, role_assign, unit_for, user_create
+from core.services import model_save, password_save, role_assign, unit_for, user_create
 from core.sessions import end_all_sessions
 
 MANAGE_DENIED = _("您无权管理此账号：县委组织部管理本县账号，乡（镇）党委管理本乡（镇）各村书记和包村领导的账号。")
@@ -82,14 +80,7 @@ def user_reset_password(*, user: User, by, password: str = "") -> str:
     _enforce_manage(by, user)
     user = _lock_user(user)
     password = (password or "").strip() or temporary_password()
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    user.set_password(password)
-    user.must_change_password = True
-    model_save(user, by=by)
-    tokens.revoke_all(user)
+    password_save(user, password, by=by, field="password", must_change=True)
     end_all_sessions(user)
     AccessAttempt.objects.filter(username=user.username).delete()
     return password

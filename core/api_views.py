@@ -121,11 +121,8 @@ class CountyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return selectors.county_list(user=self.request.user).order_by("code")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        county = services.county_create(by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(county).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        serializer.instance = services.county_create(by=self.request.user, **serializer.validated_data)
 
 
 class TownshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -136,14 +133,11 @@ class TownshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_queryset(self):
         return selectors.township_list(user=self.request.user).order_by("code")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        county = ser.validated_data["county"]
-        if not selectors.county_list(user=request.user).filter(pk=county.pk).exists():
+    def perform_create(self, serializer):
+        county = serializer.validated_data["county"]
+        if not selectors.county_list(user=self.request.user).filter(pk=county.pk).exists():
             raise ValidationError({"county": [_("县不存在或不在您的管辖范围内。")]})
-        township = services.township_create(by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(township).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.township_create(by=self.request.user, **serializer.validated_data)
 
 
 class VillageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -154,14 +148,11 @@ class VillageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_queryset(self):
         return selectors.village_list(user=self.request.user).order_by("code")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        township = ser.validated_data["township"]
-        if not selectors.township_list(user=request.user).filter(pk=township.pk).exists():
+    def perform_create(self, serializer):
+        township = serializer.validated_data["township"]
+        if not selectors.township_list(user=self.request.user).filter(pk=township.pk).exists():
             raise ValidationError({"township": [_("乡（镇）不存在或不在您的管辖范围内。")]})
-        village = services.village_create(by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(village).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.village_create(by=self.request.user, **serializer.validated_data)
 
     def update(self, request, *args, **kwargs):
         village = self.get_object()
@@ -205,15 +196,13 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     def get_queryset(self):
         return selectors.role_assignment_list(user=self.request.user).order_by("pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+    def perform_create(self, serializer):
+        d = serializer.validated_data
         self._unit_county(d)  # which unit: a 400 that names the missing field before anything else
         target = d["user"]
-        assignment = services.role_assign(user=target, role=d["role"], county=d.get("county"),
-                                          township=d.get("township"), village=d.get("village"), by=request.user)
-        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.role_assign(user=target, role=d["role"], county=d.get("county"),
+                                                   township=d.get("township"), village=d.get("village"),
+                                                   by=self.request.user)
 
     @staticmethod
     def _unit_county(d):

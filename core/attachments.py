@@ -159,15 +159,22 @@ def attachment_add(*, target, upload, note: str = "", by) -> FileAttachment:
     return _store(att, upload, by=by)
 
 
+def _lock_current(attachment: FileAttachment, *, superseded: str, withdrawn: str) -> FileAttachment:
+    """``attachment`` locked, refused (Conflict) unless it is the current, not withdrawn version."""
+    att = FileAttachment.objects.select_for_update().get(pk=attachment.pk)
+    if not att.current:
+        raise Conflict(superseded)
+    if att.withdrawn:
+        raise Conflict(withdrawn)
+    return att
+
+
 @transaction.atomic
 def attachment_replace(*, attachment: FileAttachment, target, upload, note: str = "", by) -> FileAttachment:
     """A new version of the document ``attachment`` is the newest of; the old one stays (not current)."""
     _refuse_unless_may_attach(by, target)
-    old = FileAttachment.objects.select_for_update().get(pk=attachment.pk)
-    if not old.current:
-        raise Conflict(_("这个附件已有更新的版本，请在最新版本上替换。"))
-    if old.withdrawn:
-        raise Conflict(_("这个附件已撤下，不能替换；请重新上传。"))
+    old = _lock_current(attachment, superseded=_("这个附件已有更新的版本，请在最新版本上替换。"),
+                        withdrawn=_("这个附件已撤下，不能替换；请重新上传。"))
     kind = check_upload(upload)
     old.current = False
     model_save(old, by=by, update_fields=["current"])
@@ -182,11 +189,7 @@ def attachment_replace(*, attachment: FileAttachment, target, upload, note: str 
 def attachment_withdraw(*, attachment: FileAttachment, target, reason: str, by) -> FileAttachment:
     """Take a document off the list (its newest version is marked withdrawn by ``by`` now); nothing deleted."""
     _refuse_unless_may_attach(by, target)
-    att = FileAttachment.objects.select_for_update().get(pk=attachment.pk)
-    if not att.current:
-        raise Conflict(_("只能撤下附件的最新版本。"))
-    if att.withdrawn:
-        raise Conflict(_("这个附件已经撤下。"))
+    att = _lock_current(attachment, superseded=_("只能撤下附件的最新版本。"), withdrawn=_("这个附件已经撤下。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写撤下原因（如：上传错了文件）。")]})

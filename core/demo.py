@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import County, Township, User, Village
+from core.registry import in_order
 from core.roles import Role
 from core.services import role_assign
 
@@ -34,12 +35,7 @@ _STEPS: list[tuple[int, object]] = []
 
 
 def demo_step(order: int = 50):
-    def deco(fn):
-        if all(f is not fn for _, f in _STEPS):
-            _STEPS.append((order, fn))
-        return fn
-
-    return deco
+    return in_order(_STEPS, order)
 
 
 @dataclass

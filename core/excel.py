@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin", color="000000")
@@ -99,6 +100,21 @@ def write_row(ws, row: int, values: list, *, bold: bool = False, money_cols: set
 
 #: a sheet this wide prints on one page's width (issue 17: 12+ columns ran over to a second page)
 FIT_TO_WIDTH_COLUMNS = 12
+
+
+def pick_list(ws, labels, cells: str) -> None:
+    """A template column's drop-down: the cells of ``cells`` (a range such as "F2:F1001") offer ``labels``."""
+    dv = DataValidation(type="list", formula1='"%s"' % ",".join(str(label) for label in labels))
+    dv.add(cells)
+    ws.add_data_validation(dv)
+
+
+def notes_sheet(wb: Workbook, lines: list) -> None:
+    """A template's 填写说明 sheet: one line of ``lines`` a row, in one wide column."""
+    notes = wb.create_sheet(_("填写说明"))
+    notes.column_dimensions["A"].width = 110
+    for i, line in enumerate(lines, start=1):
+        write_cell(notes, i, 1, line)
 
 
 def finish_sheet(ws) -> None:

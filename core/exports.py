@@ -19,10 +19,11 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import session_setting
 from core.jobs import QUEUED_MESSAGE, enqueue
 from core.models import ExportJob
 from core.registry import export_builder
@@ -50,16 +51,8 @@ def jit_off():
     without). The job's reads run in autocommit (the progress updates must be seen by the page while the
     file is built), so the setting is made for the session and reset afterwards rather than ``SET LOCAL``
     inside one transaction. Nothing to do on SQLite."""
-    if connection.vendor != "postgresql":
+    with session_setting("jit", "off"):
         yield
-        return
-    with connection.cursor() as cur:
-        cur.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("RESET jit")
 
 
 def _progress(job_id: int):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import personal
+from core.idcard import normalize, validate_id_number
 from core.models import Township, Village
 from core.roles import ROLE_TIER, Role, Tier
 
@@ -70,55 +71,61 @@ class PersonalNumbersFormMixin:
                 self.initial[name] = personal.shown(field.stored, name, full=False)
                 field.help_text = _("显示的是脱敏号码：不修改即保留原号码；如需更正，请输入完整的新号码。")
 
+    def clean_id_number(self):
+        value = normalize(self.cleaned_data["id_number"])
+        validate_id_number(value)
+        return value
+
 
 class StyledForm(BootstrapMixin, forms.Form):
+    """A form whose fields need no more than the Bootstrap classes (a form that changes its fields in its own
+    ``__init__`` inherits ``BootstrapMixin`` and calls ``self._style()`` after the changes)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
 
 
-class UserCreateForm(StyledForm):
+class StyledModelForm(BootstrapMixin, forms.ModelForm):
+    """``StyledForm`` for a model."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RoleGrantForm(StyledForm):
+    """Another role for an existing account (a liaison may hold several villages): the roles and units the
+    signed-in user may give (a township party committee: its villages' secretary and liaison roles only, so
+    it is asked no township)."""
+    role = forms.ChoiceField(label=_("角色"), choices=[c for c in Role.choices if c[0] != Role.CADRE])
+    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=Township.objects.none(), required=False,
+                                      help_text=_("乡（镇）党委填写"))
+    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
+                                     help_text=_("包村领导、村党组织书记填写"))
+
+    def __init__(self, *args, townships=None, villages=None, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if townships is not None:
+            self.fields["township"].queryset = townships
+        if villages is not None:
+            self.fields["village"].queryset = villages.select_related("township")
+            self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        if roles is not None:
+            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] in roles]
+            if all(ROLE_TIER.get(r) != Tier.TOWNSHIP for r in roles):
+                self.fields["township"].widget = forms.HiddenInput()
+
+
+class UserCreateForm(RoleGrantForm):
+    """A new account with its first role."""
+    field_order = ["username", "full_name", "phone", "password"]
+
     username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("登录用，建议用拼音或工号"))
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(render_value=True),
                                help_text=_("至少8位，含字母和数字；用户首次登录时须修改。"))
-    role = forms.ChoiceField(label=_("角色"), choices=[c for c in Role.choices if c[0] != Role.CADRE])
-    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=Township.objects.none(), required=False,
-                                      help_text=_("乡（镇）党委填写"))
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
-                                     help_text=_("包村领导、村党组织书记填写"))
-
-    def __init__(self, *args, townships=None, villages=None, roles=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        _limit_units(self, townships=townships, villages=villages, roles=roles)
-
-
-def _limit_units(form, *, townships, villages, roles) -> None:
-    """The roles and units the signed-in user may give (a township party committee: its villages' secretary
-    and liaison roles only, so it is asked no township)."""
-    if townships is not None:
-        form.fields["township"].queryset = townships
-    if villages is not None:
-        form.fields["village"].queryset = villages.select_related("township")
-        form.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
-    if roles is not None:
-        form.fields["role"].choices = [c for c in form.fields["role"].choices if c[0] in roles]
-        if all(ROLE_TIER.get(r) != Tier.TOWNSHIP for r in roles):
-            form.fields["township"].widget = forms.HiddenInput()
-
-
-class RoleGrantForm(StyledForm):
-    """Another role for an existing account (a liaison may hold several villages)."""
-    role = forms.ChoiceField(label=_("角色"), choices=[c for c in Role.choices if c[0] != Role.CADRE])
-    township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=Township.objects.none(), required=False,
-                                      help_text=_("乡（镇）党委填写"))
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
-                                     help_text=_("包村领导、村党组织书记填写"))
-
-    def __init__(self, *args, townships=None, villages=None, roles=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        _limit_units(self, townships=townships, villages=villages, roles=roles)
 
 
 class PasswordResetForm(StyledForm):

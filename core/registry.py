@@ -57,13 +57,19 @@ def nav_items():
     return sorted(_NAV, key=lambda i: i.order)
 
 
-def home_panel(order: int = 50):
+def in_order(entries: list, order: int):
+    """A decorator that adds its function to ``entries`` as ``(order, fn)``, once however often it runs."""
+
     def deco(fn):
-        if all(f is not fn for _, f in _PANELS):
-            _PANELS.append((order, fn))
+        if all(f is not fn for _, f in entries):
+            entries.append((order, fn))
         return fn
 
     return deco
+
+
+def home_panel(order: int = 50):
+    return in_order(_PANELS, order)
 
 
 def home_panels():

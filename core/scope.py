@@ -292,6 +292,13 @@ class Scope:
             )
         return frozenset(ids)
 
+    def visible_county_q(self, county: str = "county_id") -> Q:
+        """Rows of the counties the user touches at any tier (``county``: the lookup of the row's county id);
+        all rows for a superuser."""
+        if self.is_superuser:
+            return Q()
+        return Q(**{f"{county}__in": sorted(self.visible_county_ids())})
+
 
 def _collect(rows) -> dict[int, frozenset[str]]:
     out: dict[int, set[str]] = {}

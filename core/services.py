@@ -131,16 +131,22 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
         raise
 
 
-@transaction.atomic
-def user_set_password(*, user: User, password: str, by=None) -> User:
+def password_save(user: User, password: str, *, by, field: str, must_change: bool) -> None:
+    """Validate ``password`` (a refusal names ``field``), set it and save; the user's API tokens end (issue 16:
+    an API token must not outlive the password it was issued for)."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
+        raise ValidationError({field: exc.messages}) from exc
     user.set_password(password)
-    user.must_change_password = False
+    user.must_change_password = must_change
     model_save(user, by=by)
-    tokens.revoke_all(user)  # issue 16: an API token must not outlive the password it was issued for
+    tokens.revoke_all(user)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, by=None) -> User:
+    password_save(user, password, by=by, field="new_password", must_change=False)
     return user
 
 
@@ -299,14 +305,15 @@ def notification_mark_read(*, user: User, ids=None) -> int:
 
 
 # -- validated writes with history, for every app's services --------------------------------------------
-def model_save(obj, *, by, unique_error: dict | None = None, update_fields=None):
+def model_save(obj, *, by, unique_error: dict | None = None, update_fields=None, validate_constraints=True):
     """Validate ``obj`` (``full_clean``) and save it, recording ``by`` as the author in its history.
 
     ``unique_error``: the field error to raise when the database refuses the row as a duplicate (a unique
-    constraint that ``full_clean`` cannot see, e.g. a partial index raced by a second request).
+    constraint that ``full_clean`` cannot see, e.g. a partial index raced by a second request; or one it is
+    told not to check, ``validate_constraints=False``, so that the duplicate is refused in these words).
     """
     obj._history_user = by
-    obj.full_clean()
+    obj.full_clean(validate_constraints=validate_constraints)
     try:
         with transaction.atomic():
             obj.save(update_fields=update_fields)

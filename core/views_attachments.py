@@ -68,51 +68,50 @@ def _current_in_scope(request, pk):
     return att, target
 
 
-@login_required
-def attachment_replace(request, pk):
-    att, target = _current_in_scope(request, pk)
-    form = AttachmentForm(request.POST or None, request.FILES or None, initial={"note": att.note})
-    title = _("替换附件“%(n)s”") % {"n": att.name}
+def _change_page(request, att, target, form, *, is_valid, write, done, title, action_label, mode):
+    """Replace or withdraw ``att``: on a POST that ``is_valid()``, ``write()`` (the service) and back to the
+    record saying ``done(result)``; a Conflict (a newer version, already withdrawn) goes back with its message;
+    otherwise the form (again)."""
+    status = 200
     if request.method == "POST":
-        if upload_form_valid(request, form):
+        if is_valid():
             try:
-                new = svc.attachment_replace(attachment=att, target=target, upload=form.cleaned_data["attachment"],
-                                             note=form.cleaned_data["note"], by=request.user)
+                result = write()
             except ValidationError as exc:
                 apply_errors(form, exc)
             except Conflict as exc:
                 messages.error(request, exc.message)
                 return redirect(_back(request, target))
             else:
-                messages.success(request, _("已替换为“%(n)s”（第 %(v)s 版），原文件仍保留在历史版本中。")
-                                 % {"n": new.name, "v": new.version})
+                messages.success(request, done(result))
                 return redirect(_back(request, target))
-        return _form_page(request, target=target, form=form, title=title, action_label=_("替换"), mode="replace", attachment=att,
-                          status=400)
-    return _form_page(request, target=target, form=form, title=title, action_label=_("替换"), mode="replace", attachment=att)
+        status = 400
+    return _form_page(request, target=target, form=form, title=title, action_label=action_label, mode=mode,
+                      attachment=att, status=status)
+
+
+@login_required
+def attachment_replace(request, pk):
+    att, target = _current_in_scope(request, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None, initial={"note": att.note})
+    return _change_page(
+        request, att, target, form, is_valid=lambda: upload_form_valid(request, form),
+        write=lambda: svc.attachment_replace(attachment=att, target=target, upload=form.cleaned_data["attachment"],
+                                             note=form.cleaned_data["note"], by=request.user),
+        done=lambda new: _("已替换为“%(n)s”（第 %(v)s 版），原文件仍保留在历史版本中。") % {"n": new.name, "v": new.version},
+        title=_("替换附件“%(n)s”") % {"n": att.name}, action_label=_("替换"), mode="replace")
 
 
 @login_required
 def attachment_withdraw(request, pk):
     att, target = _current_in_scope(request, pk)
     form = AttachmentWithdrawForm(request.POST or None)
-    title = _("撤下附件“%(n)s”") % {"n": att.name}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                svc.attachment_withdraw(attachment=att, target=target, reason=form.cleaned_data["reason"],
-                                        by=request.user)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except Conflict as exc:
-                messages.error(request, exc.message)
-                return redirect(_back(request, target))
-            else:
-                messages.success(request, _("已撤下附件“%(n)s”；文件仍保留，可在“已撤下的附件”中查看。") % {"n": att.name})
-                return redirect(_back(request, target))
-        return _form_page(request, target=target, form=form, title=title, action_label=_("撤下"), mode="withdraw", attachment=att,
-                          status=400)
-    return _form_page(request, target=target, form=form, title=title, action_label=_("撤下"), mode="withdraw", attachment=att)
+    return _change_page(
+        request, att, target, form, is_valid=form.is_valid,
+        write=lambda: svc.attachment_withdraw(attachment=att, target=target, reason=form.cleaned_data["reason"],
+                                              by=request.user),
+        done=lambda _att: _("已撤下附件“%(n)s”；文件仍保留，可在“已撤下的附件”中查看。") % {"n": att.name},
+        title=_("撤下附件“%(n)s”") % {"n": att.name}, action_label=_("撤下"), mode="withdraw")
 
 
 def serve_file(request, att: FileAttachment, target, *, inline: bool):

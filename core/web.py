@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,21 @@ def apply_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def submit(request, form, write, *, done, to):
+    """On a valid POST run ``write(cleaned_data)`` (a service: it checks the permission and the rules); on
+    success flash ``done`` and redirect to ``to`` (each a value, or a function of the result). Returns the
+    redirect, or None to show the form again (field errors from the service are put on it)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(dict(form.cleaned_data))
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(to(result) if callable(to) else to)
 
 
 def require_county_org(user, message) -> None:

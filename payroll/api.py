@@ -88,13 +88,11 @@ class PayPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     def get_queryset(self):
         return selectors.pay_policy_list(user=self.request.user).order_by("county__code", "-valid_from")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        county = _county_in_scope(request.user, data.pop("county").pk)
-        policy = services.pay_policy_create(county=county, valid_from=data.pop("valid_from"), by=request.user, **data)
-        return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        county = _county_in_scope(self.request.user, data.pop("county").pk)
+        serializer.instance = services.pay_policy_create(county=county, valid_from=data.pop("valid_from"),
+                                                         by=self.request.user, **data)
 
 
 class PerformanceBonusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -288,17 +286,15 @@ class PayAdjustmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
     def get_queryset(self):
         return selectors.adjustment_list(user=self.request.user).order_by("-month", "-pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        cadre = cadre_list(user=request.user).filter(pk=d.pop("cadre").pk).select_related(
+    def perform_create(self, serializer):
+        d = dict(serializer.validated_data)
+        cadre = cadre_list(user=self.request.user).filter(pk=d.pop("cadre").pk).select_related(
             "village__township__county").first()
         if cadre is None:
             raise ValidationError({"cadre": [_("后备干部不存在或不在您的管辖范围内。")]})
-        adjustment = services.adjustment_create(cadre=cadre, corrects_month=d.pop("corrects_month"),
-                                                month=d.pop("month"), reason=d.pop("reason"), by=request.user, **d)
-        return Response(self.get_serializer(adjustment).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.adjustment_create(cadre=cadre, corrects_month=d.pop("corrects_month"),
+                                                         month=d.pop("month"), reason=d.pop("reason"),
+                                                         by=self.request.user, **d)
 
 
 class InsurancePremiumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

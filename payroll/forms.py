@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, StyledForm, StyledModelForm
 from payroll import policies
 from payroll.accounts import PayeeKind
 from payroll.models import AccidentMode, Component, FundingSource, PayPolicy, PayrollSetting
@@ -61,15 +61,11 @@ class PayPolicyForm(BootstrapMixin, forms.ModelForm):
         pass  # the service validates (duplicate dates answered on the field)
 
 
-class PayrollSettingForm(BootstrapMixin, forms.ModelForm):
+class PayrollSettingForm(StyledModelForm):
     class Meta:
         model = PayrollSetting
         fields = ["unpaid_days"]
         help_texts = {"unpaid_days": _("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单。")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class BonusForm(BootstrapMixin, forms.Form):
@@ -84,12 +80,8 @@ class BonusForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class UploadForm(BootstrapMixin, forms.Form):
+class UploadForm(StyledForm):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class PaidForm(BootstrapMixin, forms.Form):
@@ -175,7 +167,7 @@ class DisbursementForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class InsuranceSettingForm(BootstrapMixin, forms.Form):
+class InsuranceSettingForm(StyledForm):
     """R-45: how the county pays the accident insurance (the service validates the combination)."""
 
     accident_mode = forms.ChoiceField(label=_("缴纳方式"), choices=AccidentMode.choices)
@@ -185,19 +177,11 @@ class InsuranceSettingForm(BootstrapMixin, forms.Form):
     premium_per_year = forms.DecimalField(label=_("每人每年保费（元）"), required=False, min_value=0,
                                           max_digits=12, decimal_places=2)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class PremiumPayForm(BootstrapMixin, forms.Form):
+class PremiumPayForm(StyledForm):
     """R-45: the county paid the insurer for the unpaid premiums shown."""
 
     paid_on = forms.DateField(label=_("缴费日期"), widget=DateInput())
     voucher = forms.CharField(label=_("缴费凭证号"), max_length=60)
     policy_number = forms.CharField(label=_("保单号"), max_length=60, required=False,
                                     help_text=_("团体保单可填写同一保单号；不填则不改。"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

@@ -121,11 +121,7 @@ def pay_run_list(*, user):
 
 
 def pay_policy_list(*, user):
-    scope = get_scope(user)
-    qs = PayPolicy.objects.select_related("county")
-    if scope.is_superuser:
-        return qs
-    return qs.filter(county_id__in=sorted(scope.visible_county_ids()))
+    return PayPolicy.objects.select_related("county").filter(get_scope(user).visible_county_q())
 
 
 def payroll_setting_for(county) -> PayrollSetting:

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -34,15 +34,12 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def get_queryset(self):
         return round_list(user=self.request.user).order_by("-year", "-announced_on", "-pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        county = ser.validated_data["county"]
-        scope = get_scope(request.user)
+    def perform_create(self, serializer):
+        county = serializer.validated_data["county"]
+        scope = get_scope(self.request.user)
         if not scope.is_superuser and county.pk not in scope.visible_county_ids():
             raise ValidationError({"county": [_("县不存在或不在您的管辖范围内。")]})
-        rnd = services.round_create(by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(rnd).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.round_create(by=self.request.user, **serializer.validated_data)
 
 
 class ApplicationViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -56,16 +53,13 @@ class ApplicationViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.Retr
     def get_queryset(self):
         return application_list(user=self.request.user).order_by("round_id", "village__code", "rank", "pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        rnd = get_object_or_404(round_list(user=request.user), pk=data.pop("round").pk)
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        rnd = get_object_or_404(round_list(user=self.request.user), pk=data.pop("round").pk)
         village = data["village"]
-        if not village_list(user=request.user).filter(pk=village.pk).exists():
+        if not village_list(user=self.request.user).filter(pk=village.pk).exists():
             raise ValidationError({"village": [_("村不存在或不在您的管辖范围内。")]})
-        app = services.application_submit(round=rnd, by=request.user, **data)
-        return Response(self.get_serializer(app).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.application_submit(round=rnd, by=self.request.user, **data)
 
     def _step(self, request, step, serializer_class, service):
         app = self.get_object()
@@ -109,13 +103,10 @@ class BanWaiverViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.Retrie
     def get_queryset(self):
         return waiver_list(user=self.request.user)
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = dict(ser.validated_data)
-        rnd = get_object_or_404(round_list(user=request.user), pk=data.pop("round").pk)
-        waiver = services.ban_waive(round=rnd, by=request.user, **data)
-        return Response(self.get_serializer(waiver).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        rnd = get_object_or_404(round_list(user=self.request.user), pk=data.pop("round").pk)
+        serializer.instance = services.ban_waive(round=rnd, by=self.request.user, **data)
 
 
 router.register("selection-rounds", RoundViewSet, basename="selection-round")

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import limits
-from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin
-from core.idcard import normalize, validate_id_number
+from core.forms import BootstrapMixin, DateInput, PersonalNumberField, PersonalNumbersFormMixin, StyledForm
 from selection import policies
 from selection.models import Application, Round
 
@@ -63,11 +62,6 @@ class ApplicationForm(PersonalNumbersFormMixin, BootstrapMixin, forms.ModelForm)
                 label=_("（%(k)s）%(t)s") % {"k": key, "t": text}, required=False, initial=bool(declared.get(key)))
         self._mask_personal(full=full_personal)
         self._style()
-
-    def clean_id_number(self):
-        value = normalize(self.cleaned_data["id_number"])
-        validate_id_number(value)
-        return value
 
     def negative_fields(self):
         return [self[f"neg_{k}"] for k in policies.NEGATIVE_KEYS]
@@ -167,7 +161,7 @@ class DecideForm(BootstrapMixin, forms.Form):
         self.fields["appointed"].widget.attrs["class"] = "form-check-input"
 
 
-class BanWaiverForm(BootstrapMixin, forms.Form):
+class BanWaiverForm(StyledForm):
     """R-17: the county's exception to the five-year ban for one person in one round."""
     id_number = forms.CharField(label=_("身份证号"), max_length=18,
                                 help_text=_("被取消村级后备干部资格、仍在五年禁选期内的人员"))
@@ -175,14 +169,6 @@ class BanWaiverForm(BootstrapMixin, forms.Form):
     document_no = forms.CharField(label=_("批准文号"), max_length=100,
                                   widget=forms.TextInput(attrs={"placeholder": "清委组〔2026〕12号"}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class UploadForm(BootstrapMixin, forms.Form):
+class UploadForm(StyledForm):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

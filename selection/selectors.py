@@ -19,11 +19,7 @@ from selection.permissions import REVIEWERS, ROUND_MANAGERS
 
 def round_list(*, user):
     """Rounds of every county the user touches at any tier (others in scope read)."""
-    scope = get_scope(user)
-    qs = Round.objects.select_related("county")
-    if scope.is_superuser:
-        return qs
-    return qs.filter(county_id__in=sorted(scope.visible_county_ids()))
+    return Round.objects.select_related("county").filter(get_scope(user).visible_county_q())
 
 
 def round_list_with_counts(*, user):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from core.errors import Conflict
 from core.listexport import list_page, visible_list_export
 from core.pdf import pdf_response
 from core.scope import get_scope
-from core.web import apply_errors
+from core.web import apply_errors, submit
 from selection import exports, permissions, policies, services
 from selection.forms import (
     ApplicationForm,
@@ -63,15 +64,10 @@ def round_create(request):
     permissions.deny_unless(permissions.can_run_rounds(get_scope(request.user)), permissions.ROUND_DENIED)
     counties = managed_counties(user=request.user)
     form = RoundForm(request.POST or None, counties=counties)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rnd = services.round_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已发布选拔公告“%(t)s”。") % {"t": rnd.title})
-            return redirect("selection:round", pk=rnd.pk)
-    return render(request, "selection/form.html", {"form": form, "title": _("发布选拔公告"),
+    done = submit(request, form, lambda d: services.round_create(by=request.user, **d),
+                  done=lambda rnd: _("已发布选拔公告“%(t)s”。") % {"t": rnd.title},
+                  to=lambda rnd: reverse("selection:round", args=[rnd.pk]))
+    return done or render(request, "selection/form.html", {"form": form, "title": _("发布选拔公告"),
                                                    "back": "selection:rounds"})
 
 

@@ -92,23 +92,20 @@ class TalkViewSet(_CreateListViewSet):
     def get_queryset(self):
         return selectors.talk_list(user=self.request.user).order_by("-held_on", "-pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+    def perform_create(self, serializer):
+        d = serializer.validated_data
         kind, cadre, township = d["kind"], d.get("cadre"), d.get("township")
         if kind == Talk.Kind.COLLECTIVE:
             if township is None:
                 raise ValidationError({"township": [_("集体谈话请选择乡（镇）。")]})
-            township = get_object_or_404(township_list(user=request.user), pk=township.pk)
+            township = get_object_or_404(township_list(user=self.request.user), pk=township.pk)
         else:
             if cadre is None:
                 raise ValidationError({"cadre": [_("请选择谈话的后备干部。")]})
             cadre = self._cadre_in_scope(cadre)
-        talk = services.talk_record(kind=kind, cadre=cadre, township=township, held_on=d["held_on"],
-                                    interviewer=d["interviewer"], record=d["record"],
-                                    mood_swing=d.get("mood_swing", False), by=request.user)
-        return Response(self.get_serializer(talk).data, status=status.HTTP_201_CREATED)
+        serializer.instance = services.talk_record(kind=kind, cadre=cadre, township=township, held_on=d["held_on"],
+                                                   interviewer=d["interviewer"], record=d["record"],
+                                                   mood_swing=d.get("mood_swing", False), by=self.request.user)
 
     @extend_schema(request=TalkCorrectSerializer, responses=TalkSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -196,13 +193,10 @@ class NoticeViewSet(_CreateListViewSet):
         return selectors.notice_list(user=self.request.user).prefetch_related("events__by").order_by(
             "-issued_on", "-pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        county = get_object_or_404(county_list(user=request.user), pk=d.pop("county").pk)
-        notice = services.notice_issue(county=county, by=request.user, **d)
-        return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        d = dict(serializer.validated_data)
+        county = get_object_or_404(county_list(user=self.request.user), pk=d.pop("county").pk)
+        serializer.instance = services.notice_issue(county=county, by=self.request.user, **d)
 
     @extend_schema(request=NoticeAnswerSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
@@ -309,16 +303,14 @@ class CountyVisitViewSet(_CreateListViewSet):
     def get_queryset(self):
         return selectors.visit_list(user=self.request.user).prefetch_related("findings").order_by("-visited_on", "-pk")
 
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
+    def perform_create(self, serializer):
+        d = dict(serializer.validated_data)
         township = d.pop("township")
-        if not township_list(user=request.user).filter(pk=township.pk).exists():
+        if not township_list(user=self.request.user).filter(pk=township.pk).exists():
             raise ValidationError({"township": [_("乡（镇）不存在或不在您的管辖范围内。")]})
-        visit = visit_services.visit_record(county=township.county, township=township, by=request.user,
-                                            findings=[f.strip() for f in d.pop("findings", []) if f.strip()], **d)
-        return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
+        findings = [f.strip() for f in d.pop("findings", []) if f.strip()]
+        serializer.instance = visit_services.visit_record(county=township.county, township=township,
+                                                          by=self.request.user, findings=findings, **d)
 
 
 class WorkAssignmentViewSet(_CreateListViewSet):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
-from core.forms import BootstrapMixin, DateInput, VillageSelect
+from core.forms import BootstrapMixin, DateInput, StyledForm, VillageSelect
 from supervision.models import (
     CHANGE_REASON_MAX,
     Assessment,
@@ -24,13 +24,7 @@ class CadreChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.village.township.name}{obj.village.name}）"
 
 
-class _Form(BootstrapMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
-
-class TalkForm(_Form):
+class TalkForm(StyledForm):
     kind = forms.ChoiceField(label=_("谈话类别"), choices=Talk.Kind.choices)
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none(), required=False,
                              help_text=_("个别谈话考察、谈心谈话须选择；集体谈话不选"))
@@ -62,7 +56,7 @@ class TalkForm(_Form):
         return data
 
 
-class AttachmentForm(_Form):
+class AttachmentForm(StyledForm):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput(), help_text=_("天数按自然日计，含首尾两天"))
@@ -80,7 +74,7 @@ def reason_field(*, required: bool = True, help_text=None) -> forms.CharField:
                            help_text=help_text or _("说明为什么修改，如：日期登记有误；将记入变更记录"))
 
 
-class TalkCorrectForm(_Form):
+class TalkCorrectForm(StyledForm):
     """A talk's date, interviewer and record (its kind and who was talked to stay)."""
 
     held_on = forms.DateField(label=_("谈话日期"), widget=DateInput())
@@ -89,7 +83,7 @@ class TalkCorrectForm(_Form):
     reason = reason_field()
 
 
-class AttachmentCorrectForm(_Form):
+class AttachmentCorrectForm(StyledForm):
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     end_date = forms.DateField(label=_("结束日期"), widget=DateInput(), help_text=_("天数按自然日计，含首尾两天"))
     department = forms.CharField(label=_("跟班科室/岗位"), max_length=100, required=False)
@@ -98,7 +92,7 @@ class AttachmentCorrectForm(_Form):
     reason = reason_field()
 
 
-class AssessmentForm(_Form):
+class AssessmentForm(StyledForm):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     year = forms.IntegerField(label=_("评估年度"), min_value=2000, max_value=2100)
     result = forms.ChoiceField(label=_("评估结果"), choices=[("", _("请选择"))] + Assessment.Result.choices,
@@ -115,7 +109,7 @@ class AssessmentForm(_Form):
         self.fields["cadre"].queryset = cadres
 
 
-class AssessmentWithdrawForm(_Form):
+class AssessmentWithdrawForm(StyledForm):
     """Issue 13: county_org withdraws an assessment (the service names a missing reason or document number)."""
 
     reason = forms.CharField(max_length=limits.REASON, required=False, label=_("理由"),
@@ -135,7 +129,7 @@ class AssessmentCorrectForm(AssessmentWithdrawForm):
     field_order = ["result", "notes", "reason", "document_no"]
 
 
-class CommitmentForm(_Form):
+class CommitmentForm(StyledForm):
     promises = forms.CharField(max_length=limits.NOTE, label=_("承诺事项（亮承诺）"), widget=forms.Textarea(attrs={"rows": 4}))
     results = forms.CharField(max_length=limits.RECORD, label=_("工作成绩（晒成绩）"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     evaluation = forms.ChoiceField(label=_("评议结果（评实效）"), choices=Commitment.Evaluation.choices, required=False)
@@ -156,7 +150,7 @@ class CommitmentNewForm(CommitmentForm):
         self.fields["cadre"].queryset = cadres
 
 
-class PairingForm(_Form):
+class PairingForm(StyledForm):
     contact_leader = forms.ModelChoiceField(label=_("联系乡镇领导"), queryset=None, required=False,
                                             help_text=_("本乡（镇）党委成员或包村领导"))
     paired_user = forms.ModelChoiceField(label=_("结对村干部（系统账号）"), queryset=None, required=False,
@@ -180,7 +174,7 @@ class PairingForm(_Form):
         return data
 
 
-class AreaGroupForm(_Form):
+class AreaGroupForm(StyledForm):
     township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None)
     name = forms.CharField(label=_("小组名称"), max_length=60)
     leader = forms.CharField(label=_("组长"), max_length=50, required=False)
@@ -196,13 +190,13 @@ class AreaGroupForm(_Form):
         self.fields["members"].widget.attrs["class"] = "form-check-input"
 
 
-class GroupActivityForm(_Form):
+class GroupActivityForm(StyledForm):
     held_on = forms.DateField(label=_("活动日期"), widget=DateInput())
     topic = forms.CharField(label=_("活动主题"), max_length=100)
     record = forms.CharField(max_length=limits.RECORD, label=_("活动记录"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TrainingForm(_Form):
+class TrainingForm(StyledForm):
     township = forms.ModelChoiceField(label=_("组织乡（镇）"), queryset=None)
     kind = forms.ChoiceField(label=_("培训类别"), choices=TrainingKind.choices)
     title = forms.CharField(label=_("培训主题"), max_length=100)
@@ -215,7 +209,7 @@ class TrainingForm(_Form):
         self.fields["township"].queryset = townships
 
 
-class CaseOpenForm(_Form):
+class CaseOpenForm(StyledForm):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     category = forms.ChoiceField(label=_("情形（第十一条）"), choices=CASE_CATEGORIES)
     opened_on = forms.DateField(label=_("立案日期"), widget=DateInput())
@@ -227,14 +221,14 @@ class CaseOpenForm(_Form):
         self.fields["cadre"].queryset = cadres
 
 
-class CaseDecideForm(_Form):
+class CaseDecideForm(StyledForm):
     decision = forms.ChoiceField(label=_("处理决定"), choices=[c for c in DisciplineCase.Decision.choices if c[0]],
                                  help_text=_("选择“取消资格”将按第十一条取消其资格：该村出现空缺，报酬次月起停发，5年内不得再参加选拔。"))
     note = forms.CharField(max_length=limits.NOTE, label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label=_("处理日期"), widget=DateInput())
 
 
-class NoticeForm(_Form):
+class NoticeForm(StyledForm):
     township = forms.ModelChoiceField(label=_("被通报乡（镇）"), queryset=None, required=False)
     village = forms.ModelChoiceField(label=_("被通报村（可选）"), queryset=None, required=False,
                                      widget=VillageSelect(),
@@ -259,16 +253,16 @@ class NoticeForm(_Form):
         return data
 
 
-class NoticeAnswerForm(_Form):
+class NoticeAnswerForm(StyledForm):
     answer = forms.CharField(max_length=limits.RECORD, label=_("整改情况反馈"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class NoticeSendBackForm(_Form):
+class NoticeSendBackForm(StyledForm):
     comment = forms.CharField(max_length=limits.NOTE, label=_("退回意见"), widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("写明哪些方面整改不到位、需要补充什么；被通报单位将收到此意见"))
 
 
-class NoticeCloseForm(_Form):
+class NoticeCloseForm(StyledForm):
     note = forms.CharField(max_length=limits.NOTE, label=_("销号意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -294,7 +288,7 @@ def default_year(today: dt.date) -> int:
 
 
 
-class VisitForm(_Form):
+class VisitForm(StyledForm):
     """R-59: a county visit; ``findings`` one problem per line."""
     kind = forms.ChoiceField(label=_("类别"), choices=CountyVisit.Kind.choices, widget=forms.RadioSelect)
     visited_on = forms.DateField(label=_("日期"), widget=DateInput())
@@ -317,11 +311,11 @@ class VisitForm(_Form):
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
 
 
-class FindingForm(_Form):
+class FindingForm(StyledForm):
     text = forms.CharField(label=_("补充发现的问题"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RecommendationOutcomeForm(_Form):
+class RecommendationOutcomeForm(StyledForm):
     """R-61: what became of one priority recommendation."""
     outcome = forms.ChoiceField(label=_("结果"), choices=RecommendationOutcome.Outcome.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("日期"), widget=DateInput())
@@ -336,7 +330,7 @@ class RecommendationOutcomeForm(_Form):
 
 # -- work assignments (R-57) --------------------------------------------------------------------------------
 
-class AssignmentForm(_Form):
+class AssignmentForm(StyledForm):
     cadre = CadreChoiceField(label=_("后备干部"), queryset=Cadre.objects.none())
     kind = forms.ChoiceField(label=_("任务类别"), choices=[("", _("请选择"))] + WorkAssignment.Kind.choices)
     title = forms.CharField(label=_("任务名称"), max_length=100, help_text=_("如：人居环境整治百日攻坚"))
@@ -350,14 +344,14 @@ class AssignmentForm(_Form):
         self.fields["cadre"].queryset = cadres
 
 
-class AssignmentCompleteForm(_Form):
+class AssignmentCompleteForm(StyledForm):
     completed_on = forms.DateField(label=_("完成日期"), widget=DateInput())
     completion_note = forms.CharField(label=_("完成情况"), max_length=limits.RECORD,
                                       widget=forms.Textarea(attrs={"rows": 4}),
                                       help_text=_("做了什么、取得什么效果"))
 
 
-class AssignmentEvaluateForm(_Form):
+class AssignmentEvaluateForm(StyledForm):
     evaluation = forms.ChoiceField(label=_("评价等次"), choices=WorkAssignment.Evaluation.choices,
                                    widget=forms.RadioSelect)
     evaluation_note = forms.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
@@ -368,7 +362,7 @@ class AssignmentEvaluateForm(_Form):
         self.fields["evaluation"].widget.attrs["class"] = "form-check-input"
 
 
-class AssignmentCorrectForm(_Form):
+class AssignmentCorrectForm(StyledForm):
     """R-57: the assigning tier corrects a task, saying why (kept in its history)."""
     title = forms.CharField(label=_("任务名称"), max_length=100)
     goal = forms.CharField(label=_("目标要求"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,7 +1,11 @@
-"""What the attendance services share: enforcing a permission, the leave row lock, who decides a leave."""
+"""What the attendance services share: enforcing a permission, the leave row lock, who decides a leave, the
+confirmed return of a leave or trip."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 
@@ -37,3 +41,23 @@ def approvers(leave):
     deputies = running_deputies(role=role, village_id=leave.cadre.village_id).values("deputy_id")
     holders = users_with_role(role, village=leave.cadre.village).values("pk")
     return User.objects.filter(Q(pk__in=holders) | Q(pk__in=deputies), is_active=True)
+
+
+def close_on_return(record, *, returned_on, note, status, check_date, correction_needs_note) -> dt.date | None:
+    """R-23 / R-27: the approving (recording) side closes a leave or trip on the reported return date (when
+    ``returned_on`` is None) or a corrected one, checked by ``check_date``; a correction needs a note
+    (``correction_needs_note`` with %(d)s the date and %(r)s the reported one). Sets ``status``, the date
+    and the note (the caller records who and when, and saves); returns the reported date a correction
+    replaced, else None."""
+    note = (note or "").strip()
+    if returned_on is None:
+        returned_on = record.return_reported_on
+    check_date(record, returned_on)
+    reported = record.return_reported_on
+    corrected = reported is not None and returned_on != reported
+    if corrected and not note:
+        raise ValidationError({"note": [correction_needs_note % {"d": returned_on, "r": reported}]})
+    record.status = status
+    record.returned_on = returned_on
+    record.return_note = note
+    return reported if corrected else None

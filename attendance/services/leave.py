@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from attendance import permissions, policies
 from attendance.models import Half, LeaveRequest, OfficialTrip
 from attendance.selectors import leave_approver, leave_list, staffed_approver_roles
-from attendance.services._base import S, approvers, county_id, enforce, leave_url, lock_leave
+from attendance.services._base import S, approvers, close_on_return, county_id, enforce, leave_url, lock_leave
 from attendance.services.deputies import principal_for
 from cadres.models import Cadre
 from core import calendar, limits
@@ -274,29 +274,19 @@ def _report(leave, *, by, returned_on: dt.date, reason: str) -> LeaveRequest:
 def _confirm(leave, *, by, returned_on: dt.date | None, note: str) -> LeaveRequest:
     """R-23 (issue 12 item 1): the approving side records the return: it confirms the reported date or
     corrects it (a correction needs a note). The leave is closed (returned)."""
-    note = (note or "").strip()
-    if returned_on is None:
-        returned_on = leave.return_reported_on
-    _check_return_date(leave, returned_on)
-    reported = leave.return_reported_on
-    corrected = reported is not None and returned_on != reported
-    if corrected and not note:
-        raise ValidationError({"note": [_(
-            "确认的回岗日期 %(d)s 与报告的 %(r)s 不同，请写明更正的依据（例如考勤记录、走访核实）。") % {
-            "d": returned_on, "r": reported}]})
-    leave.status = S.RETURNED
-    leave.returned_on = returned_on
+    reported = close_on_return(leave, returned_on=returned_on, note=note, status=S.RETURNED,
+                               check_date=_check_return_date, correction_needs_note=_(
+                                   "确认的回岗日期 %(d)s 与报告的 %(r)s 不同，请写明更正的依据（例如考勤记录、走访核实）。"))
     leave.return_recorded_by = by
     leave.return_recorded_at = timezone.now()
-    leave.return_note = note
     model_save(leave, by=by)
     cadre = leave.cadre
-    if corrected:
+    if reported is not None:
         title = _("%(n)s的销假已确认，回岗日期更正为%(d)s（报告为%(r)s）") % {
-            "n": cadre.name, "d": returned_on, "r": reported}
+            "n": cadre.name, "d": leave.returned_on, "r": reported}
     else:
-        title = _("%(n)s的销假已确认：%(d)s回岗") % {"n": cadre.name, "d": returned_on}
-    notify(users=_return_people(leave, without=by), kind="leave_returned", title=title, body=note,
+        title = _("%(n)s的销假已确认：%(d)s回岗") % {"n": cadre.name, "d": leave.returned_on}
+    notify(users=_return_people(leave, without=by), kind="leave_returned", title=title, body=leave.return_note,
            url=leave_url(leave), key=f"leave-returned:{leave.pk}")
     return leave
 

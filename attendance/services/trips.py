@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import LeaveRequest, OfficialTrip
-from attendance.services._base import county_id, enforce
+from attendance.services._base import close_on_return, county_id, enforce
 from cadres.models import Cadre
 from core import calendar
 from core import dates as date_bounds
@@ -144,28 +144,18 @@ def _report(trip, *, by, returned_on: dt.date, reason: str) -> OfficialTrip:
 def _confirm(trip, *, by, returned_on: dt.date | None, note: str) -> OfficialTrip:
     """R-27 as R-23: the recording side confirms the reported date or corrects it (with a note); the trip
     is closed (returned)."""
-    note = (note or "").strip()
-    if returned_on is None:
-        returned_on = trip.return_reported_on
-    _check_return_date(trip, returned_on)
-    reported = trip.return_reported_on
-    corrected = reported is not None and returned_on != reported
-    if corrected and not note:
-        raise ValidationError({"note": [_(
-            "确认的返岗日期 %(d)s 与报告的 %(r)s 不同，请写明更正的依据（例如考勤记录、走访核实）。") % {
-            "d": returned_on, "r": reported}]})
-    trip.status = T.RETURNED
-    trip.returned_on = returned_on
+    reported = close_on_return(trip, returned_on=returned_on, note=note, status=T.RETURNED,
+                               check_date=_check_return_date, correction_needs_note=_(
+                                   "确认的返岗日期 %(d)s 与报告的 %(r)s 不同，请写明更正的依据（例如考勤记录、走访核实）。"))
     trip.confirmed_by = by
     trip.confirmed_at = timezone.now()
-    trip.return_note = note
     model_save(trip, by=by)
     notifications_settle(key=f"trip-overdue:{trip.pk}")
-    if corrected:
+    if reported is not None:
         title = _("%(n)s的返岗已确认，返岗日期更正为%(d)s（报告为%(r)s）") % {
-            "n": trip.cadre.name, "d": returned_on, "r": reported}
+            "n": trip.cadre.name, "d": trip.returned_on, "r": reported}
     else:
-        title = _("%(n)s的因公外出已结束：%(d)s返岗") % {"n": trip.cadre.name, "d": returned_on}
+        title = _("%(n)s的因公外出已结束：%(d)s返岗") % {"n": trip.cadre.name, "d": trip.returned_on}
     people = [u for u in (trip.cadre.user, trip.recorded_by, trip.return_reported_by) if u is not None]
     seen = {by.pk} if by is not None else set()
     users = []
@@ -173,7 +163,7 @@ def _confirm(trip, *, by, returned_on: dt.date | None, note: str) -> OfficialTri
         if u.pk not in seen:
             seen.add(u.pk)
             users.append(u)
-    notify(users=users, kind="trip_returned", title=title, body=note, url=trip_url(trip),
+    notify(users=users, kind="trip_returned", title=title, body=trip.return_note, url=trip_url(trip),
            key=f"trip-returned:{trip.pk}")
     return trip
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from attendance import permissions
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.dates import parse_month
+from core.errors import Conflict
 from core.listexport import list_page
 from core.registry import cadre_source
 from core.scope import get_scope
@@ -63,3 +68,35 @@ def filtered_page(request, filter_class, queryset, per_page=25):
     flt = filter_class(request.GET or None, queryset=queryset, user=request.user)
     rows = flt.qs if flt.is_bound and flt.is_valid() else queryset
     return flt, list_page(request, rows, per_page)  # every row when exported (issue 17)
+
+
+def action_view(fn, form_class, ok, *, records, noun: str, detail: str):
+    """The view of a POST on one record (a leave, a trip): validate ``form_class`` (None: no form), call the
+    service ``fn(<noun>=record, by=user, **cleaned_data)``, say how it went (errors as messages), back to the
+    record's page ``detail``. ``records(user=...)`` is the selector that scopes the record (404 outside)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        record = get_object_or_404(records(user=request.user), pk=pk)
+        kwargs = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for field, errs in form.errors.items():
+                    for e in errs:
+                        messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{e}")
+                return redirect(detail, pk=pk)
+            kwargs = form.cleaned_data
+        try:
+            fn(**{noun: record}, by=request.user, **kwargs)
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, ok)
+        return redirect(detail, pk=pk)
+
+    return view

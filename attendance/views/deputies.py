@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from core.dates import today
 from core.forms import BootstrapMixin, DateInput
 from core.models import User, Village
 from core.scope import get_scope
-from core.web import apply_errors
+from core.web import submit
 
 
 class DeputyForm(BootstrapMixin, forms.Form):
@@ -51,16 +52,11 @@ def deputy_index(request):
     rows = deputy_list(user=request.user, villages=villages)[:200]
     form = DeputyForm(request.POST or None, principals=principals, villages=villages, deputies=deputies,
                       initial={"principal": request.user.pk, "start_date": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = deputy_services.deputy_name(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已指定%(d)s在%(a)s至%(b)s代为审批。") % {
-                "d": row.deputy, "a": row.start_date, "b": row.end_date})
-            return redirect("attendance:deputies")
-    return render(request, "attendance/deputies.html", {"form": form, "rows": rows, "today": today(),
+    done = submit(request, form, lambda d: deputy_services.deputy_name(by=request.user, **d),
+                  done=lambda row: _("已指定%(d)s在%(a)s至%(b)s代为审批。") % {
+                      "d": row.deputy, "a": row.start_date, "b": row.end_date},
+                  to=reverse("attendance:deputies"))
+    return done or render(request, "attendance/deputies.html", {"form": form, "rows": rows, "today": today(),
                                                         "can_name": villages.exists()},
                   status=400 if request.method == "POST" else 200)
 

@@ -27,11 +27,10 @@ from attendance.selectors import (
     leave_overstay,
     leave_pending_for,
 )
-from attendance.views._common import filtered_page, month_param, own_cadre, recorder_cadres
+from attendance.views._common import action_view, filtered_page, month_param, own_cadre, recorder_cadres
 from core import calendar
 from core import dates as date_bounds
 from core.audit import history_rows
-from core.errors import Conflict
 from core.excel import xlsx_response
 from core.filters import cadre_pick
 from core.listexport import visible_list_export
@@ -167,38 +166,9 @@ def leave_detail(request, pk):
     return render(request, "attendance/leave_detail.html", ctx)
 
 
-def _leave_action(request, pk, fn, form_class=None, ok=""):
-    leave = get_object_or_404(leave_list(user=request.user), pk=pk)
-    kwargs = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            for field, errs in form.errors.items():
-                for e in errs:
-                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{e}")
-            return redirect("attendance:leave_detail", pk=pk)
-        kwargs = form.cleaned_data
-    try:
-        fn(leave=leave, by=request.user, **kwargs)
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, ok)
-    return redirect("attendance:leave_detail", pk=pk)
-
-
 def _action_view(fn, form_class, ok):
     """A POST on one request: validate the form, call the service, say how it went, back to the request."""
-
-    @login_required
-    @require_POST
-    def view(request, pk):
-        return _leave_action(request, pk, fn, form_class, ok)
-
-    return view
+    return action_view(fn, form_class, ok, records=leave_list, noun="leave", detail="attendance:leave_detail")
 
 
 leave_approve = _action_view(services.leave_approve, DecisionForm, gettext_lazy("已批准。"))

@@ -33,7 +33,7 @@ from core.filters import cadre_pick
 from core.listexport import visible_list_export
 from core.models import County
 from core.scope import get_scope
-from core.web import apply_errors, int_param
+from core.web import apply_errors, int_param, submit
 
 # -- absences (R-24) ------------------------------------------------------------------------
 
@@ -50,18 +50,11 @@ def absence_index(request):
     form = AbsenceForm(request.POST or None, cadres=active_cadres(request.user)) if can_create else None
     if form is not None:
         cadre_pick(form, "attendance.active")
-    if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.absence_create(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已登记。"))
-                return redirect("attendance:absences")
-    return render(request, "attendance/absence_list.html", {
+    if request.method == "POST" and not can_create:
+        raise PermissionDenied
+    done = submit(request, form, lambda d: services.absence_create(by=request.user, **d),
+                  done=_("已登记。"), to=reverse("attendance:absences")) if form is not None else None
+    return done or render(request, "attendance/absence_list.html", {
         "filter": flt, "filter_skip": ["cadre"], "page_obj": page, "form": form, "year": timezone.localdate().year,
         "summary": absence_summary(user=request.user, as_of=timezone.localdate())[:50],
         "limits": attendance_limits(user_county(request.user)),
@@ -79,14 +72,10 @@ def absence_edit(request, pk):
     if not may_edit and (request.method == "POST" or not sees_history):
         raise PermissionDenied(_("只有本村党组织书记或乡（镇）党委可以更正缺勤。"))
     form = AbsenceCorrectionForm(request.POST or None, instance=absence) if may_edit else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.absence_update(absence=absence, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已更正。"))
-            return redirect("attendance:absences")
+    done = submit(request, form, lambda d: services.absence_update(absence=absence, by=request.user, **d),
+                  done=_("已更正。"), to=reverse("attendance:absences")) if form is not None else None
+    if done:
+        return done
     absence.refresh_from_db()
     ctx = {"form": form, "absence": absence}
     if sees_history:
@@ -204,14 +193,10 @@ def calendar_index(request):
             services.calendar_override_delete(override=override, by=request.user)
             messages.success(request, _("已删除调整。"))
             return redirect(_calendar_url(year, county))
-        if form.is_valid():
-            try:
-                services.calendar_override_save(county=county, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已保存工作日调整。"))
-                return redirect(_calendar_url(form.cleaned_data["date"].year, county))
+        done = submit(request, form, lambda d: services.calendar_override_save(county=county, by=request.user, **d),
+                      done=_("已保存工作日调整。"), to=lambda _override: _calendar_url(form.cleaned_data["date"].year, county))
+        if done:
+            return done
     arrangement = ArrangementForm(year=year) if can_edit else None
     return _calendar_page(request, year, county, can_edit, today, form, arrangement)
 

@@ -40,7 +40,7 @@ from core.forms import BootstrapMixin, DateInput
 from core.models import Township
 from core.pdf import pdf_response
 from core.scope import get_scope
-from core.web import apply_errors
+from core.web import apply_errors, submit
 
 WEEKDAYS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
             gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日")]
@@ -354,17 +354,12 @@ def duty_schedule_index(request):
     can_set = townships.exists()
     form = ScheduleForm(request.POST or None, townships=townships,
                         initial={"valid_from": today().replace(day=1), "township": townships.first()}) if can_set else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied(_("只有乡（镇）党委或包村领导可以制定值班安排。"))
-        if form.is_valid():
-            try:
-                rota_services.duty_schedule_save(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已保存值班安排。"))
-                return redirect("attendance:duty_schedules")
+    if request.method == "POST" and form is None:
+        raise PermissionDenied(_("只有乡（镇）党委或包村领导可以制定值班安排。"))
+    done = submit(request, form, lambda d: rota_services.duty_schedule_save(by=request.user, **d),
+                  done=_("已保存值班安排。"), to=reverse("attendance:duty_schedules")) if form is not None else None
+    if done:
+        return done
     rows = schedule_list(user=request.user)[:200]
     return render(request, "attendance/rota/schedules.html", {"rows": rows, "form": form},
                   status=400 if request.method == "POST" else 200)

@@ -11,17 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from attendance import permissions, policies, services
 from attendance.forms import TripCancelForm, TripConfirmForm, TripForm, TripReturnForm
 from attendance.models import OfficialTrip
 from attendance.selectors import TripFilter, trip_list, trip_overstay
-from attendance.views._common import active_cadres, filtered_page
+from attendance.views._common import action_view, active_cadres, filtered_page
 from core import calendar, excel
 from core.audit import history_rows
-from core.errors import Conflict
 from core.filters import cadre_pick
 from core.registry import cadre_source
 from core.scope import get_scope
@@ -127,29 +125,7 @@ def trip_detail(request, pk):
 
 def _action_view(fn, form_class, ok):
     """A POST on one trip: validate the form, call the service, say how it went, back to the trip."""
-
-    @login_required
-    @require_POST
-    def view(request, pk):
-        trip = get_object_or_404(trip_list(user=request.user), pk=pk)
-        form = form_class(request.POST)
-        if not form.is_valid():
-            for field, errs in form.errors.items():
-                for e in errs:
-                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{e}")
-            return redirect("attendance:trip_detail", pk=pk)
-        try:
-            fn(trip=trip, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, ok)
-        return redirect("attendance:trip_detail", pk=pk)
-
-    return view
+    return action_view(fn, form_class, ok, records=trip_list, noun="trip", detail="attendance:trip_detail")
 
 
 trip_return = _action_view(services.trip_report_return, TripReturnForm,

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from core.db import session_setting
 from payroll import policies
 from payroll.models import FundingSource, PayLine
 
@@ -94,12 +95,9 @@ def commits_without_flush_wait():
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
-    with connection.cursor() as cur:
-        cur.execute("SET synchronous_commit = off")
     try:
-        yield
+        with session_setting("synchronous_commit", "off"):
+            yield
     finally:
-        with connection.cursor() as cur:
-            cur.execute("RESET synchronous_commit")
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SELECT txid_current()")  # a commit record, flushed: and with it every commit before

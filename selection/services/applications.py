@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from core.dates import today as local_today
 from core.errors import Conflict
 from core.roles import Role
 from core.selectors import users_with_role
-from core.services import notify
+from core.services import model_save, notify
 from selection import policies
 from selection.models import Application, Round
 from selection.permissions import EDIT_DENIED, ENTRY_DENIED, actor_may, can_enter_application, deny_unless
@@ -105,14 +105,8 @@ def _check_and_save(app: Application, rnd: Round, *, by) -> Application:
             "v": same.village}})
     app.gender = idcard.gender(app.id_number)
     app.birth_date = idcard.birth_date(app.id_number)
-    app._history_user = by
-    app.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            app.save()
-    except IntegrityError as exc:
-        raise ValidationError({"id_number": _("此人已在本批次报名，每人每批次只能报一个村。")}) from exc
-    return app
+    return model_save(app, by=by, validate_constraints=False,
+                      unique_error={"id_number": _("此人已在本批次报名，每人每批次只能报一个村。")})
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Education, PoliticalStatus
 from core.errors import Conflict
+from core.imports import cell_text, error_lines
 from selection import policies
 from selection.models import Application, Round
 from selection.services.applications import application_submit
@@ -16,18 +17,9 @@ from selection.services.steps import application_score
 
 def error_messages(exc) -> list[str]:
     """A service error as lines a clerk can read, each prefixed with the field's Chinese name."""
-    if isinstance(exc, Conflict):
-        return [exc.message]
-    if not hasattr(exc, "error_dict"):
-        return list(exc.messages)
     labels = {f.name: str(f.verbose_name) for f in Application._meta.fields}
     labels.update({"written": str(_("笔试成绩")), "interview": str(_("面试成绩")), "number": str(_("报名编号"))})
-    out = []
-    for field, errs in exc.error_dict.items():
-        for e in errs:
-            for m in e.messages:
-                out.append(f"{labels.get(field, '')}：{m}" if field in labels else m)
-    return out
+    return error_lines(exc, labels)
 
 
 def _run_all_or_nothing(result, handle) -> list:
@@ -49,16 +41,8 @@ def _run_all_or_nothing(result, handle) -> list:
     return done
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _yes(value) -> bool | None:
-    text = _cell(value)
+    text = cell_text(value)
     if text in ("", "否", "无", "N", "n", "0", "False", "FALSE"):
         return False
     if text in ("是", "有", "Y", "y", "1", "True", "TRUE"):
@@ -68,7 +52,7 @@ def _yes(value) -> bool | None:
 
 def _items(value) -> list[str]:
     """Item numbers written as "3,7", "3、7" or "3，7"; "无"/"否"/blank is none."""
-    text = _cell(value).replace("，", ",").replace("、", ",").replace(" ", "")
+    text = cell_text(value).replace("，", ",").replace("、", ",").replace(" ", "")
     return [x for x in text.split(",") if x and x not in ("无", "否")]
 
 
@@ -81,14 +65,14 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
 
     def handle(number, row):
         problems = {}
-        village = by_name.get((_cell(row["township"]), _cell(row["village"])))
+        village = by_name.get((cell_text(row["township"]), cell_text(row["village"])))
         if village is None:
             problems["village"] = _("找不到“%(t)s %(v)s”，或不在您的管辖范围；请按模板填写乡（镇）和村的全称。") % {
-                "t": _cell(row["township"]), "v": _cell(row["village"])}
-        education = educations.get(_cell(row["education"]))
+                "t": cell_text(row["township"]), "v": cell_text(row["village"])}
+        education = educations.get(cell_text(row["education"]))
         if education is None:
             problems["education"] = _("学历须为：%(c)s。") % {"c": "、".join(educations)}
-        political = politics.get(_cell(row["political_status"]) or str(PoliticalStatus.MASSES.label))
+        political = politics.get(cell_text(row["political_status"]) or str(PoliticalStatus.MASSES.label))
         if political is None:
             problems["political_status"] = _("政治面貌须为：%(c)s。") % {"c": "、".join(politics)}
         previous = _yes(row["previous_round"])
@@ -107,8 +91,8 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
         if problems:
             raise ValidationError(problems)
         return application_submit(
-            round=round, by=by, village=village, name=_cell(row["name"]), id_number=_cell(row["id_number"]),
-            education=education, phone=_cell(row["phone"]), previous_round=previous, political_status=political,
+            round=round, by=by, village=village, name=cell_text(row["name"]), id_number=cell_text(row["id_number"]),
+            education=education, phone=cell_text(row["phone"]), previous_round=previous, political_status=political,
             negative_list={k: (k in items) for k in policies.NEGATIVE_KEYS})
 
     return _run_all_or_nothing(result, handle)
@@ -120,14 +104,14 @@ def scores_import(*, round: Round, by, result, applications) -> list[Application
     apps = {a.pk: a for a in applications.filter(round=round)}
 
     def handle(number, row):
-        raw = _cell(row["number"])
+        raw = cell_text(row["number"])
         app = apps.get(int(raw)) if raw.isdigit() else None
         if app is None:
             raise ValidationError({"number": _("本批次没有报名编号为“%(i)s”的报名，或不在您的管辖范围。请使用下载的成绩模板。") % {
                 "i": raw}})
-        if _cell(row["name"]) != app.name:
+        if cell_text(row["name"]) != app.name:
             raise ValidationError({"name": _("姓名“%(a)s”与报名编号%(i)s登记的“%(b)s”不一致，请核对。") % {
-                "a": _cell(row["name"]), "i": app.pk, "b": app.name}})
+                "a": cell_text(row["name"]), "i": app.pk, "b": app.name}})
         return application_score(application=app, by=by, written=row["written"], interview=row["interview"])
 
     return _run_all_or_nothing(result, handle)

@@ -8,13 +8,14 @@ the round page and the county ledger show it.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.services import active_ban
 from core import idcard, limits
 from core.dates import today as local_today
 from core.errors import Conflict
+from core.services import model_save
 from selection import policies
 from selection.models import BanWaiver, Round
 from selection.permissions import WAIVER_DENIED, actor_may, can_waive_ban, deny_unless
@@ -59,14 +60,8 @@ def ban_waive(*, round: Round, id_number: str, reason: str, document_no: str, by
         raise ValidationError({"id_number": _("此人在本批次已有禁选期豁免。")})
     waiver = BanWaiver(round=rnd, id_number=number, name=ban.name, banned_cadre=ban, reason=reason,
                        document_no=document_no, granted_by=by)
-    waiver._history_user = by
-    waiver.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            waiver.save()
-    except IntegrityError as exc:
-        raise ValidationError({"id_number": _("此人在本批次已有禁选期豁免。")}) from exc
-    return waiver
+    return model_save(waiver, by=by, validate_constraints=False,
+                      unique_error={"id_number": _("此人在本批次已有禁选期豁免。")})
 
 
 def waiver_note(waiver: BanWaiver) -> str:

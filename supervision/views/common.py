@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from cadres.models import Cadre
@@ -21,7 +19,7 @@ from core.listexport import list_page
 from core.registry import cadre_source
 from core.scope import get_scope
 from core.selectors import township_list
-from core.web import apply_errors
+from core.web import submit as submit  # re-exported: the supervision views import it from here
 from supervision import permissions as perms
 
 PAGE = 25
@@ -92,21 +90,6 @@ def talk_cadres(request):
 
 def form_page(request, form, title, back: str):
     return render(request, "supervision/form.html", {"form": form, "title": title, "back": reverse(back)})
-
-
-def submit(request, form, write, *, done, to):
-    """On a valid POST run ``write(cleaned_data)`` (a service: it checks the permission and the rules); on
-    success flash ``done`` and redirect to ``to`` (each a value, or a function of the result). Returns the
-    redirect, or None to show the form again (field errors from the service are put on it)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = write(dict(form.cleaned_data))
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return None
-    messages.success(request, done(result) if callable(done) else done)
-    return redirect(to(result) if callable(to) else to)
 
 
 def correction_history(request, row, *, may_correct: bool, village=None, county=None):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from core.dates import today
 from core.filters import TownshipPick
 from core.forms import BootstrapMixin, DateInput
 from core.scope import get_scope
-from core.web import apply_errors
+from core.web import submit
 from supervision import permissions as perms
 from supervision import selectors
 from supervision.models import AttachmentPlan
@@ -107,14 +106,10 @@ def plan_cadre(request, pk):
     form = PlanForm(request.POST or None, initial={"start_date": today()})
     if request.method == "POST":
         perms.require(may_plan, _("跟班培养计划由本乡（镇）党委制定。"))
-        if form.is_valid():
-            try:
-                plan_services.plan_add(cadre=cadre, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已加入跟班计划。"))
-                return redirect("supervision:plan_cadre", pk=cadre.pk)
+    done = submit(request, form, lambda d: plan_services.plan_add(cadre=cadre, by=request.user, **d),
+                  done=_("已加入跟班计划。"), to=reverse("supervision:plan_cadre", args=[cadre.pk]))
+    if done:
+        return done
     plans = AttachmentPlan.objects.filter(cadre=cadre).order_by("-start_date", "pk")
     served = selectors.attachment_list(user=request.user).filter(cadre=cadre).order_by("-start_date")
     return render(request, "supervision/plan_cadre.html", {

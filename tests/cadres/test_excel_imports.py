@@ -10,7 +10,7 @@ from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from cadres.imports import COLUMNS as CADRE_COLUMNS
-from cadres.models import Cadre
+from cadres.models import Cadre, Education
 from core.account_imports import COLUMNS as ACCOUNT_COLUMNS
 from core.models import ImportBatch, RoleAssignment, User
 from core.roles import Role
@@ -199,7 +199,12 @@ def test_template_downloads(world, org):
     c = client_for(org)
     wb = load_workbook(io.BytesIO(c.get("/cadres/import/template.xlsx").content))
     assert [x.value for x in wb.active[1]] == list(CADRE_COLUMNS.values())
-    assert wb.active.data_validations.dataValidation
+    lists = {str(dv.sqref): dv.formula1 for dv in wb.active.data_validations.dataValidation}
+    assert lists["G2:G1001"] == '"%s"' % ",".join(str(label) for _v, label in Education.choices)
+    assert lists["K2:L1001"] == '"是,否"'
+    assert wb["填写说明"]["A1"].value == "在岗后备干部导入模板填写说明"
     wb = load_workbook(io.BytesIO(c.get("/org/accounts/import/template.xlsx").content))
     assert [x.value for x in wb.active[1]] == list(ACCOUNT_COLUMNS.values())
+    assert [str(dv.sqref) for dv in wb.active.data_validations.dataValidation] == ["D2:D1001"]
+    assert wb["填写说明"]["A1"].value == "账号导入模板填写说明"
     assert "从Excel导入" in c.get("/cadres/").text and "从Excel导入账号" in c.get("/org/accounts/").text
