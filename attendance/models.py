@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from attendance import policies
 from cadres.models import Cadre
 from core import limits
-from core.models import County, ScopeColumns
+from core.models import County, ScopeColumns, user_field
 from core.roles import Role
 
 _D = policies.DEFAULTS
@@ -120,26 +120,22 @@ class LeaveRequest(ScopeColumns):
     decided_as = models.CharField(_("审批身份"), max_length=30, choices=DECIDER_ROLES, blank=True, default="",
                                   editable=False)
     #: issue 12 item 5: decided by a deputy the approver named; the approver the deputy stood in for
-    decided_for = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受托审批（代理）"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    decided_for = user_field(_("受托审批（代理）"), editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING,
                               editable=False, db_index=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
                                      on_delete=models.PROTECT, related_name="+", editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    decided_by = user_field(_("审批人"), editable=False)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True, editable=False)
     decision_comment = limits.text_field(_("审批意见"), limits.REASON, blank=True, editable=False)
     returned_on = models.DateField(_("销假日期"), null=True, blank=True, editable=False)
-    return_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("销假登记人"), null=True,
-                                           blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    return_recorded_by = user_field(_("销假登记人"), editable=False)
     return_recorded_at = models.DateTimeField(_("销假登记时间"), null=True, blank=True, editable=False)
     #: issue 12 item 1 (R-23): the cadre's (or the secretary's) report of the return, until the approving
     #: side confirms it; the leave stays ``approved`` and overstay keeps counting until then
     return_reported_on = models.DateField(_("报告回岗日期"), null=True, blank=True, editable=False)
-    return_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("销假报告人"), null=True,
-                                           blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    return_reported_by = user_field(_("销假报告人"), editable=False)
     return_reported_at = models.DateTimeField(_("销假报告时间"), null=True, blank=True, editable=False)
     return_report_reason = limits.text_field(_("补报原因"), limits.REASON, blank=True, editable=False)
     #: the confirming side's note (required when it corrects the reported date)
@@ -297,8 +293,7 @@ class ApproverDeputy(models.Model):
     end_date = models.DateField(_("结束日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("如：外出学习、住院"))
     cancelled = models.BooleanField(_("已取消"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    created_by = user_field(_("登记人"), editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -337,13 +332,11 @@ class OfficialTrip(ScopeColumns):
                                     on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     returned_on = models.DateField(_("返岗日期"), null=True, blank=True, editable=False)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("返岗确认人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    confirmed_by = user_field(_("返岗确认人"), editable=False)
     confirmed_at = models.DateTimeField(_("返岗确认时间"), null=True, blank=True, editable=False)
     #: R-27 as R-23: the cadre's report of the return, until the recording side confirms it
     return_reported_on = models.DateField(_("报告返岗日期"), null=True, blank=True, editable=False)
-    return_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("返岗报告人"), null=True,
-                                           blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    return_reported_by = user_field(_("返岗报告人"), editable=False)
     return_reported_at = models.DateTimeField(_("返岗报告时间"), null=True, blank=True, editable=False)
     return_report_reason = limits.text_field(_("补报原因"), limits.REASON, blank=True, editable=False)
     return_note = limits.text_field(_("返岗确认意见"), limits.REASON, blank=True, editable=False)
@@ -394,8 +387,7 @@ class DutySchedule(models.Model):
         validators=[MinValueValidator(1, _("每天值班人数至少为1人。")),
                     MaxValueValidator(5, _("每天值班人数不能超过5人。"))])
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    created_by = user_field(_("登记人"), editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -416,8 +408,7 @@ class DutyRota(models.Model):
     village = models.ForeignKey("core.Village", verbose_name=_("村"), on_delete=models.PROTECT,
                                 related_name="duty_rotas")
     month = models.DateField(_("月份"), help_text=_("该月1日"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    updated_by = user_field(_("修改人"), editable=False)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords()
@@ -479,8 +470,7 @@ class DutyMiss(models.Model):
     counts_as_absence = models.BooleanField(_("计为缺勤"), default=False)
     undone = models.BooleanField(_("已撤销"), default=False, editable=False)
     undo_note = models.CharField(_("撤销原因"), max_length=200, blank=True, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    recorded_by = user_field(_("登记人"), editable=False)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()

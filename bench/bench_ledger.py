@@ -103,7 +103,7 @@ def run(*, username: str = "bench_national", out=None) -> dict:
     from django.conf import settings
     from django.test import Client
 
-    from bench.common import current_rss_mb, peak_rss_mb, prepare_database, report
+    from bench.common import peak_rss_mb, prepare_database, report
     from core.models import User
 
     user = User.objects.filter(username=username).first() or User.objects.create(
@@ -113,17 +113,7 @@ def run(*, username: str = "bench_national", out=None) -> dict:
     settings.EXPORT_SYNC_MAX_ROWS = 10**9  # measure the workbook built in the request, whatever its size
     client = Client()
     client.force_login(user)
-    baseline = current_rss_mb()
-    samples = [baseline]
-    stop = threading.Event()
-
-    def sample():
-        while not stop.is_set():
-            samples.append(current_rss_mb())
-            time.sleep(0.2)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
+    baseline, finish = _sampler()
     t = time.perf_counter()
     response = client.get("/supervision/ledger/", {"export": "xlsx"})
     first_byte = time.perf_counter() - t
@@ -133,9 +123,7 @@ def run(*, username: str = "bench_national", out=None) -> dict:
             size += len(chunk)
             fh.write(chunk)
     total = time.perf_counter() - t
-    stop.set()
-    thread.join()
-    peak = max(max(samples), peak_rss_mb())
+    peak = max(finish(), peak_rss_mb())
     from cadres.selectors import cadre_list
 
     figures = {

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.idcard import validate_id_number
-from core.models import ScopeColumns, Village, phone_validator
+from core.models import ScopeColumns, Village, phone_validator, user_field
 
 
 class Education(models.TextChoices):
@@ -140,8 +140,7 @@ class DisciplineCase(models.Model):
     decision = models.CharField(_("处理决定"), max_length=20, choices=Decision.choices, blank=True, default="")
     decision_note = limits.text_field(_("处理意见"), limits.NOTE, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("立案人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    opened_by = user_field(_("立案人"))
     source = models.CharField(_("来源"), max_length=20, default="manual")
     key = models.CharField(_("去重键"), max_length=100, blank=True, default="",
                            help_text=_("同一连续旷工或同一年度只立案一次"))

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
@@ -18,6 +19,13 @@ phone_validator = RegexValidator(
     r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$",
     _("请输入11位手机号（如 13812345678）或带区号的固定电话（如 0598-5321234）。"),
 )
+
+
+def user_field(verbose_name, **kwargs) -> models.ForeignKey:
+    """A user a record names (登记人, 审批人, 联系领导…): optional, kept while a record names them (PROTECT), with no
+    reverse accessor. ``kwargs`` add to the field (e.g. ``editable=False`` for one the services set)."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", **kwargs)
 
 
 class User(AbstractUser):

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.dates import month_bounds
-from core.models import County, Township, Village
+from core.models import County, Township, Village, user_field
 from payroll.accounts import MAX_NUMBER, PayeeKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -167,8 +167,7 @@ class PayAdjustment(models.Model):
     pension_subsidy = models.DecimalField(_("养老保险补助"), **MONEY, default=Decimal("0.00"))
     accident_insurance = models.DecimalField(_("人身意外伤害保险"), **MONEY, default=Decimal("0.00"))
     reason = limits.text_field(_("更正原因"), limits.REASON)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = user_field(_("登记人"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -209,11 +208,9 @@ class PayRun(models.Model):
     policy = models.ForeignKey(PayPolicy, verbose_name=_("适用标准"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
-    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    built_by = user_field(_("生成人"))
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审定人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    approved_by = user_field(_("审定人"))
     build_state = models.CharField(_("生成进度"), max_length=10, choices=BuildState.choices, blank=True,
                                    default=BuildState.IDLE)
     build_message = models.CharField(_("生成说明"), max_length=300, blank=True)
@@ -337,8 +334,7 @@ class LinePayment(models.Model):
     source = models.CharField(_("经费来源"), max_length=10, choices=FundingSource.choices)
     paid_on = models.DateField(_("发放日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_field(_("登记人"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now=True)
 
     history = HistoricalRecords()

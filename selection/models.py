@@ -7,7 +7,6 @@ and ``services.py`` (every write). The one place that says which step may follow
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
@@ -18,16 +17,10 @@ from cadres.models import Cadre, Education, Gender, PoliticalStatus
 from core import limits
 from core.errors import Conflict
 from core.idcard import validate_id_number
-from core.models import County, Village, phone_validator
+from core.models import County, Village, phone_validator, user_field
 from selection.policies import COLLEGE_AND_ABOVE
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
-
-
-def _actor(verbose_name):
-    """Who took a step (an optional user, kept when the user is not)."""
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
 
 
 def _when(verbose_name):
@@ -66,9 +59,9 @@ class Round(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("20"))],
         help_text=_("第六条“向上轮村级后备干部适当倾斜”，默认 0 分"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
-    created_by = _actor(_("发布人"))
+    created_by = user_field(_("发布人"))
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
-    closed_by = _actor(_("结束人"))
+    closed_by = user_field(_("结束人"))
     closed_at = _when(_("结束时间"))
 
     history = HistoricalRecords()
@@ -138,7 +131,7 @@ class Application(models.Model):
     applied_on = models.DateField(_("报名日期"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     rejection_reason = limits.text_field(_("未通过原因"), limits.NOTE, blank=True)
-    submitted_by = _actor(_("登记人"))
+    submitted_by = user_field(_("登记人"))
     submitted_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # 乡（镇）党委初审
     review_passed = models.BooleanField(_("初审结果"), null=True, blank=True)
@@ -147,7 +140,7 @@ class Application(models.Model):
     basic_conditions = models.JSONField(_("基本条件核实"), default=dict, blank=True, editable=False)
     education_exception = limits.text_field(_("学历破格理由"), limits.NOTE, blank=True,
                                            help_text=_("高中（中专）以下学历须写明破格理由"))
-    reviewed_by = _actor(_("初审人"))
+    reviewed_by = user_field(_("初审人"))
     reviewed_at = _when(_("初审时间"))
     # 笔试、面试
     written_score = models.DecimalField(_("笔试成绩"), max_digits=5, decimal_places=2, null=True, blank=True,
@@ -158,17 +151,17 @@ class Application(models.Model):
     composite_score = models.DecimalField(_("综合成绩"), max_digits=6, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField(_("本村排名"), null=True, blank=True,
                                        help_text=_("按村排名，由系统在成绩或状态变化时重算"))
-    scored_by = _actor(_("成绩录入人"))
+    scored_by = user_field(_("成绩录入人"))
     scored_at = _when(_("成绩录入时间"))
     # 有关部门协审
     co_review_passed = models.BooleanField(_("协审结果"), null=True, blank=True)
     co_review_comment = limits.text_field(_("协审意见"), limits.NOTE, blank=True)
-    co_reviewed_by = _actor(_("协审登记人"))
+    co_reviewed_by = user_field(_("协审登记人"))
     co_reviewed_at = _when(_("协审时间"))
     # 县委人才工作领导小组研究决定
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     document_no = models.CharField(_("文号"), max_length=100, blank=True)
-    decided_by = _actor(_("决定登记人"))
+    decided_by = user_field(_("决定登记人"))
     decided_at = _when(_("决定登记时间"))
     cadre = models.OneToOneField(Cadre, verbose_name=_("聘任后的后备干部"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="selection_application")
@@ -226,7 +219,7 @@ class BanWaiver(models.Model):
                                      related_name="ban_waivers")
     reason = limits.text_field(_("豁免理由"), limits.REASON)
     document_no = models.CharField(_("文号"), max_length=100)
-    granted_by = _actor(_("批准登记人"))
+    granted_by = user_field(_("批准登记人"))
     granted_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()

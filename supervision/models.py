@@ -1,7 +1,6 @@
 """Cultivation and supervision (第十二条, 第十五条): pairing, area groups, training, attachment, talks,
 commitments, year-end assessment, notices (R-50…R-56), and the county's settings for their flags."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
 from core import limits
-from core.models import County, ScopeColumns, Township, Village
+from core.models import County, ScopeColumns, Township, Village, user_field
 
 #: issue 13: the reason of a correction, kept by simple_history in a column of 100 characters
 CHANGE_REASON_MAX = 100
@@ -47,10 +46,8 @@ class Pairing(models.Model):
     """R-50: 一名乡镇领导联系，一名村干部结对."""
 
     cadre = models.OneToOneField(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="pairing")
-    contact_leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("联系乡镇领导"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
-    paired_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结对村干部（系统账号）"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    contact_leader = user_field(_("联系乡镇领导"))
+    paired_user = user_field(_("结对村干部（系统账号）"))
     paired_name = models.CharField(_("结对村干部姓名"), max_length=50, blank=True)
     paired_post = models.CharField(_("结对村干部职务"), max_length=50, blank=True)
     note = limits.text_field(_("帮带情况"), limits.NOTE, blank=True)
@@ -211,8 +208,7 @@ class Talk(ScopeColumns):
     #: R-60: a 谈心谈话 found 思想波动; another 谈心谈话 with the cadre is then due within the county's period
     mood_swing = models.BooleanField(_("存在思想波动"), default=False,
                                      help_text=_("谈心谈话中发现思想波动的勾选；须在规定天数内再次谈心谈话，了解所思所想"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_field(_("登记人"))
 
     history = HistoricalRecords()
 
@@ -287,8 +283,7 @@ class Assessment(models.Model):
     recommend_party = models.BooleanField(_("发展党员优先推荐"), default=False)
     recommend_committee = models.BooleanField(_("村“两委”空缺优先推荐"), default=False)
     recommend_eight = models.BooleanField(_("推荐担任“八大员”"), default=False)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    assessed_by = user_field(_("登记人"))
     # issue 13: county_org corrects or withdraws an assessment with a reason and a document number
     withdrawn = models.BooleanField(_("已撤销"), default=False, editable=False)
     correction_reason = limits.text_field(_("更正/撤销理由"), limits.REASON, blank=True, editable=False)
@@ -326,12 +321,10 @@ class Notice(models.Model):
     issued_on = models.DateField(_("通报日期"))
     due_on = models.DateField(_("整改期限"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("通报人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    issued_by = user_field(_("通报人"))
     answer = limits.text_field(_("整改情况反馈"), limits.RECORD, blank=True)
     answered_on = models.DateField(_("反馈日期"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by = user_field(_("反馈人"))
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     close_note = limits.text_field(_("销号意见"), limits.NOTE, blank=True)
     # issue 13: an answer after the deadline is late (set when it is given); the county may send an answer
@@ -376,8 +369,7 @@ class NoticeEvent(models.Model):
     on = models.DateField(_("日期"))
     text = limits.text_field(_("内容"), limits.RECORD, blank=True)
     late = models.BooleanField(_("逾期反馈"), default=False)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
-                           on_delete=models.PROTECT, related_name="+")
+    by = user_field(_("经办人"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -408,8 +400,7 @@ class CountyVisit(models.Model):
     met = limits.text_field(_("座谈、访谈对象"), limits.NOTE, blank=True,
                             help_text=_("如：乡（镇）党委书记、包村领导、村党组织书记、后备干部某某"))
     summary = limits.text_field(_("情况记录"), limits.RECORD, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    recorded_by = user_field(_("记录人"), editable=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -465,8 +456,7 @@ class RecommendationOutcome(models.Model):
     decided_on = models.DateField(_("日期"))
     note = limits.text_field(_("说明"), limits.REASON, blank=True,
                              help_text=_("采纳的写明去向（如列为发展对象、进入村“两委”）；未采纳的写明原因"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    recorded_by = user_field(_("登记人"), editable=False)
 
     history = HistoricalRecords()
 
@@ -490,8 +480,7 @@ class AttachmentPlan(models.Model):
     days = models.PositiveSmallIntegerField(_("计划天数"), editable=False)
     department = models.CharField(_("跟班科室/岗位"), max_length=100)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    recorded_by = user_field(_("登记人"), editable=False)
 
     history = HistoricalRecords()
 
@@ -542,17 +531,14 @@ class WorkAssignment(models.Model):
     goal = limits.text_field(_("目标要求"), limits.NOTE)
     assigned_on = models.DateField(_("交办日期"))
     due_on = models.DateField(_("完成期限"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    assigned_by = user_field(_("交办人"), editable=False)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     completion_note = limits.text_field(_("完成情况"), limits.RECORD, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    completed_by = user_field(_("报告人"), editable=False)
     evaluation = models.CharField(_("评价等次"), max_length=10, choices=Evaluation.choices, blank=True, default="")
     evaluation_note = limits.text_field(_("评价意见"), limits.NOTE, blank=True)
     evaluated_on = models.DateField(_("评价日期"), null=True, blank=True)
-    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评价人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    evaluated_by = user_field(_("评价人"), editable=False)
 
     history = HistoricalRecords()
 

@@ -5,10 +5,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from core.roles import Role
 from tests.factories import CadreFactory, CountyFactory, TownshipFactory, VillageFactory, cadre_user, user_with_role
+from tests.processes import stop
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -105,6 +108,23 @@ def party(world):
 
 
 @pytest.fixture
+def secretary(world):
+    """The world's village party secretary of 村 1."""
+    return world.users[Role.VILLAGE_SECRETARY]
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Requests through WSGI (schemathesis, not the test client) must not close the test transaction's connection:
+    like Django's test client, unhook close_old_connections for the test."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def api():
     """``api(user)`` → an APIClient authenticated as ``user`` (None: anonymous)."""
 
@@ -161,9 +181,5 @@ def celery_worker_process(transactional_db):
     try:
         yield run
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         client.close()

@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 
 import factory
+from django.test import Client
 
 from cadres.models import Cadre, Education, Post
 from core import idcard
@@ -104,3 +105,10 @@ def cadre_user(cadre: Cadre, **kwargs) -> User:
 
 __all__ = ["CountyFactory", "TownshipFactory", "VillageFactory", "UserFactory", "CadreFactory",
            "user_with_role", "cadre_user", "id_number_for", "Role"]
+
+
+def client_for(user: User) -> Client:
+    """A test Client logged in as ``user``."""
+    c = Client()
+    c.force_login(user)
+    return c

@@ -1,4 +1,5 @@
-"""Per-page text of a PDF (pdftotext -f N -l N), for the layout tests of issue 17."""
+"""Text of a PDF through poppler: per page (pdftotext -f N -l N) for the layout tests of issue 17, and whole once
+its CJK font is seen embedded."""
 
 import re
 import shutil
@@ -25,3 +26,18 @@ def stranded(texts: list[str], *, table_words: tuple[str, ...]) -> list[str]:
     of only a footer, a subtotal or a signature block."""
     return [f"page {n}: {' '.join(t.split())[:200]}" for n, t in enumerate(texts, start=1)
             if not any(w in t for w in table_words)]
+
+
+def cjk_text(content: bytes) -> str:
+    """The text of a PDF (pdftotext -layout), once pdffonts shows its CJK font embedded (the "emb" column), so the
+    Chinese reads the same on a machine without the font."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(content)
+        f.flush()
+        fonts = subprocess.run(["pdffonts", f.name], capture_output=True, text=True, check=True).stdout
+        # poppler may print the embedded name with hyphens ("XXXXXX+Source-Han-Sans-SC")
+        cjk = [line for line in fonts.replace("-", "").splitlines() if "SourceHanSans" in line or "CJK" in line]
+        assert cjk, fonts
+        assert all(line.split()[-5] == "yes" for line in cjk), fonts
+        return subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True,
+                              check=True).stdout

@@ -2,15 +2,7 @@
 
 import re
 
-from django.test import Client
-
 SELECT = re.compile(r"<select\b.*?</select>", re.S)
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def largest_select(html: str) -> int:

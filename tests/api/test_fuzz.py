@@ -22,6 +22,7 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 ROLES = [Role.COUNTY_ORG, Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY, Role.CADRE, "stranger"]
 STATS: Counter = Counter()
 SUMMARY = Path(__file__).resolve().parents[2] / "test-artifacts" / "fuzz-summary.json"
+pytestmark = pytest.mark.usefixtures("keep_test_connection")
 
 
 def _operations():
@@ -32,19 +33,6 @@ def _operations():
 
 
 OPERATIONS = _operations()
-
-
-@pytest.fixture(autouse=True)
-def _keep_test_connection():
-    """Like Django's test client: requests made through WSGI must not close the test transaction's connection."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module", autouse=True)

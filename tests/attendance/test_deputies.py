@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 
 from attendance import services
 from attendance.selectors import leave_pending_for
@@ -13,17 +12,11 @@ from attendance.services import deputies
 from core.dates import today
 from core.models import Notification
 from core.roles import Role
-from tests.factories import user_with_role
+from tests.factories import client_for, user_with_role
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 TWO_DAYS = {"start_date": D(2026, 3, 4), "end_date": D(2026, 3, 5)}
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

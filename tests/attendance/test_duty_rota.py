@@ -5,41 +5,23 @@ AttendanceDay 旷工, undone with history)."""
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from openpyxl import load_workbook
 
 from attendance import policies
 from attendance.models import AttendanceDay, DutyMiss, DutyRota, DutySchedule, DutyShift
 from attendance.services import rota as svc
 from core.roles import Role
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, client_for
+from tests.pdfpages import cjk_text, needs_poppler
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 OCT = D(2026, 10, 1)
 #: October 2026 by the official calendar: 国庆 1–7 October off (Thu–Wed), Saturday 10 October a 调休 working day
 OCT_WORKDAYS = [D(2026, 10, d) for d in (8, 9, 10, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23, 26, 27, 28, 29, 30)]
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-@pytest.fixture
-def party(world):
-    return world.users[Role.TOWNSHIP_PARTY]
-
-
-@pytest.fixture
-def secretary(world):
-    return world.users[Role.VILLAGE_SECRETARY]
 
 
 @pytest.fixture
@@ -222,17 +204,11 @@ def test_r28_township_sees_its_villages_rota(world, october, party, wang):
         assert client_for(party).get(path).status_code == 404, path
 
 
-@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
-def test_r28_rota_pdf_embeds_a_cjk_font(world, october, party, tmp_path):
+@needs_poppler
+def test_r28_rota_pdf_embeds_a_cjk_font(world, october, party):
     r = client_for(party).get("/attendance/rota/", {"month": "2026-10", "format": "pdf"})
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    pdf = tmp_path / "rota.pdf"
-    pdf.write_bytes(r.content)
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    cjk = [line for line in fonts.splitlines() if "SourceHanSans" in line or "CJK" in line]
-    assert cjk, fonts
-    assert all(line.split()[-5] == "yes" for line in cjk), fonts
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = cjk_text(r.content)
     for words in ["2026年10月村级值班表", "城东村", "张三", "王五"]:
         assert words in text, words
 

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +9,7 @@ from openpyxl import load_workbook
 from attendance import services
 from core.roles import Role
 from tests.masking import pdf_as_html  # noqa: F401
+from tests.pdfpages import cjk_text, needs_poppler
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -25,18 +24,12 @@ def returned_leave(world):
     return leave
 
 
-@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
-def test_leave_form_pdf_embeds_a_cjk_font_and_shows_chinese(world, client, returned_leave, tmp_path):
+@needs_poppler
+def test_leave_form_pdf_embeds_a_cjk_font_and_shows_chinese(world, client, returned_leave):
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
     r = client.get(f"/attendance/leave/{returned_leave.pk}/pdf/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    pdf = tmp_path / "leave.pdf"
-    pdf.write_bytes(r.content)
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    cjk = [line for line in fonts.splitlines() if "SourceHanSans" in line or "CJK" in line]
-    assert cjk, fonts
-    assert all(line.split()[-5] == "yes" for line in cjk), fonts  # the "emb" column
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = cjk_text(r.content)
     for words in ["村级后备干部请假审批表", "张三", "回老家办理宅基地手续", "1.5", "同意，按时销假",
                   "乡镇包村领导", "2026年3月6日", "销假情况"]:
         assert words in text, words

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import re
-from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -18,9 +17,8 @@ from attendance.selectors import absence_summary, trip_overstay
 from attendance.services import run_daily_checks
 from attendance.tasks import check_absence_thresholds
 from cadres.models import Cadre, DisciplineCase
-from core.models import Notification
 from core.roles import Role
-from tests.attendance.conftest import workdays_from
+from tests.attendance.conftest import titles, today_is, workdays_from
 
 D = dt.date
 URL = "/api/v1/official-trips/"
@@ -32,17 +30,9 @@ START, END = D(2026, 3, 2), D(2026, 3, 4)
 AFTER = workdays_from(D(2026, 3, 5), 30)
 
 
-def today_is(day):
-    return mock.patch("django.utils.timezone.localdate", return_value=day)
-
-
 def record(world, *, by=Role.TOWNSHIP_PARTY, start=START, end=END, cadre=None, purpose="参加县委党校集中轮训"):
     return services.trip_record(cadre=cadre or world.cadre, by=world.users[by], purpose=purpose,
                                 start_date=start, end_date=end)
-
-
-def titles(user, kind):
-    return list(Notification.objects.filter(user=user, kind=kind).values_list("title", flat=True))
 
 
 def cell(html, day):

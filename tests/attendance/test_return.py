@@ -4,7 +4,6 @@ grid, the leave page, the absence page and the R-25 job."""
 
 import datetime as dt
 import re
-from unittest import mock
 
 import pytest
 
@@ -16,7 +15,7 @@ from attendance.tasks import check_absence_thresholds
 from cadres.models import DisciplineCase
 from core.models import Notification
 from core.roles import Role
-from tests.attendance.conftest import workdays_from
+from tests.attendance.conftest import titles, today_is, workdays_from
 
 D = dt.date
 URL = "/api/v1/leave-requests/"
@@ -28,21 +27,12 @@ START, END = D(2026, 3, 2), D(2026, 3, 4)
 AFTER = workdays_from(D(2026, 3, 5), 30)
 
 
-def today_is(day):
-    """Services and pages read "today" from timezone.localdate()."""
-    return mock.patch("django.utils.timezone.localdate", return_value=day)
-
-
 def approved_leave(world, *, start=START, end=END):
     leave = services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=start, end_date=end,
                                   reason="回老家探亲")
     approver = world.users[Role.TOWNSHIP_LIAISON if leave.approver_role == Role.TOWNSHIP_LIAISON
                            else Role.VILLAGE_SECRETARY]
     return services.leave_approve(leave=leave, by=approver)
-
-
-def titles(user, kind):
-    return list(Notification.objects.filter(user=user, kind=kind).values_list("title", flat=True))
 
 
 def cell(html, day):

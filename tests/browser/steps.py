@@ -1,5 +1,7 @@
 """Small browser steps shared by the browser tests."""
 
+import io
+
 
 def submit(page, selector="main button[type=submit]"):
     """Click a submit button and wait until the answer page has loaded.
@@ -10,3 +12,12 @@ def submit(page, selector="main button[type=submit]"):
     with page.expect_navigation(wait_until="load"):
         page.click(selector)
     return page
+
+
+def upload_workbook(page, workbook, name):
+    """Put an openpyxl workbook, saved as ``name``, into the page's import form (its ``file`` field) and send it."""
+    buf = io.BytesIO()
+    workbook.save(buf)
+    page.set_input_files("#id_file", files=[{"name": name, "buffer": buf.getvalue(),
+                                             "mimeType": "application/octet-stream"}])
+    return submit(page)

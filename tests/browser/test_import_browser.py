@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from cadres.models import Cadre
 from core.roles import Role
-from tests.browser.steps import submit
+from tests.browser.steps import submit, upload_workbook
 from tests.factories import id_number_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,11 +29,7 @@ def test_county_imports_cadres_with_a_preview(world, live_server, desktop, login
     # the example row, made real: a new cadre for 城南村 (its one reserve place is free)
     for col, value in ((2, "城南村"), (3, ""), (4, "陈晓华"), (5, id_number_for()), (6, "13812345678")):
         ws.cell(row=2, column=col, value=value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    page.set_input_files("#id_file", files=[{"name": "在岗后备干部.xlsx", "buffer": buf.getvalue(),
-                                             "mimeType": "application/octet-stream"}])
-    submit(page)
+    upload_workbook(page, wb, "在岗后备干部.xlsx")
     assert page.locator("[data-testid=import-preview]").count() == 1
     assert page.locator("text=新登记后备干部：1").count() == 1
     assert page.locator("td >> text=陈晓华").count() == 1

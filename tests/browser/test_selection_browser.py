@@ -12,7 +12,7 @@ from core.dates import today
 from core.roles import Role
 from selection import policies, services
 from selection.models import Application
-from tests.browser.steps import submit
+from tests.browser.steps import submit, upload_workbook
 from tests.factories import id_number_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,11 +67,7 @@ def test_township_reviews_and_county_decides(world, running_round, live_server, 
     assert ws.cell(row=2, column=2).value == "林晓东"
     ws.cell(row=2, column=3, value=86.5)
     ws.cell(row=2, column=4, value=91)
-    buf = io.BytesIO()
-    wb.save(buf)
-    page.set_input_files("#id_file", files=[{"name": "成绩.xlsx", "buffer": buf.getvalue(),
-                                             "mimeType": "application/octet-stream"}])
-    submit(page)
+    upload_workbook(page, wb, "成绩.xlsx")
     assert page.locator("text=导入成功").count() == 1
     assert page.locator("#applications >> text=88.75").count() == 1  # 86.5×0.5 + 91×0.5
 
@@ -167,11 +163,7 @@ def test_demo_county_official_fills_a_vacant_village(live_server, desktop, login
     for row, (written, interview) in zip((2, 3), ((88, 92.5), (81, 79)), strict=False):
         ws.cell(row=row, column=3, value=written)
         ws.cell(row=row, column=4, value=interview)
-    buf = io.BytesIO()
-    wb.save(buf)
-    page.set_input_files("#id_file", files=[{"name": "成绩.xlsx", "buffer": buf.getvalue(),
-                                             "mimeType": "application/octet-stream"}])
-    submit(page)
+    upload_workbook(page, wb, "成绩.xlsx")
     assert page.locator("text=导入成功：共 2 行").count() == 1
     top = Application.objects.get(round=rnd, village=village, rank=1)
     page.goto(f"{live_server.url}/selection/applications/{top.pk}/")

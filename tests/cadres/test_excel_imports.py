@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from cadres.imports import COLUMNS as CADRE_COLUMNS
@@ -14,7 +13,7 @@ from cadres.models import Cadre, Education
 from core.account_imports import COLUMNS as ACCOUNT_COLUMNS
 from core.models import ImportBatch, RoleAssignment, User
 from core.roles import Role
-from tests.factories import CadreFactory, VillageFactory, id_number_for
+from tests.factories import CadreFactory, VillageFactory, client_for, id_number_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +38,6 @@ def cadre_row(village, **kw):
            "appointed_on": "2022-06-01", "is_serving_village_cadre": "否", "previous_round": "否"}
     row.update(kw)
     return row
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def preview(c, url, upload):

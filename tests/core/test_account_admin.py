@@ -16,14 +16,9 @@ from core import accounts
 from core.models import RoleAssignment, User
 from core.roles import Role
 from core.scope import build_scope
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _lock(username, failures=5):

@@ -14,8 +14,16 @@ from core import filters
 from core.filters import CHOICES_MAX
 from core.roles import Role
 from supervision.models import Assessment, Attachment
-from tests.factories import CadreFactory, CountyFactory, TownshipFactory, UserFactory, VillageFactory, id_number_for
-from tests.selects import SELECT, client_for, largest_select
+from tests.factories import (
+    CadreFactory,
+    CountyFactory,
+    TownshipFactory,
+    UserFactory,
+    VillageFactory,
+    client_for,
+    id_number_for,
+)
+from tests.selects import SELECT, largest_select
 
 SELECT = re.compile(r"<select\b.*?</select>", re.S)
 #: record forms choosing a cadre, opened by the administrator (who records for every cadre)

@@ -8,7 +8,6 @@ Each page gets the junk values in the parameters its GET forms declare and those
 ``?township=99999999999999999999`` as a 500 on fourteen list pages (an overflow inside SQLite)."""
 
 import re
-from html import unescape
 
 import pytest
 from django.test import Client
@@ -21,6 +20,7 @@ from core.roles import Role
 from payroll.models import PayLine, PayPolicy, PayRun
 from selection.models import Application, Round
 from supervision.models import AreaGroup, Commitment, Notice, TrainingSession
+from tests.getforms import get_form_params
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,6 @@ ONE_BY_ONE = ["99999999999999999999"]
 COMMON = ["year", "month", "village", "township", "county", "page", "cadre", "as_of", "status"]
 SKIP = {"logout/", "i18n/setlang/", "favicon.ico", "health/"}
 # a GET that renders a PDF or a workbook is crawled once (no junk: its parameters are none)
-GET_FORM = re.compile(r"<form\b[^>]*method=[\"']get[\"'][^>]*>(.*?)</form>", re.S | re.I)
-FIELD = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=[\"']([^\"']+)[\"']", re.I)
 ARG = re.compile(r"<(?:int:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
@@ -84,16 +82,6 @@ def fill(route, ids):
     return "/" + ARG.sub(str(pk), route)
 
 
-def form_params(html):
-    names = []
-    for body in GET_FORM.findall(html):
-        for name in FIELD.findall(body):
-            name = unescape(name)
-            if name not in names and name != "csrfmiddlewaretoken":
-                names.append(name)
-    return names
-
-
 @pytest.fixture
 def objects(world):
     """A leave, so that its pages are crawled too (the world has the rest: cadres, villages, roles)."""
@@ -120,7 +108,7 @@ def test_junk_in_any_parameter_of_any_page_is_never_a_server_error(world, object
             failures.append(f"{url} → {page.status_code}")
         if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
             continue
-        params = form_params(page.content.decode())
+        params = get_form_params(page.content.decode())
         params += [p for p in COMMON if p not in params]
         tries = [{name: junk for name in params} for junk in JUNK]  # every parameter at once, each junk
         tries += [{name: junk} for name in params for junk in ONE_BY_ONE]  # and one at a time

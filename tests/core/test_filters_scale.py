@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from core.filters import CHOICES_MAX
 from core.models import County, Township
 from core.roles import Role
 from core.services import role_assign
-from tests.factories import UserFactory, user_with_role
+from tests.factories import UserFactory, client_for, user_with_role
 
 SELECT = re.compile(r"<select\b.*?</select>", re.S)
 #: list pages with the filter form (township, village) a province user and the administrator open
@@ -22,12 +21,6 @@ PAGES = ["/cadres/", "/attendance/leave/", "/attendance/absences/", "/attendance
          "/payroll/bonuses/", "/selection/applications/", "/cadres/vacancies/", "/supervision/ledger/",
          "/supervision/talks/due/", "/supervision/attachments/shortfall/", "/supervision/attachments/plan/",
          "/audit/", "/notifications/", "/payroll/"]
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 A small crawler: for each navigation entry the user can open, read the parameters its filter forms
 (``<form method="get">``) declare, and send each of them each junk value; no answer may be a 5xx."""
 
-import re
-from html import unescape
 
 import pytest
 from django.test import Client
@@ -12,23 +10,12 @@ from django.urls import NoReverseMatch, reverse
 
 from core.registry import nav_items
 from core.roles import Role
+from tests.getforms import get_form_params
 
 pytestmark = pytest.mark.django_db
 
 JUNK = ["abc", "-1", "99999999999", "0001-01-01", "9999-12", "\x00", "x" * 5000]
 
-GET_FORM = re.compile(r"<form\b[^>]*method=[\"']get[\"'][^>]*>(.*?)</form>", re.S | re.I)
-FIELD = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=[\"']([^\"']+)[\"']", re.I)
-
-
-def filter_params(html: str) -> list[str]:
-    names = []
-    for body in GET_FORM.findall(html):
-        for name in FIELD.findall(body):
-            name = unescape(name)
-            if name not in names and name != "csrfmiddlewaretoken":
-                names.append(name)
-    return names
 
 
 def nav_urls():
@@ -53,7 +40,7 @@ def test_junk_filter_parameters_never_answer_5xx(world, role):
         if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
             assert page.status_code < 500, f"{url} → {page.status_code}"
             continue
-        for name in filter_params(page.content.decode()):
+        for name in get_form_params(page.content.decode()):
             for junk in JUNK:
                 crawled += 1
                 status = client.get(url, {name: junk}).status_code

@@ -11,24 +11,17 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.core.paginator import Paginator
-from django.test import Client
 from django.test.client import RequestFactory
 
 from attendance.models import LeaveRequest
 from core import keyset
 from core.models import AuditEvent, Notification
 from core.roles import Role
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, client_for
 
 NEXT = re.compile(r'href="\?([^"]*)" rel="next"')
 PREV = re.compile(r'href="\?([^"]*)" rel="prev"')
 LEAVE_ROW = re.compile(r'href="/attendance/leave/(\d+)/"')
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _leaves(world, n=60):

@@ -9,7 +9,8 @@ import pytest
 from core.filters import CHOICES_MAX
 from core.models import Township, Village
 from core.roles import Role
-from tests.selects import SELECT, client_for, largest_select
+from tests.factories import client_for
+from tests.selects import SELECT, largest_select
 
 
 @pytest.fixture

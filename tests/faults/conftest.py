@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 LOG_DIR = ROOT / "var" if (ROOT / "var").is_dir() else Path(tempfile.gettempdir())
@@ -163,13 +165,8 @@ class Worker:
         self.proc.wait(timeout=10)
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        if self.proc is not None:
+            stop(self.proc)
         self.client.close()
 
     def log(self) -> str:

@@ -15,6 +15,7 @@ import requests
 from django.db import connection
 
 from tests.faults.conftest import LOG_DIR, ROOT, PrivatePostgres, free_port, wait_for
+from tests.processes import stop
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]  # django_db: the test database to copy exists
 
@@ -90,12 +91,7 @@ def app_server(pg_cluster):
         yield start
     finally:
         for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def _app_backends(pg) -> int:

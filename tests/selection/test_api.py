@@ -207,19 +207,6 @@ def test_village_of_other_county_refused(api, org, rnd):
     assert r.status_code == 400 and "village" in r.json()
 
 
-@pytest.fixture
-def keep_test_connection():
-    """Requests through WSGI must not close the test transaction's connection (as Django's test client)."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
 def test_answers_with_data_match_the_schema(keep_test_connection, world, apply, advance, org, party):
     # the fuzzing test sees empty lists; here every state and both masked and full numbers are answered
     from rest_framework.authtoken.models import Token

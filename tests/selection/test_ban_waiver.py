@@ -6,22 +6,15 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from openpyxl import load_workbook
 
 from cadres.models import Cadre
 from core.dates import today
 from selection import services
 from selection.models import BanWaiver
-from tests.factories import CadreFactory, id_number_for
+from tests.factories import CadreFactory, client_for, id_number_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

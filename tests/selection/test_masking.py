@@ -5,21 +5,14 @@ keeps the stored numbers."""
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from core.audit import history_rows
 from selection.models import Application
-from tests.factories import id_number_for
+from tests.factories import client_for, id_number_for
 from tests.masking import assert_full, assert_masked, mask_id_number, mask_phone
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _data(app, **over):

@@ -3,18 +3,12 @@ application and the refusal names it (web, API and the applicant import)."""
 
 from io import BytesIO
 
-from django.test import Client
 from openpyxl import load_workbook
 
 from selection import exports, policies
 from selection.models import Application
+from tests.factories import client_for
 from tests.selection.test_web import APPLICANT_HEADERS, applicant_row, xlsx
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _form(**overrides):

@@ -6,7 +6,6 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from cadres.models import Cadre
@@ -14,15 +13,9 @@ from core.dates import today
 from core.roles import Role
 from selection import exports, policies
 from selection.models import Application
-from tests.factories import id_number_for
+from tests.factories import client_for, id_number_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def xlsx(headers, rows, name="upload.xlsx"):

@@ -6,22 +6,16 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from openpyxl import load_workbook
 
 from core.roles import Role
 from supervision import services
 from supervision.models import AttachmentPlan
 from supervision.services import plans
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

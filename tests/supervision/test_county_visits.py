@@ -7,21 +7,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from openpyxl import load_workbook
 
 from core.dates import today
 from core.roles import Role
 from supervision.models import CountyVisit, Notice, VisitFinding
 from supervision.services import visits
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _form(world, **kw):

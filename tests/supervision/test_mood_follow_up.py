@@ -5,20 +5,14 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from core.models import Notification
 from core.roles import Role
 from supervision import selectors, services
 from supervision.models import SupervisionSetting
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _talk(world, day, mood=False):

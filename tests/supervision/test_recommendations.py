@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from openpyxl import load_workbook
 
 from core.dates import today
@@ -14,14 +13,9 @@ from core.roles import Role
 from supervision import services
 from supervision.models import RecommendationOutcome
 from supervision.services import recommendations as rec
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -21,15 +20,9 @@ from supervision import selectors
 from supervision.models import Attachment, AttachmentPlan, Commitment, Talk, WorkAssignment
 from supervision.services import assignments as svc
 from supervision.services import check_overdue
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _form(world, **kw):
