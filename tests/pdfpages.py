@@ -25,3 +25,16 @@ def stranded(texts: list[str], *, table_words: tuple[str, ...]) -> list[str]:
     of only a footer, a subtotal or a signature block."""
     return [f"page {n}: {' '.join(t.split())[:200]}" for n, t in enumerate(texts, start=1)
             if not any(w in t for w in table_words)]
+
+
+FOOTER = re.compile(r"^第\s*\d+\s*页")
+
+
+def last_lines(texts: list[str]) -> list[str]:
+    """The last line of each page but the page-number footer: a heading or a table's header row there means
+    it was left behind by its rows."""
+    out = []
+    for text in texts:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not FOOTER.match(ln.strip())]
+        out.append(lines[-1] if lines else "")
+    return out
