@@ -41,3 +41,16 @@ def cjk_text(content: bytes) -> str:
         assert all(line.split()[-5] == "yes" for line in cjk), fonts
         return subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True,
                               check=True).stdout
+
+
+FOOTER = re.compile(r"^第\s*\d+\s*页")
+
+
+def last_lines(texts: list[str]) -> list[str]:
+    """The last line of each page but the page-number footer: a heading or a table's header row there means
+    it was left behind by its rows."""
+    out = []
+    for text in texts:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not FOOTER.match(ln.strip())]
+        out.append(lines[-1] if lines else "")
+    return out
