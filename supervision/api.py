@@ -1,10 +1,12 @@
-"""/api/v1/talks/, /assessments/, /attachments/, /notices/ and /reports/ledger/ (API.md "Supervision").
+"""/api/v1/talks/, /assessments/, /attachments/, /notices/, /recommendations/, /mood-follow-ups/ and
+/reports/ledger/ (API.md "Supervision").
 
 Outside the caller's scope: 404. In scope but the role may not record it: 403. Talks and 跟班学习 periods
 are corrected with ``PATCH`` and a required ``reason`` (issue 13); a notice's answer is sent back for rework
 with ``POST /notices/{id}/send-back/``.
 """
 
+from django.db.models import CharField, Value
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,10 +14,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404 as get_in_scope_or_404
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
+from core import dates
 from core.api import Pagination, router
 from core.scope import get_scope
 from core.selectors import county_list, township_list
@@ -26,10 +30,11 @@ from supervision.filters import (
     AssignmentFilter,
     AttachmentFilter,
     NoticeFilter,
+    RecommendationFilter,
     TalkFilter,
     VisitFilter,
 )
-from supervision.models import AttachmentPlan, Talk
+from supervision.models import Assessment, AttachmentPlan, Talk
 from supervision.serializers import (
     AssessmentChangeSerializer,
     AssessmentCorrectSerializer,
@@ -40,10 +45,15 @@ from supervision.serializers import (
     AttachmentSerializer,
     CountyVisitSerializer,
     LedgerRowSerializer,
+    MoodFollowUpQuerySerializer,
+    MoodFollowUpSerializer,
     NoticeAnswerSerializer,
     NoticeCloseSerializer,
     NoticeSendBackSerializer,
     NoticeSerializer,
+    RecommendationOutcomeSerializer,
+    RecommendationQuerySerializer,
+    RecommendationSerializer,
     TalkCorrectSerializer,
     TalkSerializer,
     WorkAssignmentCompleteSerializer,
@@ -52,6 +62,7 @@ from supervision.serializers import (
 )
 from supervision.services import assignments as assignment_services
 from supervision.services import plans as plan_services
+from supervision.services import recommendations as rec_services
 from supervision.services import visits as visit_services
 from supervision.views.ledger import ledger_export, ledger_params
 
@@ -349,7 +360,78 @@ class WorkAssignmentViewSet(_CreateListViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
 
 
+class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """R-61: the standing priority recommendations of one ``kind`` (default party), each with its outcome —
+    the list of the page, with its filters. ``id`` is the assessment's. County, township and village staff
+    read (a cadre's own account 403); ``outcome`` records or corrects what became of one recommendation
+    (the cadre's township party committee or county_org; 403 otherwise). Outside the scope: 404."""
+
+    serializer_class = RecommendationSerializer
+    filterset_class = RecommendationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Assessment.objects.none()
+        perms.require(perms.can_view_ledger(get_scope(self.request.user)),
+                      _("优先推荐情况供县、乡（镇）、村工作人员查看。"))
+        query = RecommendationQuerySerializer(data=self.request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        return self._rows(query.validated_data["kind"])
+
+    def _rows(self, kind):
+        return selectors.recommendation_rows(user=self.request.user, kind=kind).annotate(
+            kind=Value(kind, output_field=CharField())).order_by(
+            "-year", "cadre__village__township__code", "cadre__village__code", "cadre__name", "pk")
+
+    @extend_schema(parameters=[RecommendationQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=[RecommendationQuerySerializer])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(request=RecommendationOutcomeSerializer, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record what became of the assessment's recommendation of ``kind`` — accepted (the date, and how) or
+        not accepted (the date and, required, why); posting again corrects it, the history keeps the old one."""
+        assessment = get_in_scope_or_404(selectors.assessment_list(user=request.user), pk=pk)
+        perms.require(perms.can_record_recommendation(get_scope(request.user), assessment.cadre),
+                      _("推荐结果由本乡（镇）党委或县委组织部登记。"))
+        ser = RecommendationOutcomeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        rec_services.recommendation_outcome_set(assessment=assessment, by=request.user, **ser.validated_data)
+        row = self._rows(ser.validated_data["kind"]).get(pk=assessment.pk)
+        return Response(self.get_serializer(row).data)
+
+
+class MoodFollowUpViewSet(viewsets.GenericViewSet):
+    """R-60: the 谈心谈话 that found 思想波动 and still wait for another 谈心谈话 — the list of the talk reminders
+    page, each with ``due_on`` and ``overdue`` on ``as_of`` (default today); ``overdue`` and ``township``
+    narrow it as the page does. Read only; the follow-up itself is a talk (``POST /api/v1/talks/``)."""
+
+    serializer_class = MoodFollowUpSerializer
+    pagination_class = Pagination
+    filter_backends = []  # the list is the selector's, narrowed by the query below
+
+    @extend_schema(parameters=[MoodFollowUpQuerySerializer], responses=MoodFollowUpSerializer(many=True))
+    def list(self, request):
+        query = MoodFollowUpQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        d = query.validated_data
+        day = d.get("as_of") or dates.today()
+        dates.check(dates.deadline_errors(day, field="as_of"))  # issue 16: no year 9999 in the check
+        rows = [t for t in selectors.mood_follow_ups(user=request.user, as_of=day)
+                if (d["overdue"] is None or t.overdue == d["overdue"])
+                and (not d.get("township") or t.township_id == d["township"])]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
 router.register("talks", TalkViewSet, basename="talk")
+router.register("mood-follow-ups", MoodFollowUpViewSet, basename="mood-follow-up")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("work-assignments", WorkAssignmentViewSet, basename="work-assignment")
 router.register("county-visits", CountyVisitViewSet, basename="county-visit")
 router.register("attachment-plans", AttachmentPlanViewSet, basename="attachment-plan")

@@ -285,7 +285,7 @@ def mood_follow_ups(*, user, as_of: dt.date) -> list:
     talks = list(talk_list(user=user).filter(kind=Talk.Kind.HEART_TO_HEART, mood_swing=True,
                                              cadre__status=Cadre.Status.ACTIVE)
                  .annotate(followed=Exists(later)).filter(followed=False)
-                 .select_related("township").order_by("held_on", "pk")[:2000])
+                 .select_related("township", "cadre__village__township").order_by("held_on", "pk")[:2000])
     days = {}
     for t in talks:
         county_id = t.township.county_id

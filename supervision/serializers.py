@@ -14,6 +14,7 @@ from supervision.models import (
     CountyVisit,
     Notice,
     NoticeEvent,
+    RecommendationOutcome,
     Talk,
     WorkAssignment,
 )
@@ -236,3 +237,63 @@ class WorkAssignmentEvaluateSerializer(serializers.Serializer):
     evaluation = serializers.ChoiceField(label=_("评价等次"), choices=WorkAssignment.Evaluation.choices)
     evaluation_note = serializers.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
                                             allow_blank=True, default="")
+
+
+#: the kinds of priority recommendation (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: other "kind"s exist)
+RECOMMENDATION_KINDS = RecommendationOutcome.Kind.choices
+
+
+class RecommendationQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(label=_("推荐类别"), choices=RECOMMENDATION_KINDS, required=False,
+                                   default=RecommendationOutcome.Kind.PARTY)
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    """R-61: one standing priority recommendation of the kind asked for; ``id`` is the assessment's, and
+    ``outcome`` is null while the recommendation is 待落实."""
+
+    kind = serializers.ChoiceField(label=_("推荐类别"), choices=RECOMMENDATION_KINDS, read_only=True)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    township = serializers.IntegerField(source="cadre.village.township_id", read_only=True)
+    village = serializers.IntegerField(source="cadre.village_id", read_only=True)
+    outcome = serializers.ChoiceField(label=_("结果"), choices=RecommendationOutcome.Outcome.choices, allow_null=True,
+                                      read_only=True, help_text=_("为空表示待落实"))
+    decided_on = serializers.DateField(label=_("日期"), source="outcome_on", allow_null=True, read_only=True)
+    note = serializers.CharField(label=_("说明"), source="outcome_note", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "kind", "cadre", "cadre_name", "township", "village", "year", "result", "assessed_on",
+                  "outcome", "decided_on", "note"]
+        read_only_fields = fields
+
+
+class RecommendationOutcomeSerializer(serializers.Serializer):
+    """R-61: what became of one recommendation; posting again corrects it (the history keeps the old one)."""
+
+    kind = serializers.ChoiceField(label=_("推荐类别"), choices=RECOMMENDATION_KINDS)
+    outcome = serializers.ChoiceField(label=_("结果"), choices=RecommendationOutcome.Outcome.choices)
+    decided_on = serializers.DateField(label=_("日期"))
+    note = serializers.CharField(label=_("说明"), max_length=limits.REASON, required=False, allow_blank=True,
+                                 default="", help_text=RecommendationOutcome._meta.get_field("note").help_text)
+
+
+class MoodFollowUpQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text=_("按哪一天判断是否逾期，默认今天"))
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                       help_text=_("true 只列已逾期，false 只列未逾期；省略则都列"))
+    township = serializers.IntegerField(required=False, min_value=1, label=_("乡（镇）"))
+
+
+class MoodFollowUpSerializer(serializers.Serializer):
+    """R-60: a 谈心谈话 that found 思想波动, with no later 谈心谈话 of the cadre yet."""
+
+    talk = serializers.IntegerField(source="pk", help_text=_("发现思想波动的那次谈心谈话的编号"))
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    township = serializers.IntegerField(source="township_id")
+    village = serializers.IntegerField(source="village_id", allow_null=True)
+    held_on = serializers.DateField()
+    interviewer = serializers.CharField()
+    due_on = serializers.DateField(help_text=_("须在此日前再次谈心谈话"))
+    overdue = serializers.BooleanField()

@@ -258,9 +258,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # issue 17: two request fields are called "decision" (a discipline case's, a bulk leave decision's)
+    # issue 17: two request fields are called "decision" (a discipline case's, a bulk leave decision's);
+    # a recommendation's "kind" is one of several
     "ENUM_NAME_OVERRIDES": {"DecisionEnum": "cadres.serializers.DISCIPLINE_DECISIONS",
-                            "LeaveBulkDecisionEnum": "attendance.serializers.BULK_DECISIONS"},
+                            "LeaveBulkDecisionEnum": "attendance.serializers.BULK_DECISIONS",
+                            "RecommendationKindEnum": "supervision.serializers.RECOMMENDATION_KINDS"},
 }
 
 # Celery: the broker comes from the environment; the embedded default is set in local.py.

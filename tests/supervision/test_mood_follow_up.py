@@ -73,3 +73,55 @@ def test_the_form_and_the_api_take_the_mark(world, api):
                                                "mood_swing": False}, format="json")
     assert r.status_code == 201 and r.json()["mood_swing"] is False
     assert "思想波动" in client_for(secretary).get("/supervision/talks/").content.decode()
+
+
+# -- the API (issue 18) ----------------------------------------------------------------------------------------
+
+
+def _follow_ups(client, **query):
+    r = client.get("/api/v1/mood-follow-ups/", query)
+    assert r.status_code == 200, r.json()
+    return r.json()["results"]
+
+
+def test_r60_api_lists_the_due_follow_ups_of_the_page(world, api, party):
+    held = dt.date(2026, 10, 1)
+    talk = _talk(world, held, mood=True)
+    secretary = world.users[Role.VILLAGE_SECRETARY]
+    [due] = _follow_ups(api(secretary), as_of="2026-10-20")
+    assert due == {"talk": talk.pk, "cadre": world.cadre.pk, "cadre_name": world.cadre.name,
+                   "township": world.township.pk, "village": world.village.pk, "held_on": "2026-10-01",
+                   "interviewer": "吴敏（村书记）", "due_on": "2026-10-31", "overdue": False}
+    [late] = _follow_ups(api(party), as_of="2026-11-02")
+    assert late["overdue"] is True
+    # the page's two lists (due / overdue) and its township choice
+    assert _follow_ups(api(party), as_of="2026-11-02", overdue="false") == []
+    assert len(_follow_ups(api(party), as_of="2026-11-02", overdue="true")) == 1
+    assert _follow_ups(api(party), as_of="2026-10-20", overdue="true") == []
+    assert _follow_ups(api(party), as_of="2026-11-02", township=world.other_township.pk) == []
+    # another 谈心谈话 clears it
+    _talk(world, dt.date(2026, 11, 3))
+    assert _follow_ups(api(party), as_of="2026-11-05") == []
+
+
+def test_r60_api_follow_ups_are_scoped(world, api, org, party):
+    mine = _talk(world, dt.date(2026, 10, 1), mood=True)
+    theirs = services.talk_record(kind="heart_to_heart", cadre=world.other_cadre, held_on=dt.date(2026, 10, 2),
+                                  interviewer="嵩溪村书记", record="家庭困难", mood_swing=True,
+                                  by=world.users["village_secretary_b"])
+    assert [r["talk"] for r in _follow_ups(api(party), as_of="2026-10-20")] == [mine.pk]
+    assert [r["talk"] for r in _follow_ups(api(world.users["township_party_b"]), as_of="2026-10-20")] == [theirs.pk]
+    assert [r["talk"] for r in _follow_ups(api(org), as_of="2026-10-20")] == [mine.pk, theirs.pk]
+    assert _follow_ups(api(world.users["stranger"]), as_of="2026-10-20") == []
+    assert api(party).get(f"/api/v1/mood-follow-ups/{mine.pk}/").status_code == 404  # a list, read only
+    assert api(party).post("/api/v1/mood-follow-ups/", {}, format="json").status_code == 405
+
+
+def test_r60_api_refuses_a_bad_day(world, api, party):
+    assert api(party).get("/api/v1/mood-follow-ups/", {"as_of": "9999-12-31"}).status_code == 400
+    assert api(party).get("/api/v1/mood-follow-ups/", {"as_of": "gestern"}).status_code == 400
+    assert api(party).get("/api/v1/mood-follow-ups/", {"overdue": "vielleicht"}).status_code == 400
+
+
+def test_r60_api_is_in_the_schema(world, api, org):
+    assert "/api/v1/mood-follow-ups/" in api(org).get("/api/schema/").content.decode()

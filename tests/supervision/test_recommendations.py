@@ -93,3 +93,90 @@ def test_county_report_counts_per_township(world, org, party, excellent):
     assert summary[0][:9] == (world.township.name, 1, 1, 0, 0, 1, 0, 0, 1)
     party_sheet = list(wb.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert party_sheet[0][3] == world.cadre.name and party_sheet[0][5] == "已采纳"
+
+
+# -- the API (issue 18) ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def excellent_b(world):
+    """An assessment in 乡 B that recommends the cadre of 村 3 for party membership."""
+    year = today().year - 1
+    return services.assessment_record(cadre=world.other_cadre, year=year, result="excellent",
+                                      assessed_on=dt.date(year, 12, 20), notes="表现突出", recommend_party=True,
+                                      by=world.users["township_party_b"])
+
+
+def _rows(client, query=""):
+    r = client.get(f"/api/v1/recommendations/{query}")
+    assert r.status_code == 200, r.json()
+    return r.json()["results"]
+
+
+def test_r61_api_lists_one_kind_with_the_pages_filters_and_scope(world, api, org, party, excellent, excellent_b):
+    [row] = _rows(api(party))
+    assert row["id"] == excellent.pk and row["kind"] == "party" and row["cadre_name"] == world.cadre.name
+    assert row["township"] == world.township.pk and row["village"] == world.village.pk
+    assert row["outcome"] is None and row["decided_on"] is None  # 待落实
+    assert [r["id"] for r in _rows(api(party), "?kind=committee")] == [excellent.pk]
+    assert _rows(api(party), "?kind=eight") == []
+    assert _rows(api(party), "?outcome=accepted") == [] and len(_rows(api(party), "?outcome=pending")) == 1
+    assert api(party).get("/api/v1/recommendations/?kind=nonsense").status_code == 400
+    # a township sees only its own, the county both, another county nothing
+    assert [r["id"] for r in _rows(api(world.users["township_party_b"]))] == [excellent_b.pk]
+    assert {r["id"] for r in _rows(api(org))} == {excellent.pk, excellent_b.pk}
+    assert [r["id"] for r in _rows(api(org), f"?township={world.other_township.pk}")] == [excellent_b.pk]
+    assert [r["id"] for r in _rows(api(world.users[Role.VILLAGE_SECRETARY]))] == [excellent.pk]
+    assert _rows(api(world.users["stranger"])) == []
+    assert api(party).get(f"/api/v1/recommendations/{excellent.pk}/").json()["id"] == excellent.pk
+    assert api(party).get(f"/api/v1/recommendations/{excellent_b.pk}/").status_code == 404
+    assert api(world.users["stranger"]).get(f"/api/v1/recommendations/{excellent.pk}/").status_code == 404
+    # as on the page: a cadre's own account does not read the list
+    assert api(world.users[Role.CADRE]).get("/api/v1/recommendations/").status_code == 403
+
+
+def test_r61_api_records_and_corrects_the_outcome_through_the_service(world, api, org, party, excellent):
+    url = f"/api/v1/recommendations/{excellent.pk}/outcome/"
+    r = api(party).post(url, {"kind": "party", "outcome": "accepted", "decided_on": str(today()),
+                              "note": "已列为发展对象"}, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json()["outcome"] == "accepted" and r.json()["note"] == "已列为发展对象" and r.json()["kind"] == "party"
+    row = RecommendationOutcome.objects.get(assessment=excellent, kind="party")
+    assert row.recorded_by == party
+    r = api(org).post(url, {"kind": "party", "outcome": "not_accepted", "decided_on": str(today()),
+                            "note": "名额已满"}, format="json")
+    assert r.status_code == 200 and r.json()["outcome"] == "not_accepted"
+    row.refresh_from_db()
+    assert row.outcome == "not_accepted" and row.recorded_by == org and row.history.count() == 2
+    assert [r["id"] for r in _rows(api(party), "?outcome=not_accepted")] == [excellent.pk]
+    assert [r["id"] for r in _rows(api(party), "?kind=committee&outcome=pending")] == [excellent.pk]
+
+
+def test_r61_api_bad_input_is_400_with_the_services_message_and_changes_nothing(world, api, party, excellent):
+    url = f"/api/v1/recommendations/{excellent.pk}/outcome/"
+    r = api(party).post(url, {"kind": "committee", "outcome": "not_accepted", "decided_on": str(today())},
+                        format="json")
+    assert r.status_code == 400 and "未采纳的请写明原因" in r.json()["note"][0]
+    r = api(party).post(url, {"kind": "eight", "outcome": "accepted", "decided_on": str(today())}, format="json")
+    assert r.status_code == 400 and "没有这项推荐" in r.json()["kind"][0]
+    r = api(party).post(url, {"kind": "party", "outcome": "accepted",
+                              "decided_on": str(excellent.assessed_on - dt.timedelta(days=1))}, format="json")
+    assert r.status_code == 400 and "不能早于评估日期" in r.json()["decided_on"][0]
+    assert api(party).post(url, {"kind": "party"}, format="json").status_code == 400
+    assert not RecommendationOutcome.objects.exists()
+
+
+@pytest.mark.parametrize("who,status", [
+    (Role.VILLAGE_SECRETARY, 403), (Role.TOWNSHIP_LIAISON, 403), (Role.COUNTY_FINANCE, 403), (Role.CADRE, 403),
+    ("township_party_b", 404), ("stranger", 404),
+])
+def test_r61_api_only_the_township_party_committee_or_county_org_records(world, api, excellent, who, status):
+    r = api(world.users[who]).post(f"/api/v1/recommendations/{excellent.pk}/outcome/", {
+        "kind": "party", "outcome": "accepted", "decided_on": str(today()), "note": "已列为发展对象"}, format="json")
+    assert r.status_code == status, r.json()
+    assert not RecommendationOutcome.objects.exists()
+
+
+def test_r61_api_is_in_the_schema(world, api, org):
+    schema = api(org).get("/api/schema/").content.decode()
+    assert "/api/v1/recommendations/" in schema and "/api/v1/recommendations/{id}/outcome/" in schema
