@@ -36,12 +36,17 @@ ISSUE_18 = {
     "/api/v1/attachment-plans/": {"get", "post"},
     # R-59 county visits
     "/api/v1/county-visits/": {"get", "post"},
-    # R-60 the 思想波动 mark is taken on the talk
+    # R-60 the 思想波动 mark is taken on the talk; the follow-ups still due
     "/api/v1/talks/": {"get", "post"},
+    "/api/v1/mood-follow-ups/": {"get"},
+    # R-61 priority recommendations followed to their outcome
+    "/api/v1/recommendations/": {"get"},
+    "/api/v1/recommendations/{id}/": {"get"},
+    "/api/v1/recommendations/{id}/outcome/": {"post"},
 }
 
 
-def test_issue18_apis_are_in_the_openapi_schema(world, client):  # R-17 R-27 R-28 R-45 R-57 R-58 R-59 R-60
+def test_issue18_apis_are_in_the_openapi_schema(world, client):  # R-17 R-27 R-28 R-45 R-57…R-61
     client.force_login(world.users[Role.COUNTY_ORG])
     r = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert r.status_code == 200
