@@ -32,6 +32,8 @@ from core.roles import Role
 from supervision import services as supervision_services
 from supervision.models import Assessment, Commitment, Notice, Talk
 
+# measured in CPU seconds of this process (time.process_time), not wall time: the bound is on the work the
+# code does, so a busy machine does not fail it (the renderer and, on SQLite, the queries run in-process)
 #: a request may take this long at most (seconds); the fault took 30 s, normal answers take < 1 s
 REQUEST_CEILING = 10.0
 #: a PDF may take this long at most (seconds) with maximal text
@@ -170,9 +172,9 @@ def test_write_endpoint_survives_long_text_and_extreme_dates(world, api, targets
     by_prefix, ids = targets
     url, body = _url(path, by_prefix), _body(schema, ids, probe)
     for role in ROLES:
-        started = time.perf_counter()
+        started = time.process_time()
         res = getattr(api(world.users[role]), method)(url, body, format="json")
-        took = time.perf_counter() - started
+        took = time.process_time() - started
         assert res.status_code < 500, (role, res.status_code, res.content[:300])
         assert took < REQUEST_CEILING, (role, f"{took:.1f} s")
 
@@ -213,9 +215,9 @@ def full_records(world):
 
 
 def _timed_get(client, url):
-    started = time.perf_counter()
+    started = time.process_time()
     res = client.get(url)
-    return res, time.perf_counter() - started
+    return res, time.process_time() - started
 
 
 @pytest.mark.django_db
@@ -258,9 +260,9 @@ def test_payroll_pdfs_with_maximal_text_render_in_bounded_time(world, client):
     lines = PayLine.objects.filter(run=run)
     for render in (lambda: payroll_exports.pay_sheet_pdf(run, lines, full_personal_data=True),
                    lambda: payroll_exports.pay_slip_pdf(lines.first(), full_personal_data=True)):
-        started = time.perf_counter()
+        started = time.process_time()
         content = render()
-        took = time.perf_counter() - started
+        took = time.process_time() - started
         assert content.startswith(b"%PDF") and took < PDF_CEILING, f"{took:.1f} s"
 
 

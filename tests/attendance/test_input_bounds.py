@@ -24,9 +24,11 @@ def workday(near: dt.date) -> dt.date:
 
 
 def _post(client, url, body):
-    started = time.perf_counter()
+    # measured in CPU seconds of this process (time.process_time), not wall time: the bound is on the work the
+    # code does, so a busy machine does not fail it (the renderer and, on SQLite, the queries run in-process)
+    started = time.process_time()
     res = client.post(url, body, format="json")
-    return res, time.perf_counter() - started
+    return res, time.process_time() - started
 
 
 def test_api_leave_reason_of_10000_characters_is_refused_with_the_limit(world, api):
@@ -88,9 +90,9 @@ def test_api_absence_to_year_9999_is_a_quick_field_error(world, api, start, end)
 
 def test_leave_days_preview_ignores_year_9999(world, client):
     client.force_login(world.users[Role.CADRE])
-    started = time.perf_counter()
+    started = time.process_time()
     res = client.get(reverse("attendance:leave_days"), {"start_date": "2027-05-10", "end_date": "9999-12-31"})
-    assert res.status_code == 200 and time.perf_counter() - started < CEILING
+    assert res.status_code == 200 and time.process_time() - started < CEILING
 
 
 @pytest.mark.parametrize("year", ["99999", "0", "1e9"])
@@ -105,7 +107,7 @@ def test_leave_pdf_of_a_legacy_10000_character_reason_is_cut_and_quick(world, cl
     leave = services.leave_submit(cadre=world.cadre, by=None, start_date=start, end_date=start, reason="看病")
     LeaveRequest.objects.filter(pk=leave.pk).update(reason="请" * 10_000)
     client.force_login(world.users[Role.VILLAGE_SECRETARY])
-    started = time.perf_counter()
+    started = time.process_time()
     res = client.get(reverse("attendance:leave_pdf", args=[leave.pk]))
     assert res.status_code == 200 and res.content.startswith(b"%PDF")
-    assert time.perf_counter() - started < 10.0  # was 31 s (and minutes on a busy machine)
+    assert time.process_time() - started < 10.0  # was 31 s (and minutes on a busy machine)

@@ -75,9 +75,11 @@ def bonus_rows(world, n):
 
 
 def post(client, url, upload):
-    started = time.monotonic()
+    # measured in CPU seconds of this process (time.process_time), not wall time: the bound is on the work the
+    # code does, so a busy machine does not fail it (the renderer and, on SQLite, the queries run in-process)
+    started = time.process_time()
     r = client.post(url, {"file": upload})
-    return r, time.monotonic() - started
+    return r, time.process_time() - started
 
 
 def _page_says(r, text):

@@ -62,10 +62,12 @@ def test_supervision_pages_bound_their_date_parameters(world, client, query):
     for name in ("supervision:attachment_shortfall", "supervision:dashboard", "supervision:talk_due",
                  "supervision:attachment_list", "supervision:ledger"):
         url = reverse(name)
-        started = time.perf_counter()
+        # measured in CPU seconds of this process (time.process_time), not wall time: the bound is on the work the
+        # code does, so a busy machine does not fail it (the renderer and, on SQLite, the queries run in-process)
+        started = time.process_time()
         res = client.get(f"{url}?{query}")
         assert res.status_code in (200, 302), (name, query, res.status_code)
-        assert time.perf_counter() - started < 10.0
+        assert time.process_time() - started < 10.0
 
 
 @pytest.mark.parametrize("query", ["year=99999", "year=9999", "year=-1"])
@@ -84,10 +86,10 @@ def test_dossier_pdf_with_long_talk_records_is_bounded(world, client):
                              interviewer="乡党委书记", record="谈" * limits.RECORD, by=None)
     Talk.objects.filter(pk=Talk.objects.first().pk).update(record="谈" * 20_000)
     client.force_login(world.users[Role.COUNTY_ORG])
-    started = time.perf_counter()
+    started = time.process_time()
     res = client.get(reverse("supervision:dossier_pdf", args=[world.cadre.pk]))
     assert res.status_code == 200 and res.content.startswith(b"%PDF")
-    assert time.perf_counter() - started < 10.0  # a 10,000-character record took over a minute
+    assert time.process_time() - started < 10.0  # a 10,000-character record took over a minute
 
 
 def test_pdf_text_cuts_at_the_limit_with_a_marker_and_breaks_long_runs():
