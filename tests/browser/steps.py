@@ -21,3 +21,22 @@ def upload_workbook(page, workbook, name):
     page.set_input_files("#id_file", files=[{"name": name, "buffer": buf.getvalue(),
                                              "mimeType": "application/octet-stream"}])
     return submit(page)
+
+
+def save_filter_and_reopen(page, list_url, *, search, name, shot, screenshot):
+    """Issue 17's saved filters: search ``search`` on the list, save it as ``name``, open the list unfiltered,
+    then pick the saved filter from 已保存的筛选 (a screenshot of the open dropdown)."""
+    page.locator("summary", has_text="搜索和筛选").click()
+    page.fill("[data-testid=filters] input[name=q]", search)
+    submit(page, "[data-testid=filters] button[type=submit]")
+    page.fill("[data-testid=saved-filters] input[name=name]", name)
+    submit(page, "[data-testid=saved-filters] button[type=submit]")
+    assert page.locator(f"text=已保存筛选“{name}”").count() == 1
+    page.goto(list_url)
+    unfiltered = page.locator("tr[data-leave]").count()
+    page.locator("summary", has_text="搜索和筛选").click()
+    page.locator("[data-testid=saved-filters] .dropdown-toggle").click()
+    shot(page, screenshot)
+    with page.expect_navigation(wait_until="load"):
+        page.locator("[data-testid=saved-filter]", has_text=name).click()
+    return unfiltered

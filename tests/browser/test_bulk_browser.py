@@ -12,7 +12,7 @@ from attendance.models import AttendanceDay, LeaveRequest
 from core import calendar
 from core.models import SavedFilter
 from core.roles import Role
-from tests.browser.steps import submit
+from tests.browser.steps import save_filter_and_reopen, submit
 from tests.factories import CadreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,20 +55,10 @@ def test_liaison_approves_two_at_once_on_desktop_and_saves_a_filter(world, live_
 
     # a filter saved under a name, then applied from the dropdown
     desktop.goto(f"{live_server.url}/attendance/leave/")
-    desktop.locator("summary", has_text="搜索和筛选").click()
-    desktop.fill("[data-testid=filters] input[name=q]", "王五")
-    submit(desktop, "[data-testid=filters] button[type=submit]")
-    desktop.fill("[data-testid=saved-filters] input[name=name]", "王五的请假")
-    submit(desktop, "[data-testid=saved-filters] button[type=submit]")
-    assert desktop.locator("text=已保存筛选“王五的请假”").count() == 1
+    unfiltered = save_filter_and_reopen(desktop, f"{live_server.url}/attendance/leave/", search="王五",
+                                        name="王五的请假", shot=shot, screenshot="bulk-saved-filter-dropdown-desktop")
     assert SavedFilter.objects.get().query == "q=%E7%8E%8B%E4%BA%94"
-    desktop.goto(f"{live_server.url}/attendance/leave/")
-    assert desktop.locator("tr[data-leave]").count() == 2
-    desktop.locator("summary", has_text="搜索和筛选").click()
-    desktop.locator("[data-testid=saved-filters] .dropdown-toggle").click()
-    shot(desktop, "bulk-saved-filter-dropdown-desktop")
-    with desktop.expect_navigation(wait_until="load"):
-        desktop.locator("[data-testid=saved-filter]", has_text="王五的请假").click()
+    assert unfiltered == 2
     assert "q=%E7%8E%8B%E4%BA%94" in desktop.url
     assert desktop.locator("tr[data-leave]").count() == 1
     assert "王五" in desktop.locator("tr[data-leave]").inner_text()

@@ -13,7 +13,7 @@ from attendance import services
 from core import calendar
 from core.models import SavedFilter
 from core.roles import Role
-from tests.browser.steps import submit
+from tests.browser.steps import save_filter_and_reopen, submit
 from tests.factories import CadreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,19 +67,10 @@ def test_saved_filter_and_export_on_the_phone(world, live_server, phone, login, 
         services.leave_submit(cadre=cadre, by=secretary, start_date=days[0], end_date=days[0], reason="办事")
     login(phone, secretary.username)
     phone.goto(f"{live_server.url}/attendance/leave/")
-    phone.locator("summary", has_text="搜索和筛选").click()
-    phone.fill("[data-testid=filters] input[name=q]", "王五")
-    submit(phone, "[data-testid=filters] button[type=submit]")
-    phone.fill("[data-testid=saved-filters] input[name=name]", "王五的请假")
-    submit(phone, "[data-testid=saved-filters] button[type=submit]")
-    assert phone.locator("text=已保存筛选“王五的请假”").count() == 1 and SavedFilter.objects.count() == 1
-    phone.goto(f"{live_server.url}/attendance/leave/")
-    assert phone.locator("tr[data-leave]").count() == 2
-    phone.locator("summary", has_text="搜索和筛选").click()
-    phone.locator("[data-testid=saved-filters] .dropdown-toggle").click()
-    shot(phone, "saved-filter-dropdown-phone")
-    with phone.expect_navigation(wait_until="load"):
-        phone.locator("[data-testid=saved-filter]", has_text="王五的请假").click()
+    unfiltered = save_filter_and_reopen(phone, f"{live_server.url}/attendance/leave/", search="王五",
+                                        name="王五的请假", shot=shot, screenshot="saved-filter-dropdown-phone")
+    assert SavedFilter.objects.count() == 1
+    assert unfiltered == 2
     assert phone.locator("tr[data-leave]").count() == 1
     if not phone.locator("[data-testid=export-xlsx]").is_visible():  # the filter panel opens when a filter is set
         phone.locator("summary", has_text="搜索和筛选").click()
