@@ -10,6 +10,7 @@ from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from core.roles import Role
+from tests import worldcache
 from tests.factories import CadreFactory, CountyFactory, TownshipFactory, VillageFactory, cadre_user, user_with_role
 from tests.processes import stop
 
@@ -65,6 +66,12 @@ class World:
 
 @pytest.fixture
 def world(db):
+    """The world (below), built through the services once per test process and replayed after
+    (tests/worldcache.py)."""
+    return worldcache.world(build_world)
+
+
+def build_world():
     """县 → 乡 A (村 1, 村 2) and 乡 B (村 3); a cadre in 村 1 and in 村 3; a user per role.
 
     users: county_org, county_finance, county_hrss, township_party (A), township_liaison (村 1),

@@ -5,7 +5,10 @@ A crawler over the test world: every URL pattern of the pages (not the API, whic
 nor the admin), those with an id filled in with a real object, as a county, a township and a cadre account.
 Each page gets the junk values in the parameters its GET forms declare and those pages commonly read
 (``year``, ``month``, ``village``…): all at once per junk value, then one parameter at a time. It found
-``?township=99999999999999999999`` as a 500 on fourteen list pages (an overflow inside SQLite)."""
+``?township=99999999999999999999`` as a 500 on fourteen list pages (an overflow inside SQLite).
+
+It also sends the values an earlier crawler of the menu pages sent one parameter at a time (a NUL byte, 5,000
+characters, dates out of range): here, like every other junk value, in all parameters at once."""
 
 import re
 
@@ -24,7 +27,8 @@ from tests.getforms import get_form_params
 
 pytestmark = pytest.mark.django_db
 
-JUNK = ["abc", "-1", "0", "10000", "99999", "99999999999999999999", "x'", "2026-13-45"]
+JUNK = ["abc", "-1", "0", "10000", "99999", "99999999999999999999", "x'", "2026-13-45",
+        "0001-01-01", "9999-12", "\x00", "x" * 5000]
 #: one parameter at a time (another's junk may stop a page before it reads this one): the overflow, which found
 #: the 500s; the quote is tried in every parameter at once above
 ONE_BY_ONE = ["99999999999999999999"]
