@@ -32,6 +32,12 @@ def list_page(request, rows, per_page: int):
     return page_of(request, rows, per_page)
 
 
+def filter_page(request, filterset, qs, per_page: int, **filter_kwargs):
+    """A list's FilterSet on the query string (the API's own) and the ``list_page`` of the rows it keeps."""
+    flt = filterset(request.GET or None, queryset=qs, user=request.user, **filter_kwargs)
+    return flt, list_page(request, flt.qs if flt.is_bound else qs, per_page)
+
+
 class _Table(HTMLParser):
     """The first ``<table>`` inside ``<main>``: header texts and rows of cell texts. Cells marked ``no-print``
     (actions), columns without a header (a row's checkbox) and a row of one spanning cell ("没有记录") are
