@@ -20,21 +20,14 @@ from cadres.web import flash_reinstated
 from core.audit import log_personal_data
 from core.filters import TownshipPick
 from core.imports import ImportKind, import_views
-from core.listexport import filter_page, list_page, visible_list_export
+from core.listexport import filtered_list_view, list_page
 from core.registry import cadre_tabs
 from core.scope import get_scope
 from core.selectors import vacancy_list, village_list
 from core.web import apply_errors, int_param, submit
 
-
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def cadre_index(request):
-    qs = cadre_list(user=request.user).order_by("village__code", "name", "pk")
-    flt, page = filter_page(request, CadreFilter, qs, 25)
-    return render(request, "cadres/cadre_list.html", {
-        "filter": flt, "page_obj": page, "can_create": permissions.can_register_cadres(get_scope(request.user)),
-    })
+cadre_index = filtered_list_view(lambda user: cadre_list(user=user).order_by("village__code", "name", "pk"),
+                                 "cadres/cadre_list.html", CadreFilter, 25, may_create=permissions.can_register_cadres)
 
 
 @login_required

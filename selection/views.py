@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core import excel
 from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
 from core.errors import Conflict
-from core.listexport import filter_page, visible_list_export
+from core.listexport import filter_page, filtered_list_view, visible_list_export
 from core.pdf import pdf_response
 from core.scope import get_scope
 from core.web import apply_errors, perform, submit
@@ -49,13 +49,9 @@ def _round(request, pk) -> Round:
     return get_object_or_404(round_list(user=request.user), pk=pk)
 
 
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def round_index(request):
-    qs = round_list_with_counts(user=request.user).order_by("-year", "-announced_on", "-pk")
-    flt, page = filter_page(request, RoundFilter, qs, 20)
-    return render(request, "selection/round_list.html", {
-        "filter": flt, "page_obj": page, "can_create": permissions.can_run_rounds(get_scope(request.user))})
+round_index = filtered_list_view(
+    lambda user: round_list_with_counts(user=user).order_by("-year", "-announced_on", "-pk"),
+    "selection/round_list.html", RoundFilter, 20, may_create=permissions.can_run_rounds)
 
 
 @login_required
