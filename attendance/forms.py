@@ -41,11 +41,15 @@ class DecisionForm(StyledForm):
     comment = forms.CharField(max_length=limits.REASON, label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def late_report_reason(help_text) -> forms.CharField:
+    """The 补报原因 of a return reported late (R-23 for a leave, R-27 for a trip): ``help_text`` says when."""
+    return forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text)
+
+
 class ReturnForm(StyledForm):
     returned_on = forms.DateField(label=_("销假日期（回岗日期）"), widget=DateInput())
-    reason = forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("回岗日期比今天早3个工作日以上时必填：为何没有及时销假。"))
+    reason = late_report_reason(_("回岗日期比今天早3个工作日以上时必填：为何没有及时销假。"))
 
 
 class ConfirmReturnForm(StyledForm):
@@ -216,9 +220,7 @@ class TripForm(BootstrapMixin, forms.Form):
 
 class TripReturnForm(StyledForm):
     returned_on = forms.DateField(label=_("返岗日期"), widget=DateInput())
-    reason = forms.CharField(max_length=limits.REASON, label=_("补报原因"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("返岗日期比今天早3个工作日以上时必填：为何没有及时报告。"))
+    reason = late_report_reason(_("返岗日期比今天早3个工作日以上时必填：为何没有及时报告。"))
 
 
 class TripConfirmForm(ConfirmReturnForm):

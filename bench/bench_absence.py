@@ -11,7 +11,6 @@ Target: ≤ 30 s at 500,000 cadres.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -66,13 +65,11 @@ def run(*, as_of: dt.date | None = None, out=None) -> dict:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--db", default="reserve_cadres_bench")
-    p.add_argument("--as-of", help="YYYY-MM-DD (default: the data's last day)")
-    args = p.parse_args(argv)
-    from bench.common import setup
+    from bench.common import bench_parser, parse_and_setup
 
-    setup(args.db)
+    p = bench_parser(__doc__)
+    p.add_argument("--as-of", help="YYYY-MM-DD (default: the data's last day)")
+    args = parse_and_setup(p, argv)
     run(as_of=dt.date.fromisoformat(args.as_of) if args.as_of else None)
 
 

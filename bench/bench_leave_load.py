@@ -14,7 +14,6 @@ them against the rows in the database; stops the server (its own process group) 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import re
@@ -230,16 +229,14 @@ def run(*, db_url: str, connections: int = 50, duration: int = 30, threads: int 
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--db", default="reserve_cadres_bench")
+    from bench.common import bench_parser, database_url, parse_and_setup
+
+    p = bench_parser(__doc__)
     p.add_argument("--connections", type=int, default=50)
     p.add_argument("--duration", type=int, default=30, help="seconds (at most 60)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--workers", type=int, default=4)
-    args = p.parse_args(argv)
-    from bench.common import database_url, setup
-
-    setup(args.db)
+    args = parse_and_setup(p, argv)
     run(db_url=database_url(args.db), connections=args.connections, duration=args.duration,
         threads=args.threads, workers=args.workers)
 

@@ -18,7 +18,6 @@ Target: peak ≤ 300 MB.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import threading
@@ -138,18 +137,16 @@ def run(*, username: str = "bench_national", out=None) -> dict:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--db", default="reserve_cadres_bench")
+    from pathlib import Path
+
+    from bench.common import RESULTS, bench_parser, parse_and_setup
+
+    p = bench_parser(__doc__)
     p.add_argument("--user", default="bench_national",
                    help="bench_national (superuser, every cadre) or bench_province (15,000 villages)")
     p.add_argument("--path", choices=["request", "job"], default="request")
     p.add_argument("--out", help="result file (default bench/results/ledger[_job]_<user>.json)")
-    args = p.parse_args(argv)
-    from pathlib import Path
-
-    from bench.common import RESULTS, setup
-
-    setup(args.db)
+    args = parse_and_setup(p, argv)
     if args.path == "job":
         run_job(username=args.user, out=Path(args.out) if args.out else RESULTS / f"ledger_job_{args.user}.json")
     else:

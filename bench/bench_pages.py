@@ -16,7 +16,6 @@ Target: p95 ≤ 100 ms.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -126,13 +125,11 @@ def run(*, repeat: int = 30, out=None,
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--db", default="reserve_cadres_bench")
-    p.add_argument("--repeat", type=int, default=30)
-    args = p.parse_args(argv)
-    from bench.common import setup
+    from bench.common import bench_parser, parse_and_setup
 
-    setup(args.db)
+    p = bench_parser(__doc__)
+    p.add_argument("--repeat", type=int, default=30)
+    args = parse_and_setup(p, argv)
     run(repeat=args.repeat)
 
 

@@ -11,7 +11,6 @@ totals per county and funding source, and prints the ratio. Targets: ≤ 60 s at
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -133,13 +132,11 @@ def run(*, month: dt.date | None = None, out=None) -> dict:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--db", default="reserve_cadres_bench")
-    p.add_argument("--month", help="YYYY-MM (default: the month before the data's last day)")
-    args = p.parse_args(argv)
-    from bench.common import setup
+    from bench.common import bench_parser, parse_and_setup
 
-    setup(args.db)
+    p = bench_parser(__doc__)
+    p.add_argument("--month", help="YYYY-MM (default: the month before the data's last day)")
+    args = parse_and_setup(p, argv)
     month = dt.date.fromisoformat(args.month + "-01") if args.month else None
     run(month=month)
 

@@ -9,6 +9,7 @@ Every script can run two ways:
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -39,6 +40,20 @@ def setup(db: str = DEFAULT_DB) -> None:
     import django
 
     django.setup()
+
+
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """A script's command line: ``--db`` (the benchmark database); the script adds its own options."""
+    p = argparse.ArgumentParser(description=doc)
+    p.add_argument("--db", default=DEFAULT_DB)
+    return p
+
+
+def parse_and_setup(parser: argparse.ArgumentParser, argv) -> argparse.Namespace:
+    """Read the command line and point Django at its ``--db`` (``setup``) before the script imports a model."""
+    args = parser.parse_args(argv)
+    setup(args.db)
+    return args
 
 
 def machine() -> dict:

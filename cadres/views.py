@@ -16,27 +16,18 @@ from cadres.selectors import (
     cadre_account_candidates,
     cadre_list,
 )
+from cadres.web import flash_reinstated
 from core.audit import log_personal_data
-from core.errors import Conflict
-from core.excel import xlsx_response
 from core.filters import TownshipPick
-from core.imports import ImportKind, import_page
-from core.listexport import list_page, visible_list_export
+from core.imports import ImportKind, import_views
+from core.listexport import filtered_list_view, list_page
 from core.registry import cadre_tabs
 from core.scope import get_scope
 from core.selectors import vacancy_list, village_list
 from core.web import apply_errors, int_param, submit
 
-
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def cadre_index(request):
-    qs = cadre_list(user=request.user).order_by("village__code", "name", "pk")
-    flt = CadreFilter(request.GET or None, queryset=qs, user=request.user)
-    page = list_page(request, flt.qs if flt.is_bound else qs, 25)
-    return render(request, "cadres/cadre_list.html", {
-        "filter": flt, "page_obj": page, "can_create": permissions.can_register_cadres(get_scope(request.user)),
-    })
+cadre_index = filtered_list_view(lambda user: cadre_list(user=user).order_by("village__code", "name", "pk"),
+                                 "cadres/cadre_list.html", CadreFilter, 25, may_create=permissions.can_register_cadres)
 
 
 @login_required
@@ -130,18 +121,10 @@ def _leave_view(*, form_class, action, title):
         cadre = get_object_or_404(cadre_list(user=request.user), pk=pk)
         permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), cadre))
         form = form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                action(cadre=cadre, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except Conflict as exc:
-                messages.error(request, exc.message)
-                return redirect("cadres:detail", pk=cadre.pk)
-            else:
-                messages.success(request, _("已办理：%(t)s。") % {"t": title})
-                return redirect("cadres:detail", pk=cadre.pk)
-        return render(request, "cadres/cadre_action.html", {"form": form, "cadre": cadre, "title": title})
+        back = reverse("cadres:detail", args=[cadre.pk])
+        done = submit(request, form, lambda d: action(cadre=cadre, by=request.user, **d),
+                      done=_("已办理：%(t)s。") % {"t": title}, to=back, conflict_to=back)
+        return done or render(request, "cadres/cadre_action.html", {"form": form, "cadre": cadre, "title": title})
 
     return view
 
@@ -159,24 +142,11 @@ def cadre_reinstate(request, pk):
     permissions.deny_unless(permissions.can_reinstate_cadre(get_scope(request.user), cadre),
                             permissions.REINSTATE_DENIED)
     form = ReinstateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.cadre_reinstate(cadre=cadre, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("cadres:detail", pk=cadre.pk)
-        else:
-            messages.success(request, _("已恢复“%(n)s”的后备干部资格，禁选限制已解除，报酬恢复发放。") % {"n": cadre.name})
-            for adj in result.adjustments:
-                messages.info(request, _("已登记补发%(c)s报酬 %(t)s 元，计入%(m)s发放。") % {
-                    "c": adj["corrects_month"], "t": adj["total"], "m": adj["month"]})
-            if result.over_quota:
-                messages.warning(request, _("注意：%(v)s现有在岗后备干部 %(a)s 名，超出名额 %(q)s 名，已通知县委组织部。") % {
-                    "v": cadre.village.name, "a": result.active, "q": result.quota})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "cadres/cadre_reinstate.html", {"form": form, "cadre": cadre},
+    back = reverse("cadres:detail", args=[cadre.pk])
+    done = submit(request, form, lambda d: services.cadre_reinstate(cadre=cadre, by=request.user, **d),
+                  done=_("已恢复“%(n)s”的后备干部资格，禁选限制已解除，报酬恢复发放。") % {"n": cadre.name},
+                  to=back, conflict_to=back, then=lambda result: flash_reinstated(request, result))
+    return done or render(request, "cadres/cadre_reinstate.html", {"form": form, "cadre": cadre},
                   status=400 if form.errors else 200)
 
 
@@ -201,12 +171,5 @@ def _import_kind(request):
         steps=[_("下载模板，每行填一名已在岗的后备干部（模板第二页有填写说明）。")])
 
 
-@login_required
-def cadre_import(request):
-    return import_page(request, _import_kind(request))
-
-
-@login_required
-def cadre_import_template(request):
-    _import_kind(request)
-    return xlsx_response(cadre_imports.template(request.user), _("在岗后备干部导入模板.xlsx"))
+cadre_import, cadre_import_template = import_views(_import_kind, cadre_imports.template,
+                                                  gettext_lazy("在岗后备干部导入模板.xlsx"))

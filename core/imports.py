@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -142,6 +143,23 @@ def _marked(request, kind, upload, result, form=None):
         "error_file_b64": base64.b64encode(marked).decode(),
         "error_filename": _("导入未成功-请按标红说明修改-%(n)s") % {"n": upload.name},
     }, status=400)
+
+
+def import_views(kind_for, template, filename):
+    """The two pages of one import: the page itself (``import_page``) and its template workbook,
+    ``template(user)`` saved as ``filename``. ``kind_for(request)`` gives the ``ImportKind`` and refuses (403)
+    whoever may not import."""
+
+    @login_required
+    def page(request):
+        return import_page(request, kind_for(request))
+
+    @login_required
+    def template_download(request):
+        kind_for(request)
+        return excel.xlsx_response(template(request.user), str(filename))
+
+    return page, template_download
 
 
 def import_page(request, kind: ImportKind):

@@ -11,11 +11,14 @@ import re
 from functools import wraps
 from html.parser import HTMLParser
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.shortcuts import render
 from openpyxl import Workbook
 
 from core.excel import workbook_bytes, write_header, write_row, xlsx_response
 from core.keyset import page_of
+from core.scope import get_scope
 from core.tables import MAX_EXPORT_ROWS
 
 
@@ -30,6 +33,26 @@ def list_page(request, rows, per_page: int):
     if wants_export(request):
         return Paginator(rows, MAX_EXPORT_ROWS).get_page(1)
     return page_of(request, rows, per_page)
+
+
+def filter_page(request, filterset, qs, per_page: int, **filter_kwargs):
+    """A list's FilterSet on the query string (the API's own) and the ``list_page`` of the rows it keeps."""
+    flt = filterset(request.GET or None, queryset=qs, user=request.user, **filter_kwargs)
+    return flt, list_page(request, flt.qs if flt.is_bound else qs, per_page)
+
+
+def filtered_list_view(rows, template, filterset, per_page: int, *, may_create):
+    """A list page of ``rows(user)`` (what the user may see, in the list's order) through ``filter_page``, with
+    the "new" button for whom ``may_create(scope)``; it answers ?export=xlsx too."""
+
+    @visible_list_export
+    @login_required
+    def view(request):
+        flt, page = filter_page(request, filterset, rows(request.user), per_page)
+        return render(request, template, {
+            "filter": flt, "page_obj": page, "can_create": may_create(get_scope(request.user))})
+
+    return view
 
 
 class _Table(HTMLParser):

@@ -21,7 +21,7 @@ from core.permissions import can_manage_webhook, may_have_webhooks
 from core.roles import Role
 from core.scope import get_scope
 from core.services import message_preference_save, webhook_resend_failed, webhook_save, webhook_test
-from core.web import apply_errors
+from core.web import apply_errors, require_scope
 
 
 class PreferenceForm(forms.Form):
@@ -88,9 +88,7 @@ def _units(user):
 
 @login_required
 def webhooks(request):
-    scope = get_scope(request.user)
-    if not may_have_webhooks(scope):
-        raise PermissionDenied(_("只有乡（镇）党委和县委组织部可以设置群机器人。"))
+    require_scope(request, may_have_webhooks, message=_("只有乡（镇）党委和县委组织部可以设置群机器人。"))
     counties, townships = _units(request.user)
     if len(counties) + len(townships) == 1:
         return redirect(*(("webhook_county", counties[0].pk) if counties else ("webhook_township", townships[0].pk)))

@@ -2,20 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import account_imports, selectors, services
 from core import accounts as accounts_service
 from core.audit import history_rows
-from core.errors import Conflict
-from core.excel import xlsx_response
 from core.forms import PasswordResetForm, QuotaForm, RoleGrantForm, UserCreateForm
-from core.imports import ImportKind, import_page
+from core.imports import ImportKind, import_views
 from core.lists import AccountFilter, AccountTable
 from core.models import County, RoleAssignment
 from core.permissions import (
@@ -30,7 +29,7 @@ from core.registry import active_cadres_count
 from core.roles import ROLE_TIER, Role, Tier
 from core.scope import get_scope
 from core.tables import table_page
-from core.web import apply_errors, safe_next
+from core.web import apply_errors, perform, safe_next, submit
 
 
 @login_required
@@ -184,14 +183,9 @@ def account_unlock(request, pk):
 def account_active(request, pk):
     target = _account(request, pk)
     active = request.POST.get("active") == "1"
-    try:
-        accounts_service.user_set_active(user=target, active=active, by=request.user)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, (_("已启用账号“%(u)s”。") if active else
-                                   _("已停用账号“%(u)s”：不能再登录，已登录的浏览器和接口令牌均已失效。"))
-                         % {"u": target.username})
+    perform(request, lambda: accounts_service.user_set_active(user=target, active=active, by=request.user),
+            done=(_("已启用账号“%(u)s”。") if active else
+                  _("已停用账号“%(u)s”：不能再登录，已登录的浏览器和接口令牌均已失效。")) % {"u": target.username})
     return redirect("account", pk=target.pk)
 
 
@@ -202,19 +196,12 @@ def account_role(request, pk):
     target = _account(request, pk)
     townships, villages, roles = _grant_units(request.user)
     form = RoleGrantForm(request.POST, townships=townships, villages=villages, roles=roles)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            ra = services.role_assign(user=target, role=d["role"], by=request.user,
-                                      **_unit_kwargs(request.user, d["role"], d["township"], d["village"]))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已分配：%(a)s。") % {"a": ra})
-            return redirect("account", pk=target.pk)
-    return _detail(request, target, role_form=form, status=400)
+    done = submit(request, form, lambda d: services.role_assign(
+        user=target, role=d["role"], by=request.user,
+        **_unit_kwargs(request.user, d["role"], d["township"], d["village"])),
+        done=lambda ra: _("已分配：%(a)s。") % {"a": ra}, to=reverse("account", args=[target.pk]),
+        conflict_on=NON_FIELD_ERRORS)
+    return done or _detail(request, target, role_form=form, status=400)
 
 
 @login_required
@@ -224,12 +211,8 @@ def role_revoke(request, pk):
     assignment = get_object_or_404(RoleAssignment.objects.filter(
         user__in=selectors.account_list(user=request.user)).select_related("user", "county", "township", "village"),
         pk=pk)
-    try:
-        services.role_revoke(assignment=assignment, by=request.user)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已撤销：%(a)s。") % {"a": assignment})
+    perform(request, lambda: services.role_revoke(assignment=assignment, by=request.user),
+            done=lambda _result: _("已撤销：%(a)s。") % {"a": assignment})
     return redirect(safe_next(request, reverse("accounts")))
 
 
@@ -243,12 +226,5 @@ def _account_import_kind(request) -> ImportKind:
         steps=[_("下载模板，每行填一个账号和它的一个角色（模板第二页有填写说明）。")])
 
 
-@login_required
-def account_import(request):
-    return import_page(request, _account_import_kind(request))
-
-
-@login_required
-def account_import_template(request):
-    _account_import_kind(request)
-    return xlsx_response(account_imports.template(request.user), _("账号导入模板.xlsx"))
+account_import, account_import_template = import_views(_account_import_kind, account_imports.template,
+                                                      gettext_lazy("账号导入模板.xlsx"))

@@ -6,8 +6,9 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from core.errors import Conflict
 from core.permissions import enforce, is_county_org
-from core.scope import get_scope
+from core.scope import Scope, get_scope
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -22,10 +23,15 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def submit(request, form, write, *, done, to):
+def submit(request, form, write, *, done, to, conflict_on=None, conflict_to=None, then=None):
     """On a valid POST run ``write(cleaned_data)`` (a service: it checks the permission and the rules); on
-    success flash ``done`` and redirect to ``to`` (each a value, or a function of the result). Returns the
-    redirect, or None to show the form again (field errors from the service are put on it)."""
+    success flash ``done`` (then ``then(result)`` flashes what more there is to say) and redirect to ``to``
+    (each a value, or a function of the result). Returns the redirect, or None to show the form again (field
+    errors from the service are put on it).
+
+    A Conflict from the service (the record changed meanwhile) goes where the view says: with ``conflict_to``
+    back to that page with its message as an error; with ``conflict_on`` onto that field of the form
+    (NON_FIELD_ERRORS: above the form), shown again; with neither it is not caught."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -33,8 +39,37 @@ def submit(request, form, write, *, done, to):
     except ValidationError as exc:
         apply_errors(form, exc)
         return None
+    except Conflict as exc:
+        if conflict_to is not None:
+            messages.error(request, exc.message)
+            return redirect(conflict_to)
+        if conflict_on is None:
+            raise
+        form.add_error(conflict_on, exc.message)
+        return None
     messages.success(request, done(result) if callable(done) else done)
+    if then is not None:
+        then(result)
     return redirect(to(result) if callable(to) else to)
+
+
+def perform(request, call, *, done) -> None:
+    """A step without a form (a POST button): run ``call()`` (the service) and flash ``done`` (a value, or a
+    function of the result), or the Conflict's message when the record changed meanwhile."""
+    try:
+        result = call()
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+
+
+def require_scope(request, decision, *args, message) -> Scope:
+    """The viewer's scope, after a 403 with ``message`` unless ``decision(scope, *args)`` (a page's gate: the
+    app's ``permissions`` function that says who may open it; ``enforce_for`` is the services' twin)."""
+    scope = get_scope(request.user)
+    enforce(decision(scope, *args), message)
+    return scope
 
 
 def require_county_org(user, message) -> None:

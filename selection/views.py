@@ -5,7 +5,7 @@ import base64
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from core import excel
 from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
 from core.errors import Conflict
-from core.listexport import list_page, visible_list_export
+from core.listexport import filter_page, filtered_list_view, visible_list_export
 from core.pdf import pdf_response
 from core.scope import get_scope
-from core.web import apply_errors, submit
+from core.web import apply_errors, perform, submit
 from selection import exports, permissions, policies, services
 from selection.forms import (
     ApplicationForm,
@@ -49,14 +49,9 @@ def _round(request, pk) -> Round:
     return get_object_or_404(round_list(user=request.user), pk=pk)
 
 
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def round_index(request):
-    qs = round_list_with_counts(user=request.user).order_by("-year", "-announced_on", "-pk")
-    flt = RoundFilter(request.GET or None, queryset=qs, user=request.user)
-    page = list_page(request, flt.qs if flt.is_bound else qs, 20)
-    return render(request, "selection/round_list.html", {
-        "filter": flt, "page_obj": page, "can_create": permissions.can_run_rounds(get_scope(request.user))})
+round_index = filtered_list_view(
+    lambda user: round_list_with_counts(user=user).order_by("-year", "-announced_on", "-pk"),
+    "selection/round_list.html", RoundFilter, 20, may_create=permissions.can_run_rounds)
 
 
 @login_required
@@ -76,17 +71,10 @@ def round_edit(request, pk):
     rnd = _round(request, pk)
     permissions.deny_unless(permissions.can_manage_round(get_scope(request.user), county=rnd.county))
     form = RoundForm(request.POST or None, instance=rnd)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_update(round=Round.objects.get(pk=rnd.pk), by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("selection:round", pk=rnd.pk)
-    return render(request, "selection/form.html", {"form": form, "title": _("修改选拔批次"), "round": rnd})
+    done = submit(request, form,
+                  lambda d: services.round_update(round=Round.objects.get(pk=rnd.pk), by=request.user, **d),
+                  done=_("已保存。"), to=reverse("selection:round", args=[rnd.pk]), conflict_on=NON_FIELD_ERRORS)
+    return done or render(request, "selection/form.html", {"form": form, "title": _("修改选拔批次"), "round": rnd})
 
 
 @login_required
@@ -94,12 +82,7 @@ def round_edit(request, pk):
 def round_close(request, pk):
     rnd = _round(request, pk)
     permissions.deny_unless(permissions.can_manage_round(get_scope(request.user), county=rnd.county))
-    try:
-        services.round_close(round=rnd, by=request.user)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("选拔批次已结束。"))
+    perform(request, lambda: services.round_close(round=rnd, by=request.user), done=_("选拔批次已结束。"))
     return redirect("selection:round", pk=rnd.pk)
 
 
@@ -111,8 +94,7 @@ def round_detail(request, pk):
     scope = get_scope(request.user)
     qs = application_list(user=request.user).filter(round=rnd).order_by(
         "village__township__code", "village__code", "rank", "pk")
-    flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user, rnd=rnd)
-    page = list_page(request, flt.qs if flt.is_bound else qs, 30)
+    flt, page = filter_page(request, ApplicationFilter, qs, 30, rnd=rnd)
     manager = permissions.can_manage_round(scope, county=rnd.county)
     counts = application_counts(rnd.applications.all() if manager else
                                 application_list(user=request.user).filter(round=rnd))
@@ -141,26 +123,18 @@ def waiver_create(request, pk):
     rnd = _round(request, pk)
     permissions.deny_unless(permissions.can_waive_ban(get_scope(request.user), rnd), permissions.WAIVER_DENIED)
     form = BanWaiverForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            waiver = services.ban_waive(round=rnd, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已登记%(n)s的禁选期豁免（%(d)s），此人可报名本批次。") % {
-                "n": waiver.name, "d": waiver.document_no})
-            return redirect("selection:round", pk=rnd.pk)
-    return render(request, "selection/form.html", {"form": form, "title": _("登记禁选期豁免"), "round": rnd})
+    done = submit(request, form, lambda d: services.ban_waive(round=rnd, by=request.user, **d),
+                  done=lambda waiver: _("已登记%(n)s的禁选期豁免（%(d)s），此人可报名本批次。") % {
+                      "n": waiver.name, "d": waiver.document_no},
+                  to=reverse("selection:round", args=[rnd.pk]), conflict_on=NON_FIELD_ERRORS)
+    return done or render(request, "selection/form.html", {"form": form, "title": _("登记禁选期豁免"), "round": rnd})
 
 
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def application_index(request):
     qs = application_list(user=request.user).order_by("-round__year", "round_id", "village__code", "rank", "pk")
-    flt = ApplicationFilter(request.GET or None, queryset=qs, user=request.user)
-    page = list_page(request, flt.qs if flt.is_bound else qs, 30)
+    flt, page = filter_page(request, ApplicationFilter, qs, 30)
     return render(request, "selection/application_list.html", {"filter": flt, "page_obj": page})
 
 
@@ -172,18 +146,11 @@ def application_create(request, pk):
         raise PermissionDenied(_("只有县委组织部或乡（镇）党委可以登记报名。"))
     initial = {"village": request.GET.get("village")} if request.GET.get("village") else None
     form = ApplicationForm(request.POST or None, villages=villages, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            app = services.application_submit(round=rnd, by=request.user, **form.service_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已登记%(n)s的报名（%(v)s），等待乡（镇）党委初审。") % {
-                "n": app.name, "v": app.village})
-            return redirect("selection:application", pk=app.pk)
-    return render(request, "selection/application_form.html", {"form": form, "round": rnd})
+    done = submit(request, form,
+                  lambda _d: services.application_submit(round=rnd, by=request.user, **form.service_data()),
+                  done=lambda app: _("已登记%(n)s的报名（%(v)s），等待乡（镇）党委初审。") % {"n": app.name, "v": app.village},
+                  to=lambda app: reverse("selection:application", args=[app.pk]), conflict_on=NON_FIELD_ERRORS)
+    return done or render(request, "selection/application_form.html", {"form": form, "round": rnd})
 
 
 @login_required
@@ -198,27 +165,16 @@ def application_edit(request, pk):
     villages = villages_for(user=request.user, roles=APPLICATION_ENTRY, county_id=app.round.county_id).order_by("code")
     form = ApplicationForm(request.POST or None, instance=app, villages=villages,
                            full_personal=get_scope(request.user).sees_personal_data(app.round.county_id))
-    if request.method == "POST" and form.is_valid():
-        done = _on_application(request, app, form, _("已保存。"), lambda: services.application_update(
-            application=app, by=request.user, **form.service_data()))
-        if done:
-            return done
-    return render(request, "selection/application_form.html", {"form": form, "round": app.round, "app": app})
+    done = _on_application(request, app, form, _("已保存。"), lambda _d: services.application_update(
+        application=app, by=request.user, **form.service_data()))
+    return done or render(request, "selection/application_form.html", {"form": form, "round": app.round, "app": app})
 
 
-def _on_application(request, app, form, success, call):
-    """Run ``call`` (a service on ``app``) for a valid form: field errors go back onto the form (None: show
-    it again); a Conflict (a step taken meanwhile) or success goes to the application page with a message."""
-    try:
-        call()
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return None
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("selection:application", pk=app.pk)
+def _on_application(request, app, form, success, write):
+    """``submit`` for a step on ``app``: field errors go back onto the form (None: show it again); a Conflict
+    (a step taken meanwhile) or success goes to the application page with a message."""
+    here = reverse("selection:application", args=[app.pk])
+    return submit(request, form, write, done=success, to=here, conflict_to=here)
 
 
 def _steps(app):
@@ -274,12 +230,9 @@ def _step_view(request, pk, *, step, form_class, service, title, template="selec
     app = get_object_or_404(application_list(user=request.user), pk=pk)
     permissions.require_step(get_scope(request.user), step, app)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _on_application(request, app, form, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name},
-                               lambda: service(application=app, by=request.user, **form.cleaned_data))
-        if done:
-            return done
-    return render(request, template, {"form": form, "app": app, "title": title,
+    done = _on_application(request, app, form, _("已办理：%(t)s（%(n)s）。") % {"t": title, "n": app.name},
+                           lambda d: service(application=app, by=request.user, **d))
+    return done or render(request, template, {"form": form, "app": app, "title": title,
                                       "below_standard": app.education in policies.BELOW_STANDARD})
 
 

@@ -112,3 +112,9 @@ def client_for(user: User) -> Client:
     c = Client()
     c.force_login(user)
     return c
+
+
+def home_page(client: Client, user: User) -> str:
+    """The home page's HTML as ``user`` sees it (``client`` is logged in as them)."""
+    client.force_login(user)
+    return client.get("/").content.decode()

@@ -27,9 +27,8 @@ from core.dates import month_bounds
 from core.excel import workbook_bytes, write_cell, write_header, write_row, write_title, xlsx_response
 from core.filters import ChoicePick
 from core.roles import Role
-from core.scope import get_scope
 from core.selectors import township_list
-from core.web import int_param
+from core.web import int_param, require_scope
 
 #: the letter of a cell and the words of the per-day list, by kind (``attendance.selectors.CAL_*``)
 LETTERS = {"leave": gettext_lazy("假"), "pending": gettext_lazy("待"), "official": gettext_lazy("公"),
@@ -110,9 +109,8 @@ def _xlsx(township, year, month, cal) -> bytes:
 
 @login_required
 def leave_calendar(request):
-    scope = get_scope(request.user)
-    if not permissions.sees_leave_calendar(scope):
-        raise PermissionDenied(_("请假日历供县委组织部、乡（镇）党委、包村领导和村党组织书记查看。"))
+    scope = require_scope(request, permissions.sees_leave_calendar,
+                          message=_("请假日历供县委组织部、乡（镇）党委、包村领导和村党组织书记查看。"))
     today = timezone.localdate()
     year, month = month_or_current(request, today)
     townships = township_list(user=request.user).order_by("code", "pk")

@@ -22,9 +22,8 @@ from core import calendar
 from core import dates as date_bounds
 from core.filters import ChoicePick
 from core.roles import Role
-from core.scope import get_scope
 from core.selectors import township_list, village_list
-from core.web import int_param
+from core.web import int_param, require_scope
 
 
 def _date_param(request, today):
@@ -85,9 +84,7 @@ def _unit_q(township, village) -> str:
 
 @login_required
 def attendance_day(request):
-    scope = get_scope(request.user)
-    if not permissions.opens_day_sheet(scope):
-        raise PermissionDenied(_("按日记考勤由村党组织书记或乡（镇）党委办理。"))
+    scope = require_scope(request, permissions.opens_day_sheet, message=_("按日记考勤由村党组织书记或乡（镇）党委办理。"))
     today = timezone.localdate()
     day, note = _date_param(request, today)
     township, village, townships, villages = _unit(request, scope)

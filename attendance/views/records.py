@@ -33,7 +33,7 @@ from core.filters import cadre_pick
 from core.listexport import visible_list_export
 from core.models import County
 from core.scope import get_scope
-from core.web import apply_errors, int_param, submit
+from core.web import apply_errors, int_param, require_scope, submit
 
 # -- absences (R-24) ------------------------------------------------------------------------
 
@@ -98,9 +98,8 @@ def run_threshold_check(request):
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def incapacity_index(request):
-    scope = get_scope(request.user)
-    if not permissions.can_read_incapacity(scope):
-        raise PermissionDenied(_("无法正常履职报告由村党组织书记登记，乡（镇）党委和县委组织部查看。"))
+    scope = require_scope(request, permissions.can_read_incapacity,
+                          message=_("无法正常履职报告由村党组织书记登记，乡（镇）党委和县委组织部查看。"))
     today = timezone.localdate()
     flt, page = filtered_page(request, IncapacityFilter,
                               incapacity_list(user=request.user).order_by("-discovered_on", "-pk"))

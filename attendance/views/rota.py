@@ -40,7 +40,7 @@ from core.forms import BootstrapMixin, DateInput
 from core.models import Township
 from core.pdf import pdf_response
 from core.scope import get_scope
-from core.web import apply_errors, submit
+from core.web import apply_errors, require_scope, submit
 
 WEEKDAYS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
             gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日")]
@@ -142,9 +142,8 @@ class GenerateForm(BootstrapMixin, forms.Form):
 
 def _village(request, village_id, *, edit=False):
     village = get_object_or_404(rota_village_list(user=request.user), pk=village_id)
-    scope = get_scope(request.user)
-    if not permissions.can_read_rota(scope):
-        raise PermissionDenied(_("值班表由村党组织书记、包村领导、乡（镇）党委和县委组织部查看。"))
+    scope = require_scope(request, permissions.can_read_rota,
+                          message=_("值班表由村党组织书记、包村领导、乡（镇）党委和县委组织部查看。"))
     if edit and not permissions.can_edit_rota(scope, village):
         raise PermissionDenied(_("只有本村党组织书记、包村领导或乡（镇）党委可以排值班。"))
     return village, scope

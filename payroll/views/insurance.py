@@ -21,7 +21,7 @@ from core.keyset import page_of
 from core.money import money
 from core.scope import get_scope
 from core.selectors import county_list
-from core.web import apply_errors
+from core.web import apply_errors, require_scope
 from payroll import permissions, selectors, services
 from payroll.filters import PremiumFilter
 from payroll.forms import InsuranceSettingForm, PremiumPayForm
@@ -58,9 +58,7 @@ def _export(county, year, premiums):
 @login_required
 def insurance(request):
     """R-45: the setting (monthly line or yearly premium) and the year's premium list of one county."""
-    scope = get_scope(request.user)
-    if not permissions.reads_premiums(scope):
-        raise PermissionDenied(_("只有县委组织部和县财政局可以查看意外保险。"))
+    scope = require_scope(request, permissions.reads_premiums, message=_("只有县委组织部和县财政局可以查看意外保险。"))
     counties = list(insurance_counties(request.user))
     if not counties:
         raise PermissionDenied(_("只有县委组织部和县财政局可以查看意外保险。"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,9 +16,8 @@ from core import excel
 from core.audit import MAX_SUBJECTS, history_rows, log_personal_data
 from core.keyset import page_of
 from core.personal import shown
-from core.scope import get_scope
 from core.selectors import township_list
-from core.web import apply_errors
+from core.web import apply_errors, require_scope
 from payroll import permissions, selectors, services
 from payroll.disbursement import MissingAccounts, account_of, disbursement_file
 from payroll.filters import PayeeCadreFilter
@@ -66,9 +65,7 @@ def _export(request, cadres, scope, label):
 @login_required
 def payee_list(request):
     """R-45: the cadres in scope and their payee accounts, masked unless county_org/county_finance."""
-    scope = get_scope(request.user)
-    if not permissions.reads_payee_accounts(scope):
-        raise PermissionDenied(_("您无权查看收款账户。"))
+    scope = require_scope(request, permissions.reads_payee_accounts, message=_("您无权查看收款账户。"))
     qs = selectors.payee_cadre_list(user=request.user).order_by("village__township__code", "village__code", "name",
                                                                 "pk")
     flt = PayeeCadreFilter(request.GET, queryset=qs, user=request.user)
@@ -86,9 +83,8 @@ def payee_list(request):
 def payee_edit(request, cadre_pk):
     """R-45: enter or change one cadre's payee account (county_org, county_finance, the cadre's township)."""
     cadre = get_object_or_404(cadre_list(user=request.user).select_related("payee_account"), pk=cadre_pk)
-    scope = get_scope(request.user)
-    if not permissions.can_set_payee_account(scope, cadre):
-        raise PermissionDenied(_("只有县委组织部、县财政局和本乡（镇）党委可以登记收款账户。"))
+    scope = require_scope(request, permissions.can_set_payee_account, cadre,
+                          message=_("只有县委组织部、县财政局和本乡（镇）党委可以登记收款账户。"))
     account = account_of(cadre)
     full = scope.sees_payee_accounts(cadre.village.township.county_id)
     initial = {"holder": cadre.name}
@@ -119,9 +115,8 @@ def run_disbursement(request, pk):
     """R-45: the bank's disbursement file of a run (?source=&township=); refused with the names of the
     people who have no payee account."""
     run = get_object_or_404(selectors.pay_run_list(user=request.user), pk=pk)
-    scope = get_scope(request.user)
-    if not permissions.can_download_disbursement(scope, run):
-        raise PermissionDenied(_("代发文件含完整账号，只有县委组织部和县财政局可以下载。"))
+    require_scope(request, permissions.can_download_disbursement, run,
+                  message=_("代发文件含完整账号，只有县委组织部和县财政局可以下载。"))
     townships = township_list(user=request.user).filter(county=run.county).order_by("code")
     form = DisbursementForm(request.GET, townships=townships)
     error, missing = "", []

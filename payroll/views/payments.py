@@ -20,7 +20,7 @@ from core.excel import upload_form_valid, xlsx_response
 from core.listexport import list_page, visible_list_export
 from core.scope import get_scope
 from core.selectors import village_list
-from core.web import apply_errors
+from core.web import apply_errors, require_scope
 from payroll import exports, permissions, selectors, services
 from payroll.filters import UnpaidFilter
 from payroll.forms import BulkPaidForm, PaidForm, UploadForm
@@ -121,9 +121,7 @@ def run_mark_paid(request, pk):
 @login_required
 def payments_import(request, pk):
     run = get_object_or_404(selectors.pay_run_list(user=request.user), pk=pk)
-    scope = get_scope(request.user)
-    if not permissions.records_payments(scope):
-        raise PermissionDenied(_("发放日期由乡（镇）党委和村党组织书记登记。"))
+    require_scope(request, permissions.records_payments, message=_("发放日期由乡（镇）党委和村党组织书记登记。"))
     lines = selectors.pay_line_list(user=request.user).filter(run=run)
     if request.GET.get("template"):
         return xlsx_response(exports.payments_template(run, lines), f"{run.month:%Y-%m}发放登记模板.xlsx")
@@ -150,9 +148,7 @@ def payments_import(request, pk):
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def unpaid(request):
-    scope = get_scope(request.user)
-    if not permissions.is_staff(scope):
-        raise PermissionDenied(_("您无权查看此页面。"))
+    scope = require_scope(request, permissions.is_staff, message=_("您无权查看此页面。"))
     as_of = local_today()
     flt = UnpaidFilter(request.GET, queryset=selectors.unpaid_line_list(user=request.user, as_of=as_of),
                        user=request.user)

@@ -17,7 +17,7 @@ from core.listexport import list_page, visible_list_export
 from core.pdf import pdf_response
 from core.scope import get_scope
 from core.selectors import township_list
-from core.web import apply_errors
+from core.web import apply_errors, perform, require_scope
 from payroll import exports, permissions, policies, selectors, services
 from payroll.filters import PayLineFilter, PayRunFilter
 from payroll.forms import BuildForm, DisbursementForm
@@ -127,12 +127,8 @@ def run_rebuild(request, pk):
 @require_POST
 def run_approve(request, pk):
     run = get_object_or_404(selectors.pay_run_list(user=request.user), pk=pk)
-    try:
-        services.pay_run_approve(run=run, by=request.user)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已审定%(r)s，明细已锁定。") % {"r": run})
+    perform(request, lambda: services.pay_run_approve(run=run, by=request.user),
+            done=lambda _result: _("已审定%(r)s，明细已锁定。") % {"r": run})
     return redirect("payroll:run", pk=run.pk)
 
 
@@ -140,9 +136,7 @@ def run_approve(request, pk):
 def run_export(request, pk):
     """R-43: the run's 工资发放表 (whole scope, or one township with ?township=) as xlsx or pdf."""
     run = get_object_or_404(selectors.pay_run_list(user=request.user), pk=pk)
-    scope = get_scope(request.user)
-    if not permissions.is_staff(scope):
-        raise PermissionDenied(_("发放表由县、乡、村工作人员导出。"))
+    scope = require_scope(request, permissions.is_staff, message=_("发放表由县、乡、村工作人员导出。"))
     lines = selectors.pay_line_list(user=request.user).filter(run=run)
     township = request.GET.get("township")
     suffix = ""
@@ -157,9 +151,8 @@ def run_export(request, pk):
 def line_slip(request, pk):
     """R-43: a cadre's pay slip (PDF). A cadre gets own slips of approved runs."""
     line = get_object_or_404(selectors.pay_line_list(user=request.user).select_related("run__policy"), pk=pk)
-    scope = get_scope(request.user)
-    if not permissions.can_download_slip(scope, line):
-        raise PermissionDenied(_("本月报酬尚未审定，审定后可下载发放单。"))
+    scope = require_scope(request, permissions.can_download_slip, line,
+                          message=_("本月报酬尚未审定，审定后可下载发放单。"))
     content = exports.pay_slip_pdf(line, full_personal_data=permissions.sees_slip_in_full(scope, line))
     if scope.sees_personal_data(line.run.county_id) and line.cadre_id not in scope.cadre_ids:
         log_personal_data(request, kind="pd_pay_slip", fields=("id_number",), people=1,

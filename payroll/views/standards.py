@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from cadres.selectors import cadre_list
 from core.audit import history_rows
 from core.dates import today as local_today
-from core.errors import Conflict
 from core.excel import upload_form_valid, xlsx_response
 from core.filters import cadre_pick
 from core.listexport import list_page, visible_list_export
 from core.registry import cadre_source
 from core.scope import get_scope
 from core.selectors import county_list, village_list
-from core.web import apply_errors
+from core.web import apply_errors, require_scope, submit
 from payroll import exports, permissions, policies, selectors, services
 from payroll.filters import AdjustmentFilter, BonusFilter
 from payroll.forms import AdjustmentForm, BonusForm, PayPolicyForm, PayrollSettingForm, UploadForm
@@ -43,9 +42,7 @@ def _bonus_cadres(user):
 
 @login_required
 def policy_list(request):
-    scope = get_scope(request.user)
-    if not permissions.is_staff(scope):
-        raise PermissionDenied(_("您无权查看报酬标准。"))
+    require_scope(request, permissions.is_staff, message=_("您无权查看报酬标准。"))
     qs = selectors.pay_policy_list(user=request.user).order_by("county__code", "-valid_from")
     page = list_page(request, qs, 25)
     counties = org_counties(request.user)
@@ -109,9 +106,7 @@ def policy_detail(request, pk):
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def bonus_list(request):
-    scope = get_scope(request.user)
-    if not permissions.is_staff(scope):
-        raise PermissionDenied(_("您无权查看业绩考核奖。"))
+    scope = require_scope(request, permissions.is_staff, message=_("您无权查看业绩考核奖。"))
     qs = selectors.bonus_list(user=request.user).order_by("-month", "cadre__village__code", "cadre__name")
     flt = BonusFilter(request.GET, queryset=qs, user=request.user)
     qs = flt.qs
@@ -123,19 +118,14 @@ def bonus_list(request):
         form = BonusForm(request.POST or None, cadres=_bonus_source(request),
                          initial={"month": month or policies.last_month(local_today())})
         cadre_pick(form, "payroll.bonus")
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.bonus_set(cadre=d["cadre"], month=d["month"], amount=d["amount"], note=d["note"],
-                                   by=request.user)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except Conflict as exc:
-                form.add_error("month", exc.message)
-            else:
-                messages.success(request, _("已登记%(n)s %(m)s的业绩考核奖。") % {"n": d["cadre"].name,
-                                                                          "m": f"{d['month']:%Y-%m}"})
-                return redirect(f"{reverse('payroll:bonuses')}?month={d['month']:%Y-%m}")
+        done = submit(request, form, lambda d: services.bonus_set(
+            cadre=d["cadre"], month=d["month"], amount=d["amount"], note=d["note"], by=request.user),
+            done=lambda _result: _("已登记%(n)s %(m)s的业绩考核奖。") % {
+                "n": form.cleaned_data["cadre"].name, "m": f"{form.cleaned_data['month']:%Y-%m}"},
+            to=lambda _result: f"{reverse('payroll:bonuses')}?month={form.cleaned_data['month']:%Y-%m}",
+            conflict_on="month")
+        if done:
+            return done
     elif request.method == "POST":
         raise PermissionDenied(_("业绩考核奖由乡（镇）党委登记。"))
     return render(request, "payroll/bonus_list.html", {
@@ -145,9 +135,7 @@ def bonus_list(request):
 
 @login_required
 def bonus_import(request):
-    scope = get_scope(request.user)
-    if not permissions.sets_bonuses(scope):
-        raise PermissionDenied(_("业绩考核奖由乡（镇）党委登记。"))
+    require_scope(request, permissions.sets_bonuses, message=_("业绩考核奖由乡（镇）党委登记。"))
     cadres = _bonus_cadres(request.user)
     if request.GET.get("template"):
         try:
@@ -180,9 +168,7 @@ def bonus_import(request):
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def adjustment_list(request):
-    scope = get_scope(request.user)
-    if not permissions.is_staff(scope):
-        raise PermissionDenied(_("您无权查看报酬更正。"))
+    require_scope(request, permissions.is_staff, message=_("您无权查看报酬更正。"))
     flt = AdjustmentFilter(request.GET, queryset=selectors.adjustment_list(user=request.user).order_by("-month", "-pk"),
                            user=request.user)
     page = list_page(request, flt.qs, 25)
@@ -191,18 +177,11 @@ def adjustment_list(request):
     if counties.exists():
         form = AdjustmentForm(request.POST or None, cadres=_adjustment_cadres(request))
         cadre_pick(form, "payroll.adjustment")
-        if request.method == "POST" and form.is_valid():
-            d = dict(form.cleaned_data)
-            try:
-                services.adjustment_create(cadre=d.pop("cadre"), corrects_month=d.pop("corrects_month"),
-                                           month=d.pop("month"), reason=d.pop("reason"), by=request.user, **d)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except Conflict as exc:
-                form.add_error("month", exc.message)
-            else:
-                messages.success(request, _("已登记报酬更正。"))
-                return redirect("payroll:adjustments")
+        done = submit(request, form, lambda d: services.adjustment_create(
+            cadre=d.pop("cadre"), corrects_month=d.pop("corrects_month"), month=d.pop("month"), reason=d.pop("reason"),
+            by=request.user, **d), done=_("已登记报酬更正。"), to=reverse("payroll:adjustments"), conflict_on="month")
+        if done:
+            return done
     elif request.method == "POST":
         raise PermissionDenied(_("只有县委组织部可以登记报酬更正。"))
     return render(request, "payroll/adjustment_list.html", {"page_obj": page, "form": form, "filter": flt,

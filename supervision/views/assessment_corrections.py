@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict
+from cadres.web import flash_reinstated
 from core.scope import get_scope
-from core.web import apply_errors
+from core.web import submit
 from supervision import forms, selectors, services
 from supervision import permissions as perms
 
@@ -22,29 +22,20 @@ def _correctable(request, pk):
     return row
 
 
+def _reinstated(request, change) -> None:
+    """A correction that lifts an INCOMPETENT result reinstates the cadre it disqualified: say so."""
+    r = change.reinstatement
+    if r is not None:
+        messages.success(request, _("%(n)s的取消资格已撤销，恢复后备干部资格，禁选限制解除，报酬恢复发放。") % {
+            "n": r.cadre.name})
+        flash_reinstated(request, r)
+
+
 def _page(request, row, form, write, *, title, done):
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = write(dict(form.cleaned_data))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("supervision:assessment_list")
-        else:
-            messages.success(request, done)
-            r = change.reinstatement
-            if r is not None:
-                messages.success(request, _("%(n)s的取消资格已撤销，恢复后备干部资格，禁选限制解除，报酬恢复发放。") % {
-                    "n": r.cadre.name})
-                for adj in r.adjustments:
-                    messages.info(request, _("已登记补发%(c)s报酬 %(t)s 元，计入%(m)s发放。") % {
-                        "c": adj["corrects_month"], "t": adj["total"], "m": adj["month"]})
-                if r.over_quota:
-                    messages.warning(request, _("注意：%(v)s现有在岗后备干部 %(a)s 名，超出名额 %(q)s 名，已通知县委组织部。") % {
-                        "v": r.cadre.village.name, "a": r.active, "q": r.quota})
-            return redirect("supervision:assessment_list")
-    return render(request, "supervision/assessment_correct.html", {"form": form, "row": row, "title": title},
+    back = reverse("supervision:assessment_list")
+    answer = submit(request, form, write, done=done, to=back, conflict_to=back,
+                    then=lambda change: _reinstated(request, change))
+    return answer or render(request, "supervision/assessment_correct.html", {"form": form, "row": row, "title": title},
                   status=400 if form.errors else 200)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -15,7 +16,7 @@ from core import dates
 from core.audit import history_rows
 from core.dates import today
 from core.filters import MAX_ID
-from core.listexport import list_page
+from core.listexport import list_page, visible_list_export
 from core.registry import cadre_source
 from core.scope import get_scope
 from core.selectors import township_list
@@ -55,6 +56,28 @@ def int_or_none(value):
 def filtered(flt):
     """The rows a FilterSet keeps; all of them while its form is empty or invalid (errors are shown)."""
     return flt.qs if flt.is_bound and flt.is_valid() else flt.queryset
+
+
+def record_list(request, template, qs, filterset, skip=("cadre",), may_create=perms.can_record_somewhere, **extra):
+    """The list of one kind of record, filtered as its API is, with the "new" button for whom ``may_create``
+    (the recorders)."""
+    flt = filterset(request.GET or None, queryset=qs, user=request.user)
+    return render(request, template, {
+        "filter": flt, "skip": list(skip), "page_obj": page(request, filtered(flt)),
+        "can_create": may_create(get_scope(request.user)), **extra,
+    })
+
+
+def record_list_view(rows, template, filterset, *, skip=("cadre",), may_create=perms.can_record_somewhere):
+    """A ``record_list`` page of ``rows(user)`` (the records the user may see, in the list's order) that also
+    answers ?export=xlsx (issue 17)."""
+
+    @visible_list_export
+    @login_required
+    def view(request):
+        return record_list(request, template, rows(request.user), filterset, skip=skip, may_create=may_create)
+
+    return view
 
 
 def with_township(url: str, township_id) -> str:

@@ -20,25 +20,24 @@ from core.selectors import users_with_role
 from supervision import forms, selectors, services
 from supervision import permissions as perms
 from supervision.filters import GroupFilter, PairingFilter, TrainingFilter
-from supervision.views.common import filtered, form_page, managed_townships, page, recordable_cadres, submit
-
-
-def _list(request, template, flt, skip=(), **extra):
-    return render(request, template, {
-        "filter": flt, "skip": list(skip), "page_obj": page(request, filtered(flt)),
-        "can_create": perms.can_record_somewhere(get_scope(request.user)), **extra,
-    })
-
+from supervision.views.common import (
+    form_page,
+    managed_townships,
+    page,
+    record_list,
+    record_list_view,
+    recordable_cadres,
+    submit,
+)
 
 # -- pairing (R-50) ----------------------------------------------------------------------------------------
 
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def pairing_index(request):
-    flt = PairingFilter(request.GET or None, queryset=selectors.pairing_overview(user=request.user),
-                        user=request.user)
-    return _list(request, "supervision/pairing_list.html", flt, skip=("village", "missing"),
-                 missing_count=selectors.pairing_missing(user=request.user).count())
+    return record_list(request, "supervision/pairing_list.html", selectors.pairing_overview(user=request.user),
+                       PairingFilter, skip=("village", "missing"),
+                       missing_count=selectors.pairing_missing(user=request.user).count())
 
 
 @login_required
@@ -61,12 +60,8 @@ def pairing_edit(request, cadre_pk):
 
 # -- area groups (R-50) --------------------------------------------------------------------------------------
 
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def group_index(request):
-    qs = selectors.area_group_list(user=request.user).order_by("township__code", "name")
-    return _list(request, "supervision/group_list.html", GroupFilter(request.GET or None, queryset=qs,
-                                                                     user=request.user))
+group_index = record_list_view(lambda user: selectors.area_group_list(user=user).order_by("township__code", "name"),
+                               "supervision/group_list.html", GroupFilter, skip=())
 
 
 @login_required
@@ -104,12 +99,9 @@ def group_detail(request, pk):
 
 # -- training (R-51) ---------------------------------------------------------------------------------------
 
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def training_index(request):
-    qs = selectors.training_session_list(user=request.user).order_by("-held_on", "-pk")
-    return _list(request, "supervision/training_list.html", TrainingFilter(request.GET or None, queryset=qs,
-                                                                           user=request.user))
+training_index = record_list_view(
+    lambda user: selectors.training_session_list(user=user).order_by("-held_on", "-pk"),
+    "supervision/training_list.html", TrainingFilter, skip=())
 
 
 @login_required

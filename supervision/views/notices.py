@@ -24,19 +24,16 @@ from supervision import permissions as perms
 from supervision.filters import NoticeFilter
 from supervision.models import Notice, VisitFinding
 from supervision.services import visits as visit_services
-from supervision.views.common import filtered, form_page, int_or_none, page, submit
+from supervision.views.common import form_page, int_or_none, record_list, submit
 
 
 @visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
 @login_required
 def notice_index(request):
-    qs = selectors.notice_list(user=request.user).order_by("-issued_on", "-pk")
-    flt = NoticeFilter(request.GET or None, queryset=qs, user=request.user)
-    return render(request, "supervision/notice_list.html", {
-        "filter": flt, "skip": ["village", "overdue"], "page_obj": page(request, filtered(flt)), "today": today(),
-        "can_create": perms.can_issue_notices(get_scope(request.user)),
-        "can_view_visits": perms.can_view_visits(get_scope(request.user)),
-    })
+    return record_list(request, "supervision/notice_list.html",
+                       selectors.notice_list(user=request.user).order_by("-issued_on", "-pk"), NoticeFilter,
+                       skip=("village", "overdue"), may_create=perms.can_issue_notices, today=today(),
+                       can_view_visits=perms.can_view_visits(get_scope(request.user)))
 
 
 @login_required

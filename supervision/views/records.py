@@ -23,23 +23,15 @@ from supervision.models import Assessment
 from supervision.views.common import (
     as_of,
     correction_history,
-    filtered,
     form_page,
     int_or_none,
     page,
+    record_list,
+    record_list_view,
     record_page,
     recordable_cadres,
     submit,
 )
-
-
-def _record_list(request, template, qs, filterset, skip=("cadre",), **extra):
-    """The list of one kind of record, filtered as its API is, with the "new" button for the recorders."""
-    flt = filterset(request.GET or None, queryset=qs, user=request.user)
-    return render(request, template, {
-        "filter": flt, "skip": list(skip), "page_obj": page(request, filtered(flt)),
-        "can_create": perms.can_record_somewhere(get_scope(request.user)), **extra,
-    })
 
 
 def _require_recorder(request, message):
@@ -48,11 +40,8 @@ def _require_recorder(request, message):
 
 # -- attachment (R-52) -------------------------------------------------------------------------------------
 
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def attachment_index(request):
-    qs = selectors.attachment_list(user=request.user).order_by("-start_date", "-pk")
-    return _record_list(request, "supervision/attachment_list.html", qs, AttachmentFilter)
+attachment_index = record_list_view(lambda user: selectors.attachment_list(user=user).order_by("-start_date", "-pk"),
+                                    "supervision/attachment_list.html", AttachmentFilter)
 
 
 @login_required
@@ -127,9 +116,9 @@ def attachment_shortfall(request):
 @login_required
 def assessment_index(request):
     qs = selectors.assessment_list(user=request.user).order_by("-year", "cadre__village__code")
-    return _record_list(request, "supervision/assessment_list.html", qs, AssessmentFilter, skip=("cadre", "result"),
-                        results=Assessment.Result.choices, result=request.GET.get("result"),
-                        can_correct=perms.can_issue_notices(get_scope(request.user)))
+    return record_list(request, "supervision/assessment_list.html", qs, AssessmentFilter, skip=("cadre", "result"),
+                       results=Assessment.Result.choices, result=request.GET.get("result"),
+                       can_correct=perms.can_issue_notices(get_scope(request.user)))
 
 
 @login_required
@@ -178,11 +167,9 @@ def _assessment_page(request, form):
 
 # -- commitments (R-54) ----------------------------------------------------------------------------------------
 
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def commitment_index(request):
-    qs = selectors.commitment_list(user=request.user).order_by("-year", "cadre__village__code")
-    return _record_list(request, "supervision/commitment_list.html", qs, CadreRecordFilter)
+commitment_index = record_list_view(
+    lambda user: selectors.commitment_list(user=user).order_by("-year", "cadre__village__code"),
+    "supervision/commitment_list.html", CadreRecordFilter)
 
 
 @login_required

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from core.dates import today
 from core.filters import TownshipPick, cadre_pick
-from core.listexport import visible_list_export
 from core.scope import get_scope
 from supervision import forms, policies, selectors, services
 from supervision import permissions as perms
@@ -18,26 +17,17 @@ from supervision.models import Talk
 from supervision.views.common import (
     as_of,
     correction_history,
-    filtered,
     form_page,
     int_or_none,
     managed_townships,
-    page,
+    record_list_view,
     record_page,
     submit,
     talk_cadres,
 )
 
-
-@visible_list_export  # issue 17: ?export=xlsx answers the filtered rows
-@login_required
-def talk_index(request):
-    qs = selectors.talk_list(user=request.user).order_by("-held_on", "-pk")
-    flt = TalkFilter(request.GET or None, queryset=qs, user=request.user)
-    return render(request, "supervision/talk_list.html", {
-        "filter": flt, "skip": ["cadre"], "page_obj": page(request, filtered(flt)),
-        "can_create": perms.can_record_talks(get_scope(request.user)),
-    })
+talk_index = record_list_view(lambda user: selectors.talk_list(user=user).order_by("-held_on", "-pk"),
+                              "supervision/talk_list.html", TalkFilter, may_create=perms.can_record_talks)
 
 
 @login_required

@@ -11,7 +11,7 @@ from attendance.selectors import leave_pending_for
 from core.models import Notification, RoleAssignment
 from core.roles import Role
 from core.services import role_revoke
-from tests.factories import CadreFactory, cadre_user, user_with_role
+from tests.factories import CadreFactory, cadre_user, home_page, user_with_role
 
 URL = "/api/v1/leave-requests/"
 D = dt.date
@@ -149,12 +149,10 @@ def test_home_panels_list_villages_missing_an_approver(world, client, no_liaison
     cadre, _secretary = no_liaison
     services.leave_submit(cadre=cadre, by=cadre.user, reason="探亲", **TWO_DAYS)
     title = "以下村缺少村党组织书记/包村领导账号，请假将由上一级审批"
-    client.force_login(world.users[Role.COUNTY_ORG])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.COUNTY_ORG])
     assert title in page and "城南村" in page and "/org/accounts/" in page
     assert "城东村" not in page.split(title, 1)[1].split("</ul>", 1)[0]  # has both
-    client.force_login(world.users[Role.TOWNSHIP_PARTY])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.TOWNSHIP_PARTY])
     assert title in page and "城南村" in page
     assert "待我审批的请假" in page and "王五" in page  # the escalated leave
     # a village secretary sees no such box

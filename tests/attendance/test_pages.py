@@ -8,7 +8,7 @@ from attendance import services
 from attendance.models import AttendanceDay, LeaveRequest
 from core.models import CalendarOverride
 from core.roles import Role
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, home_page
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -60,14 +60,11 @@ def test_only_the_approver_sees_the_decision_form_and_can_decide(world, client):
 def test_home_panels_show_the_work_of_each_role(world, client):
     services.leave_submit(cadre=world.cadre, by=world.users[Role.CADRE], start_date=D(2026, 3, 4),
                           end_date=D(2026, 3, 5), reason="探亲")
-    client.force_login(world.users[Role.TOWNSHIP_LIAISON])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.TOWNSHIP_LIAISON])
     assert "待我审批的请假" in page and "张三" in page
-    client.force_login(world.users[Role.CADRE])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.CADRE])
     assert "我的请假" in page and "待审批" in page
-    client.force_login(world.users[Role.VILLAGE_SECRETARY])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.VILLAGE_SECRETARY])
     assert "考勤" in page
 
 

@@ -40,3 +40,12 @@ def save_filter_and_reopen(page, list_url, *, search, name, shot, screenshot):
     with page.expect_navigation(wait_until="load"):
         page.locator("[data-testid=saved-filter]", has_text=name).click()
     return unfiltered
+
+
+def open_day_sheet(page, base_url, day):
+    """The township's 按日记考勤 sheet of ``day``: from the grid's link to the day page, then pick the date."""
+    page.goto(f"{base_url}/attendance/grid/")
+    with page.expect_navigation(wait_until="load"):
+        page.click("[data-testid=day-link]")
+    page.fill("#pick-date", day.isoformat())
+    return submit(page, "[data-testid=day-pick] button[type=submit]")

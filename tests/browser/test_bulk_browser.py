@@ -12,7 +12,7 @@ from attendance.models import AttendanceDay, LeaveRequest
 from core import calendar
 from core.models import SavedFilter
 from core.roles import Role
-from tests.browser.steps import save_filter_and_reopen, submit
+from tests.browser.steps import open_day_sheet, save_filter_and_reopen, submit
 from tests.factories import CadreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,11 +85,7 @@ def test_township_marks_a_day_on_the_phone(world, live_server, phone, login, sho
     day = calendar.working_days(today - dt.timedelta(days=10), today)[-1]
     wang = CadreFactory(village=world.village2, name="王五")
     login(phone, world.users[Role.TOWNSHIP_PARTY].username)
-    phone.goto(f"{live_server.url}/attendance/grid/")
-    with phone.expect_navigation(wait_until="load"):
-        phone.click("[data-testid=day-link]")
-    phone.fill("#pick-date", day.isoformat())
-    submit(phone, "[data-testid=day-pick] button[type=submit]")
+    open_day_sheet(phone, live_server.url, day)
     cards = phone.locator("[data-testid=day-card]")
     assert cards.count() == 2
     phone.click(f"label[for=s-{world.cadre.pk}-present]")

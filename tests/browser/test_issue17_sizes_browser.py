@@ -13,7 +13,7 @@ from attendance import services
 from core import calendar
 from core.models import SavedFilter
 from core.roles import Role
-from tests.browser.steps import save_filter_and_reopen, submit
+from tests.browser.steps import open_day_sheet, save_filter_and_reopen, submit
 from tests.factories import CadreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,11 +47,7 @@ def test_township_marks_a_day_on_the_desktop(world, live_server, desktop, login,
     today = timezone.localdate()
     day = calendar.working_days(today - dt.timedelta(days=10), today)[-1]
     login(desktop, world.users[Role.TOWNSHIP_PARTY].username)
-    desktop.goto(f"{live_server.url}/attendance/grid/")
-    with desktop.expect_navigation(wait_until="load"):
-        desktop.click("[data-testid=day-link]")
-    desktop.fill("#pick-date", day.isoformat())
-    submit(desktop, "[data-testid=day-pick] button[type=submit]")
+    open_day_sheet(desktop, live_server.url, day)
     assert desktop.locator("[data-testid=day-card]").count() == 1
     desktop.click(f"label[for=s-{world.cadre.pk}-present]")
     submit(desktop, "[data-testid=day-save]")

@@ -4,6 +4,7 @@ import pytest
 
 from core.models import RoleAssignment, User
 from core.roles import Role
+from tests.factories import home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +58,7 @@ def test_first_login_must_change_password(world, client):
 
 
 def test_home_page_per_role(world, client):
-    client.force_login(world.users[Role.COUNTY_ORG])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.COUNTY_ORG])
     assert "空缺村" in page and "城南村" in page
-    client.force_login(world.users[Role.CADRE])
-    page = client.get("/").content.decode()
+    page = home_page(client, world.users[Role.CADRE])
     assert "我的档案" in page and "张三" in page
