@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.dates import today
+from core.filters import is_id
 from core.listexport import visible_list_export
 from core.roles import Role
 from core.scope import get_scope
@@ -74,12 +75,28 @@ def group_edit(request, pk=None):
         perms.require(perms.can_record_somewhere(scope), _("片区小组由乡（镇）党委设立。"))
     initial = {"township": group.township_id, "name": group.name, "leader": group.leader, "note": group.note,
                "members": list(group.members.values_list("pk", flat=True))} if group else {}
-    form = forms.AreaGroupForm(request.POST or None, townships=managed_townships(request),
-                               cadres=recordable_cadres(request), initial=initial)
+    townships = managed_townships(request)
+    township = _group_township(request, group, townships)
+    cadres = recordable_cadres(request).filter(village__township=township) if township else Cadre.objects.none()
+    form = forms.AreaGroupForm(request.POST or None, townships=townships, cadres=cadres, initial=initial)
+    if township is None:
+        form.fields["members"].help_text = _("先选择乡（镇）并保存，再勾选成员。")
     done = submit(request, form, lambda d: services.area_group_save(group=group, by=request.user, **d),
                   done=lambda g: _("已保存片区小组“%(n)s”。") % {"n": g.name},
                   to=lambda g: reverse("supervision:group_detail", args=[g.pk]))
     return done or form_page(request, form, _("片区小组"), "supervision:group_list")
+
+
+def _group_township(request, group, townships):
+    """The township whose cadres the group form offers as members (issue 19: never every cadre of a province):
+    the one posted, else the group's, else the user's only one; none while the user has several to choose from."""
+    posted = request.POST.get("township", "") if request.method == "POST" else ""
+    if is_id(posted):
+        return townships.filter(pk=int(posted)).first()
+    if group is not None:
+        return group.township
+    only = list(townships[:2])
+    return only[0] if len(only) == 1 else None
 
 
 @login_required

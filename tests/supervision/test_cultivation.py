@@ -94,3 +94,31 @@ def test_settings_page_for_county_org_only(world, client, org, party):
     s = selectors.setting_for(world.county)
     assert (s.attachment_min_days, s.attachment_check_month, s.talk_warning_days, s.mood_follow_up_days) == (
         31, 9, 20, 21)
+
+
+def test_area_group_form_offers_the_cadres_of_one_township_only(world, client, party):  # R-50, issue 19
+    """The member checklist never lists every cadre of a province: the group's township, the township posted,
+    or the user's only one; an administrator who has not chosen a township yet is told to save first."""
+    from tests.factories import UserFactory
+
+    def member(cadre):
+        return f'name="members" value="{cadre.pk}"'
+
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    page = client.get(reverse("supervision:group_create")).content.decode()
+    assert "先选择乡（镇）并保存，再勾选成员。" in page
+    assert member(world.cadre) not in page and member(world.other_cadre) not in page
+
+    res = client.post(reverse("supervision:group_create"), {"township": world.township.pk, "name": "城关片区",
+                                                             "members": [world.other_cadre.pk]})
+    assert res.status_code == 200 and "选择一个有效的选项" in res.content.decode()
+    assert not selectors.area_group_list(user=admin).exists()
+
+    group = services.area_group_save(township=world.township, name="城关片区", members=[world.cadre], by=party)
+    page = client.get(reverse("supervision:group_edit", args=[group.pk])).content.decode()
+    assert member(world.cadre) in page and member(world.other_cadre) not in page
+
+    client.force_login(party)  # one township: its cadres straight away
+    page = client.get(reverse("supervision:group_create")).content.decode()
+    assert member(world.cadre) in page and "先选择乡（镇）并保存" not in page
