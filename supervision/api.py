@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
 from core import dates
-from core.api import Pagination, router
+from core.api import Pagination, ServiceActions, router, validated_body
 from core.scope import get_scope
 from core.selectors import county_list, township_list
 from supervision import permissions as perms
@@ -67,7 +67,7 @@ from supervision.services import visits as visit_services
 from supervision.views.ledger import ledger_export, ledger_params
 
 
-class _CreateListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class _CreateListViewSet(ServiceActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     """The services check the permission (403); here a cadre the caller cannot see is 404."""
 
@@ -83,15 +83,6 @@ class _CreateListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         row = service(cadre=self._cadre_in_scope(d.pop("cadre")), by=request.user, **d)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
-    def _correct(self, request, decision, message, serializer_class, service, name):
-        """Issue 13: the record of the URL (404 outside the scope), 403 before the body is read unless the
-        caller may correct it, then the service (400 with nothing changed when the input is wrong)."""
-        row = self.get_object()
-        perms.require(decision(get_scope(request.user), row), message)
-        ser = serializer_class(data=request.data)
-        ser.is_valid(raise_exception=True)
-        row = service(**{name: row}, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(row).data)
 
 
 class TalkViewSet(_CreateListViewSet):
@@ -121,8 +112,8 @@ class TalkViewSet(_CreateListViewSet):
     @extend_schema(request=TalkCorrectSerializer, responses=TalkSerializer)
     def partial_update(self, request, *args, **kwargs):
         """Correct a talk's date, interviewer or record; ``reason`` is required and kept in its history."""
-        return self._correct(request, perms.can_correct_talk, _("只有登记该类谈话的单位可以修改谈话记录。"),
-                             TalkCorrectSerializer, services.talk_correct, "talk")
+        return self.service_action(TalkCorrectSerializer, services.talk_correct, "talk", decision=perms.can_correct_talk,
+                                   message=_("只有登记该类谈话的单位可以修改谈话记录。"))
 
 
 class AssessmentViewSet(_CreateListViewSet):
@@ -139,9 +130,7 @@ class AssessmentViewSet(_CreateListViewSet):
 
     def _correctable(self):
         """The assessment of the URL (404 outside scope), 403 before the body unless county_org of its county."""
-        row = self.get_object()
-        perms.require(perms.can_correct_assessment(get_scope(self.request.user), row), services.CORRECT_DENIED)
-        return row
+        return self.allowed_object(perms.can_correct_assessment, services.CORRECT_DENIED)
 
     def _answer(self, change):
         data = dict(self.get_serializer(change.assessment).data)
@@ -155,9 +144,7 @@ class AssessmentViewSet(_CreateListViewSet):
         """Issue 13: county_org corrects the result or notes, with ``reason`` and ``document_no``; a 不称职 that
         disqualified the cadre, corrected to 称职/优秀, reinstates the cadre."""
         row = self._correctable()
-        ser = AssessmentCorrectSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = validated_body(AssessmentCorrectSerializer, request)
         return self._answer(services.assessment_correct(
             assessment=row, result=d.get("result", row.result), notes=d.get("notes"), reason=d.get("reason", ""),
             document_no=d.get("document_no", ""), by=request.user))
@@ -168,9 +155,7 @@ class AssessmentViewSet(_CreateListViewSet):
         """Issue 13: county_org withdraws the assessment (kept, marked withdrawn); a withdrawn 不称职 that
         disqualified the cadre reinstates the cadre."""
         row = self._correctable()
-        ser = AssessmentWithdrawSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = validated_body(AssessmentWithdrawSerializer, request)
         return self._answer(services.assessment_withdraw(
             assessment=row, reason=d.get("reason", ""), document_no=d.get("document_no", ""), by=request.user))
 
@@ -190,8 +175,8 @@ class AttachmentViewSet(_CreateListViewSet):
     @extend_schema(request=AttachmentCorrectSerializer, responses=AttachmentSerializer)
     def partial_update(self, request, *args, **kwargs):
         """Correct a 跟班学习 period (``days`` counted again); ``reason`` is required and kept in its history."""
-        return self._correct(request, perms.can_correct_record, _("跟班学习由本乡（镇）党委登记和修改。"),
-                             AttachmentCorrectSerializer, services.attachment_correct, "attachment")
+        return self.service_action(AttachmentCorrectSerializer, services.attachment_correct, "attachment",
+                                   decision=perms.can_correct_record, message=_("跟班学习由本乡（镇）党委登记和修改。"))
 
 
 class NoticeViewSet(_CreateListViewSet):
@@ -212,33 +197,20 @@ class NoticeViewSet(_CreateListViewSet):
     @extend_schema(request=NoticeAnswerSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        notice = self.get_object()
-        ser = NoticeAnswerSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        notice = services.notice_answer(notice=notice, answer=ser.validated_data["answer"], by=request.user)
-        return Response(self.get_serializer(notice).data)
+        return self.service_action(NoticeAnswerSerializer, services.notice_answer, "notice")
 
     @extend_schema(request=NoticeSendBackSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         """The county sends the answer back for rework: ``status`` is "open" again, with ``sent_back`` and
         ``send_back_comment``; the answering side is notified."""
-        notice = self.get_object()
-        perms.require(perms.can_send_back_notice(get_scope(request.user), notice),
-                      _("只有县委组织部可以退回整改反馈。"))
-        ser = NoticeSendBackSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        notice = services.notice_send_back(notice=notice, comment=ser.validated_data["comment"], by=request.user)
-        return Response(self.get_serializer(notice).data)
+        return self.service_action(NoticeSendBackSerializer, services.notice_send_back, "notice",
+                                   decision=perms.can_send_back_notice, message=_("只有县委组织部可以退回整改反馈。"))
 
     @extend_schema(request=NoticeCloseSerializer, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        notice = self.get_object()
-        ser = NoticeCloseSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        notice = services.notice_close(notice=notice, note=ser.validated_data.get("note", ""), by=request.user)
-        return Response(self.get_serializer(notice).data)
+        return self.service_action(NoticeCloseSerializer, services.notice_close, "notice")
 
 
 class XlsxRenderer(BaseRenderer):
@@ -341,23 +313,17 @@ class WorkAssignmentViewSet(_CreateListViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """The cadre (or the assigning tier for them) reports the task done: date and what was done."""
-        row = self.get_object()
-        perms.require(perms.can_complete_assignment(get_scope(request.user), row), assignment_services.COMPLETE_DENIED)
-        ser = WorkAssignmentCompleteSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        assignment_services.assignment_complete(assignment=row, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+        return self.service_action(WorkAssignmentCompleteSerializer, assignment_services.assignment_complete,
+                                   "assignment", decision=perms.can_complete_assignment,
+                                   message=assignment_services.COMPLETE_DENIED, reread=True)
 
     @extend_schema(request=WorkAssignmentEvaluateSerializer, responses=WorkAssignmentSerializer)
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
         """The assigning tier evaluates a completed task (excellent/good/fair/poor and a comment)."""
-        row = self.get_object()
-        perms.require(perms.can_manage_assignment(get_scope(request.user), row), assignment_services.MANAGE_DENIED)
-        ser = WorkAssignmentEvaluateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        assignment_services.assignment_evaluate(assignment=row, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=row.pk)).data)
+        return self.service_action(WorkAssignmentEvaluateSerializer, assignment_services.assignment_evaluate,
+                                   "assignment", decision=perms.can_manage_assignment,
+                                   message=assignment_services.MANAGE_DENIED, reread=True)
 
 
 class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -399,10 +365,9 @@ class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         assessment = get_in_scope_or_404(selectors.assessment_list(user=request.user), pk=pk)
         perms.require(perms.can_record_recommendation(get_scope(request.user), assessment.cadre),
                       _("推荐结果由本乡（镇）党委或县委组织部登记。"))
-        ser = RecommendationOutcomeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        rec_services.recommendation_outcome_set(assessment=assessment, by=request.user, **ser.validated_data)
-        row = self._rows(ser.validated_data["kind"]).get(pk=assessment.pk)
+        d = validated_body(RecommendationOutcomeSerializer, request)
+        rec_services.recommendation_outcome_set(assessment=assessment, by=request.user, **d)
+        row = self._rows(d["kind"]).get(pk=assessment.pk)
         return Response(self.get_serializer(row).data)
 
 
