@@ -428,24 +428,35 @@ def leave_overstay(leave, *, as_of: dt.date) -> dict:
     last = as_of if leave.returned_on is None else min(as_of, leave.returned_on - dt.timedelta(days=1))
     if last < first or leave.status not in (S.APPROVED, S.RETURNED):
         return {"days": [], "excused": []}
-    workdays_by_county, facts, over, _trips = _day_facts([cadre], start=first, end=last, as_of=as_of)
-    workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id], first, last)
-    statuses = policies.classify_days(workdays, facts[cadre.pk])
+    statuses, over, _trips = _statuses_and_overstays(cadre, first, last, as_of=as_of)
     mine = over.get(leave.pk, set())
     return {"days": sorted(d for d in mine if statuses.get(d) == policies.ABSENT),
             "excused": sorted(d for d in mine if statuses.get(d) == policies.EXCUSED)}
+
+
+def _statuses_and_overstays(cadre, first: dt.date, last: dt.date, *, as_of: dt.date):
+    """One cadre's day statuses from ``first`` to ``last`` and the overstay days of its leaves and of its trips
+    (``{pk: days}`` each), as the grid and the R-25 job read them."""
+    workdays_by_county, facts, leave_over, trip_over = _day_facts([cadre], start=first, end=last, as_of=as_of)
+    workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id], first, last)
+    return policies.classify_days(workdays, facts[cadre.pk]), leave_over, trip_over
+
+
+def _overstaying(cadre, days, *, as_of: dt.date, trips: bool) -> list[int]:
+    """The pks of the cadre's leaves (``trips``: trips) whose overstay covers one of ``days``."""
+    days = sorted(days)
+    if not days:
+        return []
+    _w, _facts, leave_over, trip_over = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
+    wanted = set(days)
+    return [pk for pk, spans in (trip_over if trips else leave_over).items() if spans & wanted]
 
 
 def open_overstay_leave(cadre, days, *, as_of: dt.date):
     """R-23 (issue 12 item 2): the cadre's approved leave, not yet confirmed returned, whose overstay
     covers one of ``days`` — marking such a day present means asking whether the cadre is back. None
     when there is none."""
-    days = sorted(days)
-    if not days:
-        return None
-    _w, _facts, over, _trips = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
-    wanted = set(days)
-    hit = [pk for pk, spans in over.items() if spans & wanted]
+    hit = _overstaying(cadre, days, as_of=as_of, trips=False)
     if not hit:
         return None
     return (LeaveRequest.objects.filter(pk__in=hit, status=S.APPROVED).select_related("cadre__village__township")
@@ -461,21 +472,14 @@ def trip_overstay(trip, *, as_of: dt.date) -> list[dt.date]:
     last = as_of if trip.returned_on is None else min(as_of, trip.returned_on - dt.timedelta(days=1))
     if last < first or trip.status == T.CANCELLED:
         return []
-    workdays_by_county, facts, _over, over = _day_facts([cadre], start=first, end=last, as_of=as_of)
-    workdays = policies.days_between(workdays_by_county[cadre.village.township.county_id], first, last)
-    statuses = policies.classify_days(workdays, facts[cadre.pk])
+    statuses, _leaves, over = _statuses_and_overstays(cadre, first, last, as_of=as_of)
     return sorted(d for d in over.get(trip.pk, set()) if statuses.get(d) == policies.ABSENT)
 
 
 def open_overstay_trip(cadre, days, *, as_of: dt.date):
     """R-27: the cadre's open trip whose overstay covers one of ``days`` (marking such a day present means
     the cadre is back: the return is confirmed on the trip first). None when there is none."""
-    days = sorted(days)
-    if not days:
-        return None
-    _w, _facts, _over, over = _day_facts([cadre], start=days[0], end=days[-1], as_of=as_of)
-    wanted = set(days)
-    hit = [pk for pk, spans in over.items() if spans & wanted]
+    hit = _overstaying(cadre, days, as_of=as_of, trips=True)
     return OfficialTrip.objects.filter(pk__in=hit, status=T.OPEN).order_by("end_date", "pk").first() if hit else None
 
 

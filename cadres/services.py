@@ -205,6 +205,21 @@ class Reinstatement:
     adjustments: list = field(default_factory=list)
 
 
+def justification_errors(reason: str, document_no: str, *, no_reason: str, no_document_no: str) -> dict:
+    """Issue 13: the field errors of the reason and the document number (文号) that undoing or correcting a
+    decision requires — each present and within its length; ``no_…`` say what is missing."""
+    errors = {}
+    if not reason:
+        errors["reason"] = [no_reason]
+    elif len(reason) > limits.REASON:
+        errors["reason"] = [_("理由最多 %(n)s 字，请精简后再提交。") % {"n": limits.REASON}]
+    if not document_no:
+        errors["document_no"] = [no_document_no]
+    elif len(document_no) > DOCUMENT_NO_MAX:
+        errors["document_no"] = [_("文号最多 %(n)s 字。") % {"n": DOCUMENT_NO_MAX}]
+    return errors
+
+
 @transaction.atomic
 def cadre_reinstate(*, cadre: Cadre, reason: str, document_no: str, by) -> Reinstatement:
     """Issue 13: undo a wrong disqualification (R-31) — county_org only, with a reason and a document number.
@@ -216,15 +231,8 @@ def cadre_reinstate(*, cadre: Cadre, reason: str, document_no: str, by) -> Reins
     the drafts (``core.registry.cadre_reinstated``)."""
     deny_unless(actor_may(by, can_reinstate_cadre, cadre), REINSTATE_DENIED)
     reason, document_no = (reason or "").strip(), (document_no or "").strip()
-    errors = {}
-    if not reason:
-        errors["reason"] = [_("请填写恢复资格的理由。")]
-    elif len(reason) > limits.REASON:
-        errors["reason"] = [_("理由最多 %(n)s 字，请精简后再提交。") % {"n": limits.REASON}]
-    if not document_no:
-        errors["document_no"] = [_("请填写恢复资格的文号（如 清委组〔2026〕3号）。")]
-    elif len(document_no) > DOCUMENT_NO_MAX:
-        errors["document_no"] = [_("文号最多 %(n)s 字。") % {"n": DOCUMENT_NO_MAX}]
+    errors = justification_errors(reason, document_no, no_reason=_("请填写恢复资格的理由。"),
+                                  no_document_no=_("请填写恢复资格的文号（如 清委组〔2026〕3号）。"))
     if errors:
         raise ValidationError(errors)
     cadre = Cadre.objects.select_for_update(of=("self",)).select_related("village__township__county").get(pk=cadre.pk)

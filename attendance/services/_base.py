@@ -12,10 +12,13 @@ from django.urls import reverse
 from attendance.models import LeaveRequest
 from attendance.services.deputies import running_deputies
 from cadres.models import Cadre
+from core import calendar
+from core.errors import Conflict
 from core.models import User
 from core.permissions import enforce_for as enforce  # noqa: F401  (the attendance services' helper)
 from core.roles import Role
 from core.selectors import users_with_role
+from core.services import notify
 
 S = LeaveRequest.Status
 
@@ -26,6 +29,38 @@ def county_id(cadre: Cadre) -> int:
 
 def lock_leave(leave) -> LeaveRequest:
     return LeaveRequest.objects.select_for_update().select_related("cadre__village__township").get(pk=leave.pk)
+
+
+def locked_in_status(record, by, decision, *, denied: str, lock, status: str, conflict: str):
+    """A step on a leave or trip: 403 (``denied``) unless ``decision`` allows ``by``, the record locked with
+    ``lock``, 409 (``conflict``, %(s)s its status) unless it is in ``status``; returns the locked record."""
+    enforce(by, decision, record, message=denied)
+    record = lock(record)
+    if record.status != status:
+        raise Conflict(conflict % {"s": record.get_status_display()})
+    return record
+
+
+def require_return_date(record, returned_on, message: str) -> None:
+    """Confirming a return nobody reported needs its date (field ``returned_on``)."""
+    if returned_on is None and record.return_reported_on is None:
+        raise ValidationError({"returned_on": [message]})
+
+
+def notify_overdue(records, *, as_of: dt.date, others, kind: str, title: str, url, key: str) -> int:
+    """R-23 / R-27: each leave or trip a working day past its end and not back: tell the village secretary and
+    ``others(record)`` once per record (``title`` with %(n)s the cadre and %(d)s the end; the notice key
+    ``<key>:<pk>``). Returns how many records were newly flagged."""
+    flagged = 0
+    for record in records:
+        cadre = record.cadre
+        if not calendar.working_days(record.end_date + dt.timedelta(days=1), as_of, county=county_id(cadre)):
+            continue
+        users = list(users_with_role(Role.VILLAGE_SECRETARY, village=cadre.village)) + others(record)
+        created = notify(users=users, kind=kind, title=title % {"n": cadre.name, "d": record.end_date},
+                         url=url(record), key=f"{key}:{record.pk}")
+        flagged += bool(created)
+    return flagged
 
 
 def leave_url(leave) -> str:

@@ -13,7 +13,17 @@ from django.utils.translation import gettext as _
 from attendance import permissions, policies
 from attendance.models import Half, LeaveRequest, OfficialTrip
 from attendance.selectors import leave_approver, leave_list, staffed_approver_roles
-from attendance.services._base import S, approvers, close_on_return, county_id, enforce, leave_url, lock_leave
+from attendance.services._base import (
+    S,
+    approvers,
+    close_on_return,
+    county_id,
+    enforce,
+    leave_url,
+    lock_leave,
+    locked_in_status,
+    require_return_date,
+)
 from attendance.services.deputies import principal_for
 from cadres.models import Cadre
 from core import calendar, limits
@@ -298,11 +308,9 @@ def leave_return(*, leave: LeaveRequest, by, returned_on: dt.date | None, reason
     None) it is the return, confirmed (status ``returned``); by the cadre, or the secretary / liaison for
     them, it is a report (the leave stays ``approved``, ``return_reported_on`` set) that the approving side
     confirms or corrects with :func:`leave_return_confirm` (issue 12 item 1)."""
-    enforce(by, permissions.can_return_leave, leave,
-            message=_("只有请假人本人、本村党组织书记、包村领导或乡（镇）党委可以办理销假。"))
-    leave = lock_leave(leave)
-    if leave.status != S.APPROVED:
-        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
+    leave = locked_in_status(leave, by, permissions.can_return_leave,
+                             denied=_("只有请假人本人、本村党组织书记、包村领导或乡（镇）党委可以办理销假。"),
+                             lock=lock_leave, status=S.APPROVED, conflict=_("此请假是“%(s)s”状态，只有已批准的请假可以销假。"))
     _check_return_date(leave, returned_on)
     if by is None or permissions.can_confirm_return(get_scope(by), leave):
         return _confirm(leave, by=by, returned_on=returned_on, note=note or reason)
@@ -314,13 +322,10 @@ def leave_return_confirm(*, leave: LeaveRequest, by, returned_on: dt.date | None
                          note: str = "") -> LeaveRequest:
     """R-23 (issue 12 item 1): the approving side confirms a reported return (``returned_on`` omitted: the
     reported date) or corrects it with a note; it may also record a return nobody reported."""
-    enforce(by, permissions.can_confirm_return, leave,
-            message=_("销假须由审批该请假的一方（或乡（镇）党委）确认；本人不能确认自己的销假。"))
-    leave = lock_leave(leave)
-    if leave.status != S.APPROVED:
-        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
-    if returned_on is None and leave.return_reported_on is None:
-        raise ValidationError({"returned_on": [_("尚无销假报告，请填写回岗日期。")]})
+    leave = locked_in_status(leave, by, permissions.can_confirm_return,
+                             denied=_("销假须由审批该请假的一方（或乡（镇）党委）确认；本人不能确认自己的销假。"),
+                             lock=lock_leave, status=S.APPROVED, conflict=_("此请假是“%(s)s”状态，只有已批准的请假可以销假。"))
+    require_return_date(leave, returned_on, _("尚无销假报告，请填写回岗日期。"))
     return _confirm(leave, by=by, returned_on=returned_on, note=note)
 
 
