@@ -1,5 +1,8 @@
 """/api/v1/ for auth, org units, users and role assignments (API.md "Org and users")."""
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -115,24 +118,30 @@ extra_urlpatterns = [
 ]
 
 
+class ParentUnit(NamedTuple):
+    """The unit a new one is created under: its field, the selector of those in scope, the error otherwise."""
+
+    field: str
+    units: Callable
+    missing: str
+
+
 class _UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
     # A unit of the tree (county, township, village): those in the caller's scope, by code; a new one is
-    # created by ``create_service`` under a parent (``parent_field``) that ``parent_list`` finds in the scope.
+    # created by ``create_service`` under its ``parent`` unit, which must be in the caller's scope.
     unit_list = staticmethod(selectors.county_list)
     create_service = staticmethod(services.county_create)
-    parent_field = ""
-    parent_list = None
-    parent_missing = ""
+    parent: ParentUnit | None = None
 
     def get_queryset(self):
         return self.unit_list(user=self.request.user).order_by("code")
 
     def perform_create(self, serializer):
-        if self.parent_field:
-            parent = serializer.validated_data[self.parent_field]
-            if not self.parent_list(user=self.request.user).filter(pk=parent.pk).exists():
-                raise ValidationError({self.parent_field: [self.parent_missing]})
+        if self.parent is not None:
+            field, parents, missing = self.parent
+            if not parents(user=self.request.user).filter(pk=serializer.validated_data[field].pk).exists():
+                raise ValidationError({field: [missing]})
         serializer.instance = self.create_service(by=self.request.user, **serializer.validated_data)
 
 
@@ -145,9 +154,7 @@ class TownshipViewSet(_UnitViewSet):
     filterset_fields = ["county"]
     unit_list = staticmethod(selectors.township_list)
     create_service = staticmethod(services.township_create)
-    parent_field = "county"
-    parent_list = staticmethod(selectors.county_list)
-    parent_missing = gettext_lazy("县不存在或不在您的管辖范围内。")
+    parent = ParentUnit("county", selectors.county_list, gettext_lazy("县不存在或不在您的管辖范围内。"))
 
 
 class VillageViewSet(mixins.UpdateModelMixin, _UnitViewSet):
@@ -155,9 +162,7 @@ class VillageViewSet(mixins.UpdateModelMixin, _UnitViewSet):
     filterset_fields = ["township"]
     unit_list = staticmethod(selectors.village_list)
     create_service = staticmethod(services.village_create)
-    parent_field = "township"
-    parent_list = staticmethod(selectors.township_list)
-    parent_missing = gettext_lazy("乡（镇）不存在或不在您的管辖范围内。")
+    parent = ParentUnit("township", selectors.township_list, gettext_lazy("乡（镇）不存在或不在您的管辖范围内。"))
 
     def update(self, request, *args, **kwargs):
         village = self.get_object()

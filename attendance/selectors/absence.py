@@ -64,21 +64,21 @@ def absence_candidates(*, start: dt.date, end: dt.date, as_of: dt.date, cadres=N
     maybe_work = set(calendar.working_days(start, end, county_overrides={})) | set(
         CalendarOverride.objects.filter(date__gte=start, date__lte=end, is_workday=True)
         .values_list("date", flat=True))
-    overstayed = LeaveRequest.objects.alias(
-        next_workday=_NextWorkday(F("end_date"), start=start, end=end, days=list(maybe_work))
-    ).filter(
-        Q(status=S.APPROVED, end_date__lt=as_of, next_workday__lte=as_of)
-        | Q(status=S.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start,
-            next_workday__lt=F("returned_on"), next_workday__lte=as_of)
-    ).filter(overstay_reason="").values("cadre_id")
+
+    def past_end(model, away: str, back: str):
+        """Rows of ``model`` (``away``: not back yet, ``back``: returned) with a working day after their end
+        on which the cadre was not back, by ``as_of``."""
+        return model.objects.alias(
+            next_workday=_NextWorkday(F("end_date"), start=start, end=end, days=list(maybe_work))
+        ).filter(
+            Q(status=away, end_date__lt=as_of, next_workday__lte=as_of)
+            | Q(status=back, returned_on__gt=F("end_date"), returned_on__gte=start,
+                next_workday__lt=F("returned_on"), next_workday__lte=as_of)
+        )
+
+    overstayed = past_end(LeaveRequest, S.APPROVED, S.RETURNED).filter(overstay_reason="").values("cadre_id")
     # R-27: a trip past its end without a confirmed return is a signal exactly as a leave is
-    trip_overstayed = OfficialTrip.objects.alias(
-        next_workday=_NextWorkday(F("end_date"), start=start, end=end, days=list(maybe_work))
-    ).filter(
-        Q(status=T.OPEN, end_date__lt=as_of, next_workday__lte=as_of)
-        | Q(status=T.RETURNED, returned_on__gt=F("end_date"), returned_on__gte=start,
-            next_workday__lt=F("returned_on"), next_workday__lte=as_of)
-    ).values("cadre_id")
+    trip_overstayed = past_end(OfficialTrip, T.OPEN, T.RETURNED).values("cadre_id")
     base = Cadre.objects.all() if cadres is None else cadres
     return base.filter(status=Cadre.Status.ACTIVE).filter(
         Q(pk__in=marked) | Q(pk__in=ranged) | Q(pk__in=overstayed) | Q(pk__in=trip_overstayed)

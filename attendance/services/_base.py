@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from attendance.models import LeaveRequest
 from attendance.services.deputies import running_deputies
@@ -39,6 +40,17 @@ def locked_in_status(record, by, decision, *, denied: str, lock, status: str, co
     if record.status != status:
         raise Conflict(conflict % {"s": record.get_status_display()})
     return record
+
+
+def check_return_date(record, returned_on, *, field: str, missing: str, before_start: str, future: str) -> None:
+    """The return date of a leave or trip: given (``missing``), not before its start (``before_start``, %(d)s
+    the start) and not after today (``future``); field errors of ``field``."""
+    if returned_on is None:
+        raise ValidationError({field: [missing]})
+    if returned_on < record.start_date:
+        raise ValidationError({field: [before_start % {"d": record.start_date}]})
+    if returned_on > timezone.localdate():
+        raise ValidationError({field: [future]})
 
 
 def require_return_date(record, returned_on, message: str) -> None:

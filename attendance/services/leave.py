@@ -16,6 +16,7 @@ from attendance.selectors import leave_approver, leave_list, staffed_approver_ro
 from attendance.services._base import (
     S,
     approvers,
+    check_return_date,
     close_on_return,
     county_id,
     enforce,
@@ -222,12 +223,8 @@ def leave_cancel(*, leave: LeaveRequest, by) -> LeaveRequest:
 
 
 def _check_return_date(leave, returned_on, *, field="returned_on") -> None:
-    if returned_on is None:
-        raise ValidationError({field: [_("请填写销假日期（回岗日期）。")]})
-    if returned_on < leave.start_date:
-        raise ValidationError({field: [_("销假日期不能早于请假开始日期 %(d)s。") % {"d": leave.start_date}]})
-    if returned_on > timezone.localdate():
-        raise ValidationError({field: [_("销假日期不能晚于今天。")]})
+    check_return_date(leave, returned_on, field=field, missing=_("请填写销假日期（回岗日期）。"),
+                      before_start=_("销假日期不能早于请假开始日期 %(d)s。"), future=_("销假日期不能晚于今天。"))
 
 
 def _return_people(leave, *, without) -> list:

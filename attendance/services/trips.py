@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from attendance import permissions, policies
 from attendance.models import LeaveRequest, OfficialTrip
 from attendance.services._base import (
+    check_return_date,
     close_on_return,
     county_id,
     enforce,
@@ -94,12 +95,8 @@ def trip_record(*, cadre: Cadre, by, purpose: str, start_date: dt.date, end_date
 
 
 def _check_return_date(trip, returned_on, *, field="returned_on") -> None:
-    if returned_on is None:
-        raise ValidationError({field: [_("请填写返岗日期。")]})
-    if returned_on < trip.start_date:
-        raise ValidationError({field: [_("返岗日期不能早于外出开始日期 %(d)s。") % {"d": trip.start_date}]})
-    if returned_on > timezone.localdate():
-        raise ValidationError({field: [_("返岗日期不能晚于今天。")]})
+    check_return_date(trip, returned_on, field=field, missing=_("请填写返岗日期。"),
+                      before_start=_("返岗日期不能早于外出开始日期 %(d)s。"), future=_("返岗日期不能晚于今天。"))
 
 
 def confirmers(trip) -> list:
