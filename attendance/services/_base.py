@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from attendance import policies
 from attendance.models import LeaveRequest
 from attendance.services.deputies import running_deputies
 from cadres.models import Cadre
@@ -19,7 +20,7 @@ from core.models import User
 from core.permissions import enforce_for as enforce  # noqa: F401  (the attendance services' helper)
 from core.roles import Role
 from core.selectors import users_with_role
-from core.services import notify
+from core.services import model_save, notify
 
 S = LeaveRequest.Status
 
@@ -51,6 +52,24 @@ def check_return_date(record, returned_on, *, field: str, missing: str, before_s
         raise ValidationError({field: [before_start % {"d": record.start_date}]})
     if returned_on > timezone.localdate():
         raise ValidationError({field: [future]})
+
+
+def record_return_report(record, *, by, returned_on: dt.date, reason: str, late_needs_reason: str) -> int:
+    """R-23 / R-27: the cadre's report of the return on a leave or trip (``reason`` stripped): a date more
+    working days back than the rule allows needs a reason (``late_needs_reason``, with %(d)s the date, %(n)s
+    the lag and %(m)s the allowed days); the report is saved. Returns the lag in working days."""
+    today = timezone.localdate()
+    lag = policies.report_lag(calendar.working_days(returned_on, today, county=county_id(record.cadre)),
+                              returned_on=returned_on, reported_on=today)
+    if policies.report_is_late(lag) and not reason:
+        raise ValidationError({"reason": [late_needs_reason % {
+            "d": returned_on, "n": lag, "m": policies.RETURN_REPORT_LATE_DAYS}]})
+    record.return_reported_on = returned_on
+    record.return_reported_by = by
+    record.return_reported_at = timezone.now()
+    record.return_report_reason = reason
+    model_save(record, by=by)
+    return lag
 
 
 def require_return_date(record, returned_on, message: str) -> None:

@@ -23,6 +23,7 @@ from attendance.services._base import (
     leave_url,
     lock_leave,
     locked_in_status,
+    record_return_report,
     require_return_date,
 )
 from attendance.services.deputies import principal_for
@@ -248,19 +249,9 @@ def confirmers(leave) -> list:
 def _report(leave, *, by, returned_on: dt.date, reason: str) -> LeaveRequest:
     """R-23 (issue 12 item 1): a report of the return; the leave stays approved and overstay keeps counting
     until the approving side confirms. A date far behind the day of the report needs a reason."""
-    today = timezone.localdate()
     reason = (reason or "").strip()
-    lag = policies.report_lag(calendar.working_days(returned_on, today, county=county_id(leave.cadre)),
-                              returned_on=returned_on, reported_on=today)
-    if policies.report_is_late(lag) and not reason:
-        raise ValidationError({"reason": [_(
-            "回岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报销假，请写明为何没有及时销假。") % {
-            "d": returned_on, "n": lag, "m": policies.RETURN_REPORT_LATE_DAYS}]})
-    leave.return_reported_on = returned_on
-    leave.return_reported_by = by
-    leave.return_reported_at = timezone.now()
-    leave.return_report_reason = reason
-    model_save(leave, by=by)
+    lag = record_return_report(leave, by=by, returned_on=returned_on, reason=reason, late_needs_reason=_(
+        "回岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报销假，请写明为何没有及时销假。"))
     cadre = leave.cadre
     title = _("%(n)s报告已于%(d)s回岗，请确认销假") % {"n": cadre.name, "d": returned_on}
     if policies.report_is_late(lag):

@@ -17,14 +17,13 @@ from attendance.models import LeaveRequest, OfficialTrip
 from attendance.services._base import (
     check_return_date,
     close_on_return,
-    county_id,
     enforce,
     locked_in_status,
     notify_overdue,
+    record_return_report,
     require_return_date,
 )
 from cadres.models import Cadre
-from core import calendar
 from core import dates as date_bounds
 from core.errors import Conflict
 from core.roles import Role
@@ -117,20 +116,10 @@ def confirmers(trip) -> list:
 
 def _report(trip, *, by, returned_on: dt.date, reason: str) -> OfficialTrip:
     """R-27 as R-23: the cadre's report; the trip stays open and overstay keeps counting until confirmed."""
-    today = timezone.localdate()
     reason = (reason or "").strip()
-    lag = policies.report_lag(calendar.working_days(returned_on, today, county=county_id(trip.cadre)),
-                              returned_on=returned_on, reported_on=today)
+    lag = record_return_report(trip, by=by, returned_on=returned_on, reason=reason, late_needs_reason=_(
+        "返岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报，请写明为何没有及时报告。"))
     late = policies.report_is_late(lag)
-    if late and not reason:
-        raise ValidationError({"reason": [_(
-            "返岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报，请写明为何没有及时报告。") % {
-            "d": returned_on, "n": lag, "m": policies.RETURN_REPORT_LATE_DAYS}]})
-    trip.return_reported_on = returned_on
-    trip.return_reported_by = by
-    trip.return_reported_at = timezone.now()
-    trip.return_report_reason = reason
-    model_save(trip, by=by)
     name = trip.cadre.name
     title = _("%(n)s报告已于%(d)s结束外出返岗，请确认") % {"n": name, "d": returned_on}
     if late:
