@@ -44,7 +44,7 @@ from attendance.serializers import (
 )
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
-from core.api import router
+from core.api import ServiceActions, router, validated_body
 from core.dates import parse_month
 from core.scope import get_scope
 from core.selectors import county_list
@@ -58,7 +58,7 @@ def _in_scope(request, cadre):
     return visible
 
 
-class _CadreRowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class _CadreRowViewSet(ServiceActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """Rows about cadres: listed and read in scope (the page's FilterSet), created by one service."""
 
@@ -86,14 +86,7 @@ class LeaveRequestViewSet(_CadreRowViewSet):
 
     def _act(self, fn, serializer_class=None):
         """One action on the request: validate the body, call the service, answer with the request."""
-        leave = self.get_object()
-        data = {}
-        if serializer_class is not None:
-            ser = serializer_class(data=self.request.data)
-            ser.is_valid(raise_exception=True)
-            data = ser.validated_data
-        leave = fn(leave=leave, by=self.request.user, **data)
-        return Response(self.get_serializer(leave).data)
+        return self.service_action(serializer_class, fn, "leave")
 
     @extend_schema(request=DecisionSerializer, responses=LeaveRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -110,9 +103,7 @@ class LeaveRequestViewSet(_CadreRowViewSet):
     def bulk_decide(self, request):
         """Issue 17: approve or reject several pending requests; each is checked and decided on its own (R-22),
         the answer lists each id with its outcome (an id outside the caller's scope: not found)."""
-        ser = BulkDecisionSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        results = services.leave_decide_many(by=request.user, **ser.validated_data)
+        results = services.leave_decide_many(by=request.user, **validated_body(BulkDecisionSerializer, request))
         decided = sum(1 for r in results if r["ok"])
         return Response({"decided": decided, "refused": len(results) - decided, "results": results})
 
@@ -157,9 +148,8 @@ class AbsenceViewSet(_CadreRowViewSet):
         fixed = sorted(set(request.data) - set(AbsenceCorrectionSerializer().fields))
         if fixed:
             raise ValidationError({name: [_("此项不能更正；登记错了请另行登记一段缺勤。")] for name in fixed})
-        ser = AbsenceCorrectionSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        absence = services.absence_update(absence=absence, by=request.user, **ser.validated_data)
+        absence = services.absence_update(absence=absence, by=request.user,
+                                          **validated_body(AbsenceCorrectionSerializer, request))
         return Response(AbsenceSerializer(absence).data)
 
 
@@ -214,11 +204,7 @@ class OfficialTripViewSet(_CadreRowViewSet):
     def return_(self, request, pk=None):
         """R-27 as R-23: by the cadre a report of the return (the trip stays open); by the recording side
         (village secretary, township party committee or liaison) the confirmed return (``returned``)."""
-        trip = self.get_object()
-        ser = TripReturnSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        trip = services.trip_return(trip=trip, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(trip).data)
+        return self.service_action(TripReturnSerializer, services.trip_return, "trip")
 
 
 router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")

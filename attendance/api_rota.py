@@ -16,7 +16,7 @@ from attendance.rota_selectors import DutyMissFilter, DutyRotaFilter, duty_miss_
 from attendance.services import rota as rota_services
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
-from core.api import router
+from core.api import ServiceActions, router, validated_body
 from core.dates import parse_month
 from core.models import Township, Village
 from core.selectors import township_list, village_list
@@ -121,7 +121,7 @@ class UndoSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label=gettext_lazy("撤销原因"))
 
 
-class _ListCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class _ListCreate(ServiceActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     pass
 
 
@@ -170,11 +170,9 @@ class DutyRotaViewSet(_ListCreate):
     def generate(self, request, pk=None):
         """R-28: draw the month from a pattern (the chosen people in turn on the schedule's duty days)."""
         rota = self.get_object()
-        ser = GenerateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        cadres = ser.validated_data["cadres"]
-        _cadres(request, cadres, "cadres")
-        rota_services.rota_generate(rota=rota, cadres=cadres, names=ser.validated_data["names"], by=request.user)
+        d = validated_body(GenerateSerializer, request)
+        _cadres(request, d["cadres"], "cadres")
+        rota_services.rota_generate(rota=rota, cadres=d["cadres"], names=d["names"], by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=rota.pk)).data)
 
 
@@ -198,11 +196,7 @@ class DutyMissViewSet(_ListCreate):
     @action(detail=True, methods=["post"])
     def undo(self, request, pk=None):
         """R-28: undo a missed duty; a 旷工 mark it made is cleared (history kept)."""
-        miss = self.get_object()
-        ser = UndoSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        miss = rota_services.duty_miss_undo(miss=miss, by=request.user, note=ser.validated_data["note"])
-        return Response(self.get_serializer(miss).data)
+        return self.service_action(UndoSerializer, rota_services.duty_miss_undo, "miss")
 
 
 router.register("duty-schedules", DutyScheduleViewSet, basename="duty-schedule")

@@ -22,14 +22,14 @@ from cadres.serializers import (
     DisciplineCaseSerializer,
     DisciplineDecideSerializer,
 )
-from core.api import PersonalDataReadLog, router
+from core.api import PersonalDataReadLog, ServiceActions, router, validated_body
 from core.scope import get_scope
 from core.selectors import village_list
 
 extra_urlpatterns: list = []
 
 
-class CadreViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class CadreViewSet(PersonalDataReadLog, ServiceActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = CadreSerializer
     filterset_class = CadreFilter
@@ -47,22 +47,11 @@ class CadreViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveMo
 
     def _managed_cadre(self, message=None) -> Cadre:
         """The cadre of the URL (404 outside scope), 403 before the body is read unless the user manages it."""
-        cadre = self.get_object()
-        permissions.deny_unless(permissions.can_manage_cadre(get_scope(self.request.user), cadre), message)
-        return cadre
+        return self.allowed_object(permissions.can_manage_cadre, message)
 
-    def _managed_cadre_for(self, decision, message) -> Cadre:
-        """The cadre of the URL (404 outside scope), 403 unless ``decision`` allows the user."""
-        cadre = self.get_object()
-        permissions.deny_unless(decision(get_scope(self.request.user), cadre), message)
-        return cadre
-
-    def _act(self, request, serializer_class, service):
-        cadre = self._managed_cadre()
-        ser = serializer_class(data=request.data)
-        ser.is_valid(raise_exception=True)
-        cadre = service(cadre=cadre, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(cadre).data)
+    def _act(self, serializer_class, service, message=None):
+        return self.service_action(serializer_class, service, "cadre", decision=permissions.can_manage_cadre,
+                                   message=message)
 
     def create(self, request, *args, **kwargs):
         ser = self.get_serializer(data=request.data)
@@ -91,27 +80,22 @@ class CadreViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"], url_path="link-user")
     def link_user(self, request, pk=None):
         """Link the cadre's own login (``{"user": id}``) or unlink it (``{"user": null}``)."""
-        cadre = self._managed_cadre(permissions.LINK_DENIED)
-        ser = CadreLinkUserSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        cadre = services.cadre_link_user(cadre=cadre, user=ser.validated_data["user"], by=request.user)
-        return Response(self.get_serializer(cadre).data)
+        return self._act(CadreLinkUserSerializer, services.cadre_link_user, permissions.LINK_DENIED)
 
     @extend_schema(request=CadreDisqualifySerializer, responses=CadreSerializer)
     @action(detail=True, methods=["post"])
     def disqualify(self, request, pk=None):
-        return self._act(request, CadreDisqualifySerializer, services.cadre_disqualify)
+        return self._act(CadreDisqualifySerializer, services.cadre_disqualify)
 
     @extend_schema(request=CadreReinstateSerializer, responses=CadreReinstatedSerializer)
     @action(detail=True, methods=["post"])
     def reinstate(self, request, pk=None):
         """Issue 13: county_org undoes a wrong disqualification (reason and document number): the ban is
         lifted, the cadre is active again, pay resumes with adjustment lines for the approved months missed."""
-        cadre = self._managed_cadre_for(permissions.can_reinstate_cadre, permissions.REINSTATE_DENIED)
-        ser = CadreReinstateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        result = services.cadre_reinstate(cadre=cadre, by=request.user, reason=ser.validated_data.get("reason", ""),
-                                          document_no=ser.validated_data.get("document_no", ""))
+        cadre = self.allowed_object(permissions.can_reinstate_cadre, permissions.REINSTATE_DENIED)
+        d = validated_body(CadreReinstateSerializer, request)
+        result = services.cadre_reinstate(cadre=cadre, by=request.user, reason=d.get("reason", ""),
+                                          document_no=d.get("document_no", ""))
         data = dict(self.get_serializer(result.cadre).data)
         data.update(over_quota=result.over_quota, active=result.active, quota=result.quota,
                     adjustments=result.adjustments)
@@ -120,7 +104,7 @@ class CadreViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveMo
     @extend_schema(request=CadreLeaveSerializer, responses=CadreSerializer)
     @action(detail=True, methods=["post"])
     def resign(self, request, pk=None):
-        return self._act(request, CadreLeaveSerializer, services.cadre_resign)
+        return self._act(CadreLeaveSerializer, services.cadre_resign)
 
 
 class DisciplineCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -146,9 +130,7 @@ class DisciplineCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     def decide(self, request, pk=None):
         case = self.get_object()
         permissions.deny_unless(permissions.can_manage_cadre(get_scope(request.user), case.cadre))
-        ser = DisciplineDecideSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = validated_body(DisciplineDecideSerializer, request)
         case = services.discipline_case_decide(case=case, decision=d["decision"], note=d["note"],
                                                decided_on=d["decided_on"], by=request.user)
         return Response(self.get_serializer(case).data)

@@ -16,7 +16,7 @@ from cadres.models import Cadre, Education, PoliticalStatus, Post
 from cadres.permissions import manageable_villages_q
 from cadres.services import cadre_create
 from core import excel, idcard
-from core.imports import ImportOutcome, cell_text, each_row
+from core.imports import ImportOutcome, cell_text, choice_cell, each_row
 from core.models import Village
 from core.scope import get_scope
 from core.selectors import village_list
@@ -94,9 +94,6 @@ def cadres_import(*, by, result) -> ImportOutcome:
     villages = list(manageable_villages(by).select_related("township"))
     by_name = {(v.township.name, v.name): v for v in villages}
     by_code = {v.code: v for v in villages}
-    educations = {str(label): value for value, label in Education.choices}
-    politics = {str(label): value for value, label in PoliticalStatus.choices}
-    posts = {str(label): value for value, label in Post.choices}
     labels = {f.name: str(f.verbose_name) for f in Cadre._meta.fields}
     wanted = {v.pk for v in villages}
     list(Village.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
@@ -120,15 +117,10 @@ def cadres_import(*, by, result) -> ImportOutcome:
             problems["id_number"] = _("与第 %(r)s 行的身份证号重复，同一人只能登记一次。") % {"r": seen[id_number]}
         elif id_number:
             seen[id_number] = number
-        education = educations.get(cell_text(row["education"]))
-        if education is None:
-            problems["education"] = _("请填写：%(c)s。") % {"c": "、".join(educations)}
-        political = politics.get(cell_text(row["political_status"]) or str(PoliticalStatus.MASSES.label))
-        if political is None:
-            problems["political_status"] = _("请填写：%(c)s。") % {"c": "、".join(politics)}
-        post = posts.get(cell_text(row["post"]) or str(Post.SECRETARY_ASSISTANT.label))
-        if post is None:
-            problems["post"] = _("请填写：%(c)s。") % {"c": "、".join(posts)}
+        education = choice_cell(problems, row, "education", Education.choices, _("请填写：%(c)s。"))
+        political = choice_cell(problems, row, "political_status", PoliticalStatus.choices, _("请填写：%(c)s。"),
+                                default=PoliticalStatus.MASSES)
+        post = choice_cell(problems, row, "post", Post.choices, _("请填写：%(c)s。"), default=Post.SECRETARY_ASSISTANT)
         appointed = _date(row["appointed_on"])
         if appointed is None:
             problems["appointed_on"] = _("请填写日期，如 2022-06-01。")

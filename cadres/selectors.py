@@ -47,7 +47,21 @@ def personal_number_q(user, value: str, county: str) -> Q:
     return (Q(id_number__icontains=value) | Q(phone__icontains=value)) & scope.personal_data_q(county)
 
 
-class CadreFilter(ScopedFilterSet):
+class PersonSearch:
+    """The ``q`` of a filter set of people: the name, the village's name or (to whoever may see it) the ID or
+    phone number; ``county_field`` leads from a row to its county."""
+
+    county_field = "county_id"
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value)
+                               | personal_number_q(self.user, value, self.county_field))
+
+
+class CadreFilter(PersonSearch, ScopedFilterSet):
     village_path = "village"
     search_fields = ("name", "village__name")
 
@@ -62,10 +76,3 @@ class CadreFilter(ScopedFilterSet):
     class Meta:
         model = Cadre
         fields = ["q", "township", "village", "status", "education", "post", "is_serving_village_cadre"]
-
-    def search(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value)
-                               | personal_number_q(self.user, value, "county_id"))

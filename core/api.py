@@ -13,6 +13,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.audit import MAX_SUBJECTS, log_personal_data, record_event
 from core.errors import Conflict
+from core.permissions import enforce
 from core.scope import get_scope
 
 router = DefaultRouter()
@@ -68,6 +69,36 @@ class PersonalDataReadLog:
         data = self.get_serializer(rows, many=True).data
         self.log_personal_read(rows, detail=False)
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+
+def validated_body(serializer_class, request) -> dict:
+    """The request body checked by ``serializer_class`` (400 with the field errors when it is wrong)."""
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data
+
+
+class ServiceActions:
+    """A viewset's POST actions on the object of the URL that go through a service: 404 outside the caller's
+    scope, 403 before the body is read unless ``decision(scope, obj)`` allows it, 400 for a wrong body, the
+    service's own 400/403/409, and the object answered as the viewset serializes it."""
+
+    def allowed_object(self, decision=None, message=None):
+        """The object of the URL (404 outside the scope); 403 with ``message`` unless ``decision`` allows it."""
+        obj = self.get_object()
+        if decision is not None:
+            enforce(decision(get_scope(self.request.user), obj), message)
+        return obj
+
+    def service_action(self, body, service, name, *, decision=None, message=None, reread=False):
+        """``service(<name>=obj, by=user, **body)`` (``body=None``: the action reads no body); ``reread``: answer
+        the object as ``get_queryset`` reads it again rather than what the service returned."""
+        obj = self.allowed_object(decision, message)
+        data = validated_body(body, self.request) if body is not None else {}
+        result = service(**{name: obj}, by=self.request.user, **data)
+        if reread:
+            result = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(result).data)
 
 
 def django_error_to_drf(exc: DjangoValidationError) -> ValidationError:

@@ -1,9 +1,13 @@
 """/api/v1/ for auth, org units, users and role assignments (API.md "Org and users")."""
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -114,45 +118,51 @@ extra_urlpatterns = [
 ]
 
 
-class CountyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class ParentUnit(NamedTuple):
+    """The unit a new one is created under: its field, the selector of those in scope, the error otherwise."""
+
+    field: str
+    units: Callable
+    missing: str
+
+
+class _UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   viewsets.GenericViewSet):
+    # A unit of the tree (county, township, village): those in the caller's scope, by code; a new one is
+    # created by ``create_service`` under its ``parent`` unit, which must be in the caller's scope.
+    unit_list = staticmethod(selectors.county_list)
+    create_service = staticmethod(services.county_create)
+    parent: ParentUnit | None = None
+
+    def get_queryset(self):
+        return self.unit_list(user=self.request.user).order_by("code")
+
+    def perform_create(self, serializer):
+        if self.parent is not None:
+            field, parents, missing = self.parent
+            if not parents(user=self.request.user).filter(pk=serializer.validated_data[field].pk).exists():
+                raise ValidationError({field: [missing]})
+        serializer.instance = self.create_service(by=self.request.user, **serializer.validated_data)
+
+
+class CountyViewSet(_UnitViewSet):
     serializer_class = CountySerializer
 
-    def get_queryset(self):
-        return selectors.county_list(user=self.request.user).order_by("code")
 
-    def perform_create(self, serializer):
-        serializer.instance = services.county_create(by=self.request.user, **serializer.validated_data)
-
-
-class TownshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+class TownshipViewSet(_UnitViewSet):
     serializer_class = TownshipSerializer
     filterset_fields = ["county"]
-
-    def get_queryset(self):
-        return selectors.township_list(user=self.request.user).order_by("code")
-
-    def perform_create(self, serializer):
-        county = serializer.validated_data["county"]
-        if not selectors.county_list(user=self.request.user).filter(pk=county.pk).exists():
-            raise ValidationError({"county": [_("县不存在或不在您的管辖范围内。")]})
-        serializer.instance = services.township_create(by=self.request.user, **serializer.validated_data)
+    unit_list = staticmethod(selectors.township_list)
+    create_service = staticmethod(services.township_create)
+    parent = ParentUnit("county", selectors.county_list, gettext_lazy("县不存在或不在您的管辖范围内。"))
 
 
-class VillageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class VillageViewSet(mixins.UpdateModelMixin, _UnitViewSet):
     serializer_class = VillageSerializer
     filterset_fields = ["township"]
-
-    def get_queryset(self):
-        return selectors.village_list(user=self.request.user).order_by("code")
-
-    def perform_create(self, serializer):
-        township = serializer.validated_data["township"]
-        if not selectors.township_list(user=self.request.user).filter(pk=township.pk).exists():
-            raise ValidationError({"township": [_("乡（镇）不存在或不在您的管辖范围内。")]})
-        serializer.instance = services.village_create(by=self.request.user, **serializer.validated_data)
+    unit_list = staticmethod(selectors.village_list)
+    create_service = staticmethod(services.village_create)
+    parent = ParentUnit("township", selectors.township_list, gettext_lazy("乡（镇）不存在或不在您的管辖范围内。"))
 
     def update(self, request, *args, **kwargs):
         village = self.get_object()

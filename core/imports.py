@@ -107,6 +107,17 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def choice_cell(problems: dict, row, field: str, choices, message: str, *, default=None):
+    """The value of the choice written by its label in ``row[field]`` (blank: ``default``, a choice member);
+    a label that is not one of ``choices`` is noted in ``problems[field]`` (``message``, %(c)s the labels) and
+    gives None."""
+    labels = {str(label): value for value, label in choices}
+    value = labels.get(cell_text(row[field]) or (str(default.label) if default is not None else ""))
+    if value is None:
+        problems[field] = message % {"c": "、".join(labels)}
+    return value
+
+
 def _run(kind: ImportKind, by, result, *, commit: bool) -> ImportOutcome:
     """The import in one transaction, rolled back unless ``commit`` and every row was good."""
     with transaction.atomic():

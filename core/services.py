@@ -1,47 +1,31 @@
-"""Writes on org units, users, roles and the inbox. Every write records who did it (``by``)."""
+"""Writes on org units, users, roles and saved filters. Every write records who did it (``by``).
+
+Every app's services import the shared writes from here too: the inbox (``core.inbox``), the validated writes
+with history (``core.writes``) and the message settings (``core.message_settings``)."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from core import jobs, messaging, scope_columns, selectors, tokens
+from core import scope_columns, selectors, tokens
 from core.errors import Conflict
 from core.hashers import IssuedPasswordHasher
-from core.models import (
-    County,
-    Delivery,
-    MessagePreference,
-    Notification,
-    RoleAssignment,
-    SavedFilter,
-    Township,
-    UnitWebhook,
-    User,
-    Village,
-)
-from core.permissions import (
-    actor_may,
-    can_create_county,
-    can_grant_role,
-    can_manage_county,
-    can_manage_webhook,
-    enforce,
-    is_county_org,
-    is_system,
-)
+from core.inbox import notification_mark_read, notifications_settle, notify, notify_bulk  # noqa: F401  (re-exported)
+from core.message_settings import message_preference_save, webhook_resend_failed, webhook_save, webhook_test  # noqa: F401  (re-exported)
+from core.models import County, RoleAssignment, SavedFilter, Township, User, Village
+from core.permissions import can_create_county, can_grant_role, can_manage_county, enforce, is_county_org, is_system
 from core.roles import ROLE_TIER, Role, Tier
 from core.scope import build_scope, clear_scope, get_scope
 from core.sessions import end_all_sessions
+from core.writes import model_save, model_update  # noqa: F401  (model_update re-exported)
 
 
 def _enforce_county(by, county) -> None:
@@ -240,101 +224,6 @@ def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
     return assignment
 
 
-def notify(*, users, kind: str, title: str, body: str = "", url: str = "", key: str = "") -> int:
-    """Put a notice in each user's inbox. With ``key``, a user gets that notice once only.
-
-    Returns how many notices were newly created.
-    """
-    users = list({u.pk: u for u in users}.values())
-    if not users:
-        return 0
-    if key:
-        already = set(
-            Notification.objects.filter(user__in=users, key=key).values_list("user_id", flat=True)
-        )
-        users = [u for u in users if u.pk not in already]
-    rows = [Notification(user=u, kind=kind, title=title, body=body, url=url, key=key) for u in users]
-    Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
-    _send_out(rows)
-    return len(rows)
-
-
-def _send_out(rows: list[Notification]) -> None:
-    """Issue 14 item 1: the new notices also go out by e-mail and group robot, by Celery once they are
-    committed (decision 018). Nothing is queued when no recipient has an e-mail address and no unit has a
-    robot: the common case costs two small queries, not a message to the broker."""
-    if not rows or not messaging.may_go_out({r.user_id for r in rows}):
-        return
-    ids = [r.pk for r in rows if r.pk]
-    keyed = {(r.user_id, r.key) for r in rows if not r.pk}  # ignore_conflicts leaves the ids unset
-    if keyed:
-        found = Notification.objects.filter(key__in={k for _u, k in keyed}, user_id__in={u for u, _k in keyed})
-        ids += [pk for pk, user_id, key in found.values_list("pk", "user_id", "key") if (user_id, key) in keyed]
-    if ids:
-        jobs.enqueue("core.tasks.deliver_notices", ids=sorted(ids))
-
-
-def notify_bulk(notices: list[dict]) -> int:
-    """:func:`notify` for many notices at once (a job's batch): each item has ``users``, ``kind``, ``title``
-    and optional ``body``, ``url``, ``key``. Two queries whatever their number: the keys already sent, then
-    one INSERT. Returns how many notices were newly created."""
-    rows = [Notification(user=u, kind=n["kind"], title=n["title"], body=n.get("body", ""), url=n.get("url", ""),
-                         key=n.get("key", ""))
-            for n in notices for u in {u.pk: u for u in n["users"]}.values()]
-    keys = {row.key for row in rows if row.key}
-    if keys:
-        already = set(Notification.objects.filter(key__in=keys, user__in={row.user_id for row in rows})
-                      .values_list("user_id", "key"))
-        rows = [row for row in rows if not row.key or (row.user_id, row.key) not in already]
-    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keys))
-    _send_out(rows)
-    return len(rows)
-
-
-def notifications_settle(*, key: str) -> int:
-    """Acting on an object settles the notices that asked for that action (issue 17): every unread notice
-    with ``key`` (e.g. "等待您审批" of a leave now decided) is marked read, for whoever received it."""
-    return Notification.objects.filter(key=key, read_at__isnull=True).update(read_at=timezone.now())
-
-
-def notification_mark_read(*, user: User, ids=None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
-
-
-# -- validated writes with history, for every app's services --------------------------------------------
-def model_save(obj, *, by, unique_error: dict | None = None, update_fields=None, validate_constraints=True):
-    """Validate ``obj`` (``full_clean``) and save it, recording ``by`` as the author in its history.
-
-    ``unique_error``: the field error to raise when the database refuses the row as a duplicate (a unique
-    constraint that ``full_clean`` cannot see, e.g. a partial index raced by a second request; or one it is
-    told not to check, ``validate_constraints=False``, so that the duplicate is refused in these words).
-    """
-    obj._history_user = by
-    obj.full_clean(validate_constraints=validate_constraints)
-    try:
-        with transaction.atomic():
-            obj.save(update_fields=update_fields)
-    except IntegrityError as exc:
-        if unique_error:
-            raise ValidationError(unique_error) from exc
-        raise
-    return obj
-
-
-def model_update(obj, *, by, data: dict, fields, unique_error: dict | None = None):
-    """Set the keys of ``data`` that are in ``fields`` on ``obj`` and save it validated with history.
-    Returns ``(obj, changed)``: the names of the fields whose value changed (nothing saved when none)."""
-    changed = []
-    for name in fields:
-        if name in data and getattr(obj, name) != data[name]:
-            setattr(obj, name, data[name])
-            changed.append(name)
-    if changed:
-        model_save(obj, by=by, unique_error=unique_error)
-    return obj, changed
 
 
 #: issue 17: how many filters a user may keep per list page
@@ -386,91 +275,3 @@ def saved_filter_delete(*, saved: SavedFilter, by) -> None:
     saved._history_user = by
     saved.delete()
 
-
-# -- messages out of the app (issue 14 item 1, core/messaging.py) ------------------------------------------
-def _clean_groups(kinds, field: str) -> list[str]:
-    kinds = [k for k in (kinds or []) if k]
-    unknown = [k for k in kinds if k not in messaging.GROUP_KEYS]
-    if unknown:
-        raise ValidationError({field: [_("不认识的通知类别：%(k)s。请从列出的类别中勾选。") % {"k": "、".join(unknown)}]})
-    return [k for k in messaging.GROUP_KEYS if k in kinds]
-
-
-@transaction.atomic
-def message_preference_save(*, user: User, email: str, email_kinds, digest: bool, by) -> MessagePreference:
-    """A person's own e-mail address and what they want by e-mail (each kind on/off, or one digest a day)."""
-    enforce(by is not None and by.pk == user.pk, _("只能修改自己的消息提醒设置。"))
-    email = (email or "").strip()
-    errors = {}
-    if email:
-        try:
-            EmailValidator()(email)
-        except ValidationError:
-            errors["email"] = [_("请输入有效的邮箱地址，例如 zhangsan@qingliu.gov.cn。")]
-    try:
-        kinds = _clean_groups(email_kinds, "email_kinds")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        kinds = []
-    if digest and not email and "email" not in errors:
-        errors["digest"] = [_("要收每日汇总邮件，请先填写邮箱地址。")]
-    if errors:
-        raise ValidationError(errors)
-    model_update(user, by=by, data={"email": email}, fields=["email"])
-    pref = MessagePreference.objects.select_for_update().filter(user=user).first() or MessagePreference(user=user)
-    pref.email_kinds, pref.digest = kinds, bool(digest)
-    return model_save(pref, by=by)
-
-
-def _check_webhook_url(platform: str, url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": [_("请粘贴机器人的完整地址，以 https:// 开头。")]})
-    if parts.hostname not in settings.MESSAGE_WEBHOOK_HOSTS:
-        raise ValidationError({"url": [_("地址须是%(h)s上的机器人地址，请从群设置里复制。") % {
-            "h": "、".join(settings.MESSAGE_WEBHOOK_HOSTS)}]})
-    need = "key" if platform == UnitWebhook.Platform.WECOM else "access_token"
-    if not dict(parse_qsl(parts.query)).get(need):
-        raise ValidationError({"url": [_("地址里缺少“%(p)s=”部分，请从群机器人设置里复制完整地址。") % {"p": need}]})
-
-
-@transaction.atomic
-def webhook_save(*, by, county=None, township=None, platform: str, url: str = "", secret: str = "",
-                 clear_secret: bool = False, kinds=(), enabled: bool = True) -> UnitWebhook:
-    """Set the group robot of one township or county. A blank address or secret keeps the saved one (pages
-    never show them in full)."""
-    enforce(actor_may(by, can_manage_webhook, county=county, township=township),
-            _("只有本乡（镇）党委可以设置本乡（镇）的群机器人，县委组织部设置全县的群机器人。"))
-    hook = (UnitWebhook.objects.select_for_update().filter(county=county, township=township).first()
-            or UnitWebhook(county=county, township=township))
-    if platform not in UnitWebhook.Platform.values:
-        raise ValidationError({"platform": [_("请选择企业微信或钉钉。")]})
-    url = (url or "").strip() or hook.url
-    if not url:
-        raise ValidationError({"url": [_("请粘贴群机器人的地址。")]})
-    _check_webhook_url(platform, url)
-    kinds = _clean_groups(kinds, "kinds")
-    secret = (secret or "").strip()
-    if platform == UnitWebhook.Platform.WECOM:
-        secret = ""
-    elif not secret and not clear_secret:
-        secret = hook.secret
-    hook.platform, hook.url, hook.secret, hook.kinds, hook.enabled = platform, url, secret, kinds, bool(enabled)
-    return model_save(hook, by=by)
-
-
-def webhook_test(*, webhook: UnitWebhook, by) -> None:
-    """Send a test message now; raises ``messaging.DeliveryFailed`` with the platform's reason."""
-    enforce(actor_may(by, can_manage_webhook, county=webhook.county, township=webhook.township))
-    messaging.test_message(webhook)
-
-
-@transaction.atomic
-def webhook_resend_failed(*, webhook: UnitWebhook, by) -> int:
-    """Try the robot's failed messages again (the platform is back): they wait again and are sent by Celery."""
-    enforce(actor_may(by, can_manage_webhook, county=webhook.county, township=webhook.township))
-    ids = list(webhook.deliveries.filter(status=Delivery.Status.FAILED).values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.PENDING, attempts=0, next_try_at=None)
-    for pk in ids:
-        jobs.enqueue("core.tasks.deliver", pk)
-    return len(ids)

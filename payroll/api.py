@@ -16,7 +16,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
-from core.api import PersonalDataReadLog, router
+from core.api import PersonalDataReadLog, router, validated_body
 from core.dates import today as local_today
 from core.dates import year_errors
 from core.excel import XLSX, xlsx_response
@@ -129,11 +129,10 @@ class PayRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=PayRunBuildSerializer, responses={200: PayRunSerializer, 201: PayRunSerializer})
     def create(self, request, *args, **kwargs):
-        ser = PayRunBuildSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        county = _county_in_scope(request.user, ser.validated_data["county"])
-        existed = PayRun.objects.filter(county=county, month=ser.validated_data["month"]).exists()
-        run = services.pay_run_build(county=county, month=ser.validated_data["month"], by=request.user)
+        d = validated_body(PayRunBuildSerializer, request)
+        county = _county_in_scope(request.user, d["county"])
+        existed = PayRun.objects.filter(county=county, month=d["month"]).exists()
+        run = services.pay_run_build(county=county, month=d["month"], by=request.user)
         return Response(PayRunSerializer(run).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(responses=PayLineSerializer(many=True), filters=False,
@@ -264,9 +263,8 @@ class PayLineViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def paid(self, request, pk=None):
         line = self.get_object()
-        ser = LinePaidSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        dates = {key.removesuffix("_paid_on"): value for key, value in ser.validated_data.items()}
+        body = validated_body(LinePaidSerializer, request)
+        dates = {key.removesuffix("_paid_on"): value for key, value in body.items()}
         with transaction.atomic():  # every date or none (a source the user may not record: 403, nothing saved)
             for source, paid_on in dates.items():
                 try:
@@ -330,11 +328,10 @@ class InsurancePremiumViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=False, methods=["post"])
     def generate(self, request):
         self._check()
-        ser = PremiumGenerateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        county = _county_in_scope(request.user, ser.validated_data["county"])
-        result = services.premium_generate(county=county, year=ser.validated_data["year"], by=request.user)
-        return Response({"county": county.pk, "year": ser.validated_data["year"], **result})
+        d = validated_body(PremiumGenerateSerializer, request)
+        county = _county_in_scope(request.user, d["county"])
+        result = services.premium_generate(county=county, year=d["year"], by=request.user)
+        return Response({"county": county.pk, "year": d["year"], **result})
 
 
 router.register("pay-policies", PayPolicyViewSet, basename="pay-policy")

@@ -6,9 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
-from core.api import PersonalDataReadLog, router
+from core.api import PersonalDataReadLog, ServiceActions, router
 from core.scope import get_scope
 from core.selectors import village_list
 from selection import permissions, services
@@ -42,8 +41,8 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         serializer.instance = services.round_create(by=self.request.user, **serializer.validated_data)
 
 
-class ApplicationViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                         viewsets.GenericViewSet):
+class ApplicationViewSet(PersonalDataReadLog, ServiceActions, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """R-11…R-15: applications and each step after them, one action per step."""
 
     serializer_class = ApplicationSerializer
@@ -62,12 +61,9 @@ class ApplicationViewSet(PersonalDataReadLog, mixins.ListModelMixin, mixins.Retr
         serializer.instance = services.application_submit(round=rnd, by=self.request.user, **data)
 
     def _step(self, request, step, serializer_class, service):
-        app = self.get_object()
-        permissions.require_step(get_scope(request.user), step, app)  # 403 before reading the body
-        ser = serializer_class(data=request.data)
-        ser.is_valid(raise_exception=True)
-        app = service(application=app, by=request.user, **ser.validated_data)
-        return Response(self.get_serializer(app).data)
+        return self.service_action(serializer_class, service, "application",
+                                   decision=lambda scope, app: permissions.can_step(scope, step, app),
+                                   message=permissions.STEPS[step][1])
 
     @extend_schema(request=ReviewSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Education
-from cadres.selectors import personal_number_q
+from cadres.selectors import PersonSearch
 from core.filters import ScopedFilterSet
 from core.models import County, Township, Village
 from core.scope import get_scope
@@ -102,10 +102,11 @@ class RoundFilter(ScopedFilterSet):
         fields = ["q", "year", "kind", "status"]
 
 
-class ApplicationFilter(ScopedFilterSet):
+class ApplicationFilter(PersonSearch, ScopedFilterSet):
     """Applications of every round (the list page and the API) or of one (``rnd``: the round page)."""
 
     village_path = "village"
+    county_field = "round__county_id"
     search_fields = ("name", "village__name")
 
     # a real path (not the base's method) so the API schema can type it
@@ -130,13 +131,6 @@ class ApplicationFilter(ScopedFilterSet):
         self.filters["township"].queryset = self.filters["township"].queryset.filter(county_id=rnd.county_id)
         self.filters["village"].queryset = self.filters["village"].queryset.filter(
             township__county_id=rnd.county_id)
-
-    def search(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(village__name__icontains=value)
-                               | personal_number_q(self.user, value, "round__county_id"))
 
 
 def waiting_for_review(*, user):

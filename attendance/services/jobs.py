@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from attendance import permissions, policies
 from attendance.models import LeaveRequest
 from attendance.selectors import absence_candidates, day_statuses, limits_by_county
-from attendance.services._base import S, approvers, enforce, leave_url
+from attendance.services._base import S, approvers, enforce, leave_url, notify_overdue
 from attendance.services.leave import escalate_orphaned_leaves
 from attendance.services.trips import notify_overdue_trips
 from cadres.models import Cadre, DisciplineCase
 from cadres.services import discipline_case_track_absence, discipline_cases_open_bulk
-from core import calendar
 from core.roles import Role
 from core.selectors import users_with_role
 from core.services import notify, notify_bulk
@@ -30,23 +29,11 @@ def notify_overdue_returns(*, as_of: dt.date) -> int:
     approver once per leave. Returns how many leaves were newly flagged. A leave whose return the cadre has
     reported is not "逾期不归" to them: the approving side already holds the report's notice and confirms it
     (overstay still counts until then, R-23)."""
-    flagged = 0
     leaves = (LeaveRequest.objects.filter(status=S.APPROVED, end_date__lt=as_of, return_reported_on__isnull=True)
               .select_related("cadre__village__township", "cadre__user"))
-    for leave in leaves:
-        if not calendar.working_days(leave.end_date + dt.timedelta(days=1), as_of,
-                                     county=leave.cadre.village.township.county_id):
-            continue
-        users = list(users_with_role(Role.VILLAGE_SECRETARY, village=leave.cadre.village))
-        users += list(approvers(leave))
-        if leave.cadre.user is not None:
-            users.append(leave.cadre.user)
-        created = notify(users=users, kind="leave_overdue",
-                         title=_("%(n)s的请假已于%(d)s到期，尚未销假（逾期不归）") % {
-                             "n": leave.cadre.name, "d": leave.end_date},
-                         url=leave_url(leave), key=f"leave-overdue:{leave.pk}")
-        flagged += bool(created)
-    return flagged
+    return notify_overdue(leaves, as_of=as_of, kind="leave_overdue", key="leave-overdue", url=leave_url,
+                          others=lambda leave: list(approvers(leave)) + [u for u in (leave.cadre.user,) if u is not None],
+                          title=_("%(n)s的请假已于%(d)s到期，尚未销假（逾期不归）"))
 
 
 def _case_details(breach: policies.Breach, limits: policies.Limits) -> str:

@@ -13,7 +13,19 @@ from django.utils.translation import gettext as _
 from attendance import permissions, policies
 from attendance.models import Half, LeaveRequest, OfficialTrip
 from attendance.selectors import leave_approver, leave_list, staffed_approver_roles
-from attendance.services._base import S, approvers, close_on_return, county_id, enforce, leave_url, lock_leave
+from attendance.services._base import (
+    S,
+    approvers,
+    check_return_date,
+    close_on_return,
+    county_id,
+    enforce,
+    leave_url,
+    lock_leave,
+    locked_in_status,
+    record_return_report,
+    require_return_date,
+)
 from attendance.services.deputies import principal_for
 from cadres.models import Cadre
 from core import calendar, limits
@@ -212,12 +224,8 @@ def leave_cancel(*, leave: LeaveRequest, by) -> LeaveRequest:
 
 
 def _check_return_date(leave, returned_on, *, field="returned_on") -> None:
-    if returned_on is None:
-        raise ValidationError({field: [_("请填写销假日期（回岗日期）。")]})
-    if returned_on < leave.start_date:
-        raise ValidationError({field: [_("销假日期不能早于请假开始日期 %(d)s。") % {"d": leave.start_date}]})
-    if returned_on > timezone.localdate():
-        raise ValidationError({field: [_("销假日期不能晚于今天。")]})
+    check_return_date(leave, returned_on, field=field, missing=_("请填写销假日期（回岗日期）。"),
+                      before_start=_("销假日期不能早于请假开始日期 %(d)s。"), future=_("销假日期不能晚于今天。"))
 
 
 def _return_people(leave, *, without) -> list:
@@ -241,19 +249,9 @@ def confirmers(leave) -> list:
 def _report(leave, *, by, returned_on: dt.date, reason: str) -> LeaveRequest:
     """R-23 (issue 12 item 1): a report of the return; the leave stays approved and overstay keeps counting
     until the approving side confirms. A date far behind the day of the report needs a reason."""
-    today = timezone.localdate()
     reason = (reason or "").strip()
-    lag = policies.report_lag(calendar.working_days(returned_on, today, county=county_id(leave.cadre)),
-                              returned_on=returned_on, reported_on=today)
-    if policies.report_is_late(lag) and not reason:
-        raise ValidationError({"reason": [_(
-            "回岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报销假，请写明为何没有及时销假。") % {
-            "d": returned_on, "n": lag, "m": policies.RETURN_REPORT_LATE_DAYS}]})
-    leave.return_reported_on = returned_on
-    leave.return_reported_by = by
-    leave.return_reported_at = timezone.now()
-    leave.return_report_reason = reason
-    model_save(leave, by=by)
+    lag = record_return_report(leave, by=by, returned_on=returned_on, reason=reason, late_needs_reason=_(
+        "回岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报销假，请写明为何没有及时销假。"))
     cadre = leave.cadre
     title = _("%(n)s报告已于%(d)s回岗，请确认销假") % {"n": cadre.name, "d": returned_on}
     if policies.report_is_late(lag):
@@ -298,11 +296,9 @@ def leave_return(*, leave: LeaveRequest, by, returned_on: dt.date | None, reason
     None) it is the return, confirmed (status ``returned``); by the cadre, or the secretary / liaison for
     them, it is a report (the leave stays ``approved``, ``return_reported_on`` set) that the approving side
     confirms or corrects with :func:`leave_return_confirm` (issue 12 item 1)."""
-    enforce(by, permissions.can_return_leave, leave,
-            message=_("只有请假人本人、本村党组织书记、包村领导或乡（镇）党委可以办理销假。"))
-    leave = lock_leave(leave)
-    if leave.status != S.APPROVED:
-        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
+    leave = locked_in_status(leave, by, permissions.can_return_leave,
+                             denied=_("只有请假人本人、本村党组织书记、包村领导或乡（镇）党委可以办理销假。"),
+                             lock=lock_leave, status=S.APPROVED, conflict=_("此请假是“%(s)s”状态，只有已批准的请假可以销假。"))
     _check_return_date(leave, returned_on)
     if by is None or permissions.can_confirm_return(get_scope(by), leave):
         return _confirm(leave, by=by, returned_on=returned_on, note=note or reason)
@@ -314,13 +310,10 @@ def leave_return_confirm(*, leave: LeaveRequest, by, returned_on: dt.date | None
                          note: str = "") -> LeaveRequest:
     """R-23 (issue 12 item 1): the approving side confirms a reported return (``returned_on`` omitted: the
     reported date) or corrects it with a note; it may also record a return nobody reported."""
-    enforce(by, permissions.can_confirm_return, leave,
-            message=_("销假须由审批该请假的一方（或乡（镇）党委）确认；本人不能确认自己的销假。"))
-    leave = lock_leave(leave)
-    if leave.status != S.APPROVED:
-        raise Conflict(_("此请假是“%(s)s”状态，只有已批准的请假可以销假。") % {"s": leave.get_status_display()})
-    if returned_on is None and leave.return_reported_on is None:
-        raise ValidationError({"returned_on": [_("尚无销假报告，请填写回岗日期。")]})
+    leave = locked_in_status(leave, by, permissions.can_confirm_return,
+                             denied=_("销假须由审批该请假的一方（或乡（镇）党委）确认；本人不能确认自己的销假。"),
+                             lock=lock_leave, status=S.APPROVED, conflict=_("此请假是“%(s)s”状态，只有已批准的请假可以销假。"))
+    require_return_date(leave, returned_on, _("尚无销假报告，请填写回岗日期。"))
     return _confirm(leave, by=by, returned_on=returned_on, note=note)
 
 

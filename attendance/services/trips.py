@@ -14,9 +14,16 @@ from django.utils.translation import gettext as _
 
 from attendance import permissions, policies
 from attendance.models import LeaveRequest, OfficialTrip
-from attendance.services._base import close_on_return, county_id, enforce
+from attendance.services._base import (
+    check_return_date,
+    close_on_return,
+    enforce,
+    locked_in_status,
+    notify_overdue,
+    record_return_report,
+    require_return_date,
+)
 from cadres.models import Cadre
-from core import calendar
 from core import dates as date_bounds
 from core.errors import Conflict
 from core.roles import Role
@@ -87,12 +94,8 @@ def trip_record(*, cadre: Cadre, by, purpose: str, start_date: dt.date, end_date
 
 
 def _check_return_date(trip, returned_on, *, field="returned_on") -> None:
-    if returned_on is None:
-        raise ValidationError({field: [_("请填写返岗日期。")]})
-    if returned_on < trip.start_date:
-        raise ValidationError({field: [_("返岗日期不能早于外出开始日期 %(d)s。") % {"d": trip.start_date}]})
-    if returned_on > timezone.localdate():
-        raise ValidationError({field: [_("返岗日期不能晚于今天。")]})
+    check_return_date(trip, returned_on, field=field, missing=_("请填写返岗日期。"),
+                      before_start=_("返岗日期不能早于外出开始日期 %(d)s。"), future=_("返岗日期不能晚于今天。"))
 
 
 def confirmers(trip) -> list:
@@ -113,20 +116,10 @@ def confirmers(trip) -> list:
 
 def _report(trip, *, by, returned_on: dt.date, reason: str) -> OfficialTrip:
     """R-27 as R-23: the cadre's report; the trip stays open and overstay keeps counting until confirmed."""
-    today = timezone.localdate()
     reason = (reason or "").strip()
-    lag = policies.report_lag(calendar.working_days(returned_on, today, county=county_id(trip.cadre)),
-                              returned_on=returned_on, reported_on=today)
+    lag = record_return_report(trip, by=by, returned_on=returned_on, reason=reason, late_needs_reason=_(
+        "返岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报，请写明为何没有及时报告。"))
     late = policies.report_is_late(lag)
-    if late and not reason:
-        raise ValidationError({"reason": [_(
-            "返岗日期 %(d)s 比今天早 %(n)s 个工作日（超过 %(m)s 个工作日），属于补报，请写明为何没有及时报告。") % {
-            "d": returned_on, "n": lag, "m": policies.RETURN_REPORT_LATE_DAYS}]})
-    trip.return_reported_on = returned_on
-    trip.return_reported_by = by
-    trip.return_reported_at = timezone.now()
-    trip.return_report_reason = reason
-    model_save(trip, by=by)
     name = trip.cadre.name
     title = _("%(n)s报告已于%(d)s结束外出返岗，请确认") % {"n": name, "d": returned_on}
     if late:
@@ -171,10 +164,8 @@ def _confirm(trip, *, by, returned_on: dt.date | None, note: str) -> OfficialTri
 @transaction.atomic
 def trip_report_return(*, trip: OfficialTrip, by, returned_on: dt.date, reason: str = "") -> OfficialTrip:
     """R-27 as R-23: the cadre reports being back (a date more than three working days back needs a reason)."""
-    enforce(by, permissions.can_report_trip_return, trip, message=_("只有外出人本人可以报告返岗。"))
-    trip = _lock(trip)
-    if trip.status != T.OPEN:
-        raise Conflict(_("此外出记录是“%(s)s”状态，不能再报告返岗。") % {"s": trip.get_status_display()})
+    trip = locked_in_status(trip, by, permissions.can_report_trip_return, denied=_("只有外出人本人可以报告返岗。"),
+                            lock=_lock, status=T.OPEN, conflict=_("此外出记录是“%(s)s”状态，不能再报告返岗。"))
     _check_return_date(trip, returned_on)
     return _report(trip, by=by, returned_on=returned_on, reason=reason)
 
@@ -184,13 +175,10 @@ def trip_confirm_return(*, trip: OfficialTrip, by, returned_on: dt.date | None =
                         note: str = "") -> OfficialTrip:
     """R-27 as R-23: the recording side confirms a reported return (``returned_on`` omitted: the reported
     date), corrects it with a note, or records a return nobody reported. Overstay ends the day before."""
-    enforce(by, permissions.can_confirm_trip_return, trip,
-            message=_("返岗须由本村党组织书记、包村领导或乡（镇）党委确认；本人不能确认自己的返岗。"))
-    trip = _lock(trip)
-    if trip.status != T.OPEN:
-        raise Conflict(_("此外出记录是“%(s)s”状态，不能再确认返岗。") % {"s": trip.get_status_display()})
-    if returned_on is None and trip.return_reported_on is None:
-        raise ValidationError({"returned_on": [_("尚无返岗报告，请填写返岗日期。")]})
+    trip = locked_in_status(trip, by, permissions.can_confirm_trip_return,
+                            denied=_("返岗须由本村党组织书记、包村领导或乡（镇）党委确认；本人不能确认自己的返岗。"),
+                            lock=_lock, status=T.OPEN, conflict=_("此外出记录是“%(s)s”状态，不能再确认返岗。"))
+    require_return_date(trip, returned_on, _("尚无返岗报告，请填写返岗日期。"))
     return _confirm(trip, by=by, returned_on=returned_on, note=note)
 
 
@@ -224,17 +212,8 @@ def trip_cancel(*, trip: OfficialTrip, by, reason: str) -> OfficialTrip:
 def notify_overdue_trips(*, as_of: dt.date) -> int:
     """R-27: an open trip past its end (a working day has passed since): tell the recorder, the village
     secretary and the cadre once per trip. Returns how many trips were newly flagged."""
-    flagged = 0
     trips = (OfficialTrip.objects.filter(status=T.OPEN, end_date__lt=as_of)
              .select_related("cadre__village__township", "cadre__user", "recorded_by"))
-    for trip in trips:
-        if not calendar.working_days(trip.end_date + dt.timedelta(days=1), as_of, county=county_id(trip.cadre)):
-            continue
-        users = list(users_with_role(Role.VILLAGE_SECRETARY, village=trip.cadre.village))
-        users += [u for u in (trip.recorded_by, trip.cadre.user) if u is not None]
-        created = notify(users=users, kind="trip_overdue",
-                         title=_("%(n)s的因公外出已于%(d)s到期，尚未确认返岗（逾期不归）") % {
-                             "n": trip.cadre.name, "d": trip.end_date},
-                         url=trip_url(trip), key=f"trip-overdue:{trip.pk}")
-        flagged += bool(created)
-    return flagged
+    return notify_overdue(trips, as_of=as_of, kind="trip_overdue", key="trip-overdue", url=trip_url,
+                          others=lambda trip: [u for u in (trip.recorded_by, trip.cadre.user) if u is not None],
+                          title=_("%(n)s的因公外出已于%(d)s到期，尚未确认返岗（逾期不归）"))

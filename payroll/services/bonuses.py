@@ -16,7 +16,7 @@ from core.money import money
 from core.services import model_save
 from payroll import permissions, policies
 from payroll.models import PayRun, PerformanceBonus
-from payroll.services.common import bulk_write
+from payroll.services.common import bulk_upsert
 
 
 def _approved_months(county_ids, months) -> set[tuple[int, dt.date]]:
@@ -117,14 +117,9 @@ def bonus_import(*, upload, cadres, by):
         return result
     existing = {(b.cadre_id, b.month): b for b in PerformanceBonus.objects.select_for_update().filter(
         cadre_id__in=ids, month__in=months)}
-    new, changed = [], []
-    for _number, cadre_id, _name, month, amount, note in parsed:
-        bonus = existing.get((cadre_id, month))
-        if bonus is None:
-            new.append(PerformanceBonus(cadre_id=cadre_id, month=month, amount=amount, note=note))
-        else:
-            bonus.amount, bonus.note = amount, note
-            changed.append(bonus)
-    result.saved = bulk_write(PerformanceBonus, new, changed, ["amount", "note"], by=by)
+    wanted = {(cadre_id, month): {"amount": amount, "note": note}
+              for _number, cadre_id, _name, month, amount, note in parsed}
+    result.saved = bulk_upsert(PerformanceBonus, existing, wanted, keys=("cadre_id", "month"),
+                               fields=["amount", "note"], by=by)
     return result
 

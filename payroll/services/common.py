@@ -27,3 +27,19 @@ def bulk_write(model, new: list, changed: list, fields: list[str], *, by) -> int
     if changed:
         bulk_update_with_history(changed, model, fields, default_user=by)
     return len(new) + len(changed)
+
+
+def bulk_upsert(model, existing: dict, wanted: dict, *, keys: tuple[str, ...], fields: list[str], by) -> int:
+    """Create or update many rows with one :func:`bulk_write`: ``wanted`` maps a key (the values of the
+    fields ``keys``) to the values of ``fields`` the row should have; ``existing``, the rows already there
+    (locked) by the same key. Returns how many rows were written."""
+    new, changed = [], []
+    for key, values in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            new.append(model(**dict(zip(keys, key, strict=True)), **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    return bulk_write(model, new, changed, fields, by=by)

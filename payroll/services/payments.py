@@ -15,7 +15,7 @@ from core.scope import get_scope
 from core.services import model_save
 from payroll import permissions
 from payroll.models import FundingSource, LinePayment, PayLine, PayRun
-from payroll.services.common import bulk_write
+from payroll.services.common import bulk_upsert
 
 
 def _check_source(source: str) -> None:
@@ -150,16 +150,9 @@ def apply_payments(updates: dict[int, dict[str, dt.date]], *, by) -> None:
     """Write many checked paid dates at once: audited LinePayment rows and the dates on the lines,
     with a number of queries that depends on the distinct dates, not on the number of lines."""
     existing = {(p.line_id, p.source): p for p in LinePayment.objects.select_for_update().filter(line_id__in=updates)}
-    new, changed = [], []
-    for line_id, by_source in updates.items():
-        for source, paid_on in by_source.items():
-            payment = existing.get((line_id, source))
-            if payment is None:
-                new.append(LinePayment(line_id=line_id, source=source, paid_on=paid_on, recorded_by=by))
-            else:
-                payment.paid_on, payment.recorded_by = paid_on, by
-                changed.append(payment)
-    bulk_write(LinePayment, new, changed, ["paid_on", "recorded_by"], by=by)
+    wanted = {(line_id, source): {"paid_on": paid_on, "recorded_by": by}
+              for line_id, by_source in updates.items() for source, paid_on in by_source.items()}
+    bulk_upsert(LinePayment, existing, wanted, keys=("line_id", "source"), fields=["paid_on", "recorded_by"], by=by)
     groups: dict[tuple[str, dt.date], list[int]] = {}
     for line_id, by_source in updates.items():
         for source, paid_on in by_source.items():

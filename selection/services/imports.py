@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Education, PoliticalStatus
 from core.errors import Conflict
-from core.imports import cell_text, error_lines
+from core.imports import cell_text, choice_cell, error_lines
 from selection import policies
 from selection.models import Application, Round
 from selection.services.applications import application_submit
@@ -60,8 +60,6 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
     """Bulk 个人申请 from the applicant template; ``villages``: the villages ``by`` may enter for.
     A file with any bad row changes nothing (result.errors says why, row by row)."""
     by_name = {(v.township.name, v.name): v for v in villages.select_related("township")}
-    educations = {str(label): value for value, label in Education.choices}
-    politics = {str(label): value for value, label in PoliticalStatus.choices}
 
     def handle(number, row):
         problems = {}
@@ -69,12 +67,9 @@ def applications_import(*, round: Round, by, result, villages) -> list[Applicati
         if village is None:
             problems["village"] = _("找不到“%(t)s %(v)s”，或不在您的管辖范围；请按模板填写乡（镇）和村的全称。") % {
                 "t": cell_text(row["township"]), "v": cell_text(row["village"])}
-        education = educations.get(cell_text(row["education"]))
-        if education is None:
-            problems["education"] = _("学历须为：%(c)s。") % {"c": "、".join(educations)}
-        political = politics.get(cell_text(row["political_status"]) or str(PoliticalStatus.MASSES.label))
-        if political is None:
-            problems["political_status"] = _("政治面貌须为：%(c)s。") % {"c": "、".join(politics)}
+        education = choice_cell(problems, row, "education", Education.choices, _("学历须为：%(c)s。"))
+        political = choice_cell(problems, row, "political_status", PoliticalStatus.choices, _("政治面貌须为：%(c)s。"),
+                                default=PoliticalStatus.MASSES)
         previous = _yes(row["previous_round"])
         if previous is None:
             problems["previous_round"] = _("“上轮后备干部”请填“是”或“否”。")

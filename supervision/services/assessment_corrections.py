@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, DisqualifyCategory
-from cadres.services import DOCUMENT_NO_MAX, Reinstatement, cadre_disqualify, cadre_reinstate
+from cadres.services import Reinstatement, cadre_disqualify, cadre_reinstate, justification_errors
 from core import limits
 from core.dates import today
 from core.errors import Conflict
@@ -33,16 +33,8 @@ class AssessmentChange:
 
 
 def _justification_errors(reason: str, document_no: str) -> dict:
-    errors = {}
-    if not reason:
-        errors["reason"] = [_("请填写更正或撤销的理由。")]
-    elif len(reason) > limits.REASON:
-        errors["reason"] = [_("理由最多 %(n)s 字，请精简后再提交。") % {"n": limits.REASON}]
-    if not document_no:
-        errors["document_no"] = [_("请填写更正或撤销的文号（如 清委组〔2026〕3号）。")]
-    elif len(document_no) > DOCUMENT_NO_MAX:
-        errors["document_no"] = [_("文号最多 %(n)s 字。") % {"n": DOCUMENT_NO_MAX}]
-    return errors
+    return justification_errors(reason, document_no, no_reason=_("请填写更正或撤销的理由。"),
+                                no_document_no=_("请填写更正或撤销的文号（如 清委组〔2026〕3号）。"))
 
 
 def _lock(assessment: Assessment) -> Assessment:

@@ -26,6 +26,32 @@ def recipients(notice: Notice) -> list:
     return [u for r in roles for u in users_with_role(r, **unit)]
 
 
+def county_township(county, township, village, *, missing: str, elsewhere: str):
+    """The township a county's notice or visit goes to: the village's when a village is named; a field error
+    (``township``) when there is none (``missing``) or it lies in another county (``elsewhere``)."""
+    if village is not None:
+        township = village.township
+    if township is None:
+        raise ValidationError({"township": missing})
+    if township.county_id != county.pk:
+        raise ValidationError({"township": elsewhere})
+    return township
+
+
+def _answered_notice(notice: Notice, by, *, decision, denied: str, on, field: str, closed: str,
+                     unanswered: str) -> Notice:
+    """The county's step on an answered notice (send back, close): 403 unless ``decision`` allows ``by``, the
+    date checked, the notice locked; 409 when it is already closed or not answered yet."""
+    perms.enforce(by, decision, notice, message=denied)
+    dates.check(dates.event_errors(on, field=field))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status == Notice.Status.CLOSED:
+        raise Conflict(closed)
+    if notice.status != Notice.Status.ANSWERED:
+        raise Conflict(unanswered)
+    return notice
+
+
 @transaction.atomic
 def notice_issue(*, county, title: str, body: str, due_on: dt.date, by, township=None, village=None,
                  issued_on: dt.date | None = None) -> Notice:
@@ -33,12 +59,8 @@ def notice_issue(*, county, title: str, body: str, due_on: dt.date, by, township
     perms.enforce(by, perms.can_issue_notice, county, message=_("只有县委组织部可以发出通报。"))
     issued_on = issued_on or today()
     dates.check(dates.event_errors(issued_on, field="issued_on"), dates.deadline_errors(due_on, field="due_on"))
-    if village is not None:
-        township = village.township
-    if township is None:
-        raise ValidationError({"township": _("请选择通报的乡（镇）或村。")})
-    if township.county_id != county.pk:
-        raise ValidationError({"township": _("只能通报本县的乡（镇）或村。")})
+    township = county_township(county, township, village, missing=_("请选择通报的乡（镇）或村。"),
+                               elsewhere=_("只能通报本县的乡（镇）或村。"))
     if due_on and due_on < issued_on:
         raise ValidationError({"due_on": _("整改期限不能早于通报日期 %(d)s。") % {"d": issued_on}})
     notice = Notice(county=county, township=township, village=village, title=(title or "").strip(),
@@ -80,13 +102,10 @@ def _event(notice: Notice, kind: str, *, on: dt.date, text: str, by, late: bool 
 def notice_send_back(*, notice: Notice, comment: str, by, on: dt.date | None = None) -> Notice:
     """R-56 (issue 13): the county sends an answer back for rework with a comment: the notice is open again
     (``sent_back``) and the recipients are told, with the comment and the link."""
-    perms.enforce(by, perms.can_send_back_notice, notice, message=_("只有县委组织部可以退回整改反馈。"))
-    dates.check(dates.event_errors(on, field="on"))
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status == Notice.Status.CLOSED:
-        raise Conflict(_("此通报已销号，不能退回。"))
-    if notice.status != Notice.Status.ANSWERED:
-        raise Conflict(_("被通报单位尚未反馈整改情况，没有可退回的反馈。"))
+    notice = _answered_notice(notice, by, decision=perms.can_send_back_notice,
+                              denied=_("只有县委组织部可以退回整改反馈。"), on=on, field="on",
+                              closed=_("此通报已销号，不能退回。"),
+                              unanswered=_("被通报单位尚未反馈整改情况，没有可退回的反馈。"))
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("请填写退回意见：哪些方面整改不到位、需要补充什么。")})
@@ -107,13 +126,9 @@ def notice_send_back(*, notice: Notice, comment: str, by, on: dt.date | None = N
 @transaction.atomic
 def notice_close(*, notice: Notice, by, note: str = "", closed_on: dt.date | None = None) -> Notice:
     """R-56: the county closes (销号) an answered notice."""
-    perms.enforce(by, perms.can_close_notice, notice, message=_("只有县委组织部可以销号。"))
-    dates.check(dates.event_errors(closed_on, field="closed_on"))
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status == Notice.Status.CLOSED:
-        raise Conflict(_("此通报已销号。"))
-    if notice.status != Notice.Status.ANSWERED:
-        raise Conflict(_("被通报单位尚未反馈整改情况，不能销号。"))
+    notice = _answered_notice(notice, by, decision=perms.can_close_notice, denied=_("只有县委组织部可以销号。"),
+                              on=closed_on, field="closed_on", closed=_("此通报已销号。"),
+                              unanswered=_("被通报单位尚未反馈整改情况，不能销号。"))
     notice.status = Notice.Status.CLOSED
     notice.closed_on = closed_on or today()
     notice.close_note = (note or "").strip()

@@ -14,6 +14,7 @@ from core.errors import Conflict
 from core.services import model_save
 from supervision import permissions as perms
 from supervision.models import CountyVisit, Notice, VisitFinding
+from supervision.services.notices import county_township
 
 #: findings entered at once (one per line of the form's box)
 MAX_FINDINGS = 30
@@ -40,12 +41,8 @@ def visit_record(*, county, kind: str, visited_on: dt.date, township, by, villag
     dates.check(dates.event_errors(visited_on, field="visited_on"))
     if village is not None and township is not None and village.township_id != township.pk:
         raise ValidationError({"village": _("%(v)s不属于%(t)s。") % {"v": village.name, "t": township.name}})
-    if village is not None:
-        township = village.township
-    if township is None:
-        raise ValidationError({"township": _("请选择调研督查的乡（镇）。")})
-    if township.county_id != county.pk:
-        raise ValidationError({"township": _("只能登记本县的调研督查。")})
+    township = county_township(county, township, village, missing=_("请选择调研督查的乡（镇）。"),
+                               elsewhere=_("只能登记本县的调研督查。"))
     visit = CountyVisit(county=county, kind=kind, visited_on=visited_on, township=township, village=village,
                         met=(met or "").strip(), summary=(summary or "").strip(), recorded_by=by)
     model_save(visit, by=by)
