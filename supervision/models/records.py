@@ -1,0 +1,164 @@
+"""Supervision records of a cadre: talks (R-53), commitments (R-54), the year-end assessment (R-55) and what
+became of its priority recommendations (R-61)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cadres.models import Cadre
+from core import limits
+from core.models import ScopeColumns, Township, Village, user_field
+
+#: issue 13: the reason of a correction, kept by simple_history in a column of 100 characters
+CHANGE_REASON_MAX = 100
+
+
+class Talk(ScopeColumns):
+    """R-53: 谈话考察 (individual, per half-year), 集体谈话 (per township per year), 谈心谈话 (village)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("谈话考察（个别）")
+        COLLECTIVE = "collective", _("集体谈话")
+        HEART_TO_HEART = "heart_to_heart", _("谈心谈话")
+
+    kind = models.CharField(_("谈话类别"), max_length=20, choices=Kind.choices)
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="talks")
+    township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Village, verbose_name=_("村"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    # decision 021: ``county`` (from ScopeColumns) is the township's; ``township``/``village`` were already here
+    # (a collective talk has no village and keeps its township when villages move)
+    SCOPE_VILLAGE = "village"
+    held_on = models.DateField(_("谈话日期"))
+    interviewer = models.CharField(_("谈话人"), max_length=100)
+    record = limits.text_field(_("谈话记录"), limits.RECORD)
+    #: R-60: a 谈心谈话 found 思想波动; another 谈心谈话 with the cadre is then due within the county's period
+    mood_swing = models.BooleanField(_("存在思想波动"), default=False,
+                                     help_text=_("谈心谈话中发现思想波动的勾选；须在规定天数内再次谈心谈话，了解所思所想"))
+    recorded_by = user_field(_("登记人"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("谈话记录")
+        verbose_name_plural = _("谈话记录")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["kind", "held_on"]), models.Index(fields=["cadre", "kind", "held_on"]),
+                   # decision 021: the talk list's order under each tier's own column
+                   models.Index(fields=["county", "-held_on", "-id"], name="talk_county_newest"),
+                   models.Index(fields=["township", "-held_on", "-id"], name="talk_township_newest")]
+        constraints = [
+            models.CheckConstraint(
+                name="talk_cadre_unless_collective",
+                condition=(models.Q(kind="collective", cadre__isnull=True)
+                           | (~models.Q(kind="collective") & models.Q(cadre__isnull=False))),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on} {self.get_kind_display()}"
+
+    def fill_scope_columns(self) -> None:
+        """The talk's township is chosen by its service (the cadre's, or the collective talk's own)."""
+        self.county_id = self.township.county_id
+
+
+class Commitment(models.Model):
+    """R-54: 亮承诺 晒成绩 评实效 — one row per cadre per year."""
+
+    class Evaluation(models.TextChoices):
+        NONE = "", _("未评议")
+        GOOD = "good", _("好")
+        FAIR = "fair", _("较好")
+        AVERAGE = "average", _("一般")
+        POOR = "poor", _("差")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="commitments")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    promises = limits.text_field(_("承诺事项（亮承诺）"), limits.NOTE)
+    results = limits.text_field(_("工作成绩（晒成绩）"), limits.RECORD, blank=True)
+    evaluation = models.CharField(_("评议结果（评实效）"), max_length=10, choices=Evaluation.choices, blank=True,
+                                  default="")
+    evaluation_note = limits.text_field(_("评议意见"), limits.NOTE, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("承诺践诺")
+        verbose_name_plural = _("承诺践诺")
+        ordering = ["-year", "cadre__village__code"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_once_a_year")]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.year}"
+
+
+class Assessment(models.Model):
+    """R-55: 年底资格评估. 不称职 disqualifies (R-31) in the same transaction."""
+
+    class Result(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        COMPETENT = "competent", _("称职")
+        INCOMPETENT = "incompetent", _("不称职")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    result = models.CharField(_("评估结果"), max_length=15, choices=Result.choices)
+    assessed_on = models.DateField(_("评估日期"))
+    notes = limits.text_field(_("评估意见"), limits.NOTE, blank=True)
+    commended = models.BooleanField(_("评为优秀予以表彰"), default=False)
+    recommend_party = models.BooleanField(_("发展党员优先推荐"), default=False)
+    recommend_committee = models.BooleanField(_("村“两委”空缺优先推荐"), default=False)
+    recommend_eight = models.BooleanField(_("推荐担任“八大员”"), default=False)
+    assessed_by = user_field(_("登记人"))
+    # issue 13: county_org corrects or withdraws an assessment with a reason and a document number
+    withdrawn = models.BooleanField(_("已撤销"), default=False, editable=False)
+    correction_reason = limits.text_field(_("更正/撤销理由"), limits.REASON, blank=True, editable=False)
+    correction_document_no = models.CharField(_("更正/撤销文号"), max_length=100, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年底资格评估")
+        verbose_name_plural = _("年底资格评估")
+        ordering = ["-year", "cadre__village__code"]
+        #: one assessment in force per cadre and year; a withdrawn one (issue 13) is kept and a new one may follow
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], condition=models.Q(withdrawn=False),
+                                               name="assessment_once_a_year")]
+
+    def __str__(self):
+        return f"{self.cadre.name} {self.year} {self.get_result_display()}"
+
+
+class RecommendationOutcome(models.Model):
+    """R-61 (第十二条（4）): what became of a priority recommendation made at the year-end assessment (R-55) —
+    accepted (when, how) or not (why). A recommendation without a row here is still pending."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("发展党员优先推荐")
+        COMMITTEE = "committee", _("村“两委”空缺优先推荐")
+        EIGHT = "eight", _("推荐担任“八大员”")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("已采纳")
+        NOT_ACCEPTED = "not_accepted", _("未采纳")
+
+    assessment = models.ForeignKey(Assessment, verbose_name=_("年底资格评估"), on_delete=models.PROTECT,
+                                   related_name="recommendation_outcomes")
+    kind = models.CharField(_("推荐类别"), max_length=12, choices=Kind.choices)
+    outcome = models.CharField(_("结果"), max_length=14, choices=Outcome.choices)
+    decided_on = models.DateField(_("日期"))
+    note = limits.text_field(_("说明"), limits.REASON, blank=True,
+                             help_text=_("采纳的写明去向（如列为发展对象、进入村“两委”）；未采纳的写明原因"))
+    recorded_by = user_field(_("登记人"), editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("优先推荐结果")
+        verbose_name_plural = _("优先推荐结果")
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind"], name="recommendation_outcome_once")]
+
+    def __str__(self):
+        return f"{self.assessment} {self.get_kind_display()} {self.get_outcome_display()}"
