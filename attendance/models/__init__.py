@@ -2,9 +2,17 @@
 and the duty rota (R-28), by topic in the modules of this package; every model is importable from
 ``attendance.models``."""
 
-from attendance.models.duty import DutyMiss, DutyRota, DutySchedule, DutyShift
 from attendance.models.leave import ApproverDeputy, AttendanceSetting, Half, LeaveRequest, validate_half_days
-from attendance.models.records import Absence, AttendanceDay, IncapacityReport, OfficialTrip
+from attendance.models.records import (
+    Absence,
+    AttendanceDay,
+    DutyMiss,
+    DutyRota,
+    DutySchedule,
+    DutyShift,
+    IncapacityReport,
+    OfficialTrip,
+)
 
 __all__ = [
     "validate_half_days",

@@ -1,9 +1,6 @@
 """Org tree (R-01), users, role assignments, notifications and the audit event log, by topic in the modules
 of this package; every model is importable from ``core.models``."""
 
-from core.models.audit import AuditEvent, UserSession
-from core.models.files import FileAttachment, ImportBatch, attachment_path
-from core.models.jobs import ExportJob, JobRun, PendingJob, export_storage
 from core.models.messaging import Delivery, MessagePreference, Notification, UnitWebhook
 from core.models.org import (
     CalendarOverride,
@@ -19,7 +16,19 @@ from core.models.org import (
     phone_validator,
     user_field,
 )
-from core.models.preferences import ListPreference, SavedFilter
+from core.models.system import (
+    AuditEvent,
+    ExportJob,
+    FileAttachment,
+    ImportBatch,
+    JobRun,
+    ListPreference,
+    PendingJob,
+    SavedFilter,
+    UserSession,
+    attachment_path,
+    export_storage,
+)
 
 __all__ = [
     "user_field",

@@ -1,7 +1,6 @@
 """Stipends (第十三条, 第十四条): pay policies, bonuses, pay runs and lines, and paid state (R-40…R-44), by
 topic in the modules of this package; every model is importable from ``payroll.models``."""
 
-from payroll.models.payees import InsurancePremium, PayeeAccount
 from payroll.models.policy import (
     DEFAULT_SOURCES,
     MONEY,
@@ -13,7 +12,7 @@ from payroll.models.policy import (
     PayrollSetting,
     PerformanceBonus,
 )
-from payroll.models.runs import LinePayment, PayLine, PayRun
+from payroll.models.runs import InsurancePremium, LinePayment, PayeeAccount, PayLine, PayRun
 
 __all__ = [
     "FundingSource",

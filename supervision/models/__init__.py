@@ -14,8 +14,17 @@ from supervision.models.cultivation import (
     TrainingSession,
     WorkAssignment,
 )
-from supervision.models.notices import CountyVisit, Notice, NoticeEvent, VisitFinding
-from supervision.models.records import CHANGE_REASON_MAX, Assessment, Commitment, RecommendationOutcome, Talk
+from supervision.models.oversight import (
+    CHANGE_REASON_MAX,
+    Assessment,
+    Commitment,
+    CountyVisit,
+    Notice,
+    NoticeEvent,
+    RecommendationOutcome,
+    Talk,
+    VisitFinding,
+)
 
 __all__ = [
     "SupervisionSetting",
@@ -31,10 +40,10 @@ __all__ = [
     "Talk",
     "Commitment",
     "Assessment",
-    "RecommendationOutcome",
-    "CHANGE_REASON_MAX",
     "Notice",
     "NoticeEvent",
     "CountyVisit",
     "VisitFinding",
+    "RecommendationOutcome",
+    "CHANGE_REASON_MAX",
 ]
