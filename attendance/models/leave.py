@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from attendance import policies
 from cadres.models import Cadre
 from core import limits
-from core.models import County, ScopeColumns, user_field
+from core.models import CountySetting, ScopeColumns, user_field
 from core.roles import Role
 
 _D = policies.DEFAULTS
@@ -23,13 +23,12 @@ def validate_half_days(value):
         raise ValidationError(_("天数须以半天为单位，例如 1、1.5、2。"), code="half_day")
 
 
-class AttendanceSetting(models.Model):
+class AttendanceSetting(CountySetting):
     """Issue 12 item 7: the county's own values of the R-22/R-25/R-26 defaults (``policies.Limits``). A county
     without a row uses the defaults; the values are read when used (leave submission, the nightly check,
     the incapacity flag, the pages), so a change affects later checks only."""
 
-    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
-                                  related_name="attendance_setting")
+    county = CountySetting.county_field("attendance_setting")
     run_limit = models.PositiveSmallIntegerField(
         _("连续旷工立案天数"), default=_D.run_limit,
         validators=[MinValueValidator(1, _("连续旷工立案天数至少为1天。")),
@@ -60,9 +59,6 @@ class AttendanceSetting(models.Model):
     class Meta:
         verbose_name = _("考勤设置")
         verbose_name_plural = _("考勤设置")
-
-    def __str__(self):
-        return f"{self.county} · {self._meta.verbose_name}"
 
     def clean(self):
         if isinstance(self.run_limit, int) and isinstance(self.year_limit, int) and self.year_limit < self.run_limit:

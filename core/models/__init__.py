@@ -5,6 +5,7 @@ from core.models.messaging import Delivery, MessagePreference, Notification, Uni
 from core.models.org import (
     CalendarOverride,
     County,
+    CountySetting,
     CountyUserObjectPermission,
     RoleAssignment,
     ScopeColumns,
@@ -42,6 +43,7 @@ __all__ = [
     "RoleAssignment",
     "CalendarOverride",
     "ScopeColumns",
+    "CountySetting",
     "phone_validator",
     "Notification",
     "MessagePreference",

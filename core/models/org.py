@@ -222,3 +222,18 @@ class ScopeColumns(models.Model):
         village = getattr(self, self.SCOPE_VILLAGE)
         self.township_id = village.township_id
         self.county_id = village.township.county_id
+
+
+class CountySetting(models.Model):
+    """A county's own values for the rules of one app, one row per county (``county.<app>_setting``); a
+    county without a row uses the app's defaults. A subclass declares its county with :meth:`county_field`."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.county} · {self._meta.verbose_name}"
+
+    @staticmethod
+    def county_field(related_name: str) -> models.OneToOneField:
+        return models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE, related_name=related_name)

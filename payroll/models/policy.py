@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import limits
-from core.models import County, user_field
+from core.models import County, CountySetting, user_field
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -93,11 +93,10 @@ class AccidentMode(models.TextChoices):
     YEARLY = "yearly", _("按年向保险公司缴纳")
 
 
-class PayrollSetting(models.Model):
+class PayrollSetting(CountySetting):
     """Per-county settings of the county's check (R-44): lines unpaid this many days after month end."""
 
-    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
-                                  related_name="payroll_setting")
+    county = CountySetting.county_field("payroll_setting")
     unpaid_days = models.PositiveSmallIntegerField(
         _("未发放提醒天数"), default=15,
         help_text=_("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单。"))

@@ -8,14 +8,13 @@ from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
 from core import limits
-from core.models import County, Township, user_field
+from core.models import CountySetting, Township, user_field
 
 
-class SupervisionSetting(models.Model):
+class SupervisionSetting(CountySetting):
     """The county's own values for the vague parts of 第十五条 (see docs/rules.md, "Default")."""
 
-    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
-                                  related_name="supervision_setting")
+    county = CountySetting.county_field("supervision_setting")
     attachment_min_days = models.PositiveSmallIntegerField(
         _("每年跟班学习最少天数"), default=30,
         help_text=_("“不少于1个月”按自然日计，默认30天；少于此数即为不足"))
@@ -34,9 +33,6 @@ class SupervisionSetting(models.Model):
     class Meta:
         verbose_name = _("培养监督设置")
         verbose_name_plural = _("培养监督设置")
-
-    def __str__(self):
-        return f"{self.county} · {self._meta.verbose_name}"
 
 
 class Pairing(models.Model):
