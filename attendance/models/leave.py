@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from attendance import policies
 from cadres.models import Cadre
 from core import limits
+from core.history import HistoricalRecords
 from core.models import CountySetting, ScopeColumns, user_field
 from core.roles import Role
 

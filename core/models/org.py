@@ -8,8 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.roles import Role
 
 phone_validator = RegexValidator(

@@ -8,9 +8,9 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core import filetypes
+from core.history import HistoricalRecords
 from core.models.org import User
 
 

@@ -8,9 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core import limits
+from core.history import HistoricalRecords
 from core.models import County, CountySetting, user_field
 
 MONEY = {"max_digits": 12, "decimal_places": 2}

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.dates import month_bounds
+from core.history import HistoricalRecords
 from core.models import County, Township, Village, user_field
 from payroll.accounts import MAX_NUMBER, PayeeKind
 from payroll.models.policy import MONEY, FundingSource, PayAdjustment, PayPolicy

@@ -4,10 +4,10 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
 from core import limits
+from core.history import HistoricalRecords
 from core.models import CountySetting, Township, user_field
 
 

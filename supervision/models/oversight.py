@@ -4,10 +4,10 @@ inspection visits (R-59)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre
 from core import limits
+from core.history import HistoricalRecords
 from core.models import County, ScopeColumns, Township, Village, user_field
 
 #: issue 13: the reason of a correction, kept by simple_history in a column of 100 characters
