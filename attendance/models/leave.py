@@ -12,7 +12,7 @@ from attendance import policies
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import CountySetting, ScopeColumns, user_field
+from core.models import CountySetting, ScopeColumns, user_field, verbose_names
 from core.roles import Role
 
 _D = policies.DEFAULTS
@@ -56,9 +56,7 @@ class AttendanceSetting(CountySetting):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("考勤设置")
-        verbose_name_plural = _("考勤设置")
+    Meta = verbose_names(_("考勤设置"))
 
     def clean(self):
         if isinstance(self.run_limit, int) and isinstance(self.year_limit, int) and self.year_limit < self.run_limit:
@@ -141,9 +139,7 @@ class LeaveRequest(ScopeColumns):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("请假申请")
-        verbose_name_plural = _("请假申请")
+    class Meta(verbose_names(_("请假申请"))):
         ordering = ["-start_date", "-pk"]
         indexes = [
             models.Index(fields=["cadre", "status", "start_date"]),
@@ -198,9 +194,7 @@ class ApproverDeputy(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("审批代理")
-        verbose_name_plural = _("审批代理")
+    class Meta(verbose_names(_("审批代理"))):
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["deputy", "start_date", "end_date"])]
         constraints = [

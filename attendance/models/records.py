@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import ScopeColumns, user_field
+from core.models import ScopeColumns, user_field, verbose_names
 
 
 class AttendanceDay(ScopeColumns):
@@ -33,9 +33,7 @@ class AttendanceDay(ScopeColumns):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("考勤记录")
-        verbose_name_plural = _("考勤记录")
+    class Meta(verbose_names(_("考勤记录"))):
         ordering = ["date", "cadre_id"]
         constraints = [models.UniqueConstraint(fields=["cadre", "date"], name="attendance_once_per_day")]
         indexes = [models.Index(fields=["date", "status"]),
@@ -68,9 +66,7 @@ class Absence(ScopeColumns):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("缺勤记录")
-        verbose_name_plural = _("缺勤记录")
+    class Meta(verbose_names(_("缺勤记录"))):
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["cadre", "start_date"]),
                    # decision 021: the absence list's order under each tier's own column
@@ -100,9 +96,7 @@ class IncapacityReport(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("无法正常履职报告")
-        verbose_name_plural = _("无法正常履职报告")
+    class Meta(verbose_names(_("无法正常履职报告"))):
         ordering = ["-discovered_on", "-pk"]
 
     def __str__(self):
@@ -142,9 +136,7 @@ class OfficialTrip(ScopeColumns):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("因公外出")
-        verbose_name_plural = _("因公外出")
+    class Meta(verbose_names(_("因公外出"))):
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["cadre", "status", "start_date"]),
                    # decision 021: the trip list's order under each tier's own column
@@ -188,9 +180,7 @@ class DutySchedule(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("值班安排")
-        verbose_name_plural = _("值班安排")
+    class Meta(verbose_names(_("值班安排"))):
         ordering = ["township_id", "-valid_from"]
         constraints = [models.UniqueConstraint(fields=["township", "valid_from"], name="duty_schedule_once_per_date")]
 
@@ -209,9 +199,7 @@ class DutyRota(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("值班表")
-        verbose_name_plural = _("值班表")
+    class Meta(verbose_names(_("值班表"))):
         ordering = ["-month", "village_id"]
         constraints = [
             models.UniqueConstraint(fields=["village", "month"], name="duty_rota_once_per_month"),
@@ -235,9 +223,7 @@ class DutyShift(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("值班人员")
-        verbose_name_plural = _("值班人员")
+    class Meta(verbose_names(_("值班人员"))):
         ordering = ["date", "slot"]
         constraints = [
             models.UniqueConstraint(fields=["rota", "date", "slot"], name="duty_shift_once_per_slot"),
@@ -271,9 +257,7 @@ class DutyMiss(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("值班缺岗")
-        verbose_name_plural = _("值班缺岗")
+    class Meta(verbose_names(_("值班缺岗"))):
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["village", "date"])]
 

@@ -1,6 +1,7 @@
 """Org tree (R-01), users, role assignments, notifications and the audit event log, by topic in the modules
 of this package; every model is importable from ``core.models``."""
 
+from core.models.base import verbose_names
 from core.models.messaging import Delivery, MessagePreference, Notification, UnitWebhook
 from core.models.org import (
     CalendarOverride,
@@ -32,6 +33,7 @@ from core.models.system import (
 )
 
 __all__ = [
+    "verbose_names",
     "user_field",
     "User",
     "County",

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
+from core.models.base import verbose_names
 from core.models.org import County, Township, User
 
 
@@ -20,9 +21,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+    class Meta(verbose_names(_("通知"))):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notification_key_once"),
@@ -44,9 +43,7 @@ class MessagePreference(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("消息提醒设置")
-        verbose_name_plural = _("消息提醒设置")
+    Meta = verbose_names(_("消息提醒设置"))
 
     def __str__(self) -> str:
         return str(self.user)
@@ -73,9 +70,7 @@ class UnitWebhook(models.Model):
 
     history = HistoricalRecords(excluded_fields=["url", "secret"])
 
-    class Meta:
-        verbose_name = _("群机器人")
-        verbose_name_plural = _("群机器人")
+    class Meta(verbose_names(_("群机器人"))):
         constraints = [
             models.CheckConstraint(
                 name="unit_webhook_one_unit",
@@ -121,9 +116,7 @@ class Delivery(models.Model):
     next_try_at = models.DateTimeField(_("下次重试"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
-    class Meta:
-        verbose_name = _("消息发送记录")
-        verbose_name_plural = _("消息发送记录")
+    class Meta(verbose_names(_("消息发送记录"))):
         ordering = ["-created_at", "-id"]
         constraints = [
             # a notice goes once to a person's mailbox and once to a unit's robot; a person gets one digest a day

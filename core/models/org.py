@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from core.history import HistoricalRecords
+from core.models.base import verbose_names
 from core.roles import Role
 
 phone_validator = RegexValidator(
@@ -32,9 +33,7 @@ class User(AbstractUser):
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+    Meta = verbose_names(_("用户"))
 
     def __str__(self):
         return self.full_name or self.username
@@ -46,9 +45,7 @@ class County(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("县")
-        verbose_name_plural = _("县")
+    class Meta(verbose_names(_("县"))):
         ordering = ["code"]
         permissions = [
             (Role.COUNTY_ORG.value, _("县委组织部")),
@@ -72,9 +69,7 @@ class Township(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("乡（镇）")
-        verbose_name_plural = _("乡（镇）")
+    class Meta(verbose_names(_("乡（镇）"))):
         ordering = ["code"]
         permissions = [(Role.TOWNSHIP_PARTY.value, _("乡（镇）党委"))]
 
@@ -95,9 +90,7 @@ class Village(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("村（社区）")
-        verbose_name_plural = _("村（社区）")
+    class Meta(verbose_names(_("村（社区）"))):
         ordering = ["code"]
         permissions = [
             (Role.TOWNSHIP_LIAISON.value, _("乡镇包村领导")),
@@ -135,9 +128,7 @@ class RoleAssignment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("角色分配")
-        verbose_name_plural = _("角色分配")
+    class Meta(verbose_names(_("角色分配"))):
         constraints = [
             models.CheckConstraint(
                 name="role_assignment_one_unit",
@@ -172,9 +163,7 @@ class CalendarOverride(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("工作日调整")
-        verbose_name_plural = _("工作日调整")
+    class Meta(verbose_names(_("工作日调整"))):
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["county", "date"], name="calendar_override_once")]
 

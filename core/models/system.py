@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import filetypes
 from core.history import HistoricalRecords
+from core.models.base import verbose_names
 from core.models.org import User
 
 
@@ -37,9 +38,7 @@ class AuditEvent(models.Model):
     subjects = models.TextField(_("涉及人员"), blank=True)
     subject_ids = models.JSONField(_("涉及人员编号"), default=list, blank=True)
 
-    class Meta:
-        verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
+    class Meta(verbose_names(_("审计事件"))):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -81,9 +80,7 @@ class JobRun(models.Model):
     result = models.JSONField(_("返回结果"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
 
-    class Meta:
-        verbose_name = _("定时任务运行记录")
-        verbose_name_plural = _("定时任务运行记录")
+    class Meta(verbose_names(_("定时任务运行记录"))):
         ordering = ["job", "-period"]
         constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_run_once_per_period")]
 
@@ -102,9 +99,7 @@ class PendingJob(models.Model):
     attempts = models.PositiveIntegerField(_("发送次数"), default=0)
     last_error = models.CharField(_("最近一次错误"), max_length=300, blank=True)
 
-    class Meta:
-        verbose_name = _("待发送任务")
-        verbose_name_plural = _("待发送任务")
+    class Meta(verbose_names(_("待发送任务"))):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["sent_at", "created_at"], name="pending_job_unsent")]
 
@@ -146,9 +141,7 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("文件保留至"), null=True, blank=True)
 
-    class Meta:
-        verbose_name = _("导出任务")
-        verbose_name_plural = _("导出任务")
+    class Meta(verbose_names(_("导出任务"))):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"], name="export_job_user_recent"),
                    models.Index(fields=["status", "expires_at"], name="export_job_expiry")]
@@ -180,9 +173,7 @@ class ListPreference(models.Model):
     table = models.CharField(_("列表"), max_length=80)
     hidden_columns = models.JSONField(_("隐藏的列"), default=list, blank=True)
 
-    class Meta:
-        verbose_name = _("列表显示设置")
-        verbose_name_plural = _("列表显示设置")
+    class Meta(verbose_names(_("列表显示设置"))):
         constraints = [models.UniqueConstraint(fields=["user", "table"], name="list_preference_once")]
 
     def __str__(self) -> str:
@@ -201,9 +192,7 @@ class SavedFilter(models.Model):
     created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("保存的筛选")
-        verbose_name_plural = _("保存的筛选")
+    class Meta(verbose_names(_("保存的筛选"))):
         ordering = ["name", "pk"]
         constraints = [models.UniqueConstraint(fields=["user", "path", "name"], name="saved_filter_name_once")]
 
@@ -257,9 +246,7 @@ class FileAttachment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+    class Meta(verbose_names(_("附件"))):
         ordering = ["uploaded_at", "pk"]
         indexes = [models.Index(fields=["target_type", "target_id", "current"], name="attachment_target")]
         constraints = [models.UniqueConstraint(fields=["series", "version"], name="attachment_version_once")]
@@ -299,9 +286,7 @@ class ImportBatch(models.Model):
     summary = models.JSONField(_("导入结果"), default=dict, blank=True)
     history = HistoricalRecords(excluded_fields=["content"])
 
-    class Meta:
-        verbose_name = _("Excel导入")
-        verbose_name_plural = _("Excel导入")
+    class Meta(verbose_names(_("Excel导入"))):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

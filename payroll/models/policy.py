@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import limits
 from core.history import HistoricalRecords
-from core.models import County, CountySetting, user_field
+from core.models import County, CountySetting, user_field, verbose_names
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -73,9 +73,7 @@ class PayPolicy(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报酬标准")
-        verbose_name_plural = _("报酬标准")
+    class Meta(verbose_names(_("报酬标准"))):
         ordering = ["county", "-valid_from"]
         constraints = [models.UniqueConstraint(fields=["county", "valid_from"], name="pay_policy_once_per_day")]
 
@@ -112,9 +110,7 @@ class PayrollSetting(CountySetting):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报酬检查设置")
-        verbose_name_plural = _("报酬检查设置")
+    Meta = verbose_names(_("报酬检查设置"))
 
     def __str__(self):
         return str(self.county)
@@ -137,9 +133,7 @@ class PerformanceBonus(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("业绩考核奖")
-        verbose_name_plural = _("业绩考核奖")
+    class Meta(verbose_names(_("业绩考核奖"))):
         ordering = ["-month", "cadre__village__code", "cadre__name"]
         constraints = [models.UniqueConstraint(fields=["cadre", "month"], name="bonus_once_per_month")]
         indexes = [models.Index(fields=["month", "cadre"])]
@@ -167,9 +161,7 @@ class PayAdjustment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报酬更正")
-        verbose_name_plural = _("报酬更正")
+    class Meta(verbose_names(_("报酬更正"))):
         ordering = ["-month", "-pk"]
         indexes = [models.Index(fields=["county", "month"])]
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core import limits
 from core.dates import month_bounds
 from core.history import HistoricalRecords
-from core.models import County, Township, Village, user_field
+from core.models import County, Township, Village, user_field, verbose_names
 from payroll.accounts import MAX_NUMBER, PayeeKind
 from payroll.models.policy import MONEY, FundingSource, PayAdjustment, PayPolicy
 
@@ -56,9 +56,7 @@ class PayRun(models.Model):
 
     history = HistoricalRecords(excluded_fields=["build_state", "build_message"])
 
-    class Meta:
-        verbose_name = _("报酬发放")
-        verbose_name_plural = _("报酬发放")
+    class Meta(verbose_names(_("报酬发放"))):
         ordering = ["-month", "county__code"]
         constraints = [models.UniqueConstraint(fields=["county", "month"], name="pay_run_once_per_month")]
 
@@ -131,9 +129,7 @@ class PayLine(models.Model):
     village_paid_on = models.DateField(_("村财发放日期"), null=True, blank=True)
     reason = limits.text_field(_("说明"), limits.REASON, blank=True)
 
-    class Meta:
-        verbose_name = _("报酬明细")
-        verbose_name_plural = _("报酬明细")
+    class Meta(verbose_names(_("报酬明细"))):
         ordering = ["township_id", "village_id", "kind", "cadre_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "cadre"], condition=models.Q(kind="regular"),
@@ -175,9 +171,7 @@ class LinePayment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("发放记录")
-        verbose_name_plural = _("发放记录")
+    class Meta(verbose_names(_("发放记录"))):
         constraints = [models.UniqueConstraint(fields=["line", "source"], name="line_payment_once_per_source")]
 
     def __str__(self):
@@ -201,9 +195,7 @@ class PayeeAccount(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("收款账户")
-        verbose_name_plural = _("收款账户")
+    class Meta(verbose_names(_("收款账户"))):
         ordering = ["cadre__village__code", "cadre__name"]
 
     def __str__(self):
@@ -233,9 +225,7 @@ class InsurancePremium(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("意外保险保费")
-        verbose_name_plural = _("意外保险保费")
+    class Meta(verbose_names(_("意外保险保费"))):
         ordering = ["-year", "cadre__village__township__code", "cadre__village__code", "cadre__name"]
         constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="insurance_premium_once_a_year")]
 

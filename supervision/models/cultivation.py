@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import CountySetting, Township, user_field
+from core.models import CountySetting, Township, user_field, verbose_names
 
 
 class SupervisionSetting(CountySetting):
@@ -30,9 +30,7 @@ class SupervisionSetting(CountySetting):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("培养监督设置")
-        verbose_name_plural = _("培养监督设置")
+    Meta = verbose_names(_("培养监督设置"))
 
 
 class Pairing(models.Model):
@@ -48,9 +46,7 @@ class Pairing(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("结对帮带")
-        verbose_name_plural = _("结对帮带")
+    Meta = verbose_names(_("结对帮带"))
 
     def __str__(self):
         return f"{self.cadre.name} · {self._meta.verbose_name}"
@@ -78,9 +74,7 @@ class AreaGroup(models.Model):
 
     history = HistoricalRecords(m2m_fields=[members])
 
-    class Meta:
-        verbose_name = _("片区小组")
-        verbose_name_plural = _("片区小组")
+    class Meta(verbose_names(_("片区小组"))):
         ordering = ["township__code", "name"]
         constraints = [models.UniqueConstraint(fields=["township", "name"], name="area_group_name_once")]
 
@@ -97,9 +91,7 @@ class GroupActivity(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("片区小组活动")
-        verbose_name_plural = _("片区小组活动")
+    class Meta(verbose_names(_("片区小组活动"))):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self):
@@ -126,9 +118,7 @@ class TrainingSession(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("“清雁竞飞”培训")
-        verbose_name_plural = _("“清雁竞飞”培训")
+    class Meta(verbose_names(_("“清雁竞飞”培训"))):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self):
@@ -145,9 +135,7 @@ class TrainingAttendance(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("培训出勤")
-        verbose_name_plural = _("培训出勤")
+    class Meta(verbose_names(_("培训出勤"))):
         constraints = [models.UniqueConstraint(fields=["session", "cadre"], name="training_attendance_once")]
 
     def __str__(self) -> str:
@@ -168,9 +156,7 @@ class Attachment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("跟班学习")
-        verbose_name_plural = _("跟班学习")
+    class Meta(verbose_names(_("跟班学习"))):
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["cadre", "start_date"])]
 
@@ -193,9 +179,7 @@ class AttachmentPlan(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("跟班培养计划")
-        verbose_name_plural = _("跟班培养计划")
+    class Meta(verbose_names(_("跟班培养计划"))):
         ordering = ["start_date", "pk"]
         indexes = [models.Index(fields=["cadre", "start_date"])]
         constraints = [
@@ -251,9 +235,7 @@ class WorkAssignment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("工作任务")
-        verbose_name_plural = _("工作任务")
+    class Meta(verbose_names(_("工作任务"))):
         ordering = ["-assigned_on", "-pk"]
         indexes = [models.Index(fields=["cadre", "assigned_on"]), models.Index(fields=["due_on"])]
         constraints = [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import County, ScopeColumns, Township, Village, user_field
+from core.models import County, ScopeColumns, Township, Village, user_field, verbose_names
 
 #: issue 13: the reason of a correction, kept by simple_history in a column of 100 characters
 CHANGE_REASON_MAX = 100
@@ -41,9 +41,7 @@ class Talk(ScopeColumns):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("谈话记录")
-        verbose_name_plural = _("谈话记录")
+    class Meta(verbose_names(_("谈话记录"))):
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["kind", "held_on"]), models.Index(fields=["cadre", "kind", "held_on"]),
                    # decision 021: the talk list's order under each tier's own column
@@ -85,9 +83,7 @@ class Commitment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("承诺践诺")
-        verbose_name_plural = _("承诺践诺")
+    class Meta(verbose_names(_("承诺践诺"))):
         ordering = ["-year", "cadre__village__code"]
         constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_once_a_year")]
 
@@ -120,9 +116,7 @@ class Assessment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("年底资格评估")
-        verbose_name_plural = _("年底资格评估")
+    class Meta(verbose_names(_("年底资格评估"))):
         ordering = ["-year", "cadre__village__code"]
         #: one assessment in force per cadre and year; a withdrawn one (issue 13) is kept and a new one may follow
         constraints = [models.UniqueConstraint(fields=["cadre", "year"], condition=models.Q(withdrawn=False),
@@ -165,9 +159,7 @@ class Notice(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("通报")
-        verbose_name_plural = _("通报")
+    class Meta(verbose_names(_("通报"))):
         ordering = ["-issued_on", "-pk"]
         indexes = [models.Index(fields=["status", "due_on"])]
 
@@ -203,9 +195,7 @@ class NoticeEvent(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("通报整改记录")
-        verbose_name_plural = _("通报整改记录")
+    class Meta(verbose_names(_("通报整改记录"))):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
@@ -234,9 +224,7 @@ class CountyVisit(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("县级调研督查")
-        verbose_name_plural = _("县级调研督查")
+    class Meta(verbose_names(_("县级调研督查"))):
         ordering = ["-visited_on", "-pk"]
         indexes = [models.Index(fields=["county", "-visited_on"])]
 
@@ -256,9 +244,7 @@ class VisitFinding(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("调研督查发现的问题")
-        verbose_name_plural = _("调研督查发现的问题")
+    class Meta(verbose_names(_("调研督查发现的问题"))):
         ordering = ["visit_id", "pk"]
 
     def __str__(self):
@@ -289,9 +275,7 @@ class RecommendationOutcome(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("优先推荐结果")
-        verbose_name_plural = _("优先推荐结果")
+    class Meta(verbose_names(_("优先推荐结果"))):
         constraints = [models.UniqueConstraint(fields=["assessment", "kind"], name="recommendation_outcome_once")]
 
     def __str__(self):
