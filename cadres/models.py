@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.idcard import validate_id_number
-from core.models import ScopeColumns, Village, phone_validator, user_field, verbose_names
+from core.models import ScopeColumns, Village, ends_after_start, phone_validator, user_field, verbose_names
 
 
 class Education(models.TextChoices):
@@ -182,9 +182,7 @@ class ServingPeriod(models.Model):
 
     class Meta(verbose_names(_("在职村干部期间"))):
         ordering = ["cadre", "start_date"]
-        constraints = [models.CheckConstraint(condition=models.Q(end_date__isnull=True)
-                                              | models.Q(end_date__gte=models.F("start_date")),
-                                              name="serving_period_ends_after_start")]
+        constraints = [ends_after_start("serving_period_ends_after_start", open_end=True)]
 
     def __str__(self):
         return f"{self.start_date}～{self.end_date or ''}"

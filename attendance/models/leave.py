@@ -12,7 +12,7 @@ from attendance import policies
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import CountySetting, ScopeColumns, user_field, verbose_names
+from core.models import CountySetting, ScopeColumns, ends_after_start, user_field, verbose_names
 from core.roles import Role
 
 _D = policies.DEFAULTS
@@ -149,9 +149,7 @@ class LeaveRequest(ScopeColumns):
             models.Index(fields=["county", "-start_date", "-id"], name="leave_county_newest"),
             models.Index(fields=["township", "-start_date", "-id"], name="leave_township_newest"),
         ]
-        constraints = [
-            models.CheckConstraint(name="leave_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
-        ]
+        constraints = [ends_after_start("leave_end_after_start")]
 
     def __str__(self):
         return f"{self.cadre.name} {self.start_date}～{self.end_date}（{self.days}天）"
@@ -197,9 +195,7 @@ class ApproverDeputy(models.Model):
     class Meta(verbose_names(_("审批代理"))):
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["deputy", "start_date", "end_date"])]
-        constraints = [
-            models.CheckConstraint(name="deputy_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
-        ]
+        constraints = [ends_after_start("deputy_end_after_start")]
 
     def __str__(self):
         return f"{self.deputy} 代 {self.principal}（{self.get_role_display()}，{self.start_date}～{self.end_date}）"

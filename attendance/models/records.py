@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import ScopeColumns, user_field, verbose_names
+from core.models import ScopeColumns, ends_after_start, user_field, verbose_names
 
 
 class AttendanceDay(ScopeColumns):
@@ -72,9 +72,7 @@ class Absence(ScopeColumns):
                    # decision 021: the absence list's order under each tier's own column
                    models.Index(fields=["county", "-start_date", "-id"], name="absence_county_newest"),
                    models.Index(fields=["township", "-start_date", "-id"], name="absence_township_newest")]
-        constraints = [
-            models.CheckConstraint(name="absence_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
-        ]
+        constraints = [ends_after_start("absence_end_after_start")]
 
     def __str__(self):
         return f"{self.cadre.name} {self.get_kind_display()} {self.start_date}～{self.end_date}"
@@ -142,9 +140,7 @@ class OfficialTrip(ScopeColumns):
                    # decision 021: the trip list's order under each tier's own column
                    models.Index(fields=["county", "-start_date", "-id"], name="trip_county_newest"),
                    models.Index(fields=["township", "-start_date", "-id"], name="trip_township_newest")]
-        constraints = [
-            models.CheckConstraint(name="trip_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
-        ]
+        constraints = [ends_after_start("trip_end_after_start")]
 
     def __str__(self):
         return f"{self.cadre.name} {self.start_date}～{self.end_date} {self.purpose[:20]}"

@@ -1,7 +1,7 @@
 """Org tree (R-01), users, role assignments, notifications and the audit event log, by topic in the modules
 of this package; every model is importable from ``core.models``."""
 
-from core.models.base import verbose_names
+from core.models.base import ends_after_start, verbose_names
 from core.models.messaging import Delivery, MessagePreference, Notification, UnitWebhook
 from core.models.org import (
     CalendarOverride,
@@ -33,6 +33,7 @@ from core.models.system import (
 )
 
 __all__ = [
+    "ends_after_start",
     "verbose_names",
     "user_field",
     "User",

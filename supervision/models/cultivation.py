@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
-from core.models import CountySetting, Township, user_field, verbose_names
+from core.models import CountySetting, Township, ends_after_start, user_field, verbose_names
 
 
 class SupervisionSetting(CountySetting):
@@ -182,9 +182,7 @@ class AttachmentPlan(models.Model):
     class Meta(verbose_names(_("跟班培养计划"))):
         ordering = ["start_date", "pk"]
         indexes = [models.Index(fields=["cadre", "start_date"])]
-        constraints = [
-            models.CheckConstraint(name="plan_end_after_start", condition=models.Q(end_date__gte=models.F("start_date"))),
-        ]
+        constraints = [ends_after_start("plan_end_after_start")]
 
     def __str__(self):
         return f"{self.cadre.name} {self.start_date}—{self.end_date} {self.department}"
@@ -238,10 +236,7 @@ class WorkAssignment(models.Model):
     class Meta(verbose_names(_("工作任务"))):
         ordering = ["-assigned_on", "-pk"]
         indexes = [models.Index(fields=["cadre", "assigned_on"]), models.Index(fields=["due_on"])]
-        constraints = [
-            models.CheckConstraint(name="assignment_due_after_assigned",
-                                   condition=models.Q(due_on__gte=models.F("assigned_on"))),
-        ]
+        constraints = [ends_after_start("assignment_due_after_assigned", start="assigned_on", end="due_on")]
 
     def __str__(self):
         return f"{self.cadre.name} · {self.title}"
