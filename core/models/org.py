@@ -39,66 +39,73 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class County(models.Model):
+def region_code_field(digits: int) -> models.CharField:
+    """The official division code (区划代码) of an org unit: 6 digits for a county, 9 for a township, 12 for a
+    village."""
+    return models.CharField(_("区划代码"), max_length=digits, unique=True,
+                            validators=[RegexValidator(rf"^\d{{{digits}}}$")])
+
+
+class OrgUnit(models.Model):
+    """A unit of the org tree (R-01), known by its name and listed in the order of its division code; the
+    roles held on it are its object permissions."""
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class County(OrgUnit):
     name = models.CharField(_("名称"), max_length=50)
-    code = models.CharField(_("区划代码"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")])
+    code = region_code_field(6)
 
     history = HistoricalRecords()
 
-    class Meta(verbose_names(_("县"))):
-        ordering = ["code"]
+    class Meta(OrgUnit.Meta, verbose_names(_("县"))):
         permissions = [
             (Role.COUNTY_ORG.value, _("县委组织部")),
             (Role.COUNTY_FINANCE.value, _("县财政局")),
             (Role.COUNTY_HRSS.value, _("县人社局")),
         ]
 
-    def __str__(self):
-        return self.name
 
-
-class Township(models.Model):
+class Township(OrgUnit):
     class Kind(models.TextChoices):
         TOWN = "town", _("镇")
         TOWNSHIP = "township", _("乡")
 
     county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="townships")
     name = models.CharField(_("名称"), max_length=50)
-    code = models.CharField(_("区划代码"), max_length=9, unique=True, validators=[RegexValidator(r"^\d{9}$")])
+    code = region_code_field(9)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
 
     history = HistoricalRecords()
 
-    class Meta(verbose_names(_("乡（镇）"))):
-        ordering = ["code"]
+    class Meta(OrgUnit.Meta, verbose_names(_("乡（镇）"))):
         permissions = [(Role.TOWNSHIP_PARTY.value, _("乡（镇）党委"))]
 
-    def __str__(self):
-        return self.name
 
-
-class Village(models.Model):
+class Village(OrgUnit):
     class Kind(models.TextChoices):
         VILLAGE = "village", _("村")
         COMMUNITY = "community", _("社区")
 
     township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="villages")
     name = models.CharField(_("名称"), max_length=50)
-    code = models.CharField(_("区划代码"), max_length=12, unique=True, validators=[RegexValidator(r"^\d{12}$")])
+    code = region_code_field(12)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
     quota = models.PositiveSmallIntegerField(_("后备干部储备名额"), default=1, help_text=_("每个村储备1名"))
 
     history = HistoricalRecords()
 
-    class Meta(verbose_names(_("村（社区）"))):
-        ordering = ["code"]
+    class Meta(OrgUnit.Meta, verbose_names(_("村（社区）"))):
         permissions = [
             (Role.TOWNSHIP_LIAISON.value, _("乡镇包村领导")),
             (Role.VILLAGE_SECRETARY.value, _("村党组织书记")),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 # Direct-foreign-key guardian permission tables: one row per (user, unit, role), never per cadre.
