@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.idcard import validate_id_number
-from core.models import ScopeColumns, Village, phone_validator, user_field
+from core.models import ScopeColumns, Village, ends_after_start, phone_validator, user_field, verbose_names
 
 
 class Education(models.TextChoices):
@@ -97,9 +97,7 @@ class Cadre(ScopeColumns):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("村级后备干部")
-        verbose_name_plural = _("村级后备干部")
+    class Meta(verbose_names(_("村级后备干部"))):
         ordering = ["village__code", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], condition=models.Q(status="active"),
@@ -155,9 +153,7 @@ class DisciplineCase(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("纪律案件")
-        verbose_name_plural = _("纪律案件")
+    class Meta(verbose_names(_("纪律案件"))):
         ordering = ["-opened_on", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["cadre", "key"], condition=~models.Q(key=""), name="case_key_once"),
@@ -184,13 +180,9 @@ class ServingPeriod(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("在职村干部期间")
-        verbose_name_plural = _("在职村干部期间")
+    class Meta(verbose_names(_("在职村干部期间"))):
         ordering = ["cadre", "start_date"]
-        constraints = [models.CheckConstraint(condition=models.Q(end_date__isnull=True)
-                                              | models.Q(end_date__gte=models.F("start_date")),
-                                              name="serving_period_ends_after_start")]
+        constraints = [ends_after_start("serving_period_ends_after_start", open_end=True)]
 
     def __str__(self):
         return f"{self.start_date}～{self.end_date or ''}"

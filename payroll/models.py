@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core import limits
 from core.dates import month_bounds
-from core.models import County, Township, Village, user_field
+from core.models import County, CountySetting, Township, Village, user_field, verbose_names
 from payroll.accounts import MAX_NUMBER, PayeeKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -77,9 +77,7 @@ class PayPolicy(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报酬标准")
-        verbose_name_plural = _("报酬标准")
+    class Meta(verbose_names(_("报酬标准"))):
         ordering = ["county", "-valid_from"]
         constraints = [models.UniqueConstraint(fields=["county", "valid_from"], name="pay_policy_once_per_day")]
 
@@ -97,11 +95,10 @@ class AccidentMode(models.TextChoices):
     YEARLY = "yearly", _("按年向保险公司缴纳")
 
 
-class PayrollSetting(models.Model):
+class PayrollSetting(CountySetting):
     """Per-county settings of the county's check (R-44): lines unpaid this many days after month end."""
 
-    county = models.OneToOneField(County, verbose_name=_("县"), on_delete=models.CASCADE,
-                                  related_name="payroll_setting")
+    county = CountySetting.county_field("payroll_setting")
     unpaid_days = models.PositiveSmallIntegerField(
         _("未发放提醒天数"), default=15,
         help_text=_("月末后超过此天数仍未发放的报酬，列入县委组织部的检查清单。"))
@@ -117,9 +114,7 @@ class PayrollSetting(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报酬检查设置")
-        verbose_name_plural = _("报酬检查设置")
+    Meta = verbose_names(_("报酬检查设置"))
 
     def __str__(self):
         return str(self.county)
@@ -142,9 +137,7 @@ class PerformanceBonus(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("业绩考核奖")
-        verbose_name_plural = _("业绩考核奖")
+    class Meta(verbose_names(_("业绩考核奖"))):
         ordering = ["-month", "cadre__village__code", "cadre__name"]
         constraints = [models.UniqueConstraint(fields=["cadre", "month"], name="bonus_once_per_month")]
         indexes = [models.Index(fields=["month", "cadre"])]
@@ -172,9 +165,7 @@ class PayAdjustment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报酬更正")
-        verbose_name_plural = _("报酬更正")
+    class Meta(verbose_names(_("报酬更正"))):
         ordering = ["-month", "-pk"]
         indexes = [models.Index(fields=["county", "month"])]
 
@@ -220,9 +211,7 @@ class PayRun(models.Model):
 
     history = HistoricalRecords(excluded_fields=["build_state", "build_message"])
 
-    class Meta:
-        verbose_name = _("报酬发放")
-        verbose_name_plural = _("报酬发放")
+    class Meta(verbose_names(_("报酬发放"))):
         ordering = ["-month", "county__code"]
         constraints = [models.UniqueConstraint(fields=["county", "month"], name="pay_run_once_per_month")]
 
@@ -295,9 +284,7 @@ class PayLine(models.Model):
     village_paid_on = models.DateField(_("村财发放日期"), null=True, blank=True)
     reason = limits.text_field(_("说明"), limits.REASON, blank=True)
 
-    class Meta:
-        verbose_name = _("报酬明细")
-        verbose_name_plural = _("报酬明细")
+    class Meta(verbose_names(_("报酬明细"))):
         ordering = ["township_id", "village_id", "kind", "cadre_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "cadre"], condition=models.Q(kind="regular"),
@@ -339,9 +326,7 @@ class LinePayment(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("发放记录")
-        verbose_name_plural = _("发放记录")
+    class Meta(verbose_names(_("发放记录"))):
         constraints = [models.UniqueConstraint(fields=["line", "source"], name="line_payment_once_per_source")]
 
     def __str__(self):
@@ -365,9 +350,7 @@ class PayeeAccount(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("收款账户")
-        verbose_name_plural = _("收款账户")
+    class Meta(verbose_names(_("收款账户"))):
         ordering = ["cadre__village__code", "cadre__name"]
 
     def __str__(self):
@@ -397,9 +380,7 @@ class InsurancePremium(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("意外保险保费")
-        verbose_name_plural = _("意外保险保费")
+    class Meta(verbose_names(_("意外保险保费"))):
         ordering = ["-year", "cadre__village__township__code", "cadre__village__code", "cadre__name"]
         constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="insurance_premium_once_a_year")]
 

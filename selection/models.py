@@ -17,7 +17,7 @@ from cadres.models import Cadre, Education, Gender, PoliticalStatus
 from core import limits
 from core.errors import Conflict
 from core.idcard import validate_id_number
-from core.models import County, Village, phone_validator, user_field
+from core.models import County, Village, phone_validator, user_field, verbose_names
 from selection.policies import COLLEGE_AND_ABOVE
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -66,9 +66,7 @@ class Round(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("选拔批次")
-        verbose_name_plural = _("选拔批次")
+    class Meta(verbose_names(_("选拔批次"))):
         ordering = ["-year", "-announced_on", "-pk"]
         constraints = [
             # R-10 / 第八条（2）：每年视情况调整增补一次
@@ -171,9 +169,7 @@ class Application(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("报名")
-        verbose_name_plural = _("报名")
+    class Meta(verbose_names(_("报名"))):
         ordering = ["village__code", "-composite_score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["round", "id_number"], name="selection_one_application_per_round"),
@@ -224,9 +220,7 @@ class BanWaiver(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("禁选期豁免")
-        verbose_name_plural = _("禁选期豁免")
+    class Meta(verbose_names(_("禁选期豁免"))):
         ordering = ["-granted_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["round", "id_number"], name="selection_one_waiver_per_round_person"),
