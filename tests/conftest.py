@@ -23,9 +23,10 @@ def pytest_collection_modifyitems(config, items):
 
     Under pytest-xdist (``-n 2 --dist loadgroup``) every ``services`` test runs in one and the same process:
     their Celery workers all listen on the one Redis queue, and a worker started by one test process must
-    never take a task sent by another (it would run it against the other process's test database)."""
+    never take a task sent by another (it would run it against the other process's test database). A test marked
+    ``starts_no_worker`` (the migration test, on a database of its own) runs beside them."""
     for item in items:
-        if "services" in item.keywords:
+        if "services" in item.keywords and "starts_no_worker" not in item.keywords:
             item.add_marker(pytest.mark.xdist_group("services"))
     if settings.REQUIRE_SERVICES:
         return

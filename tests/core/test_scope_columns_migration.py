@@ -40,7 +40,8 @@ def migrating(transactional_db):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.starts_no_worker
+@pytest.mark.django_db  # the migration runs on a database of its own; the test database is only read for its settings
 def test_existing_rows_get_the_county_and_township_of_their_cadres_village(migrating):
     executor = MigrationExecutor(migrating)
     executor.migrate(BEFORE)
