@@ -6,6 +6,7 @@ from attendance import api as _attendance_api
 from attendance import api_rota as _rota_api  # noqa: F401  (R-28 duty rota)
 from cadres import api as _cadres_api  # noqa: F401
 from core import api_attachments as _attachments_api  # noqa: F401  (issue 14 item 2)
+from core import api_exports as _exports_api  # noqa: F401  (issue 19 item 5)
 from core import api_views as _core_api  # noqa: F401
 from core.api import router
 from payroll import api as _payroll_api  # noqa: F401

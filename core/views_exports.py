@@ -42,9 +42,15 @@ def export_progress(request, pk):
 @login_required
 def export_download(request, pk):
     job = get_object_or_404(export_job_list(user=request.user), pk=pk)
-    if job.is_expired() or job.status != job.Status.DONE or not job.file:
+    if not job.downloadable():
         return render(request, "core/export_detail.html", {"job": job}, status=410 if job.is_expired() else 409)
-    if job.personal_log:  # the file shows full ID numbers and phones: each download is recorded
+    return file_response(request, job)
+
+
+def file_response(request, job):
+    """The finished file of ``job`` (the page's and the API's download), recorded in the personal-data log when
+    it shows full ID numbers and phones."""
+    if job.personal_log:
         log_personal_data(request, **{**job.personal_log, "subjects": [tuple(p) for p in job.personal_log["subjects"]]})
     content_type = mimetypes.guess_type(job.filename)[0] or "application/octet-stream"
     response = FileResponse(job.file.open("rb"), content_type=content_type)

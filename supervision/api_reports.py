@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from core import dates
 from core.api import Pagination, validated_body
+from core.api_exports import ExportJobSerializer, accepted
 from core.scope import get_scope
 from supervision import permissions as perms
 from supervision import selectors
@@ -28,7 +29,7 @@ from supervision.serializers import (
     RecommendationSerializer,
 )
 from supervision.services import recommendations as rec_services
-from supervision.views.ledger import ledger_export, ledger_params
+from supervision.views.ledger import ledger_export, ledger_export_start, ledger_params
 
 
 class XlsxRenderer(BaseRenderer):
@@ -63,15 +64,19 @@ class LedgerViewSet(viewsets.ViewSet):
             OpenApiParameter("year", OpenApiTypes.INT, description="统计年度，默认今年"),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "xlsx", "pdf"],
                              description="xlsx：Excel 台账；pdf：PDF 台账；省略：JSON"),
+            OpenApiParameter("async", OpenApiTypes.INT, enum=[1],
+                             description="与 format=xlsx/pdf 同用：后台生成，答 202 和导出任务（/api/v1/export-jobs/）"),
             OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses={200: LedgerRowSerializer(many=True)},
+        responses={200: LedgerRowSerializer(many=True), 202: ExportJobSerializer},
     )
     def list(self, request):
         params = ledger_params(request)
         # ?format= is read here (the project sets URL_FORMAT_OVERRIDE = None); an Accept header naming
         # the Excel or PDF type picks the same file through the renderers below.
         fmt = request.query_params.get("format") or getattr(getattr(request, "accepted_renderer", None), "format", "")
+        if fmt in ("xlsx", "pdf") and request.query_params.get("async") == "1":
+            return accepted(request, ledger_export_start(request, params, fmt))
         if fmt in ("xlsx", "pdf"):
             return ledger_export(request, params, fmt)
         rows = selectors.ledger_rows(user=request.user, **params)

@@ -153,6 +153,9 @@ class ExportJob(models.Model):
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
+    def downloadable(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file) and not self.is_expired()
+
     def is_expired(self, now=None) -> bool:
         """Expired, or past its keeping time even if the cleaning job has not run yet."""
         if self.status == self.Status.EXPIRED:

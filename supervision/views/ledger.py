@@ -72,11 +72,16 @@ def ledger_export(request, params: dict, fmt: str):
     return pdf_response(content, ledger_filename(params, fmt))
 
 
+def ledger_export_start(request, params: dict, fmt: str):
+    """Issue 19 item 5: the export job that builds the ledger file (the page's large ledgers, the API's ``async=1``)."""
+    return export_start(user=request.user, kind=KINDS[fmt], params=params,
+                        label=_("信息台账（%(f)s）：%(s)s") % {"f": "Excel" if fmt == "xlsx" else "PDF",
+                                                         "s": ledger_scope_label(request.user, params)})
+
+
 def ledger_export_job(request, params: dict, fmt: str):
-    """Issue 19 item 5: a ledger of many townships is built by an export job; the user follows its page."""
-    job = export_start(user=request.user, kind=KINDS[fmt], params=params,
-                       label=_("信息台账（%(f)s）：%(s)s") % {"f": "Excel" if fmt == "xlsx" else "PDF",
-                                                        "s": ledger_scope_label(request.user, params)})
+    """A ledger of many townships is built by an export job; the user follows its page."""
+    job = ledger_export_start(request, params, fmt)
     messages.info(request, _("台账行数较多，已转为后台生成，完成后可在本页下载。"))
     return redirect("export_detail", pk=job.pk)
 

@@ -199,3 +199,44 @@ def test_job_and_export_list_query_counts_do_not_grow(world, client, org, django
         job()
     with django_assert_max_num_queries(len(listing.captured_queries)):
         assert client.get("/exports/").content.decode().count("信息台账") >= 15
+
+
+def test_api_ledger_async_answers_202_and_the_job_gives_the_same_workbook(
+        world, api, org, individual_talk, django_capture_on_commit_callbacks):  # R-06, issue 19 item 5
+    """An API client asks for the ledger with ``async=1``: 202 and the job; it follows the job to the file, which is
+    the workbook the synchronous call returns. Another user's job is a 404; nothing is built twice."""
+    individual_talk(world.cadre, dt.date(2025, 3, 1))
+    client = api(org)
+    direct = client.get("/api/v1/reports/ledger/", {"year": 2025, "format": "xlsx"})
+    assert direct.status_code == 200 and not ExportJob.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.get("/api/v1/reports/ledger/", {"year": 2025, "format": "xlsx", "async": 1})
+    assert r.status_code == 202, r.content[:300]
+    job = ExportJob.objects.get(user=org)
+    assert r.json()["id"] == job.pk and r["Location"].endswith(f"/api/v1/export-jobs/{job.pk}/")
+
+    state = client.get(f"/api/v1/export-jobs/{job.pk}/").json()
+    assert state["status"] == "done" and state["done"] == 2
+    assert state["download"].endswith(f"/api/v1/export-jobs/{job.pk}/download/")
+    assert client.get("/api/v1/export-jobs/", {"status": "done"}).json()["count"] == 1
+    file = client.get(f"/api/v1/export-jobs/{job.pk}/download/")
+    assert file.status_code == 200 and _cells(_body(file)) == _cells(_body(direct))
+
+    other = api(world.users[Role.TOWNSHIP_PARTY])
+    assert other.get(f"/api/v1/export-jobs/{job.pk}/").status_code == 404
+    assert other.get(f"/api/v1/export-jobs/{job.pk}/download/").status_code == 404
+    assert other.get("/api/v1/export-jobs/").json()["count"] == 0
+
+
+def test_api_download_of_an_unfinished_or_expired_job_says_why(world, api, org):
+    job = ExportJob.objects.create(user=org, kind="ledger", label="信息台账", params={})
+    client = api(org)
+    r = client.get(f"/api/v1/export-jobs/{job.pk}/download/")
+    assert r.status_code == 409 and r.json()["status"] == "queued" and "还没有生成好" in r.json()["detail"]
+    assert client.get(f"/api/v1/export-jobs/{job.pk}/").json()["download"] is None
+    job.status, job.expires_at = ExportJob.Status.DONE, timezone.now() - dt.timedelta(minutes=1)
+    job.file.save("old.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    r = client.get(f"/api/v1/export-jobs/{job.pk}/download/")
+    assert r.status_code == 410 and "已过期" in r.json()["detail"]
+    assert api(None).get(f"/api/v1/export-jobs/{job.pk}/").status_code in (401, 403)
