@@ -23,14 +23,15 @@ from core.roles import Role
 from payroll.models import PayLine, PayPolicy, PayRun
 from selection.models import Application, Round
 from supervision.models import AreaGroup, Commitment, Notice, TrainingSession
-from tests.getforms import get_form_params
+from tests.getforms import get_form_params, get_link_params
 
 pytestmark = pytest.mark.django_db
 
 JUNK = ["abc", "-1", "0", "10000", "99999", "99999999999999999999", "x'", "2026-13-45",
         "0001-01-01", "9999-12", "\x00", "x" * 5000]
 #: one parameter at a time (another's junk may stop a page before it reads this one): the overflow, which found
-#: the 500s; the quote is tried in every parameter at once above
+#: the 500s, in each parameter the page reads (its filter forms' fields and its links' query parameters); the
+#: common names a page may read unannounced get every junk value in the all-at-once pass
 ONE_BY_ONE = ["99999999999999999999"]
 COMMON = ["year", "month", "village", "township", "county", "page", "cadre", "as_of", "status"]
 SKIP = {"logout/", "i18n/setlang/", "favicon.ico", "health/"}
@@ -112,10 +113,12 @@ def test_junk_in_any_parameter_of_any_page_is_never_a_server_error(world, object
             failures.append(f"{url} → {page.status_code}")
         if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
             continue
-        params = get_form_params(page.content.decode())
-        params += [p for p in COMMON if p not in params]
+        html = page.content.decode()
+        read = get_form_params(html)
+        read += [p for p in get_link_params(html, url) if p not in read]
+        params = read + [p for p in COMMON if p not in read]
         tries = [{name: junk for name in params} for junk in JUNK]  # every parameter at once, each junk
-        tries += [{name: junk} for name in params for junk in ONE_BY_ONE]  # and one at a time
+        tries += [{name: junk} for name in read for junk in ONE_BY_ONE]  # and each one the page reads alone
         for query in tries:
             crawled += 1
             status = client.get(url, query).status_code
