@@ -46,7 +46,9 @@ class Talk(ScopeColumns):
         indexes = [models.Index(fields=["kind", "held_on"]), models.Index(fields=["cadre", "kind", "held_on"]),
                    # decision 021: the talk list's order under each tier's own column
                    models.Index(fields=["county", "-held_on", "-id"], name="talk_county_newest"),
-                   models.Index(fields=["township", "-held_on", "-id"], name="talk_township_newest")]
+                   models.Index(fields=["township", "-held_on", "-id"], name="talk_township_newest"),
+                   # the administrator's list (every county): 387 ms sorting 980,000 talks → 1 ms (bench/)
+                   models.Index(fields=["-held_on", "-id"], name="talk_newest")]
         constraints = [
             models.CheckConstraint(
                 name="talk_cadre_unless_collective",
