@@ -11,10 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import router
+from core.exports import download_response
 from core.filters import ExportJobFilter
 from core.models import ExportJob
 from core.selectors import export_job_list
-from core.views_exports import file_response
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
@@ -61,7 +61,7 @@ class ExportJobViewSet(viewsets.ReadOnlyModelViewSet):
         if not job.downloadable():
             return Response({"detail": _("文件还没有生成好（%(s)s）。") % {"s": job.get_status_display()},
                              "status": job.status}, status=status.HTTP_409_CONFLICT)
-        return file_response(request, job)
+        return download_response(request, job)
 
 
 router.register("export-jobs", ExportJobViewSet, basename="exportjob")

@@ -2,14 +2,10 @@
 (htmx polling), and the download — only of the user's own file (404 otherwise), logged in the personal-data
 log when the file carries full ID numbers (decision 017)."""
 
-import mimetypes
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.encoding import escape_uri_path
 
-from core.audit import log_personal_data
+from core.exports import download_response
 from core.filters import ExportJobFilter
 from core.listexport import list_page, visible_list_export
 from core.selectors import export_job_list
@@ -44,15 +40,5 @@ def export_download(request, pk):
     job = get_object_or_404(export_job_list(user=request.user), pk=pk)
     if not job.downloadable():
         return render(request, "core/export_detail.html", {"job": job}, status=410 if job.is_expired() else 409)
-    return file_response(request, job)
+    return download_response(request, job)
 
-
-def file_response(request, job):
-    """The finished file of ``job`` (the page's and the API's download), recorded in the personal-data log when
-    it shows full ID numbers and phones."""
-    if job.personal_log:
-        log_personal_data(request, **{**job.personal_log, "subjects": [tuple(p) for p in job.personal_log["subjects"]]})
-    content_type = mimetypes.guess_type(job.filename)[0] or "application/octet-stream"
-    response = FileResponse(job.file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(job.filename)}"
-    return response
