@@ -76,7 +76,7 @@ def accounts(request):
     _require_admin(request.user)
     qs = _with_roles(selectors.account_list(user=request.user)).order_by("username")
     filterset = AccountFilter(request.GET or None, queryset=qs)
-    table = AccountTable(filterset.qs if filterset.is_bound and filterset.is_valid() else qs, request=request)
+    table = AccountTable(filterset.qs if filterset.is_bound and filterset.is_valid() else qs)
     export = table_page(request, table, key="accounts", filename=_("账号与角色"))
     if export is not None:
         return export

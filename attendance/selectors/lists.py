@@ -64,10 +64,14 @@ def user_county(user):
 
 
 def leave_list(*, user):
-    """R-21: leave requests in the caller's scope; a cadre sees only their own."""
+    """R-21: leave requests in the caller's scope; a cadre sees only their own. Joined: the cadre, village and
+    township every list shows (a page about one request adds the people it names: :data:`LEAVE_PEOPLE`)."""
     scope = get_scope(user)
-    return LeaveRequest.objects.filter(scope.rows_q()).select_related(
-        *_CADRE_PATHS, "submitted_by", "decided_by", "return_recorded_by", "return_reported_by")
+    return LeaveRequest.objects.filter(scope.rows_q()).select_related(*_CADRE_PATHS)
+
+
+#: who a page about one leave request names (registered, decided, return confirmed and reported by)
+LEAVE_PEOPLE = ("submitted_by", "decided_by", "return_recorded_by", "return_reported_by")
 
 
 def leave_pending_for(*, user):

@@ -19,6 +19,7 @@ from attendance import exports, permissions, policies, services
 from attendance.forms import ConfirmReturnForm, DecisionForm, ExcuseForm, LeaveRequestForm, ReturnForm
 from attendance.models import LeaveRequest
 from attendance.selectors import (
+    LEAVE_PEOPLE,
     LeaveFilter,
     approver_context,
     attendance_limits,
@@ -136,7 +137,7 @@ def leave_days_preview(request):
 
 @login_required
 def leave_detail(request, pk):
-    leave = get_object_or_404(leave_list(user=request.user), pk=pk)
+    leave = get_object_or_404(leave_list(user=request.user).select_related(*LEAVE_PEOPLE), pk=pk)
     scope = get_scope(request.user)
     today = timezone.localdate()
     county = leave.cadre.village.township.county_id
@@ -183,7 +184,7 @@ leave_excuse = _action_view(services.leave_excuse_overstay, ExcuseForm,
 
 @login_required
 def leave_pdf(request, pk):
-    leave = get_object_or_404(leave_list(user=request.user), pk=pk)
+    leave = get_object_or_404(leave_list(user=request.user).select_related(*LEAVE_PEOPLE), pk=pk)
     content = render_pdf("pdf/attendance_leave_form.html", exports.leave_form_context(leave), request=request)
     return pdf_response(content, f"请假审批表-{leave.cadre.name}-{leave.start_date}.pdf")
 
