@@ -66,3 +66,32 @@ def test_audit_log_bad_date_says_so(world, client):
     resp = client.get("/audit/", {"date_from": "2026-13-45"})
     assert resp.status_code == 200
     assert 'data-field="date_from"' in resp.content.decode()
+
+
+def test_cells_carry_their_column_label_and_attributes_on_every_row(world, client):
+    """The stacked (phone) layout reads each cell's data-label; the column's td attributes stay on every row,
+    also where they are computed per record (includes/table.html renders ListTable.body)."""
+    import django_tables2 as tables
+    from django.test import RequestFactory
+
+    from core.lists import AuditTable
+
+    people = [world.users[r] for r in (Role.TOWNSHIP_PARTY, Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LIAISON)]
+    for n, person in enumerate(people):
+        AuditEvent.objects.create(user=person, username=f"u{n}", action="login",
+                                  outcome="failure" if n else "success", address="10.0.0.9", path="/login/")
+    client.force_login(world.users[Role.COUNTY_ORG])
+    page = client.get("/audit/").content.decode()
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    rows = body.count("<tr ")
+    assert rows >= 3
+    assert body.count('data-label="时间" class="text-nowrap"') == rows
+    assert body.count('data-label="结果"') == rows
+
+    class Flagged(AuditTable):
+        outcome = tables.Column(verbose_name="结果", attrs={"td": {"data-outcome": lambda record: record.outcome}})
+
+    table = Flagged(AuditEvent.objects.order_by("username"))
+    table.request = RequestFactory().get("/")
+    cells = {row.record.username: dict((h, a) for h, a, _ in cells) for row, cells in table.body()}
+    assert 'data-outcome="success"' in cells["u0"]["结果"] and 'data-outcome="failure"' in cells["u1"]["结果"]
