@@ -25,25 +25,3 @@ from supervision.models.oversight import (
     Talk,
     VisitFinding,
 )
-
-__all__ = [
-    "SupervisionSetting",
-    "Pairing",
-    "AreaGroup",
-    "GroupActivity",
-    "TrainingKind",
-    "TrainingSession",
-    "TrainingAttendance",
-    "Attachment",
-    "AttachmentPlan",
-    "WorkAssignment",
-    "Talk",
-    "Commitment",
-    "Assessment",
-    "Notice",
-    "NoticeEvent",
-    "CountyVisit",
-    "VisitFinding",
-    "RecommendationOutcome",
-    "CHANGE_REASON_MAX",
-]
