@@ -11,6 +11,7 @@ from supervision.models import (
     Assessment,
     Commitment,
     CountyVisit,
+    Recommendation,
     RecommendationOutcome,
     SupervisionSetting,
     Talk,
@@ -100,9 +101,9 @@ class AssessmentForm(StyledForm):
     assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
     notes = forms.CharField(max_length=limits.NOTE, label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     commended = forms.BooleanField(label=_("评为优秀予以表彰"), required=False)
-    recommend_party = forms.BooleanField(label=_("发展党员优先推荐"), required=False)
-    recommend_committee = forms.BooleanField(label=_("村“两委”空缺优先推荐"), required=False)
-    recommend_eight = forms.BooleanField(label=_("推荐担任“八大员”"), required=False)
+    recommend_party = forms.BooleanField(label=Recommendation.PARTY.label, required=False)
+    recommend_committee = forms.BooleanField(label=Recommendation.COMMITTEE.label, required=False)
+    recommend_eight = forms.BooleanField(label=Recommendation.EIGHT.label, required=False)
 
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)

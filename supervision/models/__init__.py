@@ -21,6 +21,7 @@ from supervision.models.oversight import (
     CountyVisit,
     Notice,
     NoticeEvent,
+    Recommendation,
     RecommendationOutcome,
     Talk,
     VisitFinding,
