@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from attendance.models import ApproverDeputy
+from attendance.models import LeaveRequest
 from attendance.selectors import deputy_choices, deputy_list
 from attendance.services import deputies as deputy_services
 from core.dates import today
@@ -25,7 +25,7 @@ from core.web import submit
 
 class DeputyForm(BootstrapMixin, forms.Form):
     principal = forms.ModelChoiceField(label=gettext_lazy("审批人"), queryset=User.objects.none())
-    role = forms.ChoiceField(label=gettext_lazy("代理的审批角色"), choices=ApproverDeputy.ROLES)
+    role = forms.ChoiceField(label=gettext_lazy("代理的审批角色"), choices=LeaveRequest.APPROVER_ROLES)
     village = forms.ModelChoiceField(label=gettext_lazy("村"), queryset=Village.objects.none())
     deputy = forms.ModelChoiceField(label=gettext_lazy("代理人"), queryset=User.objects.none(),
                                     help_text=gettext_lazy("本村的村党组织书记、包村领导或本乡（镇）党委成员"))
