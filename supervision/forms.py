@@ -188,7 +188,6 @@ class AreaGroupForm(StyledForm):
         self.fields["township"].queryset = townships
         self.fields["members"].queryset = cadres
         self.fields["members"].label_from_instance = lambda c: f"{c.name}（{c.village.name}）"
-        self.fields["members"].widget.attrs["class"] = "form-check-input"
 
 
 class GroupActivityForm(StyledForm):
@@ -309,7 +308,6 @@ class VisitForm(StyledForm):
         self.fields["township"].queryset = townships
         self.fields["village"].queryset = villages
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
 
 
 class FindingForm(StyledForm):
@@ -323,10 +321,6 @@ class RecommendationOutcomeForm(StyledForm):
     note = forms.CharField(label=_("说明"), max_length=limits.REASON, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("采纳的写明去向（如列为发展对象、进入村“两委”）；未采纳的写明原因"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].widget.attrs["class"] = "form-check-input"
 
 
 # -- work assignments (R-57) --------------------------------------------------------------------------------
@@ -357,10 +351,6 @@ class AssignmentEvaluateForm(StyledForm):
                                    widget=forms.RadioSelect)
     evaluation_note = forms.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}), help_text=_("评为较差的须填写"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evaluation"].widget.attrs["class"] = "form-check-input"
 
 
 class AssignmentCorrectForm(StyledForm):
