@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
-from core.forms import BootstrapMixin, DateInput, StyledForm, VillageSelect
+from core.forms import BootstrapMixin, DateInput, StyledForm, VillageChoiceField, VillageSelect
 from supervision.models import (
     CHANGE_REASON_MAX,
     Assessment,
@@ -230,9 +230,8 @@ class CaseDecideForm(StyledForm):
 
 class NoticeForm(StyledForm):
     township = forms.ModelChoiceField(label=_("被通报乡（镇）"), queryset=None, required=False)
-    village = forms.ModelChoiceField(label=_("被通报村（可选）"), queryset=None, required=False,
-                                     widget=VillageSelect(),
-                                     help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
+    village = VillageChoiceField(label=_("被通报村（可选）"), queryset=None, required=False, widget=VillageSelect(),
+                                 help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(max_length=limits.RECORD, label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 6}))
     due_on = forms.DateField(label=_("整改期限"), widget=DateInput())
@@ -241,7 +240,6 @@ class NoticeForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
         self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
 
     def clean(self):
         data = super().clean()
@@ -293,8 +291,8 @@ class VisitForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=CountyVisit.Kind.choices, widget=forms.RadioSelect)
     visited_on = forms.DateField(label=_("日期"), widget=DateInput())
     township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None)
-    village = forms.ModelChoiceField(label=_("村（可选）"), queryset=None, required=False,
-                                     help_text=_("到村的选择村；只到乡（镇）的留空"))
+    village = VillageChoiceField(label=_("村（可选）"), queryset=None, required=False,
+                                 help_text=_("到村的选择村；只到乡（镇）的留空"))
     met = forms.CharField(label=_("座谈、访谈对象"), max_length=limits.NOTE, required=False,
                           widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(label=_("情况记录"), max_length=limits.RECORD, required=False,
@@ -307,7 +305,6 @@ class VisitForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
         self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
 
 
 class FindingForm(StyledForm):
