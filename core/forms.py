@@ -43,6 +43,14 @@ class BootstrapMixin:
             widget.attrs.setdefault("class", css)
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    """A village choice named with its township ("乡镇 · 村": the same village name stands in several townships);
+    the queryset should ``select_related("township")``."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.township.name} · {obj.name}"
+
+
 class PersonalNumberField(forms.CharField):
     """A 身份证号 / 手机号 input that may show the stored number masked (R-03): the masked text posted back
     unchanged means "keep the stored number", so it is never written; a complete number replaces it."""
@@ -101,8 +109,8 @@ class RoleGrantForm(StyledForm):
     role = forms.ChoiceField(label=_("角色"), choices=[c for c in Role.choices if c[0] != Role.CADRE])
     township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=Township.objects.none(), required=False,
                                       help_text=_("乡（镇）党委填写"))
-    village = forms.ModelChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
-                                     help_text=_("包村领导、村党组织书记填写"))
+    village = VillageChoiceField(label=_("村"), queryset=Village.objects.none(), required=False,
+                                 help_text=_("包村领导、村党组织书记填写"))
 
     def __init__(self, *args, townships=None, villages=None, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +118,6 @@ class RoleGrantForm(StyledForm):
             self.fields["township"].queryset = townships
         if villages is not None:
             self.fields["village"].queryset = villages.select_related("township")
-            self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
         if roles is not None:
             self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] in roles]
             if all(ROLE_TIER.get(r) != Tier.TOWNSHIP for r in roles):

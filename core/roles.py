@@ -38,5 +38,12 @@ COUNTY_ROLES = frozenset(r for r, t in ROLE_TIER.items() if t == Tier.COUNTY)
 TOWNSHIP_ROLES = frozenset(r for r, t in ROLE_TIER.items() if t == Tier.TOWNSHIP)
 VILLAGE_ROLES = frozenset(r for r, t in ROLE_TIER.items() if t == Tier.VILLAGE)
 
+
+def unit_permissions(tier: Tier) -> list[tuple[str, str]]:
+    """The object permissions of an org unit on ``tier`` (its model's ``Meta.permissions``): one for each role
+    held there, the codename the role's value."""
+    return [(role.value, role.label) for role, held_on in ROLE_TIER.items() if held_on == tier]
+
+
 #: roles that may read everything in their scope but change nothing
 READ_ONLY_ROLES = frozenset({Role.COUNTY_FINANCE, Role.COUNTY_HRSS})

@@ -105,8 +105,6 @@ class ReviewForm(BootstrapMixin, forms.Form):
                 help_text=_("不符合的须写明核实情况"))
         self.fields = {**conditions, **self.fields}
         self._style()
-        for name in ("passed", "negative_items_found", *(f"condition_{k}" for k in policies.CONDITION_KEYS)):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         data = super().clean()
@@ -136,29 +134,19 @@ class ScoresForm(BootstrapMixin, forms.Form):
             f.widget.attrs.update({"step": "0.01", "inputmode": "decimal"})
 
 
-class CoReviewForm(BootstrapMixin, forms.Form):
+class CoReviewForm(StyledForm):
     passed = forms.TypedChoiceField(label=_("协审结果"), choices=PASS_CHOICES, coerce=lambda v: v == "1",
                                     widget=forms.RadioSelect)
     comment = forms.CharField(max_length=limits.NOTE, label=_("协审意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("如：纪检监察、公安、信访等部门意见"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-        self.fields["passed"].widget.attrs["class"] = "form-check-input"
 
-
-class DecideForm(BootstrapMixin, forms.Form):
+class DecideForm(StyledForm):
     appointed = forms.TypedChoiceField(label=_("研究决定"), choices=[("1", _("聘任为村级后备干部")), ("0", _("不予聘任"))],
                                        coerce=lambda v: v == "1", widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
     document_no = forms.CharField(label=_("决定文号"), max_length=100,
                                   widget=forms.TextInput(attrs={"placeholder": "清委人才〔2026〕5号"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-        self.fields["appointed"].widget.attrs["class"] = "form-check-input"
 
 
 class BanWaiverForm(StyledForm):

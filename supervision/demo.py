@@ -8,6 +8,7 @@ import datetime as dt
 from cadres.models import Cadre
 from core.demo import demo_step, person_name
 from core.models import User
+from core.roles import Tier
 from supervision import services
 from supervision.models import (
     AreaGroup,
@@ -188,10 +189,10 @@ def supervision_demo(ctx) -> None:
 #: R-57 demo tasks: (kind, title, goal, tier)
 DEMO_TASKS = [
     (WorkAssignment.Kind.CENTRAL, "人居环境整治百日攻坚", "负责本村3个自然村的垃圾清运和房前屋后整治，做到无积存垃圾、无乱堆乱放。",
-     WorkAssignment.Tier.TOWNSHIP),
-    (WorkAssignment.Kind.VILLAGE, "整理村级档案", "将近三年的村务公开、“三会一课”记录分类装订归档。", WorkAssignment.Tier.VILLAGE),
+     Tier.TOWNSHIP),
+    (WorkAssignment.Kind.VILLAGE, "整理村级档案", "将近三年的村务公开、“三会一课”记录分类装订归档。", Tier.VILLAGE),
     (WorkAssignment.Kind.URGENT, "防汛值守与隐患排查", "汛期前完成本村地质灾害隐患点巡查登记，落实转移责任人。",
-     WorkAssignment.Tier.TOWNSHIP),
+     Tier.TOWNSHIP),
 ]
 
 

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import CASE_CATEGORIES, Cadre, DisciplineCase
 from core import limits
-from core.forms import BootstrapMixin, DateInput, StyledForm, VillageSelect
+from core.forms import BootstrapMixin, DateInput, StyledForm, VillageChoiceField, VillageSelect
 from supervision.models import (
     CHANGE_REASON_MAX,
     Assessment,
     Commitment,
     CountyVisit,
+    Recommendation,
     RecommendationOutcome,
     SupervisionSetting,
     Talk,
@@ -100,9 +101,9 @@ class AssessmentForm(StyledForm):
     assessed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
     notes = forms.CharField(max_length=limits.NOTE, label=_("评估意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     commended = forms.BooleanField(label=_("评为优秀予以表彰"), required=False)
-    recommend_party = forms.BooleanField(label=_("发展党员优先推荐"), required=False)
-    recommend_committee = forms.BooleanField(label=_("村“两委”空缺优先推荐"), required=False)
-    recommend_eight = forms.BooleanField(label=_("推荐担任“八大员”"), required=False)
+    recommend_party = forms.BooleanField(label=Recommendation.PARTY.label, required=False)
+    recommend_committee = forms.BooleanField(label=Recommendation.COMMITTEE.label, required=False)
+    recommend_eight = forms.BooleanField(label=Recommendation.EIGHT.label, required=False)
 
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,7 +188,6 @@ class AreaGroupForm(StyledForm):
         self.fields["township"].queryset = townships
         self.fields["members"].queryset = cadres
         self.fields["members"].label_from_instance = lambda c: f"{c.name}（{c.village.name}）"
-        self.fields["members"].widget.attrs["class"] = "form-check-input"
 
 
 class GroupActivityForm(StyledForm):
@@ -230,9 +230,8 @@ class CaseDecideForm(StyledForm):
 
 class NoticeForm(StyledForm):
     township = forms.ModelChoiceField(label=_("被通报乡（镇）"), queryset=None, required=False)
-    village = forms.ModelChoiceField(label=_("被通报村（可选）"), queryset=None, required=False,
-                                     widget=VillageSelect(),
-                                     help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
+    village = VillageChoiceField(label=_("被通报村（可选）"), queryset=None, required=False, widget=VillageSelect(),
+                                 help_text=_("通报到村时选择；只选乡（镇）则通报该乡（镇）"))
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(max_length=limits.RECORD, label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 6}))
     due_on = forms.DateField(label=_("整改期限"), widget=DateInput())
@@ -241,7 +240,6 @@ class NoticeForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
         self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
 
     def clean(self):
         data = super().clean()
@@ -293,8 +291,8 @@ class VisitForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=CountyVisit.Kind.choices, widget=forms.RadioSelect)
     visited_on = forms.DateField(label=_("日期"), widget=DateInput())
     township = forms.ModelChoiceField(label=_("乡（镇）"), queryset=None)
-    village = forms.ModelChoiceField(label=_("村（可选）"), queryset=None, required=False,
-                                     help_text=_("到村的选择村；只到乡（镇）的留空"))
+    village = VillageChoiceField(label=_("村（可选）"), queryset=None, required=False,
+                                 help_text=_("到村的选择村；只到乡（镇）的留空"))
     met = forms.CharField(label=_("座谈、访谈对象"), max_length=limits.NOTE, required=False,
                           widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(label=_("情况记录"), max_length=limits.RECORD, required=False,
@@ -307,8 +305,6 @@ class VisitForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
         self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
 
 
 class FindingForm(StyledForm):
@@ -322,10 +318,6 @@ class RecommendationOutcomeForm(StyledForm):
     note = forms.CharField(label=_("说明"), max_length=limits.REASON, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("采纳的写明去向（如列为发展对象、进入村“两委”）；未采纳的写明原因"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].widget.attrs["class"] = "form-check-input"
 
 
 # -- work assignments (R-57) --------------------------------------------------------------------------------
@@ -356,10 +348,6 @@ class AssignmentEvaluateForm(StyledForm):
                                    widget=forms.RadioSelect)
     evaluation_note = forms.CharField(label=_("评价意见"), max_length=limits.NOTE, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}), help_text=_("评为较差的须填写"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evaluation"].widget.attrs["class"] = "form-check-input"
 
 
 class AssignmentCorrectForm(StyledForm):

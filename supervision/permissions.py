@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import enforce as require  # noqa: F401  (views and services)
 from core.permissions import enforce_for as enforce  # noqa: F401
-from core.roles import Role
+from core.roles import Role, Tier
 from core.scope import Scope
 from supervision.models import Talk
 
@@ -234,7 +234,7 @@ def can_record_recommendation(scope: Scope, cadre) -> bool:
 
 # -- work assignments (R-57) ---------------------------------------------------------------------
 #: who assigns tasks at each tier (at the cadre's village; a liaison in the villages they hold)
-ASSIGNERS = {"township": (Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON), "village": (Role.VILLAGE_SECRETARY,)}
+ASSIGNERS = {Tier.TOWNSHIP: (Role.TOWNSHIP_PARTY, Role.TOWNSHIP_LIAISON), Tier.VILLAGE: (Role.VILLAGE_SECRETARY,)}
 
 
 def assigning_tier(scope: Scope, cadre) -> str | None:
@@ -247,7 +247,7 @@ def assigning_tier(scope: Scope, cadre) -> str | None:
 
 def can_assign_somewhere(scope: Scope) -> bool:
     """Holds an assigning role somewhere: the "交办任务" button and form are offered."""
-    return scope.is_superuser or scope.has_any(*ASSIGNERS["township"], *ASSIGNERS["village"])
+    return scope.is_superuser or scope.has_any(*ASSIGNERS[Tier.TOWNSHIP], *ASSIGNERS[Tier.VILLAGE])
 
 
 def can_assign(scope: Scope, cadre) -> bool:

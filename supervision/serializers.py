@@ -14,6 +14,7 @@ from supervision.models import (
     CountyVisit,
     Notice,
     NoticeEvent,
+    Recommendation,
     RecommendationOutcome,
     Talk,
     WorkAssignment,
@@ -240,12 +241,12 @@ class WorkAssignmentEvaluateSerializer(serializers.Serializer):
 
 
 #: the kinds of priority recommendation (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: other "kind"s exist)
-RECOMMENDATION_KINDS = RecommendationOutcome.Kind.choices
+RECOMMENDATION_KINDS = Recommendation.choices
 
 
 class RecommendationQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(label=_("推荐类别"), choices=RECOMMENDATION_KINDS, required=False,
-                                   default=RecommendationOutcome.Kind.PARTY)
+                                   default=Recommendation.PARTY)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):

@@ -13,19 +13,3 @@ from attendance.models.records import (
     IncapacityReport,
     OfficialTrip,
 )
-
-__all__ = [
-    "validate_half_days",
-    "AttendanceSetting",
-    "Half",
-    "LeaveRequest",
-    "ApproverDeputy",
-    "AttendanceDay",
-    "Absence",
-    "IncapacityReport",
-    "OfficialTrip",
-    "DutySchedule",
-    "DutyRota",
-    "DutyShift",
-    "DutyMiss",
-]

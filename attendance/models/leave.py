@@ -91,7 +91,8 @@ class LeaveRequest(ScopeColumns):
         CANCELLED = "cancelled", _("已撤回")
         RETURNED = "returned", _("已销假")
 
-    # R-22 (attendance.policies): the role choices of the fixed approver, the escalation tier and the decider
+    # R-22 (attendance.policies): the role choices of the fixed approver (and of a deputy), the escalation tier and
+    # the decider
     APPROVER_ROLES = [(r, Role(r).label) for r in policies.APPROVER_ROLES]
     ESCALATION_ROLES = [(r, Role(r).label) for r in policies.ESCALATION_ROLES]
     DECIDER_ROLES = [(r, Role(r).label) for r in policies.DECIDER_ROLES]
@@ -175,13 +176,11 @@ class ApproverDeputy(models.Model):
     """Issue 12 item 5: an approver (village secretary or township liaison at a village) names a deputy for a
     date range — someone who can see the village — who decides leave in their place; the decision records it."""
 
-    ROLES = [(r, Role(r).label) for r in policies.APPROVER_ROLES]
-
     principal = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT,
                                   related_name="+")
     deputy = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代理人"), on_delete=models.PROTECT,
                                related_name="+")
-    role = models.CharField(_("代理的审批角色"), max_length=30, choices=ROLES)
+    role = models.CharField(_("代理的审批角色"), max_length=30, choices=LeaveRequest.APPROVER_ROLES)
     village = models.ForeignKey("core.Village", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))

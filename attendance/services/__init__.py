@@ -52,13 +52,3 @@ from attendance.services.trips import (
     trip_report_return,
     trip_return,
 )
-
-__all__ = [
-    "attendance_setting_update",
-    "absence_create", "absence_update", "attendance_day_set", "attendance_day_sheet_save", "attendance_mark", "calendar_arrangement_save", "calendar_override_delete",
-    "calendar_override_save", "check_absence_thresholds", "deciding_role", "escalate_orphaned_leaves",
-    "flag_overdue_incapacity", "incapacity_report_save", "leave_approve", "leave_cancel", "leave_days", "leave_decide_many",
-    "leave_excuse_overstay", "leave_reject", "leave_return", "leave_return_and_mark", "leave_return_confirm",
-    "leave_submit", "notify_overdue_returns", "recheck_absence_cases", "run_daily_checks", "run_daily_checks_now",
-    "notify_overdue_trips", "trip_cancel", "trip_confirm_return", "trip_record", "trip_report_return", "trip_return",
-]

@@ -106,12 +106,7 @@ def confirmers(trip) -> list:
     users += list(users_with_role(Role.TOWNSHIP_LIAISON, village=village))
     if trip.recorded_by is not None:
         users.append(trip.recorded_by)
-    seen, out = set(), []
-    for u in users:
-        if u.pk not in seen:
-            seen.add(u.pk)
-            out.append(u)
-    return out
+    return list({u.pk: u for u in users}.values())  # each once, in this order
 
 
 def _report(trip, *, by, returned_on: dt.date, reason: str) -> OfficialTrip:
@@ -149,13 +144,10 @@ def _confirm(trip, *, by, returned_on: dt.date | None, note: str) -> OfficialTri
             "n": trip.cadre.name, "d": trip.returned_on, "r": reported}
     else:
         title = _("%(n)s的因公外出已结束：%(d)s返岗") % {"n": trip.cadre.name, "d": trip.returned_on}
-    people = [u for u in (trip.cadre.user, trip.recorded_by, trip.return_reported_by) if u is not None]
-    seen = {by.pk} if by is not None else set()
-    users = []
-    for u in people:
-        if u.pk not in seen:
-            seen.add(u.pk)
-            users.append(u)
+    # the cadre, whoever recorded the trip and whoever reported the return, less the one acting (notify sends
+    # each user one notice)
+    users = [u for u in (trip.cadre.user, trip.recorded_by, trip.return_reported_by)
+             if u is not None and (by is None or u.pk != by.pk)]
     notify(users=users, kind="trip_returned", title=title, body=trip.return_note, url=trip_url(trip),
            key=f"trip-returned:{trip.pk}")
     return trip

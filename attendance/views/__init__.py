@@ -28,11 +28,3 @@ from attendance.views.records import (
     run_threshold_check,
 )
 from attendance.views.settings import settings_edit
-
-__all__ = [
-    "settings_edit",
-    "absence_edit", "absence_index", "attendance_grid", "attendance_home", "attendance_mark", "calendar_index", "incapacity_edit",
-    "incapacity_index", "leave_approve", "leave_bulk_decide", "leave_cancel", "leave_create", "leave_days_preview", "leave_detail",
-    "leave_excuse", "leave_index", "leave_pdf", "leave_register", "leave_reject", "leave_return", "leave_return_confirm",
-    "run_threshold_check",
-]

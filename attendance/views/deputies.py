@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from attendance.models import ApproverDeputy
+from attendance.models import LeaveRequest
 from attendance.selectors import deputy_choices, deputy_list
 from attendance.services import deputies as deputy_services
 from core.dates import today
-from core.forms import BootstrapMixin, DateInput
+from core.forms import BootstrapMixin, DateInput, VillageChoiceField
 from core.models import User, Village
 from core.scope import get_scope
 from core.web import submit
@@ -25,8 +25,8 @@ from core.web import submit
 
 class DeputyForm(BootstrapMixin, forms.Form):
     principal = forms.ModelChoiceField(label=gettext_lazy("审批人"), queryset=User.objects.none())
-    role = forms.ChoiceField(label=gettext_lazy("代理的审批角色"), choices=ApproverDeputy.ROLES)
-    village = forms.ModelChoiceField(label=gettext_lazy("村"), queryset=Village.objects.none())
+    role = forms.ChoiceField(label=gettext_lazy("代理的审批角色"), choices=LeaveRequest.APPROVER_ROLES)
+    village = VillageChoiceField(label=gettext_lazy("村"), queryset=Village.objects.none())
     deputy = forms.ModelChoiceField(label=gettext_lazy("代理人"), queryset=User.objects.none(),
                                     help_text=gettext_lazy("本村的村党组织书记、包村领导或本乡（镇）党委成员"))
     start_date = forms.DateField(label=gettext_lazy("开始日期"), widget=DateInput())
@@ -38,7 +38,6 @@ class DeputyForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["principal"].queryset = principals
         self.fields["village"].queryset = villages.select_related("township")
-        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
         self.fields["deputy"].queryset = deputies
         self._style()
 

@@ -137,7 +137,6 @@ class GenerateForm(BootstrapMixin, forms.Form):
         self.fields["cadres"].queryset = village_cadres(village)
         self.fields["cadres"].label_from_instance = lambda c: c.name
         self._style()
-        self.fields["cadres"].widget.attrs["class"] = "form-check-input"
 
 
 def _village(request, village_id, *, edit=False):

@@ -21,25 +21,3 @@ from cadres.services.records import (
     vacancy_announce,
 )
 from cadres.services.reinstatement import Reinstatement, cadre_reinstate, justification_errors
-
-__all__ = [
-    "BAN_YEARS",
-    "DOCUMENT_NO_MAX",
-    "EDITABLE_FIELDS",
-    "Reinstatement",
-    "active_ban",
-    "cadre_create",
-    "cadre_disqualify",
-    "cadre_link_user",
-    "cadre_promote",
-    "cadre_reinstate",
-    "cadre_resign",
-    "cadre_update",
-    "discipline_case_decide",
-    "discipline_case_open",
-    "discipline_case_track_absence",
-    "discipline_cases_open_bulk",
-    "justification_errors",
-    "serving_period_change",
-    "vacancy_announce",
-]

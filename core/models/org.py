@@ -11,7 +11,7 @@ from guardian.models import UserObjectPermissionBase
 
 from core.history import HistoricalRecords
 from core.models.base import verbose_names
-from core.roles import Role
+from core.roles import Role, Tier, unit_permissions
 
 phone_validator = RegexValidator(
     r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$",
@@ -50,6 +50,8 @@ class OrgUnit(models.Model):
     """A unit of the org tree (R-01), known by its name and listed in the order of its division code; the
     roles held on it are its object permissions."""
 
+    name = models.CharField(_("名称"), max_length=50)
+
     class Meta:
         abstract = True
         ordering = ["code"]
@@ -59,17 +61,12 @@ class OrgUnit(models.Model):
 
 
 class County(OrgUnit):
-    name = models.CharField(_("名称"), max_length=50)
     code = region_code_field(6)
 
     history = HistoricalRecords()
 
     class Meta(OrgUnit.Meta, verbose_names(_("县"))):
-        permissions = [
-            (Role.COUNTY_ORG.value, _("县委组织部")),
-            (Role.COUNTY_FINANCE.value, _("县财政局")),
-            (Role.COUNTY_HRSS.value, _("县人社局")),
-        ]
+        permissions = unit_permissions(Tier.COUNTY)
 
 
 class Township(OrgUnit):
@@ -78,14 +75,13 @@ class Township(OrgUnit):
         TOWNSHIP = "township", _("乡")
 
     county = models.ForeignKey(County, verbose_name=_("县"), on_delete=models.PROTECT, related_name="townships")
-    name = models.CharField(_("名称"), max_length=50)
     code = region_code_field(9)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
 
     history = HistoricalRecords()
 
     class Meta(OrgUnit.Meta, verbose_names(_("乡（镇）"))):
-        permissions = [(Role.TOWNSHIP_PARTY.value, _("乡（镇）党委"))]
+        permissions = unit_permissions(Tier.TOWNSHIP)
 
 
 class Village(OrgUnit):
@@ -94,7 +90,6 @@ class Village(OrgUnit):
         COMMUNITY = "community", _("社区")
 
     township = models.ForeignKey(Township, verbose_name=_("乡（镇）"), on_delete=models.PROTECT, related_name="villages")
-    name = models.CharField(_("名称"), max_length=50)
     code = region_code_field(12)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
     quota = models.PositiveSmallIntegerField(_("后备干部储备名额"), default=1, help_text=_("每个村储备1名"))
@@ -102,10 +97,7 @@ class Village(OrgUnit):
     history = HistoricalRecords()
 
     class Meta(OrgUnit.Meta, verbose_names(_("村（社区）"))):
-        permissions = [
-            (Role.TOWNSHIP_LIAISON.value, _("乡镇包村领导")),
-            (Role.VILLAGE_SECRETARY.value, _("村党组织书记")),
-        ]
+        permissions = unit_permissions(Tier.VILLAGE)
 
 
 # Direct-foreign-key guardian permission tables: one row per (user, unit, role), never per cadre.

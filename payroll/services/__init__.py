@@ -38,12 +38,3 @@ from payroll.services.runs import (
 )
 from payroll.services.standards import POLICY_FIELDS, pay_policy_create, pay_policy_update, payroll_setting_update
 from payroll.services.unpaid import flag_unpaid_lines
-
-__all__ = [
-    "ADJUSTMENT_FIELDS", "BONUS_COLUMNS", "BUILD_TASK", "CountiesFailed", "LINE_COLUMNS", "MONEY_FIELD", "PAID_RECORDERS",
-    "PAYEE_FIELDS", "PAYMENT_COLUMNS", "POLICY_FIELDS", "payee_account_set", "adjustment_create", "apply_payments", "bonus_import", "bonus_set",
-    "flag_unpaid_lines", "line_mark_paid", "mark_paid_bulk", "pay_policy_create", "pay_policy_update",
-    "pay_run_approve", "pay_run_build", "pay_run_build_job", "pay_run_queue", "payments_import",
-    "payroll_setting_update", "policies_in_force", "policy_for", "rebuild_stale_drafts", "reinstatement_back_pay",
-    "run_monthly_payroll", "insurance_setting_update", "premium_generate", "premiums_mark_paid",
-]

@@ -16,9 +16,3 @@ from payroll.views.runs import (
     run_rebuild,
 )
 from payroll.views.standards import adjustment_list, bonus_import, bonus_list, policy_detail, policy_list
-
-__all__ = [
-    "adjustment_list", "insurance", "bonus_import", "payee_edit", "payee_list", "run_disbursement", "bonus_list", "line_paid", "line_slip", "my_pay", "payments_import",
-    "policy_detail", "policy_list", "run_approve", "run_build", "run_detail", "run_export", "run_list",
-    "run_mark_paid", "run_progress", "run_rebuild", "unpaid", "unpaid_notice_url",
-]

@@ -30,10 +30,3 @@ from selection.services.steps import (
     rerank,
 )
 from selection.services.waivers import ban_waive, waiver_for, waiver_note
-
-__all__ = [
-    "APPLICATION_FIELDS", "IN_PROGRESS", "ROUND_FIELDS", "SCORING_FIELDS",
-    "application_co_review", "application_decide", "application_review", "application_score",
-    "application_submit", "application_update", "applications_import", "ban_waive", "waiver_for", "waiver_note", "eligibility_errors", "error_messages",
-    "rerank", "round_close", "round_counts", "round_create", "round_update", "scores_import",
-]

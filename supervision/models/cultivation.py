@@ -9,6 +9,7 @@ from cadres.models import Cadre
 from core import limits
 from core.history import HistoricalRecords
 from core.models import CountySetting, Township, ends_after_start, user_field, verbose_names
+from core.roles import Tier
 
 
 class SupervisionSetting(CountySetting):
@@ -188,6 +189,10 @@ class AttachmentPlan(models.Model):
         return f"{self.cadre.name} {self.start_date}—{self.end_date} {self.department}"
 
 
+#: R-57: the tiers that assign tasks (the township before the village)
+ASSIGNING_TIERS = [(tier.value, tier.label) for tier in (Tier.TOWNSHIP, Tier.VILLAGE)]
+
+
 class WorkAssignment(models.Model):
     """R-57 (第十二条（3）: 安排中心工作、急难险重工作任务; 第十五条: 定岗定责，明确目标任务, 给予分配工作): a task the
     township or the village gives a cadre, with a goal and a deadline; the cadre reports completion, the
@@ -197,10 +202,6 @@ class WorkAssignment(models.Model):
         CENTRAL = "central", _("中心工作")
         URGENT = "urgent", _("急难险重任务")
         VILLAGE = "village", _("村务")
-
-    class Tier(models.TextChoices):
-        TOWNSHIP = "township", _("乡（镇）")
-        VILLAGE = "village", _("村")
 
     class Status(models.TextChoices):
         OPEN = "open", _("进行中")
@@ -217,7 +218,7 @@ class WorkAssignment(models.Model):
     cadre = models.ForeignKey(Cadre, verbose_name=_("后备干部"), on_delete=models.PROTECT,
                               related_name="work_assignments")
     kind = models.CharField(_("任务类别"), max_length=10, choices=Kind.choices)
-    tier = models.CharField(_("交办层级"), max_length=10, choices=Tier.choices, editable=False)
+    tier = models.CharField(_("交办层级"), max_length=10, choices=ASSIGNING_TIERS, editable=False)
     title = models.CharField(_("任务名称"), max_length=100)
     goal = limits.text_field(_("目标要求"), limits.NOTE)
     assigned_on = models.DateField(_("交办日期"))

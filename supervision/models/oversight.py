@@ -93,6 +93,15 @@ class Commitment(models.Model):
         return f"{self.cadre.name} {self.year}"
 
 
+class Recommendation(models.TextChoices):
+    """R-55/R-61 (第十二条（4）): the priority recommendations a year-end assessment may make — each a yes/no
+    field ``recommend_<value>`` of the assessment; what became of one is a RecommendationOutcome."""
+
+    PARTY = "party", _("发展党员优先推荐")
+    COMMITTEE = "committee", _("村“两委”空缺优先推荐")
+    EIGHT = "eight", _("推荐担任“八大员”")
+
+
 class Assessment(models.Model):
     """R-55: 年底资格评估. 不称职 disqualifies (R-31) in the same transaction."""
 
@@ -107,9 +116,9 @@ class Assessment(models.Model):
     assessed_on = models.DateField(_("评估日期"))
     notes = limits.text_field(_("评估意见"), limits.NOTE, blank=True)
     commended = models.BooleanField(_("评为优秀予以表彰"), default=False)
-    recommend_party = models.BooleanField(_("发展党员优先推荐"), default=False)
-    recommend_committee = models.BooleanField(_("村“两委”空缺优先推荐"), default=False)
-    recommend_eight = models.BooleanField(_("推荐担任“八大员”"), default=False)
+    recommend_party = models.BooleanField(Recommendation.PARTY.label, default=False)
+    recommend_committee = models.BooleanField(Recommendation.COMMITTEE.label, default=False)
+    recommend_eight = models.BooleanField(Recommendation.EIGHT.label, default=False)
     assessed_by = user_field(_("登记人"))
     # issue 13: county_org corrects or withdraws an assessment with a reason and a document number
     withdrawn = models.BooleanField(_("已撤销"), default=False, editable=False)
@@ -257,18 +266,13 @@ class RecommendationOutcome(models.Model):
     """R-61 (第十二条（4）): what became of a priority recommendation made at the year-end assessment (R-55) —
     accepted (when, how) or not (why). A recommendation without a row here is still pending."""
 
-    class Kind(models.TextChoices):
-        PARTY = "party", _("发展党员优先推荐")
-        COMMITTEE = "committee", _("村“两委”空缺优先推荐")
-        EIGHT = "eight", _("推荐担任“八大员”")
-
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", _("已采纳")
         NOT_ACCEPTED = "not_accepted", _("未采纳")
 
     assessment = models.ForeignKey(Assessment, verbose_name=_("年底资格评估"), on_delete=models.PROTECT,
                                    related_name="recommendation_outcomes")
-    kind = models.CharField(_("推荐类别"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("推荐类别"), max_length=12, choices=Recommendation.choices)
     outcome = models.CharField(_("结果"), max_length=14, choices=Outcome.choices)
     decided_on = models.DateField(_("日期"))
     note = limits.text_field(_("说明"), limits.REASON, blank=True,

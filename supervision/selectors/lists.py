@@ -22,6 +22,7 @@ from supervision.models import (
     GroupActivity,
     Notice,
     Pairing,
+    Recommendation,
     RecommendationOutcome,
     SupervisionSetting,
     Talk,
@@ -156,7 +157,7 @@ def recommendation_rows(*, user, kind: str):
 def recommendation_summary(*, user, year: int | None = None) -> list[dict]:
     """R-61, the county report: per township and kind, how many were recommended, accepted, not accepted."""
     rows: dict[str, dict] = {}
-    for kind, label in RecommendationOutcome.Kind.choices:
+    for kind, label in Recommendation.choices:
         qs = recommendation_rows(user=user, kind=kind)
         if year:
             qs = qs.filter(year=year)
@@ -169,7 +170,7 @@ def recommendation_summary(*, user, year: int | None = None) -> list[dict]:
                                     "pending": r["n"] - r["accepted"] - r["refused"]}
     out = [rows[code] for code in sorted(rows)]
     for entry in out:  # the cells in kind order, for a table (a missing kind: nothing recommended)
-        entry["cells"] = [entry["kinds"].get(k) for k in RecommendationOutcome.Kind.values]
+        entry["cells"] = [entry["kinds"].get(k) for k in Recommendation.values]
     return out
 
 

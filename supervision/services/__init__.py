@@ -20,11 +20,3 @@ from supervision.services.records import (
     training_attendance_set,
     training_session_save,
 )
-
-__all__ = [
-    "CORRECT_DENIED",
-    "area_group_save", "assessment_correct", "assessment_record", "assessment_withdraw", "attachment_correct",
-    "attachment_record", "check_overdue", "commitment_correct", "commitment_save", "group_activity_record",
-    "notice_answer", "notice_close", "notice_issue", "notice_send_back", "pairing_set", "setting_update",
-    "talk_correct", "talk_record", "training_attendance_set", "training_session_save",
-]

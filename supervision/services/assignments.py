@@ -15,6 +15,7 @@ from core import dates
 from core.dates import today
 from core.errors import Conflict
 from core.permissions import is_system
+from core.roles import Tier
 from core.scope import get_scope
 from core.services import model_save, notifications_settle
 from supervision import permissions as perms
@@ -80,7 +81,7 @@ def assignment_create(*, cadre: Cadre, kind: str, title: str, goal: str, assigne
     _check(cadre=cadre, kind=kind, title=title, goal=goal, assigned_on=assigned_on, due_on=due_on)
     if not is_system(by):
         tier = perms.assigning_tier(get_scope(by), cadre)
-    tier = tier or WorkAssignment.Tier.TOWNSHIP
+    tier = tier or Tier.TOWNSHIP
     row = WorkAssignment(cadre=cadre, kind=kind, tier=tier, title=title.strip(), goal=goal.strip(),
                          assigned_on=assigned_on, due_on=due_on, assigned_by=by)
     return model_save(row, by=by)

@@ -12,14 +12,12 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.services import model_save
 from supervision import permissions as perms
-from supervision.models import Assessment, RecommendationOutcome
-
-KINDS = RecommendationOutcome.Kind
+from supervision.models import Assessment, Recommendation, RecommendationOutcome
 
 
 def recommended(assessment: Assessment, kind: str) -> bool:
     """The assessment made this recommendation and still stands (not withdrawn, not 不称职)."""
-    return (kind in KINDS.values and getattr(assessment, f"recommend_{kind}") and not assessment.withdrawn
+    return (kind in Recommendation.values and getattr(assessment, f"recommend_{kind}") and not assessment.withdrawn
             and assessment.result != Assessment.Result.INCOMPETENT)
 
 

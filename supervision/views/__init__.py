@@ -30,13 +30,3 @@ from supervision.views.records import (
     commitment_index,
 )
 from supervision.views.talks import talk_create, talk_detail, talk_due, talk_edit, talk_index
-
-__all__ = [
-    "assessment_correct", "assessment_create", "assessment_index", "assessment_withdraw", "attachment_create",
-    "attachment_detail", "attachment_edit", "attachment_index", "attachment_shortfall",
-    "cadre_file", "case_create", "case_detail", "case_index", "commitment_detail", "commitment_edit",
-    "commitment_index", "dashboard",
-    "dossier_pdf", "group_detail", "group_edit", "group_index", "ledger", "ledger_export", "ledger_params",
-    "notice_create", "notice_detail", "notice_index", "pairing_edit", "pairing_index", "settings_edit",
-    "talk_create", "talk_detail", "talk_due", "talk_edit", "talk_index", "training_create", "training_detail", "training_index", "unpaid",
-]

@@ -15,17 +15,16 @@ from core.scope import get_scope
 from supervision import forms, selectors
 from supervision import permissions as perms
 from supervision.filters import RecommendationFilter
-from supervision.models import RecommendationOutcome
+from supervision.models import Recommendation, RecommendationOutcome
 from supervision.services import recommendations as rec_services
 from supervision.views.common import filtered, form_page, int_or_none, page, submit
 
-KINDS = RecommendationOutcome.Kind
 KINDS_OUTCOME = dict(RecommendationOutcome.Outcome.choices)
 
 
 def _kind(request) -> str:
-    kind = request.GET.get("kind") or KINDS.PARTY
-    return kind if kind in KINDS.values else KINDS.PARTY
+    kind = request.GET.get("kind") or Recommendation.PARTY
+    return kind if kind in Recommendation.values else Recommendation.PARTY
 
 
 @login_required
@@ -43,7 +42,7 @@ def recommendation_index(request):
     for a in rows:
         a.can_record = perms.can_record_recommendation(scope, a.cadre)
     return render(request, "supervision/recommendation_list.html", {
-        "filter": flt, "page_obj": rows, "kind": kind, "kinds": KINDS.choices, "kind_label": KINDS(kind).label,
+        "filter": flt, "page_obj": rows, "kind": kind, "kinds": Recommendation.choices, "kind_label": Recommendation(kind).label,
         "kind_hidden": [("kind", kind)],
         "summary": selectors.recommendation_summary(user=request.user, year=year if year and 2000 <= year <= 2100 else None),
         "query": request.GET.urlencode()})
@@ -55,19 +54,19 @@ def _report(request, year):
     ws = wb.active
     ws.title = _("汇总")
     headers = [_("乡（镇）")]
-    for _k, label in KINDS.choices:
+    for _k, label in Recommendation.choices:
         headers += [f"{label}·{_('推荐')}", f"{label}·{_('已采纳')}", f"{label}·{_('未采纳')}", f"{label}·{_('待落实')}"]
     excel.write_title(ws, _("村级后备干部优先推荐落实情况") + (f"（{year}{_('年度评估')}）" if year else ""), len(headers))
     excel.write_header(ws, headers, row=2, widths=[12] + [11] * (len(headers) - 1))
     r = 3
     for entry in selectors.recommendation_summary(user=request.user, year=year):
         values = [entry["township"]]
-        for k in KINDS.values:
+        for k in Recommendation.values:
             c = entry["kinds"].get(k, {})
             values += [c.get("n", 0), c.get("accepted", 0), c.get("refused", 0), c.get("pending", 0)]
         excel.write_row(ws, r, values)
         r += 1
-    for k, label in KINDS.choices:
+    for k, label in Recommendation.choices:
         sheet = wb.create_sheet(str(label)[:31].replace("“", "").replace("”", ""))
         cols = [_("评估年度"), _("乡（镇）"), _("村"), _("姓名"), _("评估结果"), _("结果"), _("日期"), _("说明")]
         excel.write_header(sheet, cols, widths=[10, 12, 12, 10, 10, 10, 12, 40])
@@ -86,8 +85,8 @@ def _report(request, year):
 @login_required
 def recommendation_outcome(request, pk, kind):
     assessment = get_object_or_404(selectors.assessment_list(user=request.user), pk=pk)
-    if kind not in KINDS.values:
-        kind = KINDS.PARTY
+    if kind not in Recommendation.values:
+        kind = Recommendation.PARTY
     perms.require(perms.can_record_recommendation(get_scope(request.user), assessment.cadre),
                   _("推荐结果由本乡（镇）党委或县委组织部登记。"))
     current = assessment.recommendation_outcomes.filter(kind=kind).first()
@@ -98,5 +97,5 @@ def recommendation_outcome(request, pk, kind):
         assessment=assessment, kind=kind, by=request.user, **d),
         done=_("已登记推荐结果。"), to=f"{reverse('supervision:recommendation_list')}?kind={kind}")
     title = _("%(n)s · %(y)s年度 · %(k)s 的结果") % {"n": assessment.cadre.name, "y": assessment.year,
-                                                   "k": KINDS(kind).label}
+                                                   "k": Recommendation(kind).label}
     return done or form_page(request, form, title, "supervision:recommendation_list")

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F
 
 from attendance.models import LeaveRequest
-from attendance.selectors import _NextWorkday
+from attendance.selectors.absence import _NextWorkday
 from core.money import MoneySum
 from payroll.models import PayLine, PayRun
 from payroll.services.sql import commits_without_flush_wait
