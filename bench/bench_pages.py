@@ -95,11 +95,13 @@ def run(*, repeat: int = 30, out=None,
     from django.test import Client
 
     from bench.common import prepare_database, report
+    from config.gc_tuning import settle
     from core.models import User
     from payroll.selectors import pay_run_list
 
     prepared: dict = {}
     prepare_database(prepared)
+    settle()  # the collector as the web server has it (config/wsgi.py, decision 029)
     results = []
     for username in users:
         user = User.objects.filter(username=username).first()
