@@ -168,14 +168,15 @@ def _write_batch(drafts, parameters, regular, adjustments, *, by, now) -> None:
 def _write_batch_postgresql(drafts, parameters, regular, adjustments, *, by, now) -> None:
     """The batch's writes on PostgreSQL: one statement (``payroll.services.sql.write_batch_postgresql``) with
     the same lines, run columns and history rows as :func:`_write_batch`, writing only the lines that
-    changed."""
+    changed. A batch whose drafts have no line yet (``lines_count`` is written with the lines, in the same
+    transaction) takes the statement's plain INSERT."""
     for run, row in zip(drafts, parameters, strict=True):
         row["policy"], row["yearly"] = run.policy.pk, int(run.accident_yearly)
     by_id = getattr(by, "pk", None)
     written = write_batch_postgresql(
         parameters, regular, adjustments, built_at=now, built_by_id=by_id, build_state=PayRun.BuildState.DONE,
         message=built_message_template(), run_columns={"policy_id": "{policy}", "accident_yearly": "({yearly} <> 0)"},
-        history_user_id=by_id)
+        history_user_id=by_id, fresh=all(run.lines_count == 0 for run in drafts))
     for run in drafts:
         for column, value in written[run.pk].items():
             setattr(run, column, value)

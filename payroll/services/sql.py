@@ -104,7 +104,8 @@ _RUN_SUMS = {"lines_count": "n", "total": "total", "county_fund_total": "county_
 
 
 def write_batch_postgresql(rows: list[dict[str, object]], regular, adjustments, *, built_at, built_by_id,
-                           build_state: str, message: str, run_columns: dict[str, str], history_user_id) -> dict[int, dict]:
+                           build_state: str, message: str, run_columns: dict[str, str], history_user_id,
+                           fresh: bool = False) -> dict[int, dict]:
     """Issue 19 item 4, the PostgreSQL variant of the batch's writes: ONE statement (data-modifying CTEs)
     that computes the batch's lines, compares them with the drafts' current lines by key (run, kind, cadre
     or adjustment) and deletes the lines no longer due, updates the lines whose amounts changed and inserts
@@ -114,7 +115,11 @@ def write_batch_postgresql(rows: list[dict[str, object]], regular, adjustments, 
     deleted line and an inserted one never share a key, so the parts' order does not matter. Returns, by
     run id, the columns written. ``rows``: each county's parameters (with ``run``, ``county``, ``policy``,
     ``yearly``); ``message``: the run's message with ``%(n)s`` (lines) and ``%(t)s`` (total);
-    ``run_columns``: further columns of the run row → their SQL over ``p`` (the county's parameters)."""
+    ``run_columns``: further columns of the run row → their SQL over ``p`` (the county's parameters).
+    ``fresh``: no draft of the batch has a line yet (the first build of the month): the lines are inserted
+    without the comparison (a third cheaper on a national first build) and summed from the INSERT's
+    ``RETURNING``. If a draft did have lines after all, a line would repeat its run's (cadre) or (adjustment)
+    key and the unique constraints refuse the INSERT: the batch fails and is built again county by county."""
     q = connection.ops.quote_name
     values, values_params, names = _values_list(rows)
     p = {n: f"p.column{i}" for i, n in enumerate(names, start=1)}
@@ -144,9 +149,18 @@ def write_batch_postgresql(rows: list[dict[str, object]], regular, adjustments, 
                **{col: sql_.format(**p) for col, sql_ in run_columns.items()},
                "built_at": "%s", "built_by_id": "%s", "build_state": "%s", "build_message": message_sql}
     run_set_params = [built_at, built_by_id, build_state, *message_params]
-    statement = f"""
-WITH p AS ({values}),
-new AS MATERIALIZED ({" UNION ALL ".join(new_parts)}),
+    sum_columns = list(_RUN_SUMS.values())[1:]
+    sums = f"{run}, count(*) AS n, {', '.join(f'sum({q(c)}) AS {q(c)}' for c in sum_columns)}"
+    if fresh:  # no draft of the batch has lines yet: insert them all, and sum what was inserted
+        lines_sql = f"""
+added AS (
+  INSERT INTO {line} ({", ".join(q(c) for c in columns)})
+  SELECT {", ".join(q(c) for c in columns)} FROM new
+  RETURNING {run}, {", ".join(q(c) for c in sum_columns)}),
+s AS (SELECT {sums} FROM added GROUP BY {run}),"""
+        diff_params = []
+    else:
+        lines_sql = f"""
 old AS MATERIALIZED (
   SELECT {old_columns}, CASE WHEN {q("kind")} = %s THEN {q("cadre_id")} ELSE {q("adjustment_id")} END AS {key}
   FROM {line} WHERE {run} = ANY(%s)),
@@ -163,9 +177,11 @@ changed AS (
 added AS (
   INSERT INTO {line} ({", ".join(q(c) for c in columns)})
   SELECT {", ".join(f"pair.{q(c)}" for c in columns)} FROM pair WHERE pair.old_id IS NULL),
-s AS (
-  SELECT {run}, count(*) AS n, {", ".join(f"sum({q(c)}) AS {q(c)}" for c in list(_RUN_SUMS.values())[1:])}
-  FROM new GROUP BY {run}),
+s AS (SELECT {sums} FROM new GROUP BY {run}),"""
+        diff_params = [PayLine.Kind.REGULAR, [row["run"] for row in rows]]
+    statement = f"""
+WITH p AS ({values}),
+new AS {"" if fresh else "MATERIALIZED "}({" UNION ALL ".join(new_parts)}),{lines_sql}
 runs AS (
   UPDATE {PayRun._meta.db_table} r SET {", ".join(f"{q(col)} = {sql_}" for col, sql_ in run_set.items())}
   FROM p LEFT JOIN s ON s.{run} = {p["run"]} WHERE r.{q("id")} = {p["run"]}
@@ -175,7 +191,7 @@ hist AS (
     {q("history_user_id")}, {q("history_change_reason")}, {q("history_type")})
   SELECT {", ".join(f"runs.{q(c)}" for c in tracked)}, %s, %s, NULL, '~' FROM runs)
 SELECT {q("id")}, {", ".join(q(col) for col in run_set)} FROM runs"""
-    params = [*values_params, *new_params, PayLine.Kind.REGULAR, [row["run"] for row in rows], *run_set_params, built_at, history_user_id]
+    params = [*values_params, *new_params, *diff_params, *run_set_params, built_at, history_user_id]
     with connection.cursor() as cur:
         cur.execute(statement, params)
         out_names = ["id", *run_set]

@@ -209,3 +209,13 @@ def test_an_unchanged_rebuild_gives_the_same_month_and_a_history_row_per_run(wor
         assert run.history.filter(history_type="~").count() == 2  # one per build of the month
         assert run.build_state == PayRun.BuildState.DONE
         assert run.build_message == f"已生成 {run.lines_count} 条明细，合计 {run.total:.2f} 元。"
+
+
+def test_a_draft_whose_count_says_no_lines_while_it_has_some_is_still_built_right(world, five_counties):
+    # PostgreSQL takes a batch whose drafts all count 0 lines as a first build (a plain INSERT); should a
+    # draft have lines after all, the unique constraints refuse the INSERT and the counties are built alone
+    services.run_monthly_payroll(month="2025-04")
+    first = state()
+    PayRun.objects.filter(month=MONTH).update(lines_count=0)
+    services.run_monthly_payroll(month="2025-04")
+    assert state() == first
