@@ -118,7 +118,8 @@ def build_batch(*, county_ids, month: dt.date, by, in_force: dict, with_adjustme
     order (two jobs never wait on each other in a circle); then the lines, totals, run columns and one history
     row per run are written by :func:`_write_batch` (portable: DELETE and INSERT … SELECT of every line) or,
     on PostgreSQL, by :func:`_write_batch_postgresql` (one statement that writes only the lines that changed).
-    Approved runs are never touched (R-42). Returns the runs built and the ids of the counties skipped because their run was approved.
+    Approved runs are never touched (R-42). Returns the runs built and the ids of the counties skipped because
+    their run was approved.
     ``in_force``: each county's policy (every county of the batch has one); ``with_adjustments``/``yearly``:
     the counties with adjustments this month, and paying the accident insurance yearly (R-45)."""
     county_ids = sorted(county_ids)
