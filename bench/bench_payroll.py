@@ -3,10 +3,11 @@
     .venv/bin/python -m bench.bench_payroll --db reserve_cadres_bench
 
 Runs ``payroll.services.run_monthly_payroll`` for the month before the data's ``as_of`` twice (a first
-build, then the idempotent rebuild that deletes and re-inserts every draft line), then one hand-written
+build, then the idempotent rebuild: on PostgreSQL it rewrites no unchanged line), then one hand-written
 ``INSERT … SELECT`` that computes the same lines for all counties at once into a scratch table with the
 same columns and indexes as ``payroll_payline``, checks both give the same line count and the same
-totals per county and funding source, and prints the ratio. Targets: ≤ 60 s at 500,000 cadres, ≤ 2×.
+totals per county and funding source, and prints the ratio. Targets: ≤ 60 s at 500,000 cadres, ≤ 1.5×
+(issue 19 item 4; it was ≤ 2× in issue 8).
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ def run(*, month: dt.date | None = None, out=None) -> dict:
     counties = max(figures["counties_built"], 1)
     figures["app_ms_per_county"] = round(1000 * worst / counties, 2)
     figures["hand_sql_ms_per_county"] = round(1000 * figures["hand_sql_s"] / counties, 2)
-    figures["target"] = "≤ 60 s and ≤ 2× the hand-written SQL at 500,000 cadres"
-    figures["met"] = worst <= 60 and (figures["ratio_app_to_sql"] or 0) <= 2
+    figures["target"] = "≤ 60 s and ≤ 1.5× the hand-written SQL at 500,000 cadres (issue 19 item 4)"
+    figures["met"] = worst <= 60 and (figures["ratio_app_to_sql"] or 0) <= 1.5
     return report("payroll", figures, out=out)
 
 

@@ -7,7 +7,7 @@ from decimal import InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from core.services import model_save
 from payroll import lines, permissions, policies, selectors, staleness
 from payroll.models import PayAdjustment, PayLine, PayRun
 from payroll.services.common import check_fields, no_policy_error
-from payroll.services.sql import insert_batch_lines, insert_lines
+from payroll.services.sql import insert_batch_lines, insert_lines, write_batch_postgresql
 
 #: the Celery task that builds one run (by name: the task module imports the services, not back)
 BUILD_TASK = "payroll.tasks.build_pay_run"
@@ -98,8 +98,13 @@ def build(*, county, month: dt.date, by, policy=_LOOK_UP, run_exists: bool = Fal
     return run
 
 
+def built_message_template() -> str:
+    """The message of a built run, ``%(n)s`` lines and ``%(t)s`` yuan (also written by SQL: build_batch)."""
+    return _("已生成 %(n)s 条明细，合计 %(t)s 元。")
+
+
 def built_message(run: PayRun) -> str:
-    return _("已生成 %(n)s 条明细，合计 %(t)s 元。") % {"n": run.lines_count, "t": run.total}
+    return built_message_template() % {"n": run.lines_count, "t": run.total}
 
 
 _RUN_FIELDS = ["total", "lines_count", "county_fund_total", "township_fund_total", "village_fund_total", "policy",
@@ -110,10 +115,11 @@ def build_batch(*, county_ids, month: dt.date, by, in_force: dict, with_adjustme
                 yearly: set) -> tuple[list[PayRun], list[int]]:
     """Issue 19 item 4: build the drafts of several whole counties inside the caller's transaction, set-based,
     with the same lines as :func:`build` for each: the run rows are created if missing and locked in county
-    order (two jobs never wait on each other in a circle); the drafts' lines are deleted by one DELETE and
-    re-inserted by one INSERT … SELECT for the batch (and one for its adjustments); the totals are summed by
-    one grouped query and the runs updated by one UPDATE, with one history row each. Approved runs are never
-    touched (R-42). Returns the runs built and the ids of the counties skipped because their run was approved.
+    order (two jobs never wait on each other in a circle); then the lines, totals, run columns and one history
+    row per run are written by :func:`_write_batch` (portable: DELETE and INSERT … SELECT of every line) or,
+    on PostgreSQL, by :func:`_write_batch_postgresql` (one statement that writes only the lines that changed).
+    Approved runs are never touched (R-42). Returns the runs built and the ids of the counties skipped because
+    their run was approved.
     ``in_force``: each county's policy (every county of the batch has one); ``with_adjustments``/``yearly``:
     the counties with adjustments this month, and paying the accident insurance yearly (R-45)."""
     county_ids = sorted(county_ids)
@@ -124,20 +130,31 @@ def build_batch(*, county_ids, month: dt.date, by, in_force: dict, with_adjustme
     drafts = [run for run in runs if not run.is_locked]
     if not drafts:
         return [], locked
-    run_ids = [run.pk for run in drafts]
-    PayLine.objects.filter(run_id__in=run_ids).delete()
     parameters = []
     for run in drafts:
         run.policy, run.accident_yearly = in_force[run.county_id], run.county_id in yearly
         parameters.append(lines.batch_parameters(run, lines.paying_policy(run.policy, run.accident_yearly)))
     building = [run.county_id for run in drafts]
+    regular = lines.batch_regular_lines(building, month)
     adjustments = (lines.batch_adjustment_lines(building, month)
                    if any(pk in with_adjustments for pk in building) else None)
-    insert_batch_lines(parameters, lines.batch_regular_lines(building, month), adjustments)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        _write_batch_postgresql(drafts, parameters, regular, adjustments, by=by, now=now)
+    else:
+        _write_batch(drafts, parameters, regular, adjustments, by=by, now=now)
+    return drafts, locked
+
+
+def _write_batch(drafts, parameters, regular, adjustments, *, by, now) -> None:
+    """The batch's writes, portable (SQLite): one DELETE of the drafts' lines, one INSERT … SELECT per kind
+    of line, the totals by one grouped query, the runs by one bulk UPDATE with one bulk history INSERT."""
+    run_ids = [run.pk for run in drafts]
+    PayLine.objects.filter(run_id__in=run_ids).delete()
+    insert_batch_lines(parameters, regular, adjustments)
     funds = ["county_fund", "township_fund", "village_fund"]
     sums = {row["run_id"]: row for row in PayLine.objects.filter(run_id__in=run_ids).order_by().values("run_id")
             .annotate(n=Count("pk"), s_total=MoneySum("total"), **{f"s_{f}": MoneySum(f) for f in funds})}
-    now = timezone.now()
     for run in drafts:
         row = sums.get(run.pk, {})
         run.lines_count = row.get("n", 0)
@@ -147,7 +164,24 @@ def build_batch(*, county_ids, month: dt.date, by, in_force: dict, with_adjustme
         run.built_at, run.built_by, run.build_state = now, by, PayRun.BuildState.DONE
         run.build_message = built_message(run)
     bulk_update_with_history(drafts, PayRun, _RUN_FIELDS, default_user=by, default_date=now)
-    return drafts, locked
+
+
+def _write_batch_postgresql(drafts, parameters, regular, adjustments, *, by, now) -> None:
+    """The batch's writes on PostgreSQL: one statement (``payroll.services.sql.write_batch_postgresql``) with
+    the same lines, run columns and history rows as :func:`_write_batch`, writing only the lines that
+    changed. A batch whose drafts have no line yet (``lines_count`` is written with the lines, in the same
+    transaction) takes the statement's plain INSERT."""
+    for run, row in zip(drafts, parameters, strict=True):
+        row["policy"], row["yearly"] = run.policy.pk, int(run.accident_yearly)
+    by_id = getattr(by, "pk", None)
+    written = write_batch_postgresql(
+        parameters, regular, adjustments, built_at=now, built_by_id=by_id, build_state=PayRun.BuildState.DONE,
+        message=built_message_template(), run_columns={"policy_id": "{policy}", "accident_yearly": "({yearly} <> 0)"},
+        history_user_id=by_id, fresh=all(run.lines_count == 0 for run in drafts))
+    for run in drafts:
+        for column, value in written[run.pk].items():
+            setattr(run, column, value)
+        run.built_by = by
 
 
 @transaction.atomic

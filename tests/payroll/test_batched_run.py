@@ -163,3 +163,59 @@ def test_a_batch_costs_the_same_statements_for_two_counties_or_five(world, five_
     with django_assert_max_num_queries(len(two.captured_queries)) as five:
         services.run_monthly_payroll(month="2025-04")
     assert len(five.captured_queries) < len(two.captured_queries)  # one batch instead of three
+
+
+def test_a_rebuild_after_changes_gives_the_lines_of_a_fresh_build(world, five_counties, settings):  # R-41, R-42
+    # PostgreSQL writes only what changed (payroll.services.sql.write_batch_postgresql); SQLite deletes and
+    # re-inserts (the portable path): either way the month equals a clean per-county build
+    settings.PAYROLL_BATCH_COUNTIES = 2
+    org = world.users["county_org"]
+    services.run_monthly_payroll(month="2025-04")
+    lines_before = set(PayLine.objects.filter(run__month=MONTH).values_list("pk", flat=True))
+    c1 = County.objects.get(code="350421")
+    cadres = list(Cadre.objects.filter(village__township__county=c1).order_by("pk"))
+    services.bonus_set(cadre=cadres[0], month=MONTH, amount=Decimal("7.00"), by=None)  # a line changes
+    Cadre.objects.filter(pk=cadres[1].pk).update(left_on=dt.date(2025, 2, 28))  # a line goes
+    newcomer = CadreFactory(village=cadres[0].village, name="新来的")  # a line comes
+    services.adjustment_create(cadre=world.cadre, corrects_month="2025-03", month="2025-04", reason="再补",
+                               by=org, township_subsidy=Decimal("5.00"))  # a second adjustment line
+    services.run_monthly_payroll(month="2025-04")
+    rebuilt = state()
+    names = {line[1] for line in rebuilt[1] if line[0] == "350421"}
+    assert newcomer.name in names and cadres[1].name not in names
+    assert [line for line in rebuilt[1] if line[1] == cadres[0].name][0][8] == Decimal("7.00")
+    assert len([line for line in rebuilt[1] if line[2] == "adjustment"]) == 2
+    # (adjustment_create rebuilt 清流县's draft by itself, per county: its lines are new anyway)
+    unchanged = PayLine.objects.filter(run__month=MONTH).exclude(run__county__in=[c1, world.county])
+    kept = [line.pk for line in unchanged if line.pk in lines_before]
+    if connection.vendor == "postgresql":  # the variant: unchanged lines are not written again
+        assert kept and len(kept) == unchanged.count()
+    assert rebuilt == per_county_state(five_counties, by=None)
+
+
+def test_an_unchanged_rebuild_gives_the_same_month_and_a_history_row_per_run(world, five_counties):
+    services.run_monthly_payroll(month="2025-04")
+    first = state()
+    ids = set(PayLine.objects.filter(run__month=MONTH).values_list("pk", flat=True))
+    services.run_monthly_payroll(month="2025-04")
+    assert state() == first
+    if connection.vendor == "postgresql":  # the variant rewrites no line
+        assert set(PayLine.objects.filter(run__month=MONTH).values_list("pk", flat=True)) == ids
+    tracked = [f.attname for f in PayRun.history.model.tracked_fields]
+    for run in PayRun.objects.filter(month=MONTH):
+        latest = run.history.latest()
+        assert [getattr(latest, f) for f in tracked] == [getattr(run, f) for f in tracked]
+        assert (latest.history_type, latest.history_date, latest.history_change_reason) == ("~", run.built_at, None)
+        assert run.history.filter(history_type="~").count() == 2  # one per build of the month
+        assert run.build_state == PayRun.BuildState.DONE
+        assert run.build_message == f"已生成 {run.lines_count} 条明细，合计 {run.total:.2f} 元。"
+
+
+def test_a_draft_whose_count_says_no_lines_while_it_has_some_is_still_built_right(world, five_counties):
+    # PostgreSQL takes a batch whose drafts all count 0 lines as a first build (a plain INSERT); should a
+    # draft have lines after all, the unique constraints refuse the INSERT and the counties are built alone
+    services.run_monthly_payroll(month="2025-04")
+    first = state()
+    PayRun.objects.filter(month=MONTH).update(lines_count=0)
+    services.run_monthly_payroll(month="2025-04")
+    assert state() == first
