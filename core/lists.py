@@ -215,7 +215,7 @@ class AuditTable(ListTable):
 
     def render_outcome(self, record):
         css = {"success": "text-bg-success", "denied": "text-bg-warning"}.get(record.outcome, "text-bg-danger")
-        return render_to_string("core/_badge.html", {"css": css, "text": record.get_outcome_display()})
+        return format_html('<span class="badge {}">{}</span>', css, record.get_outcome_display())
 
     def value_outcome(self, record):
         return record.get_outcome_display()
