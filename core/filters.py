@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 from django_filters.rest_framework import DjangoFilterBackend
 
 from core.models import County, ExportJob, Township, Village
@@ -249,7 +250,9 @@ class ScopedFilterSet(BoundedFilterSet):
         self.user = user
         for f in self.filters.values():
             if isinstance(f, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
-                f.extra.setdefault("empty_label", _("全部"))
+                # a ModelChoiceFilter brings django-filter's "---------" along: the project's word replaces it
+                if f.extra.get("empty_label", filter_settings.EMPTY_CHOICE_LABEL) == filter_settings.EMPTY_CHOICE_LABEL:
+                    f.extra["empty_label"] = _("全部")
             elif isinstance(f, django_filters.BooleanFilter):
                 f.extra["widget"] = YesNoAllWidget  # 全部/是/否, never a yes-only select
         several = (user is not None and getattr(user, "is_authenticated", False) and "township" in self.filters
@@ -280,8 +283,14 @@ class ScopedFilterSet(BoundedFilterSet):
             f = self.filters.get(name)
             if not isinstance(f, django_filters.ModelChoiceFilter) or name not in self.form.fields:
                 continue
-            queryset = self.form.fields[name].queryset
-            if not too_many(queryset):
+            field = self.form.fields[name]
+            queryset = field.queryset
+            rows = list(queryset[:CHOICES_MAX + 1])  # one query: the options, or enough to know there are too many
+            if len(rows) <= CHOICES_MAX:
+                # the select's options from these rows (the widget's own iterator would count and read them again)
+                empty = [("", field.empty_label)] if field.empty_label is not None else []
+                field.widget.choices = empty + [(field.prepare_value(row), field.label_from_instance(row))
+                                                for row in rows]
                 continue
             params = {"county": data.get("county")} if name == "township" else (
                 {"township": data.get("township")} if name == "village" else {})

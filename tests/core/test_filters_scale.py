@@ -94,3 +94,21 @@ def test_suggestions_are_the_users_own(many_townships):
     assert org.get("/lists/choices/cadre_secret/").status_code == 404
     assert org.get("/lists/choices/township/", {"county": "99999999999999999999999"}).status_code == 200
     assert len(org.get("/lists/choices/township/").json()["results"]) == 20
+
+
+def test_a_small_choice_is_read_in_one_query_and_keeps_the_chosen_option(world):
+    """A county user's township select (a few options) is filled by one read of the townships: no count first,
+    no second read by the widget; the chosen township stays selected and 全部 comes first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.users[Role.COUNTY_ORG])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/cadres/", {"township": world.township.pk}).content.decode()
+    township = next(s for s in SELECT.findall(html) if 'name="township"' in s)
+    assert re.search(r'<option value="">全部</option>', township)
+    assert re.search(rf'<option value="{world.township.pk}" selected>龙津镇</option>', township)
+    township_sql = [q["sql"] for q in queries.captured_queries if 'FROM "core_township"' in q["sql"]]
+    options = [sql for sql in township_sql if 'ORDER BY "core_township"."code"' in sql]
+    assert [sql for sql in township_sql if "COUNT(" in sql] == []
+    assert len(options) == 1 and f"LIMIT {CHOICES_MAX + 1}" in options[0]
