@@ -89,8 +89,16 @@ def township_choices(*, user, data):
 
 
 def too_many(queryset) -> bool:
-    """More options than a select should hold (counted no further than one past the limit)."""
+    """More options than a select should hold (counted no further than one past the limit). Where the options
+    are shown when there are few, :func:`few_options` decides and reads them in one query."""
     return queryset.order_by()[:CHOICES_MAX + 1].count() > CHOICES_MAX
+
+
+def few_options(queryset) -> list | None:
+    """The options of a choice, read once, when a select can hold them; None when there are more than
+    :data:`CHOICES_MAX` (read no further than one past the limit)."""
+    rows = list(queryset[:CHOICES_MAX + 1])
+    return rows if len(rows) <= CHOICES_MAX else None
 
 
 class SuggestWidget(forms.Select):
@@ -120,9 +128,13 @@ class TownshipPick:
     def __init__(self, *, user, data):
         self.townships = township_list(user=user).order_by("code")
         self.url = self.label = ""
-        if get_scope(user).county_wide and too_many(self.townships):
-            widget = suggest_widget("township", queryset=self.townships, value=(data or {}).get("township"))
-            self.url, self.label = widget.url, widget.label
+        if get_scope(user).county_wide:
+            rows = few_options(self.townships)
+            if rows is None:
+                widget = suggest_widget("township", queryset=self.townships, value=(data or {}).get("township"))
+                self.url, self.label = widget.url, widget.label
+            else:
+                self.townships = rows
 
     def __iter__(self):
         return iter(() if self.url else self.townships)
@@ -134,15 +146,13 @@ class ChoicePick:
     make it a search box instead (``includes/suggest.html``). ``several`` says whether there is a choice at all."""
 
     def __init__(self, kind: str, *, queryset, value=None, **params):
-        self.options = queryset
+        rows = few_options(queryset)
+        self.options = rows or []
         self.url = self.label = ""
-        if too_many(queryset):
+        if rows is None:
             widget = suggest_widget(kind, queryset=queryset, value=value, **params)
             self.url, self.label = widget.url, widget.label
-            self.several = True
-        else:
-            self.options = list(queryset)
-            self.several = len(self.options) > 1
+        self.several = rows is None or len(rows) > 1
 
     def __iter__(self):
         return iter(() if self.url else self.options)
@@ -285,8 +295,8 @@ class ScopedFilterSet(BoundedFilterSet):
                 continue
             field = self.form.fields[name]
             queryset = field.queryset
-            rows = list(queryset[:CHOICES_MAX + 1])  # one query: the options, or enough to know there are too many
-            if len(rows) <= CHOICES_MAX:
+            rows = few_options(queryset)
+            if rows is not None:
                 # the select's options from these rows (the widget's own iterator would count and read them again)
                 empty = [("", field.empty_label)] if field.empty_label is not None else []
                 field.widget.choices = empty + [(field.prepare_value(row), field.label_from_instance(row))

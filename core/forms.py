@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import personal
+from core.filters import choice_label
 from core.idcard import normalize, validate_id_number
 from core.models import Township, Village
 from core.roles import ROLE_TIER, Role, Tier
@@ -48,7 +49,7 @@ class VillageChoiceField(forms.ModelChoiceField):
     the queryset should ``select_related("township")``."""
 
     def label_from_instance(self, obj):
-        return f"{obj.township.name} · {obj.name}"
+        return choice_label(obj)
 
 
 class PersonalNumberField(forms.CharField):
